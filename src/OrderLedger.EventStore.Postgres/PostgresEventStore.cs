@@ -1,0 +1,386 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace OrderLedger.EventStore.Postgres;
+
+/// <summary>
+/// The embedded default event store: one table of events in PostgreSQL. See docs/architecture.md for why
+/// readers of $all can never skip an event that commits late.
+/// </summary>
+public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
+{
+    private const int PageSize = 1000;
+    private const int MaxAppendAttempts = 3;
+    private const string Columns = "tx_id, seq, stream_id, stream_revision, event_id, event_type, content_type, data, metadata, created";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly PostgresEventStoreOptions _options;
+    private readonly string _schema;
+    private readonly AppendNotifications _notifications;
+    private readonly ILogger _logger;
+
+    public PostgresEventStore(NpgsqlDataSource dataSource, PostgresEventStoreOptions options, ILogger<PostgresEventStore>? logger = null)
+        : this(dataSource, options, ownsDataSource: false, logger)
+    {
+    }
+
+    /// <summary>A store on its own connection pool, disposed with the store. Migrations are not applied; see <see cref="OpenAsync"/>.</summary>
+    public PostgresEventStore(PostgresEventStoreOptions options, ILogger<PostgresEventStore>? logger = null)
+        : this(NpgsqlDataSource.Create(options.ConnectionString), options, ownsDataSource: true, logger)
+    {
+    }
+
+    private PostgresEventStore(NpgsqlDataSource dataSource, PostgresEventStoreOptions options, bool ownsDataSource, ILogger? logger)
+    {
+        _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
+        _options = options;
+        _schema = options.ValidatedSchema;
+        _logger = logger ?? NullLogger.Instance;
+        _notifications = new AppendNotifications(dataSource, options.NotificationChannel, _logger);
+    }
+
+    /// <summary>Opens the store on its own connection pool and applies its migrations.</summary>
+    public static async Task<PostgresEventStore> OpenAsync(PostgresEventStoreOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        try
+        {
+            await PostgresMigrator.MigrateAsync(dataSource, options.ValidatedSchema, cancellationToken);
+        }
+        catch
+        {
+            await dataSource.DisposeAsync();
+            throw;
+        }
+
+        return new PostgresEventStore(dataSource, options, ownsDataSource: true, logger);
+    }
+
+    public async Task<AppendResult> AppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        ValidateAppend(streamId, events);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await AppendOnceAsync(streamId, expected, events, cancellationToken);
+                _notifications.Appended();
+                return result;
+            }
+            catch (PostgresException ex) when (ex.SqlState == "OL001")
+            {
+                var actual = long.Parse(ex.MessageText.AsSpan(ex.MessageText.LastIndexOf(' ') + 1));
+                throw new WrongExpectedRevisionException(streamId, expected, actual < 0 ? null : (ulong)actual, ex);
+            }
+            catch (PostgresException ex) when (ex.SqlState == "OL002" || (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName?.Contains("event_id", StringComparison.Ordinal) == true))
+            {
+                var duplicate = Guid.TryParse(ex.MessageText.AsSpan(ex.MessageText.LastIndexOf(' ') + 1), out var id) ? id : events[0].EventId;
+                throw new DuplicateEventIdException(streamId, duplicate, ex);
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
+            {
+                // Retrying is safe: the same event ids at the same place are recognised as already written.
+                if (attempt == MaxAppendAttempts)
+                {
+                    throw new EventStoreUnavailableException($"Appending to '{streamId}' failed {attempt} times: {ex.Message}", ex);
+                }
+
+                _logger.LogWarning(ex, "Append to {Stream} failed transiently (attempt {Attempt}); retrying.", streamId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<AppendResult> AppendOnceAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT last_revision, commit_position, prepare_position FROM {_schema}.append_events($1, $2, $3, $4, $5, $6, $7)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = EncodeExpected(expected) });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.ContentType).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = events.Select(e => e.Data.ToArray()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = events.Select(e => e.Metadata.ToArray()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"append_events returned no row for '{streamId}'.");
+        }
+
+        return new AppendResult((ulong)reader.GetInt64(0), new Position((ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2)));
+    }
+
+    private static void ValidateAppend(string streamId, IReadOnlyList<EventData> events)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        if (streamId.StartsWith('$'))
+        {
+            throw new ArgumentException($"Stream ids starting with '$' are reserved for system streams: '{streamId}'.", nameof(streamId));
+        }
+
+        if (events.Count == 0)
+        {
+            throw new ArgumentException("An append needs at least one event.", nameof(events));
+        }
+
+        foreach (var e in events)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(e.Type, nameof(events));
+            if (e.Type.StartsWith('$'))
+            {
+                throw new ArgumentException($"Event types starting with '$' are reserved for system events: '{e.Type}'.", nameof(events));
+            }
+        }
+
+        if (events.Select(e => e.EventId).Distinct().Count() != events.Count)
+        {
+            throw new ArgumentException("The events of one append must have distinct ids.", nameof(events));
+        }
+    }
+
+    private static long EncodeExpected(ExpectedRevision expected) => expected.Kind switch
+    {
+        ExpectedRevisionKind.Exact => checked((long)expected.Revision),
+        ExpectedRevisionKind.NoStream => -1,
+        ExpectedRevisionKind.Any => -2,
+        ExpectedRevisionKind.StreamExists => -4,
+        _ => throw new ArgumentOutOfRangeException(nameof(expected)),
+    };
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxCount);
+        var forwards = options.Direction == ReadDirection.Forwards;
+        long? next = options.FromRevision is { } from ? checked((long)from) : null;
+        var remaining = options.MaxCount;
+        while (remaining > 0)
+        {
+            var limit = (int)Math.Min(remaining, PageSize);
+            var sql = forwards
+                ? $"SELECT {Columns} FROM {_schema}.events WHERE stream_id = $1 AND stream_revision >= coalesce($2, 0) ORDER BY stream_revision LIMIT $3"
+                : $"SELECT {Columns} FROM {_schema}.events WHERE stream_id = $1 AND stream_revision <= coalesce($2, {long.MaxValue}) ORDER BY stream_revision DESC LIMIT $3";
+            await using var command = _dataSource.CreateCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)next ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            var page = await ReadEventsAsync(command, cancellationToken);
+            foreach (var e in page)
+            {
+                yield return e;
+            }
+
+            if (page.Count < limit)
+            {
+                yield break;
+            }
+
+            remaining -= page.Count;
+            var last = (long)page[^1].Revision;
+            if (!forwards && last == 0)
+            {
+                yield break;
+            }
+
+            next = forwards ? last + 1 : last - 1;
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadAllAsync(Position? after, EventFilter? filter, long maxCount, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        var position = after ?? Position.Start;
+        var remaining = maxCount;
+        while (remaining > 0)
+        {
+            var limit = (int)Math.Min(remaining, PageSize);
+            var page = await ReadAllPageAsync(position, filter, limit, cancellationToken);
+            foreach (var e in page.Events)
+            {
+                yield return e;
+            }
+
+            if (page.Events.Count < limit)
+            {
+                yield break;
+            }
+
+            remaining -= page.Events.Count;
+            position = page.Events[^1].Position;
+        }
+    }
+
+    public async IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(Position? after, EventFilter? filter, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        _notifications.EnsureStarted();
+        var position = after ?? Position.Start;
+        var caughtUp = false;
+        var failures = 0;
+        var pageSize = Math.Max(1, _options.SubscriptionPageSize);
+        while (true)
+        {
+            // Taken before reading, so an append that lands during the read still wakes the next wait.
+            var wake = _notifications.Signal.NextAsync();
+            var page = await TryReadAllPageAsync(position, filter, pageSize, cancellationToken);
+            if (page is null)
+            {
+                failures++;
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(failures, 6)))), cancellationToken);
+                continue;
+            }
+
+            failures = 0;
+            foreach (var e in page.Events)
+            {
+                yield return new SubscriptionMessage.Event(e);
+                position = e.Position;
+            }
+
+            if (page.Events.Count == pageSize)
+            {
+                continue;
+            }
+
+            // Every event below the horizon is final and was in this page: the horizon is a safe resume point.
+            if (page.Horizon > position)
+            {
+                position = page.Horizon;
+                if (filter is not null && page.Events.Count == 0)
+                {
+                    yield return new SubscriptionMessage.Checkpoint(position);
+                }
+            }
+
+            if (!caughtUp)
+            {
+                caughtUp = true;
+                yield return new SubscriptionMessage.CaughtUp(position);
+            }
+
+            if (page.HasPendingCommits)
+            {
+                // Committed events wait behind an older, still-running transaction: look again shortly.
+                await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+            }
+            else
+            {
+                await Task.WhenAny(wake, Task.Delay(_options.FallbackPollInterval, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private async Task<AllPage?> TryReadAllPageAsync(Position after, EventFilter? filter, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAllPageAsync(after, filter, limit, cancellationToken);
+        }
+        catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(ex, "Subscription read after {Position} failed; resuming from there.", after);
+            return null;
+        }
+    }
+
+    public async Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT tx_id, seq FROM {_schema}.events ORDER BY tx_id DESC, seq DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Position((ulong)reader.GetInt64(0), (ulong)reader.GetInt64(1))
+            : null;
+    }
+
+    private sealed record AllPage(IReadOnlyList<RecordedEvent> Events, Position Horizon, bool HasPendingCommits);
+
+    /// <summary>
+    /// One page of $all after <paramref name="after"/>, limited to events of transactions older than every running
+    /// one (the snapshot's xmin, "the horizon"): those can no longer be joined by an event that sorts before them.
+    /// </summary>
+    private async Task<AllPage> ReadAllPageAsync(Position after, EventFilter? filter, int limit, CancellationToken cancellationToken)
+    {
+        var filterSql = filter?.Kind switch
+        {
+            null => "",
+            EventFilterKind.StreamPrefix => "AND EXISTS (SELECT 1 FROM unnest($4::text[]) p WHERE starts_with(e.stream_id, p))",
+            EventFilterKind.EventTypePrefix => "AND EXISTS (SELECT 1 FROM unnest($4::text[]) p WHERE starts_with(e.event_type, p))",
+            _ => throw new ArgumentOutOfRangeException(nameof(filter)),
+        };
+        var sql = $"""
+            SELECT h.horizon, h.pending, e.*
+            FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon) h0
+            CROSS JOIN LATERAL (
+                SELECT h0.horizon,
+                       EXISTS (SELECT 1 FROM {_schema}.events x WHERE x.tx_id >= h0.horizon AND (x.tx_id, x.seq) > ($1, $2)) AS pending) h
+            LEFT JOIN LATERAL (
+                SELECT {Columns} FROM {_schema}.events e
+                WHERE (e.tx_id, e.seq) > ($1, $2) AND e.tx_id < h.horizon {filterSql}
+                ORDER BY e.tx_id, e.seq
+                LIMIT $3) e ON true
+            ORDER BY e.tx_id, e.seq
+            """;
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checked((long)after.Commit) });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checked((long)after.Prepare) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        if (filter is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = filter.Prefixes.ToArray() });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<RecordedEvent>();
+        long horizon = 0;
+        var pending = false;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            horizon = reader.GetInt64(0);
+            pending = reader.GetBoolean(1);
+            if (!reader.IsDBNull(2))
+            {
+                events.Add(ReadEvent(reader, offset: 2));
+            }
+        }
+
+        return new AllPage(events, new Position((ulong)horizon, 0), pending);
+    }
+
+    private static async Task<List<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<RecordedEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(ReadEvent(reader, offset: 0));
+        }
+
+        return events;
+    }
+
+    private static RecordedEvent ReadEvent(NpgsqlDataReader reader, int offset) => new(
+        StreamId: reader.GetString(offset + 2),
+        Revision: (ulong)reader.GetInt64(offset + 3),
+        Position: new Position((ulong)reader.GetInt64(offset), (ulong)reader.GetInt64(offset + 1)),
+        EventId: reader.GetGuid(offset + 4),
+        Type: reader.GetString(offset + 5),
+        Data: reader.GetFieldValue<byte[]>(offset + 7),
+        Metadata: reader.GetFieldValue<byte[]>(offset + 8),
+        Created: reader.GetFieldValue<DateTimeOffset>(offset + 9),
+        ContentType: reader.GetString(offset + 6));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _notifications.DisposeAsync();
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using OrderLedger.EventStore.Postgres;
+using OrderLedger.EventStore.Tests.Contract;
+using OrderLedger.Testing;
+using Xunit;
+
+namespace OrderLedger.EventStore.Tests;
+
+public sealed class PostgresEventStoreContractTests(TestDatabase database) : EventStoreContract, IClassFixture<TestDatabase>
+{
+    protected override async Task<IEventStore> CreateStoreAsync() =>
+        await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString });
+}
