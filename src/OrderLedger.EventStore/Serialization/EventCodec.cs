@@ -16,14 +16,20 @@ public sealed class EventCodec(EventTypeRegistry registry)
     /// hash chains to the previous one, starting from <paramref name="previousHash"/> (the stream's last hash, or
     /// null for a new stream).
     /// </summary>
-    public IReadOnlyList<EventData> Encode(IReadOnlyList<object> events, CommandContext context, string? previousHash)
+    public IReadOnlyList<EventData> Encode(IReadOnlyList<object> events, CommandContext context, string? previousHash) =>
+        EncodeRaw(events.Select(Registry.Serialize).ToList(), context, previousHash);
+
+    /// <summary>
+    /// Like <see cref="Encode"/> for payloads that are already JSON (type name and bytes), such as events posted
+    /// by another system; the bytes are stored as given.
+    /// </summary>
+    public static IReadOnlyList<EventData> EncodeRaw(IReadOnlyList<(string TypeName, byte[] Data)> events, CommandContext context, string? previousHash)
     {
         var encoded = new List<EventData>(events.Count);
-        var prevHash = previousHash;
+        var prevHash = previousHash ?? HashChain.GenesisHash;
         for (var index = 0; index < events.Count; index++)
         {
-            var (typeName, data) = Registry.Serialize(events[index]);
-            prevHash ??= HashChain.GenesisHash;
+            var (typeName, data) = events[index];
             var metadata = new EventMetadata(
                 CorrelationId: context.CorrelationId ?? context.CommandId,
                 CausationId: context.CausationId ?? context.CommandId,
@@ -40,6 +46,10 @@ public sealed class EventCodec(EventTypeRegistry registry)
 
         return encoded;
     }
+
+    /// <summary>The hash recorded on a stream's last event: what the next append chains to (null for an empty stream).</summary>
+    public static string? HashOf(RecordedEvent? lastEvent) =>
+        lastEvent is null ? null : HashChain.TryUnseal(lastEvent.Metadata, out _, out var hash) ? hash : null;
 
     public DecodedEvent Decode(RecordedEvent record) =>
         new(record, Registry.Deserialize(record.Type, record.Data), DecodeMetadata(record.Metadata));

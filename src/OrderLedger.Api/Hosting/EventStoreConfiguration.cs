@@ -1,0 +1,38 @@
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Postgres;
+
+namespace OrderLedger.Api.Hosting;
+
+public static class EventStoreConfiguration
+{
+    /// <summary>
+    /// Chooses the event store from configuration: <c>EventStore:Provider</c> = <c>postgres</c> (default, the
+    /// embedded store in <c>ConnectionStrings:Postgres</c>) or <c>eventstoredb</c>.
+    /// </summary>
+    public static IServiceCollection AddOrderLedgerEventStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration["EventStore:Provider"] is { Length: > 0 } configured ? configured.ToLowerInvariant() : "postgres";
+        switch (provider)
+        {
+            case "postgres":
+                var connectionString = configuration.GetConnectionString("Postgres");
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "ConnectionStrings:Postgres is not set. Start the system with tools/run.sh, or set ConnectionStrings__Postgres.");
+                }
+
+                services.AddPostgresEventStore(new PostgresEventStoreOptions
+                {
+                    ConnectionString = connectionString,
+                    Schema = configuration["EventStore:Schema"] ?? "eventstore",
+                });
+                break;
+            default:
+                throw new InvalidOperationException($"EventStore:Provider '{provider}' is not known; use 'postgres' or 'eventstoredb'.");
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

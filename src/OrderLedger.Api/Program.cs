@@ -1,0 +1,16 @@
+using OrderLedger.Api.Hosting;
+using OrderLedger.Api.Streams;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddProblemDetails();
+builder.Services.AddOrderLedgerEventStore(builder.Configuration);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapHealthEndpoints();
+app.MapStreamEndpoints();
+app.Run();
+
+/// <summary>Entry point, visible to the API tests' host.</summary>
+public partial class Program;
