@@ -220,6 +220,8 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     {
         _notifications.EnsureStarted();
         var position = after ?? Position.Start;
+        // Caught up means: every event committed before the subscription started has been delivered.
+        var catchUpTarget = await ReadHeadPositionAsync(cancellationToken);
         var caughtUp = false;
         var failures = 0;
         var pageSize = Math.Max(1, _options.SubscriptionPageSize);
@@ -257,7 +259,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
                 }
             }
 
-            if (!caughtUp)
+            if (!caughtUp && (catchUpTarget is null || position >= catchUpTarget.Value))
             {
                 caughtUp = true;
                 yield return new SubscriptionMessage.CaughtUp(position);

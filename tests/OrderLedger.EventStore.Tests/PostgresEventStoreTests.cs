@@ -70,6 +70,51 @@ public sealed class PostgresEventStoreTests(TestDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Caught_up_is_not_reported_before_events_committed_earlier_are_delivered()
+    {
+        await using var store = await PostgresEventStore.OpenAsync(Options());
+        var stream = "early-" + Guid.NewGuid().ToString("N");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // An older transaction stays open, so the events committed below are held behind the horizon.
+        await using var older = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await older.BeginTransactionAsync();
+        await using (var takeXid = new NpgsqlCommand("SELECT pg_current_xact_id()", older, transaction))
+        {
+            await takeXid.ExecuteScalarAsync();
+        }
+
+        await store.AppendAsync(stream, ExpectedRevision.NoStream, [Event(), Event(), Event()]);
+        var messages = new List<SubscriptionMessage>();
+        var subscription = Task.Run(async () =>
+        {
+            await foreach (var m in store.SubscribeToAllAsync(null, EventFilter.StreamPrefix(stream), cts.Token))
+            {
+                lock (messages)
+                {
+                    messages.Add(m);
+                }
+
+                if (m is SubscriptionMessage.CaughtUp)
+                {
+                    return;
+                }
+            }
+        });
+        await Task.Delay(300);
+        lock (messages)
+        {
+            Assert.DoesNotContain(messages, m => m is SubscriptionMessage.CaughtUp);
+        }
+
+        await transaction.CommitAsync();
+        await subscription.WaitAsync(cts.Token);
+
+        Assert.Equal(3, messages.OfType<SubscriptionMessage.Event>().Count());
+        Assert.IsType<SubscriptionMessage.CaughtUp>(messages[^1]);
+    }
+
+    [Fact]
     public async Task Migrations_can_run_again_and_concurrently()
     {
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresEventStore.OpenAsync(Options())));
