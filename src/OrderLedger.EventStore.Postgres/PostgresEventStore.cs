@@ -72,15 +72,21 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
                 _notifications.Appended();
                 return result;
             }
-            catch (PostgresException ex) when (ex.SqlState == "OL001")
+            catch (PostgresException ex) when (ex.SqlState is "OL001" or "OL003")
             {
+                // Either a conflict or a retry of an append that already succeeded: look for the events first.
+                if (await FindEarlierAppendAsync(streamId, expected, events, cancellationToken) is { } earlier)
+                {
+                    return earlier;
+                }
+
+                if (ex.SqlState == "OL003")
+                {
+                    throw new DuplicateEventIdException(streamId, events[0].EventId, ex);
+                }
+
                 var actual = long.Parse(ex.MessageText.AsSpan(ex.MessageText.LastIndexOf(' ') + 1));
                 throw new WrongExpectedRevisionException(streamId, expected, actual < 0 ? null : (ulong)actual, ex);
-            }
-            catch (PostgresException ex) when (ex.SqlState == "OL002" || (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName?.Contains("event_id", StringComparison.Ordinal) == true))
-            {
-                var duplicate = Guid.TryParse(ex.MessageText.AsSpan(ex.MessageText.LastIndexOf(' ') + 1), out var id) ? id : events[0].EventId;
-                throw new DuplicateEventIdException(streamId, duplicate, ex);
             }
             catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
             {
@@ -114,6 +120,34 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         }
 
         return new AppendResult((ulong)reader.GetInt64(0), new Position((ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2)));
+    }
+
+    /// <summary>
+    /// The result of an earlier append of exactly these event ids to this stream, when the expected revision
+    /// the caller gives is consistent with where they were stored; null otherwise.
+    /// </summary>
+    private async Task<AppendResult?> FindEarlierAppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT first_revision, last_revision, commit_position, prepare_position, matching, found_in_stream FROM {_schema}.find_append($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.GetString(5) != streamId || reader.GetInt32(4) != events.Count)
+        {
+            return null;
+        }
+
+        var firstRevision = reader.GetInt64(0);
+        var consistent = expected.Kind switch
+        {
+            ExpectedRevisionKind.Any or ExpectedRevisionKind.StreamExists => true,
+            ExpectedRevisionKind.NoStream => firstRevision == 0,
+            _ => (long)expected.Revision == firstRevision - 1,
+        };
+        return consistent
+            ? new AppendResult((ulong)reader.GetInt64(1), new Position((ulong)reader.GetInt64(2), (ulong)reader.GetInt64(3)))
+            : null;
     }
 
     private static void ValidateAppend(string streamId, IReadOnlyList<EventData> events)

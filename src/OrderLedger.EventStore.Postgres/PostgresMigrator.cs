@@ -4,8 +4,9 @@ using Npgsql;
 namespace OrderLedger.EventStore.Postgres;
 
 /// <summary>
-/// Applies the embedded SQL migrations in order, once each, under an advisory lock so that several
-/// processes starting together do not race. Safe to run at every start-up.
+/// Applies the embedded SQL migrations under an advisory lock so that several processes starting together
+/// do not race: numbered scripts (<c>0001_*.sql</c>) once each, in order; repeatable scripts (<c>R_*.sql</c>,
+/// idempotent function definitions) every time, after them. Safe to run at every start-up.
 /// </summary>
 public static class PostgresMigrator
 {
@@ -33,12 +34,18 @@ public static class PostgresMigrator
 
         foreach (var (name, sql) in EmbeddedMigrations())
         {
-            if (applied.Contains(name))
+            var repeatable = name.StartsWith("R_", StringComparison.Ordinal);
+            if (!repeatable && applied.Contains(name))
             {
                 continue;
             }
 
             await ExecuteAsync(connection, sql.Replace("__schema__", schema, StringComparison.Ordinal), cancellationToken);
+            if (repeatable)
+            {
+                continue;
+            }
+
             await using var record = new NpgsqlCommand($"INSERT INTO {schema}.schema_migrations (name) VALUES ($1)", connection);
             record.Parameters.AddWithValue(name);
             await record.ExecuteNonQueryAsync(cancellationToken);

@@ -1,0 +1,43 @@
+namespace OrderLedger.Bench;
+
+public sealed record BenchOptions(string ServerConnectionString, bool Quick, bool Json, int Repetitions)
+{
+    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--connection <admin connection string>]";
+
+    /// <summary>Parses the command line; returns an error message instead of options for bad input.</summary>
+    public static (BenchOptions? Options, string? Error) Parse(string[] args)
+    {
+        var quick = false;
+        var json = false;
+        var repetitions = 3;
+        string? connection = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_PG");
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--json":
+                    json = true;
+                    break;
+                case "--repetitions" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n is >= 1 and <= 20:
+                    repetitions = n;
+                    i++;
+                    break;
+                case "--connection" when i + 1 < args.Length:
+                    connection = args[++i];
+                    break;
+                default:
+                    return (null, $"bench: unknown or incomplete option '{args[i]}'. {Usage}");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            return (null, "bench: no database: pass --connection or set ORDERLEDGER_BENCH_PG (tools/bench.sh sets it).");
+        }
+
+        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions), null);
+    }
+}
