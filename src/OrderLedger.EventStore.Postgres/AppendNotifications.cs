@@ -20,6 +20,7 @@ internal sealed class AppendNotifications : IAsyncDisposable
     private readonly Lock _startLock = new();
     private Task? _listener;
     private Task? _notifier;
+    private int _disposed;
 
     public AppendNotifications(NpgsqlDataSource dataSource, string channel, ILogger logger)
     {
@@ -114,6 +115,12 @@ internal sealed class AppendNotifications : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The host's container may hold the store under two service types and dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         foreach (var task in new[] { _listener, _notifier })
         {

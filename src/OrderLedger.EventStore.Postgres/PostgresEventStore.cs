@@ -22,6 +22,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     private readonly string _schema;
     private readonly AppendNotifications _notifications;
     private readonly ILogger _logger;
+    private int _disposed;
 
     public PostgresEventStore(NpgsqlDataSource dataSource, PostgresEventStoreOptions options, ILogger<PostgresEventStore>? logger = null)
         : this(dataSource, options, ownsDataSource: false, logger)
@@ -75,17 +76,18 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             catch (PostgresException ex) when (ex.SqlState is "OL001" or "OL003")
             {
                 // Either a conflict or a retry of an append that already succeeded: look for the events first.
-                if (await FindEarlierAppendAsync(streamId, expected, events, cancellationToken) is { } earlier)
+                var earlier = await FindEarlierAppendAsync(streamId, events, cancellationToken);
+                if (earlier.Result is { } original && IsConsistent(expected, earlier.FirstRevision))
                 {
-                    return earlier;
+                    return original;
                 }
 
-                if (ex.SqlState == "OL003")
+                if (ex.SqlState == "OL003" && earlier.Result is null)
                 {
                     throw new DuplicateEventIdException(streamId, events[0].EventId, ex);
                 }
 
-                var actual = long.Parse(ex.MessageText.AsSpan(ex.MessageText.LastIndexOf(' ') + 1));
+                var actual = earlier.CurrentRevision;
                 throw new WrongExpectedRevisionException(streamId, expected, actual < 0 ? null : (ulong)actual, ex);
             }
             catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
@@ -123,32 +125,32 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// The result of an earlier append of exactly these event ids to this stream, when the expected revision
-    /// the caller gives is consistent with where they were stored; null otherwise.
+    /// Where an earlier append of exactly these event ids to this stream was stored (null when it was not),
+    /// and the stream's current last revision (-1 = no stream).
     /// </summary>
-    private async Task<AppendResult?> FindEarlierAppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    private async Task<(AppendResult? Result, long FirstRevision, long CurrentRevision)> FindEarlierAppendAsync(
+        string streamId, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
-            $"SELECT first_revision, last_revision, commit_position, prepare_position, matching, found_in_stream FROM {_schema}.find_append($1, $2)");
+            $"SELECT first_revision, last_revision, commit_position, prepare_position, matching, found_in_stream, current_revision FROM {_schema}.find_append($1, $2)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken) || reader.GetString(5) != streamId || reader.GetInt32(4) != events.Count)
-        {
-            return null;
-        }
-
-        var firstRevision = reader.GetInt64(0);
-        var consistent = expected.Kind switch
-        {
-            ExpectedRevisionKind.Any or ExpectedRevisionKind.StreamExists => true,
-            ExpectedRevisionKind.NoStream => firstRevision == 0,
-            _ => (long)expected.Revision == firstRevision - 1,
-        };
-        return consistent
-            ? new AppendResult((ulong)reader.GetInt64(1), new Position((ulong)reader.GetInt64(2), (ulong)reader.GetInt64(3)))
-            : null;
+        await reader.ReadAsync(cancellationToken);
+        var current = reader.GetInt64(6);
+        var sameAppend = !reader.IsDBNull(5) && reader.GetString(5) == streamId && reader.GetInt32(4) == events.Count;
+        return sameAppend
+            ? (new AppendResult((ulong)reader.GetInt64(1), new Position((ulong)reader.GetInt64(2), (ulong)reader.GetInt64(3))), reader.GetInt64(0), current)
+            : (null, -1, current);
     }
+
+    /// <summary>Whether a retry with <paramref name="expected"/> targets the place its events were first written.</summary>
+    private static bool IsConsistent(ExpectedRevision expected, long firstRevision) => expected.Kind switch
+    {
+        ExpectedRevisionKind.Any or ExpectedRevisionKind.StreamExists => true,
+        ExpectedRevisionKind.NoStream => firstRevision == 0,
+        _ => (long)expected.Revision == firstRevision - 1,
+    };
 
     private static void ValidateAppend(string streamId, IReadOnlyList<EventData> events)
     {
@@ -413,6 +415,11 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _notifications.DisposeAsync();
         if (_ownsDataSource)
         {

@@ -237,6 +237,16 @@ public sealed class PostgresEventStoreTests(TestDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Disposing_twice_is_harmless()
+    {
+        var store = await PostgresEventStore.OpenAsync(Options());
+        await store.AppendAsync("d-" + Guid.NewGuid(), ExpectedRevision.NoStream, [Event()]);
+
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_before_reaching_the_database()
     {
         await using var store = await PostgresEventStore.OpenAsync(Options());

@@ -1,4 +1,4 @@
-using OrderLedger.EventStore;
+using OrderLedger.EventStore.EventStoreDb;
 using OrderLedger.EventStore.Postgres;
 
 namespace OrderLedger.Api.Hosting;
@@ -27,6 +27,16 @@ public static class EventStoreConfiguration
                     ConnectionString = connectionString,
                     Schema = configuration["EventStore:Schema"] ?? "eventstore",
                 });
+                break;
+            case "eventstoredb":
+                var esdb = configuration.GetConnectionString("EventStoreDb");
+                if (string.IsNullOrWhiteSpace(esdb))
+                {
+                    throw new InvalidOperationException(
+                        "EventStore:Provider is 'eventstoredb' but ConnectionStrings:EventStoreDb is not set (e.g. esdb://localhost:2113?tls=false).");
+                }
+
+                services.AddEventStoreDbEventStore(esdb);
                 break;
             default:
                 throw new InvalidOperationException($"EventStore:Provider '{provider}' is not known; use 'postgres' or 'eventstoredb'.");

@@ -98,7 +98,11 @@ public static class StreamEndpoints
         }
         catch (DuplicateEventIdException ex)
         {
-            return Results.Problem(title: "Duplicate command", detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
+            return Results.Problem(
+                title: "Idempotency key already used",
+                detail: $"{ex.Message} The Idempotency-Key was used for a different request.",
+                statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["field"] = "Idempotency-Key" });
         }
         catch (EventStoreUnavailableException ex)
         {

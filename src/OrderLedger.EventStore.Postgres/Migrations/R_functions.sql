@@ -50,9 +50,12 @@ BEGIN
 END;
 $$;
 
--- Where the events of an earlier append with these ids were stored, for recognising a retried append.
-CREATE OR REPLACE FUNCTION __schema__.find_append(p_stream text, p_ids uuid[])
-RETURNS TABLE (first_revision bigint, last_revision bigint, commit_position bigint, prepare_position bigint, matching int, found_in_stream text)
+-- Where the events of an earlier append with these ids were stored, for recognising a retried append,
+-- and the stream's current last revision (-1 = no stream).
+DROP FUNCTION IF EXISTS __schema__.find_append(text, uuid[]);
+CREATE FUNCTION __schema__.find_append(p_stream text, p_ids uuid[])
+RETURNS TABLE (first_revision bigint, last_revision bigint, commit_position bigint, prepare_position bigint,
+               matching int, found_in_stream text, current_revision bigint)
 LANGUAGE sql STABLE AS $$
     WITH first AS (SELECT e.stream_id, e.stream_revision FROM __schema__.events e WHERE e.event_id = p_ids[1]),
     matched AS (
@@ -65,6 +68,7 @@ LANGUAGE sql STABLE AS $$
            (SELECT m.tx_id FROM matched m ORDER BY m.stream_revision DESC LIMIT 1),
            (SELECT m.seq FROM matched m ORDER BY m.stream_revision DESC LIMIT 1),
            (SELECT count(*)::int FROM matched),
-           f.stream_id
-    FROM first f;
+           f.stream_id,
+           (SELECT coalesce(max(e.stream_revision), -1) FROM __schema__.events e WHERE e.stream_id = p_stream)
+    FROM (SELECT 1) one LEFT JOIN first f ON true;
 $$;
