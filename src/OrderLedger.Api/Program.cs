@@ -1,5 +1,6 @@
 using OrderLedger.Api.Hosting;
 using OrderLedger.Api.Streams;
+using OrderLedger.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using OrderLedger.Api.Hosting;
+using OrderLedger.Hosting;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.EventStoreDb;
 using OrderLedger.EventStore.Postgres;

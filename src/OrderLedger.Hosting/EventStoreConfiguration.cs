@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OrderLedger.EventStore.EventStoreDb;
 using OrderLedger.EventStore.Postgres;
 
-namespace OrderLedger.Api.Hosting;
+namespace OrderLedger.Hosting;
 
 public static class EventStoreConfiguration
 {
