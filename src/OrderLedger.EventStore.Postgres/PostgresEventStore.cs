@@ -14,6 +14,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 {
     private const int PageSize = 1000;
     private const int MaxAppendAttempts = 3;
+    private static readonly TimeSpan PendingCommitWait = TimeSpan.FromSeconds(5);
     private const string Columns = "tx_id, seq, stream_id, stream_revision, event_id, event_type, content_type, data, metadata, created";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -233,6 +234,9 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         var position = after ?? Position.Start;
         var remaining = maxCount;
+        // Events committed before this read began but held behind an older open transaction are waited for (briefly),
+        // so a reader sees its own appends; beyond that wait it gets the safe prefix and can read on from there later.
+        var waitUntil = DateTime.UtcNow + PendingCommitWait;
         while (remaining > 0)
         {
             var limit = (int)Math.Min(remaining, PageSize);
@@ -242,13 +246,21 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
                 yield return e;
             }
 
-            if (page.Events.Count < limit)
+            remaining -= page.Events.Count;
+            if (page.Events.Count > 0)
             {
-                yield break;
+                position = page.Events[^1].Position;
             }
 
-            remaining -= page.Events.Count;
-            position = page.Events[^1].Position;
+            if (page.Events.Count < limit)
+            {
+                if (!page.HasPendingCommits || DateTime.UtcNow > waitUntil)
+                {
+                    yield break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+            }
         }
     }
 

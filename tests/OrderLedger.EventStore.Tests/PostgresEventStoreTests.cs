@@ -115,6 +115,28 @@ public sealed class PostgresEventStoreTests(TestDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_read_of_all_waits_for_an_older_open_transaction_instead_of_missing_the_readers_own_append()
+    {
+        await using var store = await PostgresEventStore.OpenAsync(Options());
+        var stream = "own-" + Guid.NewGuid().ToString("N");
+        await using var older = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await older.BeginTransactionAsync();
+        await using (var takeXid = new NpgsqlCommand("SELECT pg_current_xact_id()", older, transaction))
+        {
+            await takeXid.ExecuteScalarAsync();
+        }
+
+        await store.AppendAsync(stream, ExpectedRevision.NoStream, [Event()]);
+        var read = store.ReadAllAsync(null, EventFilter.StreamPrefix(stream), long.MaxValue).ToListAsync().AsTask();
+        await Task.Delay(200);
+        var finishedEarly = read.IsCompleted;
+        await transaction.CommitAsync();
+
+        Assert.False(finishedEarly);
+        Assert.Single(await read);
+    }
+
+    [Fact]
     public async Task Migrations_can_run_again_and_concurrently()
     {
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresEventStore.OpenAsync(Options())));

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OrderLedger.Domain;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.Hosting;
+
+namespace OrderLedger.Cli;
+
+/// <summary>
+/// The CLI reads the same configuration as the host: appsettings.json beside it, environment variables
+/// (<c>ConnectionStrings__Postgres</c>, <c>EventStore__Provider</c>, …), then <c>--connection</c>.
+/// </summary>
+public sealed class CliServices : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private CliServices(ServiceProvider provider) => _provider = provider;
+
+    public static CliServices Create(string? connectionOverride)
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables();
+        if (connectionOverride is not null)
+        {
+            builder.AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Postgres", connectionOverride)]);
+        }
+
+        try
+        {
+            var services = new ServiceCollection().AddOrderLedgerEventStore(builder.Build());
+            return new CliServices(services.BuildServiceProvider());
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new CliException($"ledger: {ex.Message}", CliException.FailureExitCode);
+        }
+    }
+
+    public IEventStore Store => _provider.GetRequiredService<IEventStore>();
+
+    public EventCodec Codec { get; } = new(DomainEventTypes.CreateRegistry());
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}

@@ -1,0 +1,50 @@
+using Npgsql;
+using OrderLedger.Cli;
+using OrderLedger.Cli.Verbs;
+using OrderLedger.EventStore;
+
+return await LedgerCli.RunAsync(args, Console.Out, Console.Error);
+
+namespace OrderLedger.Cli
+{
+    public static class LedgerCli
+    {
+        public const string Usage = """
+            usage: ledger <verb> [options]
+              replay <stream> [--at <timestamp>] [--format table|json]   events with the state after each
+              verify [--stream <id> | --all]                             re-walk the hash chain; exit 0 only when intact
+            common options: --connection <postgres connection string>
+            """;
+
+        public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+        {
+            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            {
+                await output.WriteLineAsync(Usage);
+                return args.Length == 0 ? CliException.UsageExitCode : 0;
+            }
+
+            try
+            {
+                return args[0] switch
+                {
+                    "replay" => await ReplayVerb.RunAsync(args[1..], output),
+                    "verify" => await VerifyVerb.RunAsync(args[1..], output, error),
+                    _ => throw new CliException($"ledger: unknown verb '{args[0]}'. Verbs: replay, verify (ledger --help)."),
+                };
+            }
+            catch (CliException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return ex.ExitCode;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or EventStoreUnavailableException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                await error.WriteLineAsync($"ledger: cannot reach the event store: {FirstLine(ex.Message)}");
+                return CliException.FailureExitCode;
+            }
+        }
+
+        private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+    }
+}
