@@ -16,4 +16,8 @@ dotnet build src/OrderLedger.Api -c Release -nologo -v quiet >&2
 
 echo "run.sh: OrderLedger listening on $url (health: $url/health/ready)" >&2
 export ConnectionStrings__Postgres="$connection"
+# The key that signs bearer tokens: made once, kept in .data/ (tools/ledger token uses the same one).
+key_file="$repo/.data/jwt.key"
+[ -s "$key_file" ] || { head -c 48 /dev/urandom | base64 | tr -d '\n' > "$key_file"; chmod 600 "$key_file"; }
+export Auth__SigningKey="${Auth__SigningKey:-$(cat "$key_file")}"
 exec dotnet run --project src/OrderLedger.Api -c Release --no-build -- --urls "$url"

@@ -1,5 +1,7 @@
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using OrderLedger.Hosting;
 using OrderLedger.Testing;
 using Xunit;
 
@@ -9,16 +11,34 @@ namespace OrderLedger.Api.Tests;
 public sealed class ApiHost : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
+    private const string SigningKey = "test-signing-key-of-at-least-32-bytes!";
+    private readonly AccessTokens _tokens = new(SigningKey);
     private WebApplicationFactory<Program>? _factory;
 
+    /// <summary>An administrator of every store.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>A client without a token.</summary>
+    public HttpClient Anonymous => _factory!.CreateClient();
+
+    /// <summary>A client whose bearer token has <paramref name="role"/> for <paramref name="stores"/>.</summary>
+    public HttpClient As(string role, params string[] stores)
+    {
+        var client = _factory!.CreateClient();
+        var token = _tokens.Issue($"{role}-user", [role], stores.Length == 0 ? [AccessTokens.AllStores] : stores, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
-            host.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString));
-        Client = _factory.CreateClient();
+        {
+            host.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
+            host.UseSetting(AccessTokens.SigningKeySetting, SigningKey);
+        });
+        Client = As(Roles.Admin);
     }
 
     public async Task DisposeAsync()

@@ -17,12 +17,17 @@ public sealed class CliServices : IAsyncDisposable
 
     private CliServices(ServiceProvider provider) => _provider = provider;
 
+    /// <summary>appsettings.json beside the executable, then environment variables.</summary>
+    public static IConfiguration Configuration() => Builder().Build();
+
+    private static IConfigurationBuilder Builder() => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables();
+
     public static CliServices Create(string? connectionOverride)
     {
-        var builder = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables();
+        var builder = Builder();
         if (connectionOverride is not null)
         {
             builder.AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Postgres", connectionOverride)]);

@@ -13,6 +13,7 @@ namespace OrderLedger.Cli
             usage: ledger <verb> [options]
               replay <stream> [--at <timestamp>] [--format table|json]   events with the state after each
               verify [--stream <id> | --all]                             re-walk the hash chain; exit 0 only when intact
+              token --role <role> --store <id>[,<id>] [--hours 8]        a development bearer token (roles: agent, supervisor, auditor, data, ingest, admin)
             common options: --connection <postgres connection string>
             """;
 
@@ -30,7 +31,8 @@ namespace OrderLedger.Cli
                 {
                     "replay" => await ReplayVerb.RunAsync(args[1..], output),
                     "verify" => await VerifyVerb.RunAsync(args[1..], output, error),
-                    _ => throw new CliException($"ledger: unknown verb '{args[0]}'. Verbs: replay, verify (ledger --help)."),
+                    "token" => await TokenVerb.RunAsync(args[1..], output, TimeProvider.System),
+                    _ => throw new CliException($"ledger: unknown verb '{args[0]}'. Verbs: replay, verify, token (ledger --help)."),
                 };
             }
             catch (CliException ex)

@@ -1,7 +1,10 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using OrderLedger.Api.Security;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
+using OrderLedger.Hosting;
 
 namespace OrderLedger.Api.Streams;
 
@@ -14,13 +17,13 @@ public static class StreamEndpoints
     public static void MapStreamEndpoints(this IEndpointRouteBuilder app)
     {
         var streams = app.MapGroup("/api/streams");
-        streams.MapGet("/{streamId}", ReadStream);
-        streams.MapPost("/{streamId}", AppendToStream);
-        app.MapGet("/api/all", ReadAll);
+        streams.MapGet("/{streamId}", ReadStream).RequireAuthorization(Policies.ReadLog);
+        streams.MapPost("/{streamId}", AppendToStream).RequireAuthorization(Policies.AppendRaw);
+        app.MapGet("/api/all", ReadAll).RequireAuthorization(Policies.ReadAll);
     }
 
     private static async Task<IResult> ReadStream(
-        string streamId, IEventStore store, CancellationToken cancellationToken,
+        string streamId, ClaimsPrincipal user, IEventStore store, CancellationToken cancellationToken,
         ulong? from = null, string direction = "forwards", int limit = 100)
     {
         var errors = new Dictionary<string, string[]>();
@@ -36,7 +39,10 @@ public static class StreamEndpoints
             return Results.ValidationProblem(errors);
         }
 
-        var events = await store.ReadStreamAsync(streamId, new StreamReadOptions(readDirection, from, limit), cancellationToken).ToListAsync(cancellationToken);
+        // Store isolation: events of stores outside the caller's token are not there, as far as the caller can tell.
+        var events = (await store.ReadStreamAsync(streamId, new StreamReadOptions(readDirection, from, limit), cancellationToken).ToListAsync(cancellationToken))
+            .Where(e => user.CanSee(EventCodec.DecodeMetadata(e.Metadata)?.StoreId))
+            .ToList();
         return events.Count == 0 && from is null
             ? Results.Problem(title: "Stream not found", detail: $"No events in stream '{streamId}'.", statusCode: StatusCodes.Status404NotFound)
             : Results.Ok(new { streamId, events = events.Select(EventView.Of) });
@@ -72,7 +78,7 @@ public static class StreamEndpoints
     }
 
     private static async Task<IResult> AppendToStream(
-        string streamId, AppendRequest? request, HttpRequest http, IEventStore store, TimeProvider clock, CancellationToken cancellationToken)
+        string streamId, AppendRequest? request, HttpRequest http, ClaimsPrincipal user, IEventStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = Validate(streamId, request, out var expected);
         if (errors.Count > 0)
@@ -81,8 +87,8 @@ public static class StreamEndpoints
         }
 
         var commandId = http.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N");
-        var context = new CommandContext(commandId, Actor.System("api"), clock.GetUtcNow());
-        var payloads = request!.Events!.Select(e => (e.Type!, Encoding.UTF8.GetBytes(e.Data.GetRawText()))).ToList();
+        var context = new CommandContext(commandId, Actor.System(user.Identity?.Name ?? "api"), clock.GetUtcNow(), request!.StoreId);
+        var payloads = request.Events!.Select(e => (e.Type!, Encoding.UTF8.GetBytes(e.Data.GetRawText()))).ToList();
         try
         {
             var result = await AppendChainedAsync(store, streamId, expected!.Value, payloads, context, cancellationToken);
@@ -221,7 +227,7 @@ public static class StreamEndpoints
     }
 }
 
-public sealed record AppendRequest(JsonElement ExpectedRevision, List<AppendedEvent>? Events);
+public sealed record AppendRequest(JsonElement ExpectedRevision, List<AppendedEvent>? Events, string? StoreId = null);
 
 public sealed record AppendedEvent(string? Type, JsonElement Data);
 

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using OrderLedger.Hosting;
+
+namespace OrderLedger.Api.Security;
+
+/// <summary>Who may do what (issue 6). Store isolation is checked per request with <see cref="StoreAccess"/>.</summary>
+public static class Policies
+{
+    /// <summary>Post commands: people and systems that run the business; auditors and the data team cannot.</summary>
+    public const string Commands = "commands";
+
+    /// <summary>Read models and history of the caller's stores.</summary>
+    public const string Read = "read";
+
+    /// <summary>Raw streams of the log, event by event.</summary>
+    public const string ReadLog = "read-log";
+
+    /// <summary>$all, across stores.</summary>
+    public const string ReadAll = "read-all";
+
+    /// <summary>Rebuild projections.</summary>
+    public const string Rebuild = "rebuild";
+
+    /// <summary>Append raw events, bypassing the domain.</summary>
+    public const string AppendRaw = "append-raw";
+
+    public static IServiceCollection AddOrderLedgerAccessControl(this IServiceCollection services, IConfiguration configuration)
+    {
+        var tokens = AccessTokens.FromConfiguration(configuration);
+        services.AddSingleton(tokens);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.TokenValidationParameters = tokens.ValidationParameters;
+                options.MapInboundClaims = false;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Commands, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Ingest, Roles.Admin))
+            .AddPolicy(Read, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Auditor, Roles.Data, Roles.Admin))
+            .AddPolicy(ReadLog, p => p.RequireRole(Roles.Auditor, Roles.Supervisor, Roles.Data, Roles.Admin))
+            .AddPolicy(ReadAll, p => p.RequireRole(Roles.Data, Roles.Admin))
+            .AddPolicy(Rebuild, p => p.RequireRole(Roles.Data, Roles.Admin))
+            .AddPolicy(AppendRaw, p => p.RequireRole(Roles.Admin));
+        return services;
+    }
+}
