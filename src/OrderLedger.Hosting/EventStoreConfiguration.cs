@@ -13,7 +13,7 @@ public static class EventStoreConfiguration
     /// </summary>
     public static IServiceCollection AddOrderLedgerEventStore(this IServiceCollection services, IConfiguration configuration)
     {
-        var provider = configuration["EventStore:Provider"] is { Length: > 0 } configured ? configured.ToLowerInvariant() : "postgres";
+        var provider = Provider(configuration);
         switch (provider)
         {
             case "postgres":
@@ -27,7 +27,7 @@ public static class EventStoreConfiguration
                 services.AddPostgresEventStore(new PostgresEventStoreOptions
                 {
                     ConnectionString = connectionString,
-                    Schema = configuration["EventStore:Schema"] ?? "eventstore",
+                    Schema = PostgresSchema(configuration),
                 });
                 break;
             case "eventstoredb":
@@ -47,4 +47,12 @@ public static class EventStoreConfiguration
         services.AddSingleton(TimeProvider.System);
         return services;
     }
+
+    /// <summary><c>postgres</c> (the default) or <c>eventstoredb</c>, lower-cased.</summary>
+    public static string Provider(IConfiguration configuration) =>
+        configuration["EventStore:Provider"] is { Length: > 0 } configured ? configured.ToLowerInvariant() : "postgres";
+
+    public static bool IsPostgres(IConfiguration configuration) => Provider(configuration) == "postgres";
+
+    public static string PostgresSchema(IConfiguration configuration) => configuration["EventStore:Schema"] ?? "eventstore";
 }

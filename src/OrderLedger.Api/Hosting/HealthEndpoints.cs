@@ -1,4 +1,5 @@
 using OrderLedger.EventStore;
+using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Api.Hosting;
 
@@ -8,18 +9,21 @@ public static class HealthEndpoints
     {
         // Liveness: the process answers. Readiness: its dependencies answer too.
         app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
-        app.MapGet("/health/ready", async (IEventStore store, CancellationToken cancellationToken) =>
+        app.MapGet("/health/ready", async (IEventStore store, IProjectionAdmin projections, CancellationToken cancellationToken) =>
         {
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(5));
                 var head = await store.ReadHeadPositionAsync(timeout.Token);
-                return Results.Ok(new { status = "ready", eventStore = "reachable", head = head?.ToString() });
+                var faulted = (await projections.GetStatusAsync(timeout.Token)).Where(p => p.State == ProjectionState.Faulted).Select(p => p.Name).ToList();
+                return faulted.Count == 0
+                    ? Results.Ok(new { status = "ready", eventStore = "reachable", postgres = "reachable", head = head?.ToString() })
+                    : Results.Problem(title: "Not ready", detail: $"Projections faulted: {string.Join(", ", faulted)}.", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                return Results.Problem(title: "Not ready", detail: $"Event store unreachable: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Problem(title: "Not ready", detail: $"Event store or PostgreSQL unreachable: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
     }

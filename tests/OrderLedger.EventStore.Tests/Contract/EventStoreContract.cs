@@ -324,7 +324,6 @@ public abstract class EventStoreContract : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var expectedCount = 0;
         var committed = new System.Collections.Concurrent.ConcurrentDictionary<Guid, byte>();
-        var done = new TaskCompletionSource();
         // Every event appended from now on lies after the current head.
         var head = await Store.ReadHeadPositionAsync(cts.Token);
 
@@ -348,7 +347,8 @@ public abstract class EventStoreContract : IAsyncLifetime
             }
         })).ToArray();
         await Task.WhenAll(writerTasks);
-        done.SetResult();
+        // A last event after every writer has finished tells the subscribers they have seen everything.
+        await Store.AppendAsync(Stream("stress-end"), ExpectedRevision.NoStream, [Event("stress-ended")], cts.Token);
 
         foreach (var seen in await Task.WhenAll(filtered, unfiltered))
         {
@@ -371,12 +371,12 @@ public abstract class EventStoreContract : IAsyncLifetime
             {
                 if (message is SubscriptionMessage.Event { Record: var e } && e.StreamId.StartsWith(Prefix, StringComparison.Ordinal))
                 {
-                    seen.Add(e);
-                }
+                    if (e.Type == "stress-ended")
+                    {
+                        break;
+                    }
 
-                if (done.Task.IsCompleted && seen.Count >= Volatile.Read(ref expectedCount))
-                {
-                    break;
+                    seen.Add(e);
                 }
             }
 

@@ -1,0 +1,100 @@
+namespace OrderLedger.Metrics;
+
+/// <summary>
+/// The three-minute human reply rate (§5) of a set of inquiries. Only inquiries that started within service hours are
+/// classified; <see cref="OutsideServiceHours"/> shows how many were left out for that reason.
+/// <see cref="Rate"/> = in time ÷ (in time + late + overdue unanswered); null when nothing counts yet.
+/// First-response times (seconds) are over the answered inquiries (in time and late).
+/// </summary>
+public sealed record ReplyRate(
+    long InTime,
+    long Late,
+    long OverdueUnanswered,
+    long Pending,
+    long Withdrawn,
+    long OutsideServiceHours,
+    double? Rate,
+    double? FirstResponseMeanSeconds,
+    double? FirstResponseP50Seconds,
+    double? FirstResponseP90Seconds)
+{
+    public long Counted => InTime + Late + OverdueUnanswered;
+}
+
+public sealed record DailyReplyRate(DateOnly Day, ReplyRate Figures);
+
+/// <summary>Per agent: the replying agent for answered inquiries, the assigned agent for unanswered ones (null: nobody assigned).</summary>
+public sealed record AgentReplyRate(string? AgentId, ReplyRate Figures);
+
+/// <summary>
+/// NPS (§5) over the answers given in the window: % promoters (9–10) − % detractors (0–6), from −100 to 100; null
+/// without answers. Response rate = surveys sent in the window that were answered ÷ surveys sent in the window.
+/// </summary>
+public sealed record Nps(
+    long Promoters,
+    long Passives,
+    long Detractors,
+    double? Score,
+    long SurveysSent,
+    long SurveysAnswered,
+    double? ResponseRate)
+{
+    public long Answers => Promoters + Passives + Detractors;
+}
+
+/// <summary>
+/// First-contact resolution (§5) of the conversations first resolved in the window. A resolution is final once its
+/// 7 days have passed: <see cref="Rate"/> = first-contact ÷ final (the §5 figure). <see cref="ProvisionalRate"/> also
+/// counts resolutions still inside their 7 days, as they stand now (a repeat may still come).
+/// </summary>
+public sealed record FirstContactResolution(
+    long Resolved,
+    long Final,
+    long FinalFirstContact,
+    double? Rate,
+    long FirstContactSoFar,
+    double? ProvisionalRate)
+{
+    public long StillOpen => Resolved - Final;
+
+    public bool IsFinal => Resolved == Final;
+}
+
+/// <summary>Refunds of one kind paid in the window: request → paid, in seconds; share approved automatically by the store's rule.</summary>
+public sealed record RefundKindTimes(long Completed, double? MeanSeconds, double? P90Seconds, long AutoApproved, double? AutoApprovedShare);
+
+public sealed record RefundTimes(RefundKindTimes RefundOnly, RefundKindTimes ReturnAndRefund);
+
+/// <summary>Merchant-fault dispute rate (§5) = disputes judged merchant at fault ÷ orders paid, both in the window.</summary>
+public sealed record DisputeRate(long MerchantAtFault, long PaidOrders, double? Rate);
+
+/// <summary>Good-review rate (§5) = satisfied ratings ÷ all ratings given in the window.</summary>
+public sealed record GoodReviewRate(long Satisfied, long Ratings, double? Rate);
+
+/// <summary>
+/// Order flow in the window: orders placed, paid and cancelled; parcels handed to the carrier (shipped) and delivered.
+/// The last three are the state now, from the core read models (null when those are not built):
+/// parcels with a logistics exception open, parcels in transit without carrier movement for the stuck threshold,
+/// and SKUs at or below the low-stock threshold in the store's warehouses.
+/// </summary>
+public sealed record OrderFlow(
+    long Placed,
+    long Paid,
+    long Shipped,
+    long Delivered,
+    long Cancelled,
+    long? LogisticsExceptionsOpen,
+    long? StuckParcels,
+    long? LowStockSkus);
+
+public sealed record MetricFigures(
+    ReplyRate ReplyRate,
+    Nps Nps,
+    FirstContactResolution FirstContactResolution,
+    RefundTimes RefundTimes,
+    DisputeRate DisputeRate,
+    GoodReviewRate GoodReviewRate,
+    OrderFlow OrderFlow);
+
+/// <summary>The live dashboard of one store: today (store-local) and the rolling 30 days, both evaluated at <see cref="Now"/>.</summary>
+public sealed record Dashboard(string StoreId, DateTimeOffset Now, DateOnly Today, string TimeZone, MetricFigures TodayFigures, MetricFigures Last30Days);

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace OrderLedger.Metrics;
+
+/// <summary>
+/// Which facts a figure covers (brief §5: "store-local calendar days and rolling 30 days").
+/// <list type="bullet">
+/// <item><see cref="Days"/>: facts whose store-local day (in the store's time zone when they happened) is between
+/// <see cref="From"/> and <see cref="To"/>, both included.</item>
+/// <item><see cref="Rolling30Days"/>: facts that happened in the 30 × 24 hours up to and including the query's "now".</item>
+/// </list>
+/// Facts later than "now" are never counted, so a figure asked for with a past "now" is the figure as it stood then.
+/// </summary>
+public sealed record MetricWindow
+{
+    public const int RollingDays = 30;
+
+    private MetricWindow(DateOnly? from, DateOnly? to)
+    {
+        From = from;
+        To = to;
+    }
+
+    public DateOnly? From { get; }
+
+    public DateOnly? To { get; }
+
+    public bool IsRolling => From is null;
+
+    public static MetricWindow Rolling30Days { get; } = new(null, null);
+
+    public static MetricWindow Days(DateOnly from, DateOnly to) =>
+        to < from ? throw new ArgumentOutOfRangeException(nameof(to), "The last day comes before the first.") : new(from, to);
+
+    public static MetricWindow Day(DateOnly day) => new(day, day);
+
+    /// <summary>The SQL condition selecting the window, given the fact's local-day and time columns.</summary>
+    internal string Where(string dayColumn, string timeColumn) => IsRolling
+        ? $"{timeColumn} > @now - make_interval(days => {RollingDays}) AND {timeColumn} <= @now"
+        : $"{dayColumn} BETWEEN @fromDay AND @toDay AND {timeColumn} <= @now";
+
+    public override string ToString() => IsRolling
+        ? "rolling 30 days"
+        : From == To ? From!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+        : $"{From!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}..{To!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+}

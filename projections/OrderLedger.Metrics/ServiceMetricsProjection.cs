@@ -1,0 +1,401 @@
+using OrderLedger.Domain.Conversations;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.Metrics.Infrastructure;
+using OrderLedger.Projections;
+
+namespace OrderLedger.Metrics;
+
+/// <summary>
+/// Customer-service facts for the §5 metrics, one row per thing a figure counts; the figures themselves (rates, NPS,
+/// percentiles, overdue against "now") are computed by <see cref="ServiceMetricsQueries"/> over these rows.
+/// <list type="bullet">
+/// <item><c>metric_inquiries</c>: one row per inquiry (§5 three-minute rule): start, store-local day, whether it started in
+/// service hours, first human reply, withdrawal (resolved while open), agent (the replier; while open, the assignee).</item>
+/// <item><c>metric_conversations</c>: one row per conversation: customer, order, first resolution (day, agent), first reopen
+/// after it (first-contact resolution), NPS survey sent / answered (score, days, agent).</item>
+/// <item><c>metric_ratings</c>: one row per satisfaction rating (good-review rate).</item>
+/// <item><c>metric_service_stores</c>: each store's time zone and service hours, from its policy events.</item>
+/// </list>
+/// </summary>
+public sealed class ServiceMetricsProjection : IProjection
+{
+    public const string StoresTable = "metric_service_stores";
+    public const string ConversationsTable = "metric_conversations";
+    public const string InquiriesTable = "metric_inquiries";
+    public const string RatingsTable = "metric_ratings";
+
+    private static readonly StoreCalendars Calendars = new(StoresTable);
+
+    public string Name => "metric_service";
+
+    public int Version => 1;
+
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "store-registered", "store-service-hours-set",
+        "conversation-started", "conversation-customer-message-received", "conversation-handed-off", "conversation-agent-assigned",
+        "conversation-agent-replied", "conversation-resolved", "conversation-reopened", "conversation-satisfaction-rated",
+        "conversation-nps-survey-sent", "conversation-nps-answered",
+    };
+
+    public IReadOnlyList<string> Tables { get; } = [StoresTable, ConversationsTable, InquiriesTable, RatingsTable];
+
+    public string CreateTablesSql(string schema) => Calendars.CreateTableSql(schema) + $"""
+
+        CREATE TABLE {schema}.{ConversationsTable} (
+            conversation_id    text PRIMARY KEY,
+            store_id           text NOT NULL,
+            customer_id        text NOT NULL,
+            order_id           text,
+            human_mode         boolean NOT NULL,
+            agent_id           text,
+            started_at         timestamptz NOT NULL,
+            inquiries          integer NOT NULL,
+            ratings            integer NOT NULL,
+            first_resolved_at  timestamptz,
+            first_resolved_day date,
+            resolved_agent_id  text,
+            reopened_at        timestamptz,
+            survey_sent_at     timestamptz,
+            survey_day         date,
+            survey_agent_id    text,
+            nps_score          integer,
+            nps_answered_at    timestamptz,
+            nps_day            date
+        );
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_day) WHERE first_resolved_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) WHERE first_resolved_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (customer_id, order_id, started_at) WHERE order_id IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, survey_sent_at) WHERE survey_sent_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, nps_answered_at) WHERE nps_answered_at IS NOT NULL;
+        CREATE TABLE {schema}.{InquiriesTable} (
+            conversation_id    text NOT NULL,
+            seq                integer NOT NULL,
+            store_id           text NOT NULL,
+            agent_id           text,
+            started_at         timestamptz NOT NULL,
+            local_day          date NOT NULL,
+            in_service_hours   boolean NOT NULL,
+            first_reply_at     timestamptz,
+            withdrawn_at       timestamptz,
+            PRIMARY KEY (conversation_id, seq)
+        );
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day);
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at);
+        CREATE INDEX ON {schema}.{InquiriesTable} (agent_id, local_day);
+        CREATE TABLE {schema}.{RatingsTable} (
+            conversation_id    text NOT NULL,
+            seq                integer NOT NULL,
+            store_id           text NOT NULL,
+            agent_id           text,
+            rated_at           timestamptz NOT NULL,
+            local_day          date NOT NULL,
+            rating             text NOT NULL,
+            PRIMARY KEY (conversation_id, seq)
+        );
+        CREATE INDEX ON {schema}.{RatingsTable} (store_id, local_day);
+        CREATE INDEX ON {schema}.{RatingsTable} (store_id, rated_at);
+        """;
+
+    public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
+    {
+        // 1. Load everything the batch touches, one query per table.
+        var conversationIds = batch.Select(e => ConversationIdOf(e.Event)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        var conversations = conversationIds.Length == 0 ? [] : (await Conversations.LoadAsync(
+            context, "conversation_id = ANY(@ids)", new Dictionary<string, object> { ["ids"] = conversationIds }, cancellationToken))
+            .ToDictionary(c => c.ConversationId, StringComparer.Ordinal);
+        var open = conversationIds.Length == 0 ? [] : (await Inquiries.LoadAsync(
+            context, "conversation_id = ANY(@ids) AND first_reply_at IS NULL AND withdrawn_at IS NULL",
+            new Dictionary<string, object> { ["ids"] = conversationIds }, cancellationToken))
+            .GroupBy(i => i.ConversationId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(i => i.Seq)!, StringComparer.Ordinal);
+        var storeIds = batch.Select(e => e.Event switch
+            {
+                ConversationStarted s => s.StoreId,
+                var other => StoreCalendars.StoreIdOf(other),
+            })
+            .OfType<string>()
+            .Concat(conversations.Values.Select(c => c.StoreId));
+        var calendars = await Calendars.LoadAsync(context, storeIds, cancellationToken);
+
+        // 2. Fold the batch in memory, in log order.
+        var fold = new Fold(calendars, conversations, open);
+        foreach (var e in batch)
+        {
+            fold.Apply(e);
+        }
+
+        // 3. Write back: one multi-row upsert per table.
+        await calendars.SaveAsync(context, cancellationToken);
+        await Conversations.UpsertAsync(context, fold.ChangedConversations, cancellationToken);
+        await Inquiries.UpsertAsync(context, fold.ChangedInquiries, cancellationToken);
+        await Ratings.UpsertAsync(context, fold.NewRatings, cancellationToken);
+    }
+
+    private static string? ConversationIdOf(object e) => e switch
+    {
+        ConversationStarted x => x.ConversationId,
+        CustomerMessageReceived x => x.ConversationId,
+        ConversationHandedOff x => x.ConversationId,
+        AgentAssigned x => x.ConversationId,
+        AgentReplied x => x.ConversationId,
+        ConversationResolved x => x.ConversationId,
+        ConversationReopened x => x.ConversationId,
+        SatisfactionRated x => x.ConversationId,
+        NpsSurveySent x => x.ConversationId,
+        NpsAnswered x => x.ConversationId,
+        _ => null,
+    };
+
+    /// <summary>The §5 rules as one pass over the batch.</summary>
+    private sealed class Fold(
+        StoreCalendars.Batch calendars,
+        Dictionary<string, ConversationFacts> conversations,
+        Dictionary<string, InquiryFacts> openInquiries)
+    {
+        private readonly Dictionary<string, ConversationFacts> changedConversations = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string, int), InquiryFacts> changedInquiries = [];
+
+        public List<ConversationFacts> ChangedConversations => [.. changedConversations.Values];
+
+        public List<InquiryFacts> ChangedInquiries => [.. changedInquiries.Values];
+
+        public List<RatingFacts> NewRatings { get; } = [];
+
+        public void Apply(DecodedEvent e)
+        {
+            if (StoreCalendars.StoreIdOf(e.Event) is { } storeId)
+            {
+                calendars.Apply(storeId, e.Event);
+                return;
+            }
+
+            var at = e.OccurredAt();
+            if (e.Event is ConversationStarted started)
+            {
+                if (!conversations.ContainsKey(started.ConversationId))
+                {
+                    Touch(new ConversationFacts
+                    {
+                        ConversationId = started.ConversationId,
+                        StoreId = started.StoreId,
+                        CustomerId = started.CustomerId,
+                        OrderId = started.OrderId,
+                        HumanMode = started.Mode == ConversationMode.Human,
+                        StartedAt = at,
+                    });
+                }
+
+                return;
+            }
+
+            if (ConversationIdOf(e.Event) is not { } id || !conversations.TryGetValue(id, out var c))
+            {
+                return; // a fact about a conversation never started: nothing to count
+            }
+
+            var calendar = calendars[c.StoreId];
+            openInquiries.TryGetValue(id, out var inquiry);
+            switch (e.Event)
+            {
+                case CustomerMessageReceived when c.HumanMode && inquiry is null:
+                    StartInquiry(c, calendar, at);
+                    break;
+                case ConversationHandedOff:
+                    c.HumanMode = true;
+                    if (inquiry is null)
+                    {
+                        StartInquiry(c, calendar, at);
+                    }
+
+                    break;
+                case AgentAssigned a:
+                    c.AgentId = a.AgentId;
+                    if (inquiry is not null)
+                    {
+                        inquiry.AgentId = a.AgentId;
+                        Touch(inquiry);
+                    }
+
+                    break;
+                case AgentReplied r when inquiry is not null:
+                    inquiry.FirstReplyAt = at;
+                    inquiry.AgentId = r.AgentId;
+                    Close(inquiry);
+                    break;
+                case ConversationResolved:
+                    if (inquiry is not null)
+                    {
+                        inquiry.WithdrawnAt = at;
+                        Close(inquiry);
+                    }
+
+                    if (c.FirstResolvedAt is null)
+                    {
+                        c.FirstResolvedAt = at;
+                        c.FirstResolvedDay = calendar.LocalDay(at);
+                        c.ResolvedAgentId = c.AgentId;
+                    }
+
+                    break;
+                case ConversationReopened when c.FirstResolvedAt is not null && c.ReopenedAt is null:
+                    c.ReopenedAt = at;
+                    break;
+                case SatisfactionRated rated:
+                    c.Ratings++;
+                    NewRatings.Add(new RatingFacts(c.ConversationId, c.Ratings, c.StoreId, c.AgentId, at, calendar.LocalDay(at), Snake(rated.Rating)));
+                    break;
+                case NpsSurveySent when c.SurveySentAt is null:
+                    c.SurveySentAt = at;
+                    c.SurveyDay = calendar.LocalDay(at);
+                    c.SurveyAgentId = c.AgentId;
+                    break;
+                case NpsAnswered answered when c.NpsAnsweredAt is null:
+                    c.NpsAnsweredAt = at;
+                    c.NpsDay = calendar.LocalDay(at);
+                    c.NpsScore = answered.Score;
+                    break;
+                default:
+                    return;
+            }
+
+            Touch(c);
+        }
+
+        private void StartInquiry(ConversationFacts c, StoreCalendar calendar, DateTimeOffset at)
+        {
+            c.Inquiries++;
+            var inquiry = new InquiryFacts
+            {
+                ConversationId = c.ConversationId,
+                Seq = c.Inquiries,
+                StoreId = c.StoreId,
+                AgentId = c.AgentId,
+                StartedAt = at,
+                LocalDay = calendar.LocalDay(at),
+                InServiceHours = calendar.InServiceHours(at),
+            };
+            openInquiries[c.ConversationId] = inquiry;
+            Touch(inquiry);
+        }
+
+        private void Close(InquiryFacts inquiry)
+        {
+            openInquiries.Remove(inquiry.ConversationId);
+            Touch(inquiry);
+        }
+
+        private void Touch(ConversationFacts c)
+        {
+            conversations[c.ConversationId] = c;
+            changedConversations[c.ConversationId] = c;
+        }
+
+        private void Touch(InquiryFacts i) => changedInquiries[(i.ConversationId, i.Seq)] = i;
+    }
+
+    internal static string Snake(SatisfactionRating rating) => rating switch
+    {
+        SatisfactionRating.Satisfied => "satisfied",
+        SatisfactionRating.Neutral => "neutral",
+        _ => "dissatisfied",
+    };
+
+    internal sealed class ConversationFacts
+    {
+        public required string ConversationId { get; init; }
+        public required string StoreId { get; init; }
+        public required string CustomerId { get; init; }
+        public string? OrderId { get; init; }
+        public bool HumanMode { get; set; }
+        public string? AgentId { get; set; }
+        public DateTimeOffset StartedAt { get; init; }
+        public int Inquiries { get; set; }
+        public int Ratings { get; set; }
+        public DateTimeOffset? FirstResolvedAt { get; set; }
+        public DateOnly? FirstResolvedDay { get; set; }
+        public string? ResolvedAgentId { get; set; }
+        public DateTimeOffset? ReopenedAt { get; set; }
+        public DateTimeOffset? SurveySentAt { get; set; }
+        public DateOnly? SurveyDay { get; set; }
+        public string? SurveyAgentId { get; set; }
+        public int? NpsScore { get; set; }
+        public DateTimeOffset? NpsAnsweredAt { get; set; }
+        public DateOnly? NpsDay { get; set; }
+    }
+
+    internal sealed class InquiryFacts
+    {
+        public required string ConversationId { get; init; }
+        public int Seq { get; init; }
+        public required string StoreId { get; init; }
+        public string? AgentId { get; set; }
+        public DateTimeOffset StartedAt { get; init; }
+        public DateOnly LocalDay { get; init; }
+        public bool InServiceHours { get; init; }
+        public DateTimeOffset? FirstReplyAt { get; set; }
+        public DateTimeOffset? WithdrawnAt { get; set; }
+    }
+
+    internal sealed record RatingFacts(string ConversationId, int Seq, string StoreId, string? AgentId, DateTimeOffset RatedAt, DateOnly LocalDay, string Rating);
+
+    private static readonly RowTable<ConversationFacts> Conversations = new(
+        ConversationsTable,
+        keyCount: 1,
+        r => new ConversationFacts
+        {
+            ConversationId = r.Text(0), StoreId = r.Text(1), CustomerId = r.Text(2), OrderId = r.TextN(3), HumanMode = r.Bool(4),
+            AgentId = r.TextN(5), StartedAt = r.Time(6), Inquiries = r.Int(7), Ratings = r.Int(8), FirstResolvedAt = r.TimeN(9),
+            FirstResolvedDay = r.DayN(10), ResolvedAgentId = r.TextN(11), ReopenedAt = r.TimeN(12), SurveySentAt = r.TimeN(13),
+            SurveyDay = r.DayN(14), SurveyAgentId = r.TextN(15), NpsScore = r.IntN(16), NpsAnsweredAt = r.TimeN(17), NpsDay = r.DayN(18),
+        },
+        Col.Text<ConversationFacts>("conversation_id", c => c.ConversationId),
+        Col.Text<ConversationFacts>("store_id", c => c.StoreId),
+        Col.Text<ConversationFacts>("customer_id", c => c.CustomerId),
+        Col.Text<ConversationFacts>("order_id", c => c.OrderId),
+        Col.Bool<ConversationFacts>("human_mode", c => c.HumanMode),
+        Col.Text<ConversationFacts>("agent_id", c => c.AgentId),
+        Col.Time<ConversationFacts>("started_at", c => c.StartedAt),
+        Col.Int<ConversationFacts>("inquiries", c => c.Inquiries),
+        Col.Int<ConversationFacts>("ratings", c => c.Ratings),
+        Col.Time<ConversationFacts>("first_resolved_at", c => c.FirstResolvedAt),
+        Col.Day<ConversationFacts>("first_resolved_day", c => c.FirstResolvedDay),
+        Col.Text<ConversationFacts>("resolved_agent_id", c => c.ResolvedAgentId),
+        Col.Time<ConversationFacts>("reopened_at", c => c.ReopenedAt),
+        Col.Time<ConversationFacts>("survey_sent_at", c => c.SurveySentAt),
+        Col.Day<ConversationFacts>("survey_day", c => c.SurveyDay),
+        Col.Text<ConversationFacts>("survey_agent_id", c => c.SurveyAgentId),
+        Col.IntN<ConversationFacts>("nps_score", c => c.NpsScore),
+        Col.Time<ConversationFacts>("nps_answered_at", c => c.NpsAnsweredAt),
+        Col.Day<ConversationFacts>("nps_day", c => c.NpsDay));
+
+    private static readonly RowTable<InquiryFacts> Inquiries = new(
+        InquiriesTable,
+        keyCount: 2,
+        r => new InquiryFacts
+        {
+            ConversationId = r.Text(0), Seq = r.Int(1), StoreId = r.Text(2), AgentId = r.TextN(3), StartedAt = r.Time(4),
+            LocalDay = r.DayN(5)!.Value, InServiceHours = r.Bool(6), FirstReplyAt = r.TimeN(7), WithdrawnAt = r.TimeN(8),
+        },
+        Col.Text<InquiryFacts>("conversation_id", i => i.ConversationId),
+        Col.Int<InquiryFacts>("seq", i => i.Seq),
+        Col.Text<InquiryFacts>("store_id", i => i.StoreId),
+        Col.Text<InquiryFacts>("agent_id", i => i.AgentId),
+        Col.Time<InquiryFacts>("started_at", i => i.StartedAt),
+        Col.Day<InquiryFacts>("local_day", i => i.LocalDay),
+        Col.Bool<InquiryFacts>("in_service_hours", i => i.InServiceHours),
+        Col.Time<InquiryFacts>("first_reply_at", i => i.FirstReplyAt),
+        Col.Time<InquiryFacts>("withdrawn_at", i => i.WithdrawnAt));
+
+    private static readonly RowTable<RatingFacts> Ratings = new(
+        RatingsTable,
+        keyCount: 2,
+        r => new RatingFacts(r.Text(0), r.Int(1), r.Text(2), r.TextN(3), r.Time(4), r.DayN(5)!.Value, r.Text(6)),
+        Col.Text<RatingFacts>("conversation_id", x => x.ConversationId),
+        Col.Int<RatingFacts>("seq", x => x.Seq),
+        Col.Text<RatingFacts>("store_id", x => x.StoreId),
+        Col.Text<RatingFacts>("agent_id", x => x.AgentId),
+        Col.Time<RatingFacts>("rated_at", x => x.RatedAt),
+        Col.Day<RatingFacts>("local_day", x => x.LocalDay),
+        Col.Text<RatingFacts>("rating", x => x.Rating));
+}

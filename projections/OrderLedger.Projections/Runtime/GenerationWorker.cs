@@ -1,0 +1,392 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Serialization;
+
+namespace OrderLedger.Projections.Runtime;
+
+/// <summary>
+/// Feeds one generation (build) of a projection from <c>$all</c>: batches of up to N events or T ms, each applied in
+/// one transaction that also moves the checkpoint. Transient database errors are retried with backoff; any other
+/// handler error faults this generation only, naming the offending event.
+/// </summary>
+internal sealed class GenerationWorker(
+    IProjection projection,
+    GenerationRecord generation,
+    IEventStore store,
+    EventCodec codec,
+    ProjectionCatalog catalog,
+    ProjectionOptions options,
+    ILogger logger)
+{
+    private readonly RateMeter _rate = new();
+    private readonly string _name = projection.Name;
+    private readonly int _number = generation.Generation;
+    private Position? _checkpoint;
+
+    public GenerationRecord Generation => generation;
+
+    /// <summary>Set when the generation caught up with the head at least once.</summary>
+    public bool CaughtUp { get; private set; }
+
+    /// <summary>Runs until cancelled, faulted (returns), fenced off by another instance, or switched away from.</summary>
+    public async Task RunAsync(Func<GenerationWorker, Position?, CancellationToken, Task<bool>> onCaughtUp, CancellationToken cancellationToken)
+    {
+        _checkpoint = await catalog.ReadCheckpointAsync(generation, cancellationToken);
+        await catalog.SetPhaseAsync(generation, Phases.CatchingUp, cancellationToken);
+        Log.Starting(logger, _name, _number, generation.Role, _checkpoint);
+
+        var channel = Channel.CreateBounded<SubscriptionMessage>(new BoundedChannelOptions(Math.Max(2 * options.BatchSize, 256))
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        using var pumpCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pump = PumpAsync(channel.Writer, _checkpoint, pumpCancellation.Token);
+        try
+        {
+            var batch = new List<RecordedEvent>(options.BatchSize);
+            var switched = false;
+            while (!switched)
+            {
+                var caughtUp = await ReadBatchAsync(channel.Reader, batch, cancellationToken);
+                if (batch.Count > 0)
+                {
+                    if (!await ProcessAsync(batch, cancellationToken))
+                    {
+                        return; // faulted
+                    }
+
+                    batch.Clear();
+                }
+
+                if (caughtUp && !CaughtUp)
+                {
+                    CaughtUp = true;
+                    await catalog.SetPhaseAsync(generation, Phases.Live, cancellationToken);
+                    Log.CaughtUp(logger, _name, _number, _checkpoint);
+                    switched = await onCaughtUp(this, _checkpoint, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            await pumpCancellation.CancelAsync();
+            try
+            {
+                await pump;
+            }
+            catch (Exception)
+            {
+                // Cancelled, or the subscription failed: either way its error already ended the batch loop.
+            }
+        }
+    }
+
+    private async Task PumpAsync(ChannelWriter<SubscriptionMessage> writer, Position? after, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await foreach (var message in store.SubscribeToAllAsync(after, null, cancellationToken))
+            {
+                await writer.WriteAsync(message, cancellationToken);
+            }
+
+            writer.TryComplete(new InvalidOperationException("The $all subscription ended."));
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Fills <paramref name="batch"/>: up to N events, or whatever arrived within T of the first one. True when the subscription reported "caught up".</summary>
+    private async Task<bool> ReadBatchAsync(ChannelReader<SubscriptionMessage> reader, List<RecordedEvent> batch, CancellationToken cancellationToken)
+    {
+        if (!await reader.WaitToReadAsync(cancellationToken))
+        {
+            await reader.Completion; // rethrows the subscription's error
+            throw new InvalidOperationException("The $all subscription ended.");
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(options.BatchWindow.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            while (batch.Count < options.BatchSize && reader.TryRead(out var message))
+            {
+                switch (message)
+                {
+                    case SubscriptionMessage.Event e:
+                        batch.Add(e.Record);
+                        break;
+                    case SubscriptionMessage.CaughtUp:
+                        return true;
+                    default:
+                        break;
+                }
+            }
+
+            if (batch.Count >= options.BatchSize || batch.Count == 0)
+            {
+                return false;
+            }
+
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            window.CancelAfter(remaining);
+            try
+            {
+                if (!await reader.WaitToReadAsync(window.Token))
+                {
+                    return false;
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Applies a batch; false if the generation faulted.</summary>
+    private async Task<bool> ProcessAsync(List<RecordedEvent> batch, CancellationToken cancellationToken)
+    {
+        var segment = new Segment();
+        foreach (var record in batch)
+        {
+            if (!codec.Registry.IsKnown(record.Type))
+            {
+                segment.Add(record, null, unknown: true);
+                continue;
+            }
+
+            if (!projection.EventTypes.Contains(record.Type))
+            {
+                segment.Add(record, null, unknown: false);
+                continue;
+            }
+
+            DecodedEvent decoded;
+            try
+            {
+                decoded = codec.Decode(record);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Apply everything before the undecodable event, then fault on it.
+                if (segment.Records.Count > 0 && !await ApplyWithRetryAsync(segment, cancellationToken))
+                {
+                    return false;
+                }
+
+                await FaultAsync(ex, record, cancellationToken);
+                return false;
+            }
+
+            segment.Add(record, decoded, unknown: false);
+        }
+
+        return await ApplyWithRetryAsync(segment, cancellationToken);
+    }
+
+    private async Task<bool> ApplyWithRetryAsync(Segment segment, CancellationToken cancellationToken)
+    {
+        var delay = options.FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ApplyAsync(segment, cancellationToken);
+                return true;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FencedException && TransientErrors.IsTransient(ex))
+            {
+                logger.LogWarning(ex, "Projection {Name} g{Generation}: transient error (attempt {Attempt}); retrying in {Delay}.", projection.Name, generation.Generation, attempt, delay);
+                await TryRecordAsync(ex, null, transient: true, cancellationToken);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, delay.Ticks * 2));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FencedException)
+            {
+                if (ex is ProjectionEventException { OffendingEvent: { } named } && segment.Handled.Count == 1)
+                {
+                    await FaultAsync(ex, named.Record, cancellationToken);
+                    return false;
+                }
+
+                if (segment.Handled.Count <= 1)
+                {
+                    await FaultAsync(ex, segment.Handled.Count == 1 ? segment.Handled[0].Record : segment.Records[^1], cancellationToken);
+                    return false;
+                }
+
+                // Which event? Replay the batch one handled event per transaction: the good ones commit, the bad one faults.
+                logger.LogWarning(ex, "Projection {Name} g{Generation}: a batch of {Count} failed; isolating the offending event.", projection.Name, generation.Generation, segment.Handled.Count);
+                foreach (var single in segment.SplitPerHandledEvent())
+                {
+                    if (!await ApplyWithRetryAsync(single, cancellationToken))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
+    }
+
+    private async Task ApplyAsync(Segment segment, CancellationToken cancellationToken)
+    {
+        var last = segment.Records[^1];
+        await using var connection = await catalog.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rate = _rate.Peek(segment.Records.Count);
+        // First the checkpoint: the row lock fences off any other instance before a single read-model row is written.
+        var moved = await catalog.AdvanceCheckpointAsync(connection, transaction, generation, _checkpoint, last, segment.Counts, rate, cancellationToken);
+        if (moved == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var stored = await catalog.ReadCheckpointAsync(generation, cancellationToken);
+            if (stored == last.Position)
+            {
+                // An earlier attempt committed but its acknowledgement was lost.
+                _checkpoint = stored;
+                _rate.Add(segment.Records.Count);
+                return;
+            }
+
+            throw new FencedException($"Projection {projection.Name} g{generation.Generation}: checkpoint is {stored?.ToString() ?? "none"}, expected {_checkpoint?.ToString() ?? "none"}; another instance owns it or the build was switched.");
+        }
+
+        if (segment.Handled.Count > 0)
+        {
+            await projection.ApplyAsync(segment.Handled, new ProjectionContext(connection, transaction, generation.Schema), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        _checkpoint = last.Position;
+        _rate.Add(segment.Records.Count);
+    }
+
+    private async Task FaultAsync(Exception error, RecordedEvent offending, CancellationToken cancellationToken)
+    {
+        logger.LogError(error, "Projection {Name} g{Generation} faulted on event {Type} at {Position} in {Stream}.", projection.Name, generation.Generation, offending.Type, offending.Position, offending.StreamId);
+        var delay = options.FirstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                await catalog.RecordErrorAsync(generation, error, offending, transient: false, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && TransientErrors.IsTransient(ex))
+            {
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, delay.Ticks * 2));
+            }
+        }
+    }
+
+    private async Task TryRecordAsync(Exception error, RecordedEvent? offending, bool transient, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await catalog.RecordErrorAsync(generation, error, offending, transient, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.RegistryWriteFailed(logger, ex, _name);
+        }
+    }
+
+    /// <summary>Consecutive events applied in one transaction, with what was skipped among them.</summary>
+    private sealed class Segment
+    {
+        private readonly List<(RecordedEvent Record, DecodedEvent? Decoded, bool Unknown)> _entries = [];
+        private long _skipped;
+        private long _unknown;
+
+        public List<RecordedEvent> Records { get; } = [];
+
+        public List<DecodedEvent> Handled { get; } = [];
+
+        public BatchCounts Counts => new(Records.Count, Handled.Count, _skipped, _unknown);
+
+        public void Add(RecordedEvent record, DecodedEvent? handled, bool unknown)
+        {
+            _entries.Add((record, handled, unknown));
+            Records.Add(record);
+            if (handled is not null)
+            {
+                Handled.Add(handled);
+            }
+            else if (unknown)
+            {
+                _unknown++;
+            }
+            else
+            {
+                _skipped++;
+            }
+        }
+
+        /// <summary>Sub-segments each ending with one handled event (trailing skipped events form the last one).</summary>
+        public IEnumerable<Segment> SplitPerHandledEvent()
+        {
+            var current = new Segment();
+            foreach (var (record, decoded, unknown) in _entries)
+            {
+                current.Add(record, decoded, unknown);
+                if (decoded is not null)
+                {
+                    yield return current;
+                    current = new Segment();
+                }
+            }
+
+            if (current.Records.Count > 0)
+            {
+                yield return current;
+            }
+        }
+    }
+}
+
+/// <summary>Another instance moved the checkpoint, or the build was switched away from: stop writing.</summary>
+internal sealed class FencedException(string message) : Exception(message);
+
+/// <summary>Events per second over the last few seconds.</summary>
+internal sealed class RateMeter
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+    private readonly Queue<(long At, int Count)> _samples = new();
+
+    public void Add(int count) => _samples.Enqueue((Stopwatch.GetTimestamp(), count));
+
+    /// <summary>The rate including a batch of <paramref name="pending"/> events about to be written now.</summary>
+    public double Peek(int pending)
+    {
+        var now = Stopwatch.GetTimestamp();
+        while (_samples.Count > 0 && Stopwatch.GetElapsedTime(_samples.Peek().At, now) > Window)
+        {
+            _samples.Dequeue();
+        }
+
+        if (_samples.Count == 0)
+        {
+            return 0;
+        }
+
+        var span = Stopwatch.GetElapsedTime(_samples.Peek().At, now).TotalSeconds;
+        var total = _samples.Sum(s => (long)s.Count) - _samples.Peek().Count + pending;
+        return span <= 0.001 ? 0 : total / span;
+    }
+}

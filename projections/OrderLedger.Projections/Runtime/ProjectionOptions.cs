@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+
+namespace OrderLedger.Projections.Runtime;
+
+/// <summary>How the projection runtime runs (docs/projections.md). Bound from the <c>Projections</c> configuration section.</summary>
+public sealed partial class ProjectionOptions
+{
+    /// <summary>The read-model database; defaults to <c>ConnectionStrings:Postgres</c>.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>When false, this process only answers status and rebuild calls; another process runs the projectors.</summary>
+    public bool RunProjectors { get; set; } = true;
+
+    /// <summary>Schema of the runtime's own tables (registry, generations with checkpoints).</summary>
+    public string RegistrySchema { get; set; } = "projections";
+
+    /// <summary>Schema of the stable views readers query (<c>rm.&lt;table&gt;</c>).</summary>
+    public string ViewSchema { get; set; } = "rm";
+
+    /// <summary>N: the most events (handled or not) one batch transaction covers.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>T: once a batch has its first event, how long to wait for more before writing it.</summary>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How often a standby tries to take a projection's lock (takeover time is about this).</summary>
+    public TimeSpan LockRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the active instance checks its lock, writes its heartbeat and looks for rebuild requests.</summary>
+    public TimeSpan ControlInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>First retry delay after a transient database error; doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A projection whose heartbeat is older than this has no active instance (state <c>stopped</c>).</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Identifies this process in the status (who holds each projection).</summary>
+    public string InstanceName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new InvalidOperationException("Projections need a PostgreSQL connection string: set ConnectionStrings:Postgres or Projections:ConnectionString.");
+        }
+
+        foreach (var schema in new[] { RegistrySchema, ViewSchema })
+        {
+            if (!Identifier().IsMatch(schema))
+            {
+                throw new InvalidOperationException($"Schema name '{schema}' must be a lower-case SQL identifier.");
+            }
+        }
+
+        if (BatchSize < 1)
+        {
+            throw new InvalidOperationException("Projections:BatchSize must be at least 1.");
+        }
+    }
+
+    internal static bool IsIdentifier(string name) => Identifier().IsMatch(name);
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,40}$")]
+    private static partial Regex Identifier();
+}

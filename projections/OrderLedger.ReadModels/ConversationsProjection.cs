@@ -1,0 +1,223 @@
+using Npgsql;
+using OrderLedger.Domain.Conversations;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.Projections;
+using OrderLedger.ReadModels.Infrastructure;
+
+namespace OrderLedger.ReadModels;
+
+/// <summary>
+/// One row of <c>conversations</c>. <see cref="Status"/>: open, resolved. <see cref="Mode"/>: bot, human.
+/// <see cref="WaitingSince"/>: when the open inquiry started (brief §5: the first customer message in human mode, or the
+/// hand-off, with no inquiry open); cleared by the first agent reply or the resolution. Null: nobody waits for a human.
+/// </summary>
+public sealed record ConversationSummary(
+    string ConversationId,
+    string StoreId,
+    string CustomerId,
+    string Channel,
+    string? OrderId,
+    string Status,
+    string Mode,
+    string? AssignedAgent,
+    bool Escalated,
+    DateTimeOffset? WaitingSince,
+    int Messages,
+    int Reopens,
+    string? Satisfaction,
+    int? NpsScore,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? HandedOffAt,
+    DateTimeOffset? LastCustomerMessageAt,
+    DateTimeOffset? LastAgentReplyAt,
+    DateTimeOffset? ResolvedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>A conversation waiting for a human, with how long it has waited at the given time and its SLA state.</summary>
+/// <param name="SlaAtRisk">Waited at least the at-risk share of the target, not yet past it.</param>
+/// <param name="SlaBreached">Waited longer than the target (exactly the target is still in time, brief §5).</param>
+public sealed record QueuedConversation(ConversationSummary Conversation, TimeSpan Waiting, bool SlaAtRisk, bool SlaBreached);
+
+/// <summary><c>conversations</c>: one row per conversation from its own stream; the live queue is the open, human-mode rows with <c>waiting_since</c>.</summary>
+public sealed class ConversationsProjection : IProjection
+{
+    public const string Table = "conversations";
+
+    public string Name => "conversations";
+
+    public int Version => 1;
+
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "conversation-started", "conversation-customer-message-received", "conversation-bot-replied", "conversation-handed-off",
+        "conversation-agent-assigned", "conversation-agent-replied", "conversation-escalated", "conversation-resolved",
+        "conversation-reopened", "conversation-satisfaction-rated", "conversation-nps-answered",
+    };
+
+    public IReadOnlyList<string> Tables { get; } = [Table];
+
+    public string CreateTablesSql(string schema) => $"""
+        CREATE TABLE {schema}.conversations (
+            conversation_id           text PRIMARY KEY,
+            store_id                  text NOT NULL,
+            customer_id               text NOT NULL,
+            channel                   text NOT NULL,
+            order_id                  text,
+            status                    text NOT NULL,
+            mode                      text NOT NULL,
+            assigned_agent            text,
+            escalated                 boolean NOT NULL,
+            waiting_since             timestamptz,
+            messages                  integer NOT NULL,
+            reopens                   integer NOT NULL,
+            satisfaction              text,
+            nps_score                 integer,
+            started_at                timestamptz NOT NULL,
+            handed_off_at             timestamptz,
+            last_customer_message_at  timestamptz,
+            last_agent_reply_at       timestamptz,
+            resolved_at               timestamptz,
+            updated_at                timestamptz NOT NULL
+        );
+        CREATE INDEX ON {schema}.conversations (store_id, waiting_since) WHERE waiting_since IS NOT NULL;
+        CREATE INDEX ON {schema}.conversations (customer_id, started_at DESC);
+        """;
+
+    public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
+        Rows.FoldAsync(context, batch, e => ConversationIdOf(e.Event), id => [id], c => c.ConversationId, Evolve, cancellationToken);
+
+    private static string? ConversationIdOf(object e) => e switch
+    {
+        ConversationStarted x => x.ConversationId,
+        CustomerMessageReceived x => x.ConversationId,
+        BotReplied x => x.ConversationId,
+        ConversationHandedOff x => x.ConversationId,
+        AgentAssigned x => x.ConversationId,
+        AgentReplied x => x.ConversationId,
+        ConversationEscalated x => x.ConversationId,
+        ConversationResolved x => x.ConversationId,
+        ConversationReopened x => x.ConversationId,
+        SatisfactionRated x => x.ConversationId,
+        NpsAnswered x => x.ConversationId,
+        _ => null,
+    };
+
+    internal static ConversationSummary? Evolve(ConversationSummary? row, DecodedEvent e)
+    {
+        var at = e.OccurredAt();
+        var next = (row, e.Event) switch
+        {
+            (null, ConversationStarted s) => new ConversationSummary(
+                s.ConversationId, s.StoreId, s.CustomerId, s.Channel, s.OrderId, "open", s.Mode.Snake(), null, false, null, 0, 0, null, null,
+                at, null, null, null, null, at),
+            (null, _) => null,
+            (_, CustomerMessageReceived) => row with
+            {
+                Messages = row.Messages + 1,
+                LastCustomerMessageAt = at,
+                WaitingSince = row is { Status: "open", Mode: "human" } ? row.WaitingSince ?? at : row.WaitingSince,
+            },
+            (_, BotReplied) => row with { Messages = row.Messages + 1 },
+            (_, ConversationHandedOff) => row with { Mode = "human", HandedOffAt = at, WaitingSince = row.WaitingSince ?? at },
+            (_, AgentAssigned a) => row with { AssignedAgent = a.AgentId },
+            (_, AgentReplied) => row with { Messages = row.Messages + 1, LastAgentReplyAt = at, WaitingSince = null },
+            (_, ConversationEscalated) => row with { Escalated = true },
+            (_, ConversationResolved) => row with { Status = "resolved", ResolvedAt = at, WaitingSince = null },
+            (_, ConversationReopened) => row with { Status = "open", Escalated = false, Reopens = row.Reopens + 1 },
+            (_, SatisfactionRated r) => row with { Satisfaction = r.Rating.Snake() },
+            (_, NpsAnswered n) => row with { NpsScore = n.Score },
+            _ => row,
+        };
+
+        return next is null || ReferenceEquals(next, row) ? next : next with { UpdatedAt = at };
+    }
+
+    internal static readonly RowTable<ConversationSummary> Rows = new(
+        Table,
+        keyCount: 1,
+        r => new ConversationSummary(
+            r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.TextN(4), r.Text(5), r.Text(6), r.TextN(7), r.Bool(8), r.TimeN(9), r.Int(10),
+            r.Int(11), r.TextN(12), r.IntN(13), r.Time(14), r.TimeN(15), r.TimeN(16), r.TimeN(17), r.TimeN(18), r.Time(19)),
+        Col.Text<ConversationSummary>("conversation_id", c => c.ConversationId),
+        Col.Text<ConversationSummary>("store_id", c => c.StoreId),
+        Col.Text<ConversationSummary>("customer_id", c => c.CustomerId),
+        Col.Text<ConversationSummary>("channel", c => c.Channel),
+        Col.Text<ConversationSummary>("order_id", c => c.OrderId),
+        Col.Text<ConversationSummary>("status", c => c.Status),
+        Col.Text<ConversationSummary>("mode", c => c.Mode),
+        Col.Text<ConversationSummary>("assigned_agent", c => c.AssignedAgent),
+        Col.Bool<ConversationSummary>("escalated", c => c.Escalated),
+        Col.Time<ConversationSummary>("waiting_since", c => c.WaitingSince),
+        Col.Int<ConversationSummary>("messages", c => c.Messages),
+        Col.Int<ConversationSummary>("reopens", c => c.Reopens),
+        Col.Text<ConversationSummary>("satisfaction", c => c.Satisfaction),
+        Col.IntN<ConversationSummary>("nps_score", c => c.NpsScore),
+        Col.Time<ConversationSummary>("started_at", c => c.StartedAt),
+        Col.Time<ConversationSummary>("handed_off_at", c => c.HandedOffAt),
+        Col.Time<ConversationSummary>("last_customer_message_at", c => c.LastCustomerMessageAt),
+        Col.Time<ConversationSummary>("last_agent_reply_at", c => c.LastAgentReplyAt),
+        Col.Time<ConversationSummary>("resolved_at", c => c.ResolvedAt),
+        Col.Time<ConversationSummary>("updated_at", c => c.UpdatedAt));
+}
+
+/// <summary>Reads <c>rm.conversations</c>.</summary>
+public sealed class ConversationQueries(NpgsqlDataSource dataSource)
+{
+    private static readonly string Columns = ConversationsProjection.Rows.SelectList;
+
+    public Task<ConversationSummary?> GetAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.SingleOrDefaultAsync(
+            dataSource, $"SELECT {Columns} FROM rm.conversations WHERE conversation_id = @conversationId", new { conversationId },
+            ConversationsProjection.Rows.Read, cancellationToken);
+
+    /// <summary>
+    /// The live queue at <paramref name="now"/>: open conversations waiting for a human in the given stores, longest wait
+    /// first, each with its wait and SLA state against <paramref name="slaTarget"/> (at risk from
+    /// <paramref name="atRiskShare"/> of the target). <paramref name="agentId"/> narrows it to one agent's conversations.
+    /// </summary>
+    public async Task<List<QueuedConversation>> GetQueueAsync(
+        IReadOnlyCollection<string> storeIds,
+        DateTimeOffset now,
+        TimeSpan slaTarget,
+        string? agentId = null,
+        double atRiskShare = 0.8,
+        int limit = 200,
+        CancellationToken cancellationToken = default)
+    {
+        var rows = await ReadModelQuery.ListAsync(
+            dataSource,
+            $"""
+            SELECT {Columns} FROM rm.conversations
+            WHERE store_id = ANY(@storeIds) AND waiting_since IS NOT NULL AND status = 'open' AND mode = 'human'
+              AND (@agentId::text IS NULL OR assigned_agent = @agentId)
+            ORDER BY waiting_since, conversation_id LIMIT @limit
+            """,
+            new { storeIds = ReadModelQuery.Array(storeIds), agentId, limit = ReadModelQuery.Clamp(limit) },
+            ConversationsProjection.Rows.Read,
+            cancellationToken);
+
+        return
+        [
+            .. rows.Select(c =>
+            {
+                var waiting = now - c.WaitingSince!.Value;
+                var breached = waiting > slaTarget;
+                return new QueuedConversation(c, waiting, !breached && waiting >= slaTarget * atRiskShare, breached);
+            }),
+        ];
+    }
+
+    /// <summary>A customer's conversations in the given stores, newest first.</summary>
+    public Task<List<ConversationSummary>> ListForCustomerAsync(
+        IReadOnlyCollection<string> storeIds, string customerId, int limit = 50, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ListAsync(
+            dataSource,
+            $"""
+            SELECT {Columns} FROM rm.conversations
+            WHERE customer_id = @customerId AND store_id = ANY(@storeIds)
+            ORDER BY started_at DESC, conversation_id LIMIT @limit
+            """,
+            new { customerId, storeIds = ReadModelQuery.Array(storeIds), limit = ReadModelQuery.Clamp(limit) },
+            ConversationsProjection.Rows.Read,
+            cancellationToken);
+}

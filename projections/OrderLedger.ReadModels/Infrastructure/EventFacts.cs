@@ -1,0 +1,28 @@
+using OrderLedger.EventStore.Serialization;
+
+namespace OrderLedger.ReadModels.Infrastructure;
+
+internal static class EventFacts
+{
+    /// <summary>Business time (metadata <c>occurredAt</c>); the log's own timestamp only for events without our metadata.</summary>
+    public static DateTimeOffset OccurredAt(this DecodedEvent e) => e.Metadata?.OccurredAt ?? e.Record.Created;
+
+    /// <summary>Snake-case name of an enum value, as stored in read models (<c>ReturnAndRefund</c> → <c>return_and_refund</c>).</summary>
+    public static string Snake<TEnum>(this TEnum value)
+        where TEnum : struct, Enum
+    {
+        var name = value.ToString();
+        var chars = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                chars.Append('_');
+            }
+
+            chars.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return chars.ToString();
+    }
+}

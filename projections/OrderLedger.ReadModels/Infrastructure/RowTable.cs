@@ -1,0 +1,171 @@
+using Npgsql;
+using NpgsqlTypes;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.Projections;
+
+namespace OrderLedger.ReadModels.Infrastructure;
+
+/// <summary>One column of a read-model table: its name and how a batch of rows becomes one array parameter for <c>unnest</c>.</summary>
+internal interface IColumn<in TRow>
+{
+    string Name { get; }
+
+    NpgsqlParameter ArrayOf(IReadOnlyList<TRow> rows);
+}
+
+internal sealed class Column<TRow, TValue>(string name, NpgsqlDbType elementType, Func<TRow, TValue> value) : IColumn<TRow>
+{
+    public string Name { get; } = name;
+
+    public NpgsqlParameter ArrayOf(IReadOnlyList<TRow> rows)
+    {
+        var values = new TValue[rows.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = value(rows[i]);
+        }
+
+        return new NpgsqlParameter<TValue[]> { NpgsqlDbType = NpgsqlDbType.Array | elementType, TypedValue = values };
+    }
+}
+
+/// <summary>Column factories; timestamps are written in UTC (timestamptz), lists as JSON.</summary>
+internal static class Col
+{
+    public static IColumn<TRow> Text<TRow>(string name, Func<TRow, string?> value) => new Column<TRow, string?>(name, NpgsqlDbType.Text, value);
+
+    public static IColumn<TRow> Int<TRow>(string name, Func<TRow, int> value) => new Column<TRow, int>(name, NpgsqlDbType.Integer, value);
+
+    public static IColumn<TRow> IntN<TRow>(string name, Func<TRow, int?> value) => new Column<TRow, int?>(name, NpgsqlDbType.Integer, value);
+
+    public static IColumn<TRow> Long<TRow>(string name, Func<TRow, long> value) => new Column<TRow, long>(name, NpgsqlDbType.Bigint, value);
+
+    public static IColumn<TRow> Money<TRow>(string name, Func<TRow, decimal> value) => new Column<TRow, decimal>(name, NpgsqlDbType.Numeric, value);
+
+    public static IColumn<TRow> Bool<TRow>(string name, Func<TRow, bool> value) => new Column<TRow, bool>(name, NpgsqlDbType.Boolean, value);
+
+    public static IColumn<TRow> BoolN<TRow>(string name, Func<TRow, bool?> value) => new Column<TRow, bool?>(name, NpgsqlDbType.Boolean, value);
+
+    public static IColumn<TRow> Time<TRow>(string name, Func<TRow, DateTimeOffset?> value) =>
+        new Column<TRow, DateTime?>(name, NpgsqlDbType.TimestampTz, row => value(row)?.UtcDateTime);
+
+    public static IColumn<TRow> Duration<TRow>(string name, Func<TRow, TimeSpan?> value) => new Column<TRow, TimeSpan?>(name, NpgsqlDbType.Interval, value);
+
+    public static IColumn<TRow> Texts<TRow>(string name, Func<TRow, IReadOnlyList<string>> value) =>
+        new Column<TRow, string>(name, NpgsqlDbType.Jsonb, row => System.Text.Json.JsonSerializer.Serialize(value(row)));
+}
+
+/// <summary>
+/// A table whose rows are folded in memory: load the rows a batch touches (one <c>SELECT … = ANY</c>), apply the
+/// events in order, write every changed row back with one multi-row upsert over <c>unnest</c>. Whatever the batch
+/// boundaries, the result equals applying the events one by one.
+/// </summary>
+/// <param name="keyCount">The first <paramref name="keyCount"/> columns (text) form the primary key.</param>
+/// <param name="read">Reads a row from a reader positioned on a row selected with <see cref="SelectList"/>, in column order.</param>
+internal sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataReader, TRow> read, params IColumn<TRow>[] columns)
+    where TRow : class
+{
+    public string Name { get; } = name;
+
+    public string SelectList { get; } = string.Join(", ", columns.Select(c => c.Name));
+
+    public TRow Read(NpgsqlDataReader reader) => read(reader);
+
+    /// <summary>The rows whose key is among <paramref name="keys"/> (each key given as its text parts, in key-column order).</summary>
+    public async Task<List<TRow>> LoadAsync(ProjectionContext context, IReadOnlyCollection<string[]> keys, CancellationToken cancellationToken)
+    {
+        var rows = new List<TRow>(keys.Count);
+        if (keys.Count == 0)
+        {
+            return rows;
+        }
+
+        var keyNames = columns.Take(keyCount).Select(c => c.Name).ToArray();
+        var join = string.Join(" AND ", keyNames.Select((n, i) => $"t.{n} = k.k{i}"));
+        var sql = $"SELECT {string.Join(", ", columns.Select(c => "t." + c.Name))} FROM {context.Schema}.{Name} t " +
+                  $"JOIN unnest({string.Join(", ", keyNames.Select((_, i) => $"@k{i}"))}) AS k({string.Join(", ", keyNames.Select((_, i) => $"k{i}"))}) ON {join}";
+        await using var command = new NpgsqlCommand(sql, context.Connection, context.Transaction);
+        for (var i = 0; i < keyCount; i++)
+        {
+            var part = i;
+            command.Parameters.Add(new NpgsqlParameter<string[]>($"k{i}", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            {
+                TypedValue = keys.Select(k => k[part]).ToArray(),
+            });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Inserts or replaces <paramref name="rows"/> (at most one per key) in one statement.</summary>
+    public async Task UpsertAsync(ProjectionContext context, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var names = columns.Select(c => c.Name).ToArray();
+        var updates = string.Join(", ", names.Skip(keyCount).Select(n => $"{n} = EXCLUDED.{n}"));
+        var sql = $"INSERT INTO {context.Schema}.{Name} ({string.Join(", ", names)}) " +
+                  $"SELECT * FROM unnest({string.Join(", ", names.Select((_, i) => $"@p{i}"))}) " +
+                  $"ON CONFLICT ({string.Join(", ", names.Take(keyCount))}) DO UPDATE SET {updates}";
+        await using var command = new NpgsqlCommand(sql, context.Connection, context.Transaction);
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var parameter = columns[i].ArrayOf(rows);
+            parameter.ParameterName = $"p{i}";
+            command.Parameters.Add(parameter);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The whole load → fold → write cycle for a batch. <paramref name="keyOf"/> names the row an event changes (null: the
+    /// event changes no row of this table); <paramref name="evolve"/> returns the row after the event (null: no row yet and
+    /// this event does not create one).
+    /// </summary>
+    public async Task FoldAsync<TKey>(
+        ProjectionContext context,
+        IReadOnlyList<DecodedEvent> batch,
+        Func<DecodedEvent, TKey?> keyOf,
+        Func<TKey, string[]> keyParts,
+        Func<TRow, TKey> keyOfRow,
+        Func<TRow?, DecodedEvent, TRow?> evolve,
+        CancellationToken cancellationToken)
+        where TKey : class
+    {
+        var touched = new List<(TKey Key, DecodedEvent Event)>(batch.Count);
+        var keys = new HashSet<TKey>();
+        foreach (var e in batch)
+        {
+            if (keyOf(e) is { } key)
+            {
+                touched.Add((key, e));
+                keys.Add(key);
+            }
+        }
+
+        var loaded = await LoadAsync(context, keys.Select(keyParts).ToList(), cancellationToken);
+        var state = loaded.ToDictionary(keyOfRow);
+        var changed = new HashSet<TKey>();
+        foreach (var (key, e) in touched)
+        {
+            var before = state.GetValueOrDefault(key);
+            if (evolve(before, e) is { } after && !ReferenceEquals(before, after))
+            {
+                state[key] = after;
+                changed.Add(key);
+            }
+        }
+
+        await UpsertAsync(context, changed.Select(k => state[k]).ToList(), cancellationToken);
+    }
+}

@@ -1,0 +1,37 @@
+using OrderLedger.Api.Security;
+using OrderLedger.Projections.Runtime;
+
+namespace OrderLedger.Api.Projections;
+
+/// <summary>Projection status for operators and the data team, and blue/green rebuilds with their progress.</summary>
+public static class ProjectionEndpoints
+{
+    public static void MapProjectionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var projections = app.MapGroup("/api/projections");
+        projections.MapGet("/", async (IProjectionAdmin admin, CancellationToken ct) => Results.Ok(await admin.GetStatusAsync(ct)))
+            .RequireAuthorization(Policies.ReadAll);
+        projections.MapGet("/{name}", async (string name, IProjectionAdmin admin, CancellationToken ct) =>
+                await admin.GetStatusAsync(name, ct) is { } status ? Results.Ok(status) : UnknownProjection(name, admin))
+            .RequireAuthorization(Policies.ReadAll);
+        projections.MapPost("/{name}/rebuild", async (string name, IProjectionAdmin admin, CancellationToken ct) =>
+                admin.Names.Contains(name)
+                    ? Results.Accepted($"/api/projections/{name}/rebuild", await admin.RequestRebuildAsync(name, ct))
+                    : UnknownProjection(name, admin))
+            .RequireAuthorization(Policies.Rebuild);
+        projections.MapGet("/{name}/rebuild", async (string name, IProjectionAdmin admin, CancellationToken ct) =>
+                await admin.GetRebuildProgressAsync(name, ct) is { } progress
+                    ? Results.Ok(progress)
+                    : admin.Names.Contains(name)
+                        ? Results.Problem(title: "No rebuild", detail: $"Projection '{name}' has no rebuild in progress or on record.", statusCode: StatusCodes.Status404NotFound)
+                        : UnknownProjection(name, admin))
+            .RequireAuthorization(Policies.ReadAll);
+    }
+
+    private static IResult UnknownProjection(string name, IProjectionAdmin admin) =>
+        Results.Problem(
+            title: "Unknown projection",
+            detail: $"No projection is named '{name}'. Known: {string.Join(", ", admin.Names)}.",
+            statusCode: StatusCodes.Status404NotFound,
+            extensions: new Dictionary<string, object?> { ["field"] = "name" });
+}

@@ -1,0 +1,127 @@
+using OrderLedger.Domain;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Serialization;
+
+namespace OrderLedger.Application.CommandHandling;
+
+/// <summary>
+/// Runs a decider at the edge: load the stream, fold, decide, append with the exact expected revision, chaining
+/// each new event's hash to the stream's last one. On a concurrency conflict it reloads and decides again (bounded,
+/// with jittered back-off), then reports <c>concurrency.conflict</c>. A commandId already present in the stream
+/// returns the events it produced the first time and appends nothing; event ids derived from the commandId make a
+/// retried append that raced its own first attempt idempotent in the store as well. The events' metadata take the
+/// business time from the command (<see cref="IDomainCommand.OccurredAt"/>) and the store id from the aggregate.
+/// </summary>
+public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandHandlerOptions? options = null)
+{
+    public const string ConflictRule = "concurrency.conflict";
+
+    public const string CommandIdReusedRule = "command.id-reused";
+
+    public CommandHandlerOptions Options { get; } = options ?? new CommandHandlerOptions();
+
+    public IEventStore Store => store;
+
+    public EventCodec Codec => codec;
+
+    public async Task<StreamResult<TState>> HandleAsync<TCommand, TEvent, TState>(
+        Decider<TCommand, TEvent, TState> decider,
+        string streamId,
+        TCommand command,
+        CommandContext context,
+        CancellationToken cancellationToken = default)
+        where TEvent : class
+    {
+        if (command is IDomainCommand { OccurredAt: var occurredAt })
+        {
+            context = context with { OccurredAt = occurredAt };
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
+            if (loaded.EventsOfCommand.Count > 0)
+            {
+                return new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null);
+            }
+
+            var decision = decider.Decide(command, loaded.State);
+            if (!decision.IsAccepted)
+            {
+                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, decision.Error);
+            }
+
+            if (decision.Events.Count == 0)
+            {
+                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, null);
+            }
+
+            var events = decision.Events.Cast<object>().ToList();
+            var state = decision.Events.Aggregate(loaded.State, decider.Evolve);
+            var scoped = context.StoreId is null && state is IStoreScoped { StoreId.Length: > 0 } owner ? context with { StoreId = owner.StoreId } : context;
+            var data = codec.Encode(events, scoped, loaded.LastHash);
+            try
+            {
+                var appended = await store.AppendAsync(streamId, ExpectedRevision.After(loaded.Revision), data, cancellationToken);
+                return new StreamResult<TState>(streamId, state, events, appended.NextExpectedRevision, false, null);
+            }
+            catch (WrongExpectedRevisionException) when (attempt < Options.MaxAttempts)
+            {
+                await Task.Delay(Backoff(attempt), cancellationToken);
+            }
+            catch (DuplicateEventIdException ex)
+            {
+                // Event ids derive from the commandId: the same commandId was already used for another stream.
+                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, DomainError.Invalid(
+                    CommandIdReusedRule, $"Command id {context.CommandId} was already used for another command (stream {ex.StreamId}); every command needs its own id."));
+            }
+            catch (WrongExpectedRevisionException ex)
+            {
+                return new StreamResult<TState>(streamId, loaded.State, [], ex.ActualRevision, false, DomainError.Conflict(
+                    ConflictRule, $"Stream {streamId} kept changing while the command was decided ({attempt} attempts); try again."));
+            }
+        }
+    }
+
+    /// <summary>Folds a stream into its state; also returns its last revision and hash, and the events of <paramref name="commandId"/> if any.</summary>
+    public async Task<LoadedStream<TState>> LoadAsync<TCommand, TEvent, TState>(
+        Decider<TCommand, TEvent, TState> decider,
+        string streamId,
+        string? commandId = null,
+        CancellationToken cancellationToken = default)
+        where TEvent : class
+    {
+        var state = decider.Initial;
+        ulong? revision = null;
+        string? lastHash = null;
+        var ofCommand = new List<object>();
+        await foreach (var record in store.ReadStreamAsync(streamId, StreamReadOptions.All, cancellationToken))
+        {
+            var decoded = codec.Decode(record);
+            if (decoded.Event is not TEvent domainEvent)
+            {
+                throw new InvalidOperationException(
+                    $"Stream {streamId} holds event {record.Revision} of type '{record.Type}', which this build cannot fold into {typeof(TState).Name}.");
+            }
+
+            state = decider.Evolve(state, domainEvent);
+            revision = record.Revision;
+            lastHash = decoded.Metadata?.Hash;
+            if (commandId is not null && decoded.Metadata?.CommandId == commandId)
+            {
+                ofCommand.Add(domainEvent);
+            }
+        }
+
+        return new LoadedStream<TState>(state, revision, lastHash, ofCommand);
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var ceiling = Math.Min(Options.MaxRetryBackoff.TotalMilliseconds, Options.RetryBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        // Jitter spreads writers that collided so they do not collide again in lock-step (randomness at the edge only).
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+    }
+}
+
+public sealed record LoadedStream<TState>(TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand);

@@ -1,0 +1,19 @@
+namespace OrderLedger.Application.CommandHandling;
+
+public sealed class CommandHandlerOptions
+{
+    /// <summary>How many times a command is decided again after a concurrency conflict before giving up.</summary>
+    public int MaxAttempts { get; init; } = 10;
+
+    /// <summary>Base of the jittered exponential back-off between attempts.</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Cap of the back-off.</summary>
+    public TimeSpan MaxRetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>An open stock reservation whose order is still not placed after this long is released by the recovery path.</summary>
+    public TimeSpan ReservationTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often <see cref="Stock.ReservationRecoveryService"/> runs a recovery pass.</summary>
+    public TimeSpan RecoveryInterval { get; init; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,86 @@
+using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain;
+using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Stores;
+using OrderLedger.EventStore.Serialization;
+
+namespace OrderLedger.Application.Refunds;
+
+/// <summary>
+/// Refund commands. A request is first claimed against the order's refund ledger (which keeps refunds ≤ paid per
+/// line and per order, race-free through the order stream's expected revision), then recorded on the refund stream
+/// with what the auto-refund rule needs (payment time, the store's window, whether anything was handed over).
+/// Rejecting a refund frees its claim. Approving a return takes the return address from the store's policy.
+/// </summary>
+public sealed class RefundWorkflow(CommandHandler handler)
+{
+    public async Task<CommandOutcome> ExecuteAsync(RefundCommand command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Refund(command.RefundId);
+        switch (command)
+        {
+            case RequestRefund request:
+                return await RequestAsync(request, context, cancellationToken);
+
+            case ApproveRefund approve:
+                var refund = (await handler.LoadAsync(RefundDecider.Decider, stream, cancellationToken: cancellationToken)).State;
+                if (refund.Status != RefundStatus.None)
+                {
+                    var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(refund.StoreId), cancellationToken: cancellationToken)).State;
+                    var order = (await handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(refund.OrderId), cancellationToken: cancellationToken)).State;
+                    approve = approve with
+                    {
+                        ReturnAddresses = approve.ReturnAddresses ?? store.ReturnAddresses,
+                        CategoryBySku = approve.CategoryBySku ?? order.Lines.Where(l => l.Category is not null).ToDictionary(l => l.Sku, l => l.Category!, StringComparer.Ordinal),
+                    };
+                }
+
+                return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, approve, context, cancellationToken));
+
+            case RejectRefund:
+                var rejected = await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken);
+                if (!rejected.IsSuccess || rejected.State.Status != RefundStatus.Rejected)
+                {
+                    return CommandOutcome.From(rejected);
+                }
+
+                var release = await handler.HandleAsync(
+                    OrderDecider.Decider,
+                    StreamIds.Order(rejected.State.OrderId),
+                    new ReleaseRefundClaim(rejected.State.OrderId, command.RefundId, command.OccurredAt),
+                    context.Step("release-claim"),
+                    cancellationToken);
+                return new CommandOutcome([rejected.Change, release.Change], release.Error);
+
+            default:
+                return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken));
+        }
+    }
+
+    private async Task<CommandOutcome> RequestAsync(RequestRefund command, CommandContext context, CancellationToken cancellationToken)
+    {
+        var orderStream = StreamIds.Order(command.OrderId);
+        var order = (await handler.LoadAsync(OrderDecider.Decider, orderStream, cancellationToken: cancellationToken)).State;
+        var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(order.IsPlaced ? order.StoreId : command.StoreId), cancellationToken: cancellationToken)).State;
+        var auto = order.PaidAt is { } paidAt ? new AutoRefundContext(paidAt, store.AutoRefundWindowHours, order.AnyHandedOver) : null;
+
+        var claim = await handler.HandleAsync(
+            OrderDecider.Decider, orderStream, new ClaimRefund(command.OrderId, command.RefundId, command.Lines, command.OccurredAt), context.Step("claim"), cancellationToken);
+        if (!claim.IsSuccess)
+        {
+            return CommandOutcome.From(claim);
+        }
+
+        var requested = await handler.HandleAsync(
+            RefundDecider.Decider, StreamIds.Refund(command.RefundId), command with { AutoApproval = auto }, context, cancellationToken);
+        if (requested.IsSuccess)
+        {
+            return new CommandOutcome([claim.Change, requested.Change], null);
+        }
+
+        var release = await handler.HandleAsync(
+            OrderDecider.Decider, orderStream, new ReleaseRefundClaim(command.OrderId, command.RefundId, command.OccurredAt), context.Step("unclaim"), cancellationToken);
+        return new CommandOutcome([claim.Change, requested.Change, release.Change], requested.Error);
+    }
+}

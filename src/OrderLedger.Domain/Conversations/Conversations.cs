@@ -1,0 +1,226 @@
+using System.Collections.Immutable;
+
+namespace OrderLedger.Domain.Conversations;
+
+// ---- Commands ----------------------------------------------------------------------------------------------
+
+public abstract record ConversationCommand(string ConversationId) : IDomainCommand
+{
+    public abstract DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <param name="BotEnabled">Whether the channel has a bot; without one the conversation starts in human mode.</param>
+/// <param name="UnresolvedAboutSameOrder">
+/// Other unresolved conversations of the same customer about the same order (looked up by the caller). A second
+/// unresolved contact about one order is escalated at once.
+/// </param>
+public sealed record StartConversation(
+    string ConversationId,
+    string StoreId,
+    string CustomerId,
+    string Channel,
+    string? OrderId,
+    bool BotEnabled,
+    IReadOnlyList<string> UnresolvedAboutSameOrder,
+    DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record ReceiveCustomerMessage(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record SendBotReply(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record HandOffToHuman(string ConversationId, string Reason, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record AssignAgent(string ConversationId, string AgentId, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record SendAgentReply(string ConversationId, string AgentId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record EscalateConversation(string ConversationId, string Reason, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record ResolveConversation(string ConversationId, string ResolvedBy, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record RateSatisfaction(string ConversationId, SatisfactionRating Rating, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record SendNpsSurvey(string ConversationId, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public sealed record AnswerNps(string ConversationId, int Score, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+public enum ConversationMode
+{
+    Bot,
+    Human,
+}
+
+public enum SatisfactionRating
+{
+    Satisfied,
+    Neutral,
+    Dissatisfied,
+}
+
+// ---- Events ------------------------------------------------------------------------------------------------
+
+public abstract record ConversationEvent;
+
+public sealed record ConversationStarted(
+    string ConversationId,
+    string StoreId,
+    string CustomerId,
+    string Channel,
+    string? OrderId,
+    ConversationMode Mode,
+    DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record CustomerMessageReceived(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record BotReplied(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record ConversationHandedOff(string ConversationId, string Reason, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record AgentAssigned(string ConversationId, string AgentId, string? PreviousAgentId, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record AgentReplied(string ConversationId, string AgentId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record ConversationEscalated(string ConversationId, string Reason, IReadOnlyList<string> RelatedConversationIds, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record ConversationResolved(string ConversationId, string ResolvedBy, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record ConversationReopened(string ConversationId, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record SatisfactionRated(string ConversationId, SatisfactionRating Rating, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record NpsSurveySent(string ConversationId, DateTimeOffset OccurredAt) : ConversationEvent;
+
+public sealed record NpsAnswered(string ConversationId, int Score, DateTimeOffset OccurredAt) : ConversationEvent;
+
+// ---- State -------------------------------------------------------------------------------------------------
+
+public enum ConversationStatus
+{
+    None,
+    Open,
+    Resolved,
+}
+
+public sealed record ConversationState(
+    ConversationStatus Status,
+    string ConversationId,
+    string StoreId,
+    string? OrderId,
+    ConversationMode Mode,
+    string? AssignedAgent,
+    bool Escalated,
+    bool RatedSinceResolution,
+    bool SurveySent,
+    bool NpsAnswered,
+    int Reopens,
+    ImmutableHashSet<string> MessageIds) : IStoreScoped
+{
+    public static ConversationState Initial { get; } =
+        new(ConversationStatus.None, "", "", null, ConversationMode.Bot, null, false, false, false, false, 0, ImmutableHashSet<string>.Empty);
+}
+
+// ---- Decider -----------------------------------------------------------------------------------------------
+
+/// <summary>A customer-service conversation (stream <c>conversation-{conversationId}</c>).</summary>
+public static class ConversationDecider
+{
+    public const string RepeatContactReason = "repeat-contact";
+
+    public static Decider<ConversationCommand, ConversationEvent, ConversationState> Decider { get; } = new(Decide, Evolve, ConversationState.Initial);
+
+    public static Decision<ConversationEvent> Decide(ConversationCommand command, ConversationState state) => (command, state.Status) switch
+    {
+        (StartConversation c, ConversationStatus.None) => Start(c),
+        (StartConversation, _) => Decision<ConversationEvent>.Nothing,
+        (_, ConversationStatus.None) => DomainError.Conflict("conversation.not-found", $"Conversation {command.ConversationId} was not started."),
+
+        (ReceiveCustomerMessage c, _) when state.MessageIds.Contains(c.MessageId) => Decision<ConversationEvent>.Nothing,
+        (ReceiveCustomerMessage c, ConversationStatus.Resolved) => new ConversationEvent[]
+        {
+            new ConversationReopened(c.ConversationId, c.OccurredAt),
+            new CustomerMessageReceived(c.ConversationId, c.MessageId, c.Text, c.OccurredAt),
+        },
+        (ReceiveCustomerMessage c, _) => new CustomerMessageReceived(c.ConversationId, c.MessageId, c.Text, c.OccurredAt),
+
+        (SendBotReply c, _) when state.MessageIds.Contains(c.MessageId) => Decision<ConversationEvent>.Nothing,
+        (SendBotReply, ConversationStatus.Resolved) => Resolved(),
+        (SendBotReply, _) when state.Mode == ConversationMode.Human =>
+            DomainError.Conflict("conversation.handed-off", "The conversation is with a human; the bot no longer replies."),
+        (SendBotReply c, _) => new BotReplied(c.ConversationId, c.MessageId, c.Text, c.OccurredAt),
+
+        (HandOffToHuman, ConversationStatus.Resolved) => Resolved(),
+        (HandOffToHuman, _) when state.Mode == ConversationMode.Human => Decision<ConversationEvent>.Nothing,
+        (HandOffToHuman c, _) => new ConversationHandedOff(c.ConversationId, c.Reason, c.OccurredAt),
+
+        (AssignAgent, ConversationStatus.Resolved) => Resolved(),
+        (AssignAgent, _) when state.Mode == ConversationMode.Bot =>
+            DomainError.Conflict("conversation.not-handed-off", "Hand the conversation off to a human before assigning an agent."),
+        (AssignAgent c, _) when c.AgentId == state.AssignedAgent => Decision<ConversationEvent>.Nothing,
+        (AssignAgent c, _) => new AgentAssigned(c.ConversationId, c.AgentId, state.AssignedAgent, c.OccurredAt),
+
+        (SendAgentReply c, _) when state.MessageIds.Contains(c.MessageId) => Decision<ConversationEvent>.Nothing,
+        (SendAgentReply, ConversationStatus.Resolved) => Resolved(),
+        (SendAgentReply, _) when state.AssignedAgent is null =>
+            DomainError.Conflict("conversation.agent-not-assigned", "An agent replies only once the conversation is assigned."),
+        (SendAgentReply c, _) when c.AgentId != state.AssignedAgent =>
+            DomainError.Conflict("conversation.assigned-to-another-agent", $"The conversation is assigned to {state.AssignedAgent}, not {c.AgentId}."),
+        (SendAgentReply c, _) => new AgentReplied(c.ConversationId, c.AgentId, c.MessageId, c.Text, c.OccurredAt),
+
+        (EscalateConversation, ConversationStatus.Resolved) => Resolved(),
+        (EscalateConversation, _) when state.Escalated => Decision<ConversationEvent>.Nothing,
+        (EscalateConversation c, _) => new ConversationEscalated(c.ConversationId, c.Reason, [], c.OccurredAt),
+
+        (ResolveConversation, ConversationStatus.Resolved) => Decision<ConversationEvent>.Nothing,
+        (ResolveConversation c, _) => new ConversationResolved(c.ConversationId, c.ResolvedBy, c.OccurredAt),
+
+        (RateSatisfaction, ConversationStatus.Open) => DomainError.Conflict("conversation.not-resolved", "Satisfaction is rated after the conversation is resolved."),
+        (RateSatisfaction, _) when state.RatedSinceResolution => DomainError.Conflict("conversation.already-rated", "This resolution was already rated."),
+        (RateSatisfaction c, _) => new SatisfactionRated(c.ConversationId, c.Rating, c.OccurredAt),
+
+        (SendNpsSurvey, _) when state.SurveySent => Decision<ConversationEvent>.Nothing,
+        (SendNpsSurvey, ConversationStatus.Open) => DomainError.Conflict("conversation.not-resolved", "The NPS survey goes out after the conversation is resolved."),
+        (SendNpsSurvey c, _) => new NpsSurveySent(c.ConversationId, c.OccurredAt),
+
+        (AnswerNps c, _) when c.Score is < 0 or > 10 => DomainError.Invalid("nps.score-out-of-range", "An NPS answer is a score from 0 to 10."),
+        (AnswerNps, _) when !state.SurveySent => DomainError.Conflict("nps.survey-not-sent", "No NPS survey was sent for this conversation."),
+        (AnswerNps, _) when state.NpsAnswered => DomainError.Conflict("nps.already-answered", "The NPS survey was already answered."),
+        (AnswerNps c, _) => new NpsAnswered(c.ConversationId, c.Score, c.OccurredAt),
+
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown conversation command."),
+    };
+
+    public static ConversationState Evolve(ConversationState state, ConversationEvent @event) => @event switch
+    {
+        ConversationStarted e => state with { Status = ConversationStatus.Open, ConversationId = e.ConversationId, StoreId = e.StoreId, OrderId = e.OrderId, Mode = e.Mode },
+        CustomerMessageReceived e => state with { MessageIds = state.MessageIds.Add(e.MessageId) },
+        BotReplied e => state with { MessageIds = state.MessageIds.Add(e.MessageId) },
+        ConversationHandedOff => state with { Mode = ConversationMode.Human },
+        AgentAssigned e => state with { AssignedAgent = e.AgentId },
+        AgentReplied e => state with { MessageIds = state.MessageIds.Add(e.MessageId) },
+        ConversationEscalated => state with { Escalated = true },
+        ConversationResolved => state with { Status = ConversationStatus.Resolved, RatedSinceResolution = false },
+        ConversationReopened => state with { Status = ConversationStatus.Open, Escalated = false, Reopens = state.Reopens + 1 },
+        SatisfactionRated => state with { RatedSinceResolution = true },
+        NpsSurveySent => state with { SurveySent = true },
+        NpsAnswered => state with { NpsAnswered = true },
+        _ => state,
+    };
+
+    private static Decision<ConversationEvent> Start(StartConversation c)
+    {
+        if (string.IsNullOrWhiteSpace(c.Channel) || string.IsNullOrWhiteSpace(c.CustomerId))
+        {
+            return DomainError.Invalid("conversation.channel-required", "A conversation names its customer and channel.");
+        }
+
+        var started = new ConversationStarted(
+            c.ConversationId, c.StoreId, c.CustomerId, c.Channel, c.OrderId, c.BotEnabled ? ConversationMode.Bot : ConversationMode.Human, c.OccurredAt);
+        var others = c.UnresolvedAboutSameOrder.Where(id => id != c.ConversationId).ToList();
+        return c.OrderId is not null && others.Count > 0
+            ? new ConversationEvent[] { started, new ConversationEscalated(c.ConversationId, RepeatContactReason, others, c.OccurredAt) }
+            : started;
+    }
+
+    private static DomainError Resolved() =>
+        DomainError.Conflict("conversation.resolved", "The conversation is resolved; it reopens only with a new customer message.");
+}

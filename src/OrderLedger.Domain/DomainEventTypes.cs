@@ -1,0 +1,79 @@
+using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Shipments;
+using OrderLedger.Domain.Stock;
+using OrderLedger.Domain.Stores;
+using OrderLedger.EventStore.Serialization;
+
+namespace OrderLedger.Domain;
+
+/// <summary>
+/// Every domain event and its stable type name. Convention: kebab-case <c>{stream category}-{fact in the past tense}</c>,
+/// so a type-prefix filter such as <c>order-</c> selects one aggregate's events. Type names are the public contract:
+/// a breaking change to an event gets a new name plus an upcaster registered here for the old one.
+/// </summary>
+public static class DomainEventTypes
+{
+    /// <summary>A registry that knows every domain event; projections, the API and the CLI use it to encode and decode.</summary>
+    public static EventTypeRegistry CreateRegistry() => new EventTypeRegistry()
+        // store-…
+        .Register("store-registered", DomainJsonContext.Default.StoreRegistered)
+        .Register("store-auto-refund-window-set", DomainJsonContext.Default.StoreAutoRefundWindowSet)
+        .Register("store-service-hours-set", DomainJsonContext.Default.StoreServiceHoursSet)
+        .Register("store-sla-targets-set", DomainJsonContext.Default.StoreSlaTargetsSet)
+        .Register("store-return-address-set", DomainJsonContext.Default.StoreReturnAddressSet)
+        .Register("store-warehouses-set", DomainJsonContext.Default.StoreWarehousesSet)
+        // stock-…
+        .Register("stock-received", DomainJsonContext.Default.StockReceived)
+        .Register("stock-reserved", DomainJsonContext.Default.StockReserved)
+        .Register("stock-reservation-released", DomainJsonContext.Default.StockReservationReleased)
+        .Register("stock-reservation-committed", DomainJsonContext.Default.StockReservationCommitted)
+        .Register("stock-adjusted", DomainJsonContext.Default.StockAdjusted)
+        // order-…
+        .Register("order-placed", DomainJsonContext.Default.OrderPlaced)
+        .Register("order-allocated", DomainJsonContext.Default.OrderAllocated)
+        .Register("order-rejected", DomainJsonContext.Default.OrderRejected)
+        .Register("order-payment-confirmed", DomainJsonContext.Default.OrderPaymentConfirmed)
+        .Register("order-payment-failed", DomainJsonContext.Default.OrderPaymentFailed)
+        .Register("order-payment-timed-out", DomainJsonContext.Default.OrderPaymentTimedOut)
+        .Register("order-cancelled", DomainJsonContext.Default.OrderCancelled)
+        .Register("order-shipment-handed-over", DomainJsonContext.Default.OrderShipmentHandedOver)
+        .Register("order-completed", DomainJsonContext.Default.OrderCompleted)
+        .Register("order-refund-claimed", DomainJsonContext.Default.OrderRefundClaimed)
+        .Register("order-refund-claim-released", DomainJsonContext.Default.OrderRefundClaimReleased)
+        // shipment-…
+        .Register("shipment-created", DomainJsonContext.Default.ShipmentCreated)
+        .Register("shipment-picked", DomainJsonContext.Default.ShipmentPicked)
+        .Register("shipment-packed-and-verified", DomainJsonContext.Default.ShipmentPackedAndVerified)
+        .Register("shipment-handed-to-carrier", DomainJsonContext.Default.ShipmentHandedToCarrier)
+        .Register("shipment-tracking-scanned", DomainJsonContext.Default.ShipmentTrackingScanned)
+        .Register("shipment-delivered", DomainJsonContext.Default.ShipmentDelivered)
+        .Register("shipment-exception-reported", DomainJsonContext.Default.ShipmentExceptionReported)
+        .Register("shipment-intercepted", DomainJsonContext.Default.ShipmentIntercepted)
+        .Register("shipment-returned-to-sender", DomainJsonContext.Default.ShipmentReturnedToSender)
+        // refund-…
+        .Register("refund-requested", DomainJsonContext.Default.RefundRequested)
+        .Register("refund-approved", DomainJsonContext.Default.RefundApproved)
+        .Register("refund-rejected", DomainJsonContext.Default.RefundRejected)
+        .Register("refund-return-address-assigned", DomainJsonContext.Default.RefundReturnAddressAssigned)
+        .Register("refund-return-shipped", DomainJsonContext.Default.RefundReturnShipped)
+        .Register("refund-return-received", DomainJsonContext.Default.RefundReturnReceived)
+        .Register("refund-return-inspected", DomainJsonContext.Default.RefundReturnInspected)
+        .Register("refund-paid", DomainJsonContext.Default.RefundPaid)
+        .Register("refund-dispute-opened", DomainJsonContext.Default.RefundDisputeOpened)
+        .Register("refund-dispute-judged", DomainJsonContext.Default.RefundDisputeJudged)
+        // conversation-…
+        .Register("conversation-started", DomainJsonContext.Default.ConversationStarted)
+        .Register("conversation-customer-message-received", DomainJsonContext.Default.CustomerMessageReceived)
+        .Register("conversation-bot-replied", DomainJsonContext.Default.BotReplied)
+        .Register("conversation-handed-off", DomainJsonContext.Default.ConversationHandedOff)
+        .Register("conversation-agent-assigned", DomainJsonContext.Default.AgentAssigned)
+        .Register("conversation-agent-replied", DomainJsonContext.Default.AgentReplied)
+        .Register("conversation-escalated", DomainJsonContext.Default.ConversationEscalated)
+        .Register("conversation-resolved", DomainJsonContext.Default.ConversationResolved)
+        .Register("conversation-reopened", DomainJsonContext.Default.ConversationReopened)
+        .Register("conversation-satisfaction-rated", DomainJsonContext.Default.SatisfactionRated)
+        .Register("conversation-nps-survey-sent", DomainJsonContext.Default.NpsSurveySent)
+        .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered);
+}

@@ -1,0 +1,300 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+
+namespace OrderLedger.Domain.Orders;
+
+/// <summary>An order's life (stream <c>order-{orderId}</c>): placement, payment, cancellation, hand-over, completion and its refund ledger.</summary>
+public static partial class OrderDecider
+{
+    public static Decider<OrderCommand, OrderEvent, OrderState> Decider { get; } = new(Decide, Evolve, OrderState.Initial);
+
+    public static Decision<OrderEvent> Decide(OrderCommand command, OrderState state) => command switch
+    {
+        PlaceOrder c => Place(c, state),
+        RejectOrder c => Reject(c, state),
+        ConfirmPayment c => ConfirmPayment(c, state),
+        FailPayment c => FailPayment(c, state),
+        TimeOutPayment c => TimeOutPayment(c, state),
+        CancelOrder c => Cancel(c, state),
+        RecordShipmentHandedOver c => RecordHandOver(c, state),
+        CompleteOrder c => Complete(c, state),
+        ClaimRefund c => ClaimRefund(c, state),
+        ReleaseRefundClaim c => ReleaseRefundClaim(c, state),
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown order command."),
+    };
+
+    public static OrderState Evolve(OrderState state, OrderEvent @event) => @event switch
+    {
+        OrderPlaced e => state with
+        {
+            Status = OrderStatus.AwaitingPayment,
+            OrderId = e.OrderId,
+            StoreId = e.StoreId,
+            CustomerId = e.CustomerId,
+            Currency = e.Currency,
+            Lines = [.. e.Lines],
+            Total = e.Total,
+            PaymentDueAt = e.PaymentDueAt,
+        },
+        OrderAllocated e => state with { Allocation = [.. e.Allocations] },
+        OrderRejected e => state with
+        {
+            Status = OrderStatus.Rejected, OrderId = e.OrderId, StoreId = e.StoreId, CustomerId = e.CustomerId, RejectedFor = e.Reason, RejectionFaults = [.. e.Faults],
+        },
+        OrderPaymentConfirmed e => state with { Status = OrderStatus.Paid, PaidAmount = e.Amount, PaidAt = e.OccurredAt, PaymentReference = e.PaymentReference },
+        OrderPaymentFailed => state,
+        OrderPaymentTimedOut => state,
+        OrderCancelled => state with { Status = OrderStatus.Cancelled },
+        OrderShipmentHandedOver e => state with { HandedOverShipments = state.HandedOverShipments.SetItem(e.ShipmentId, e.WarehouseId) },
+        OrderCompleted => state with { Status = OrderStatus.Completed },
+        OrderRefundClaimed e => state with { RefundClaims = state.RefundClaims.SetItem(e.RefundId, new RefundClaim([.. e.Lines], e.Amount, false)) },
+        OrderRefundClaimReleased e => state with { RefundClaims = state.RefundClaims.SetItem(e.RefundId, state.RefundClaims[e.RefundId] with { Released = true }) },
+        _ => state,
+    };
+
+    /// <summary>
+    /// The rules a placement must meet before any stock is reserved (the placement handler calls this first).
+    /// Null when the order is acceptable.
+    /// </summary>
+    public static DomainError? ValidatePlacement(PlaceOrder c)
+    {
+        if (c.Lines.Count == 0)
+        {
+            return DomainError.Invalid("order.lines-required", "An order has at least one line.");
+        }
+
+        var badQuantity = c.Lines.Where(l => l.Quantity <= 0).Select(l => new LineFault(l.Sku, l.Quantity, 0, "quantity-not-positive")).ToList();
+        if (badQuantity.Count > 0)
+        {
+            return new DomainError("order.quantity-invalid", "Every line orders at least one unit.", badQuantity) { Kind = DomainErrorKind.Invalid };
+        }
+
+        var badPrice = c.Lines.Where(l => l.UnitPrice < 0).Select(l => new LineFault(l.Sku, l.Quantity, 0, "negative-price")).ToList();
+        if (badPrice.Count > 0)
+        {
+            return new DomainError("order.price-invalid", "Unit prices cannot be negative.", badPrice) { Kind = DomainErrorKind.Invalid };
+        }
+
+        var duplicates = c.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Where(g => g.Count() > 1)
+            .Select(g => new LineFault(g.Key, g.Sum(l => l.Quantity), 0, "duplicate-sku")).ToList();
+        if (duplicates.Count > 0)
+        {
+            return new DomainError("order.duplicate-sku", "Each SKU appears on one line only.", duplicates) { Kind = DomainErrorKind.Invalid };
+        }
+
+        if (c.Lines.Any(l => string.IsNullOrWhiteSpace(l.Sku)))
+        {
+            return DomainError.Invalid("order.sku-required", "Every line names a SKU.");
+        }
+
+        if (!CurrencyCode().IsMatch(c.Currency))
+        {
+            return DomainError.Invalid("order.currency-invalid", $"'{c.Currency}' is not an ISO 4217 currency code.");
+        }
+
+        if (!c.ShippingAddress.IsComplete)
+        {
+            return DomainError.Invalid("order.address-incomplete", "The shipping address needs a name, street, city, region and country.");
+        }
+
+        if (c.PaymentDueAt <= c.OccurredAt)
+        {
+            return DomainError.Invalid("order.payment-due-invalid", "Payment must be due after the order is placed.");
+        }
+
+        return null;
+    }
+
+    private static Decision<OrderEvent> Place(PlaceOrder c, OrderState state)
+    {
+        if (state.Status == OrderStatus.Rejected)
+        {
+            return DomainError.Conflict("order.rejected", $"Order {c.OrderId} was rejected; place a new order.");
+        }
+
+        if (state.IsPlaced)
+        {
+            return Decision<OrderEvent>.Nothing;
+        }
+
+        if (ValidatePlacement(c) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (c.Allocation is not { } allocation)
+        {
+            return DomainError.Invalid("order.allocation-required", "An order is recorded once every line is reserved in a warehouse.");
+        }
+
+        var unallocated = c.Lines
+            .Select(l => (Line: l, Allocated: allocation.Where(a => a.Sku == l.Sku).Sum(a => a.Quantity)))
+            .Where(x => x.Allocated != x.Line.Quantity)
+            .Select(x => new LineFault(x.Line.Sku, x.Line.Quantity, x.Allocated, "not-allocated"))
+            .ToList();
+        if (unallocated.Count > 0 || allocation.Any(a => a.Quantity <= 0 || c.Lines.All(l => l.Sku != a.Sku)))
+        {
+            return new DomainError("order.allocation-mismatch", "The allocation must cover every line exactly.", unallocated) { Kind = DomainErrorKind.Invalid };
+        }
+
+        return new OrderEvent[]
+        {
+            new OrderPlaced(c.OrderId, c.StoreId, c.CustomerId, c.Channel, c.Currency, c.Lines, c.Lines.Sum(l => l.Amount), c.ShippingAddress, c.PaymentDueAt, c.OccurredAt),
+            new OrderAllocated(c.OrderId, allocation, c.OccurredAt),
+        };
+    }
+
+    private static Decision<OrderEvent> Reject(RejectOrder c, OrderState state) => state.Status switch
+    {
+        OrderStatus.None => new OrderRejected(c.OrderId, c.StoreId, c.CustomerId, c.Reason, c.Faults, c.OccurredAt),
+        OrderStatus.Rejected => Decision<OrderEvent>.Nothing,
+        _ => DomainError.Conflict("order.already-placed", $"Order {c.OrderId} was placed; cancel it instead."),
+    };
+
+    private static Decision<OrderEvent> ConfirmPayment(ConfirmPayment c, OrderState state)
+    {
+        switch (state.Status)
+        {
+            case OrderStatus.None or OrderStatus.Rejected:
+                return NotPlaced(c.OrderId);
+            case OrderStatus.Cancelled:
+                return DomainError.Conflict("order.cancelled", $"Order {c.OrderId} was cancelled; the payment must be returned.");
+            case OrderStatus.Paid or OrderStatus.Completed:
+                return c.PaymentReference == state.PaymentReference
+                    ? Decision<OrderEvent>.Nothing
+                    : DomainError.Conflict("order.already-paid", $"Order {c.OrderId} is already paid (payment {state.PaymentReference}).");
+        }
+
+        if (c.Currency != state.Currency || c.Amount != state.Total)
+        {
+            return DomainError.Invalid("payment.amount-mismatch", $"Payment of {c.Amount} {c.Currency} does not match the order total {state.Total} {state.Currency}.");
+        }
+
+        return new OrderPaymentConfirmed(c.OrderId, c.Amount, c.Currency, c.PaymentReference, c.OccurredAt);
+    }
+
+    private static Decision<OrderEvent> FailPayment(FailPayment c, OrderState state) => state.Status switch
+    {
+        OrderStatus.AwaitingPayment => new OrderPaymentFailed(c.OrderId, c.PaymentReference, c.Reason, c.OccurredAt),
+        OrderStatus.None or OrderStatus.Rejected => NotPlaced(c.OrderId),
+        _ => DomainError.Conflict("order.not-awaiting-payment", $"Order {c.OrderId} is {state.Status}; a payment failure no longer applies."),
+    };
+
+    private static Decision<OrderEvent> TimeOutPayment(TimeOutPayment c, OrderState state) => state.Status switch
+    {
+        OrderStatus.AwaitingPayment when c.OccurredAt < state.PaymentDueAt =>
+            DomainError.Conflict("order.payment-not-due", $"Payment for order {c.OrderId} is due at {state.PaymentDueAt:O}."),
+        OrderStatus.AwaitingPayment => new OrderEvent[]
+        {
+            new OrderPaymentTimedOut(c.OrderId, state.PaymentDueAt, c.OccurredAt),
+            new OrderCancelled(c.OrderId, "payment-timeout", false, c.OccurredAt),
+        },
+        OrderStatus.Cancelled => Decision<OrderEvent>.Nothing,
+        OrderStatus.None or OrderStatus.Rejected => NotPlaced(c.OrderId),
+        _ => DomainError.Conflict("order.already-paid", $"Order {c.OrderId} is paid; it cannot time out."),
+    };
+
+    private static Decision<OrderEvent> Cancel(CancelOrder c, OrderState state) => state.Status switch
+    {
+        OrderStatus.None or OrderStatus.Rejected => NotPlaced(c.OrderId),
+        OrderStatus.Cancelled => Decision<OrderEvent>.Nothing,
+        OrderStatus.Completed => DomainError.Conflict("order.completed", $"Order {c.OrderId} is completed; request a refund instead."),
+        _ when state.AnyHandedOver => DomainError.Conflict("order.already-handed-to-carrier", $"Order {c.OrderId} has left the warehouse; intercept the shipment or request a refund."),
+        _ => new OrderCancelled(c.OrderId, c.Reason, state.WasPaid, c.OccurredAt),
+    };
+
+    private static Decision<OrderEvent> RecordHandOver(RecordShipmentHandedOver c, OrderState state) => state.Status switch
+    {
+        _ when state.HandedOverShipments.ContainsKey(c.ShipmentId) => Decision<OrderEvent>.Nothing,
+        OrderStatus.Paid => state.Allocation.Any(a => a.WarehouseId == c.WarehouseId)
+            ? new OrderShipmentHandedOver(c.OrderId, c.ShipmentId, c.WarehouseId, c.OccurredAt)
+            : DomainError.Conflict("order.warehouse-not-allocated", $"Order {c.OrderId} has nothing allocated to warehouse {c.WarehouseId}."),
+        OrderStatus.AwaitingPayment => DomainError.Conflict("order.not-paid", $"Order {c.OrderId} is not paid; it cannot ship."),
+        OrderStatus.None or OrderStatus.Rejected => NotPlaced(c.OrderId),
+        _ => DomainError.Conflict("order.not-shippable", $"Order {c.OrderId} is {state.Status}; it cannot ship."),
+    };
+
+    private static Decision<OrderEvent> Complete(CompleteOrder c, OrderState state)
+    {
+        if (state.Status == OrderStatus.Completed)
+        {
+            return Decision<OrderEvent>.Nothing;
+        }
+
+        if (state.Status != OrderStatus.Paid)
+        {
+            return DomainError.Conflict("order.not-paid", $"Order {c.OrderId} is {state.Status}; only a paid order completes.");
+        }
+
+        var missing = state.Allocation.Select(a => a.WarehouseId).Distinct().Except(state.HandedOverShipments.Values).ToList();
+        return missing.Count > 0
+            ? DomainError.Conflict("order.not-shipped", $"Order {c.OrderId} still waits for shipments from {string.Join(", ", missing)}.")
+            : new OrderCompleted(c.OrderId, c.OccurredAt);
+    }
+
+    private static Decision<OrderEvent> ClaimRefund(ClaimRefund c, OrderState state)
+    {
+        if (!state.IsPlaced)
+        {
+            return NotPlaced(c.OrderId);
+        }
+
+        if (state.RefundClaims.TryGetValue(c.RefundId, out var existing))
+        {
+            return existing.Lines.SequenceEqual(c.Lines) && !existing.Released
+                ? Decision<OrderEvent>.Nothing
+                : DomainError.Conflict("refund.already-claimed", $"Refund {c.RefundId} was already recorded against order {c.OrderId}.");
+        }
+
+        if (!state.WasPaid)
+        {
+            return DomainError.Conflict("refund.order-not-paid", $"Order {c.OrderId} was never paid; there is nothing to refund.");
+        }
+
+        if (c.Lines.Count == 0 || c.Lines.Any(l => l.Amount <= 0 || l.Quantity < 0))
+        {
+            return DomainError.Invalid("refund.lines-invalid", "A refund names at least one line; amounts are positive and quantities not negative.");
+        }
+
+        var faults = new List<LineFault>();
+        foreach (var group in c.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal))
+        {
+            var line = state.Lines.FirstOrDefault(l => l.Sku == group.Key);
+            if (line is null)
+            {
+                faults.Add(new LineFault(group.Key, group.Sum(l => l.Quantity), 0, "not-on-order"));
+                continue;
+            }
+
+            var unitsLeft = line.Quantity - state.RefundClaimedUnitsFor(line.Sku);
+            if (group.Sum(l => l.Quantity) > unitsLeft)
+            {
+                faults.Add(new LineFault(line.Sku, group.Sum(l => l.Quantity), unitsLeft, "more-units-than-ordered"));
+            }
+            else if (group.Sum(l => l.Amount) > state.PaidFor(line.Sku) - state.RefundClaimedFor(line.Sku))
+            {
+                faults.Add(new LineFault(line.Sku, group.Sum(l => l.Quantity), unitsLeft, "more-than-paid"));
+            }
+        }
+
+        if (faults.Count > 0)
+        {
+            return new DomainError("refund.exceeds-paid", $"Refund {c.RefundId} would refund more than was paid for some lines of order {c.OrderId}.", faults);
+        }
+
+        var amount = c.Lines.Sum(l => l.Amount);
+        return state.RefundClaimedTotal + amount > state.PaidAmount
+            ? DomainError.Conflict("refund.exceeds-paid", $"Refund {c.RefundId} would bring refunds above the {state.PaidAmount} paid for order {c.OrderId}.")
+            : new OrderRefundClaimed(c.OrderId, c.RefundId, c.Lines, amount, c.OccurredAt);
+    }
+
+    private static Decision<OrderEvent> ReleaseRefundClaim(ReleaseRefundClaim c, OrderState state) =>
+        state.RefundClaims.TryGetValue(c.RefundId, out var claim)
+            ? claim.Released ? Decision<OrderEvent>.Nothing : new OrderRefundClaimReleased(c.OrderId, c.RefundId, claim.Amount, c.OccurredAt)
+            : DomainError.Conflict("refund.not-claimed", $"Refund {c.RefundId} is not recorded against order {c.OrderId}.");
+
+    private static DomainError NotPlaced(string orderId) => DomainError.Conflict("order.not-placed", $"Order {orderId} was not placed.");
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex CurrencyCode();
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Serialization;
+
+namespace OrderLedger.Domain.Orders;
+
+public abstract record OrderEvent;
+
+/// <param name="Category">The product category (for return-address policies); optional.</param>
+/// <param name="Barcode">The barcode packers scan (GTIN/EAN); defaults to the SKU when null.</param>
+public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice, string? Category = null, string? Barcode = null)
+{
+    [JsonIgnore]
+    public decimal Amount => Quantity * UnitPrice;
+
+    [JsonIgnore]
+    public string ScanCode => Barcode ?? Sku;
+}
+
+public sealed record LineAllocation(string Sku, string WarehouseId, int Quantity);
+
+/// <summary>A refunded line: how many units (0 for a refund-only partial amount) and how much money.</summary>
+public sealed record RefundLine(string Sku, int Quantity, decimal Amount);
+
+public enum RejectionReason
+{
+    OutOfStock,
+
+    /// <summary>Placement died half-way and the recovery path gave up on it after the reservation timeout.</summary>
+    PlacementAbandoned,
+}
+
+public sealed record OrderPlaced(
+    string OrderId,
+    string StoreId,
+    string CustomerId,
+    string Channel,
+    string Currency,
+    IReadOnlyList<OrderLine> Lines,
+    decimal Total,
+    PostalAddress ShippingAddress,
+    DateTimeOffset PaymentDueAt,
+    DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderAllocated(string OrderId, IReadOnlyList<LineAllocation> Allocations, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderRejected(string OrderId, string StoreId, string CustomerId, RejectionReason Reason, IReadOnlyList<LineFault> Faults, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderPaymentConfirmed(string OrderId, decimal Amount, string Currency, string PaymentReference, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderPaymentFailed(string OrderId, string PaymentReference, string Reason, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderPaymentTimedOut(string OrderId, DateTimeOffset PaymentDueAt, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderCancelled(string OrderId, string Reason, bool WasPaid, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderShipmentHandedOver(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderCompleted(string OrderId, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderRefundClaimed(string OrderId, string RefundId, IReadOnlyList<RefundLine> Lines, decimal Amount, DateTimeOffset OccurredAt) : OrderEvent;
+
+public sealed record OrderRefundClaimReleased(string OrderId, string RefundId, decimal Amount, DateTimeOffset OccurredAt) : OrderEvent;

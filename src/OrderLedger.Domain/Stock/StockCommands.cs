@@ -1,0 +1,36 @@
+namespace OrderLedger.Domain.Stock;
+
+/// <summary>Commands on one stock item: one SKU in one warehouse (stream <c>stock-{warehouseId}.{sku}</c>).</summary>
+public abstract record StockCommand(string WarehouseId, string Sku) : IDomainCommand
+{
+    public abstract DateTimeOffset OccurredAt { get; init; }
+}
+
+public sealed record ReceiveStock(string WarehouseId, string Sku, int Quantity, DateTimeOffset OccurredAt)
+    : StockCommand(WarehouseId, Sku);
+
+/// <summary>Holds <paramref name="Quantity"/> units for an order. One reservation per order per stock item.</summary>
+public sealed record ReserveStock(string WarehouseId, string Sku, string OrderId, int Quantity, DateTimeOffset OccurredAt)
+    : StockCommand(WarehouseId, Sku);
+
+public sealed record ReleaseReservation(string WarehouseId, string Sku, string OrderId, ReleaseReason Reason, DateTimeOffset OccurredAt)
+    : StockCommand(WarehouseId, Sku);
+
+/// <summary>The reserved units left the warehouse (the shipment was handed to the carrier).</summary>
+public sealed record CommitReservation(string WarehouseId, string Sku, string OrderId, string ShipmentId, DateTimeOffset OccurredAt)
+    : StockCommand(WarehouseId, Sku);
+
+/// <summary>A count correction: the warehouse counted <paramref name="CountedOnHand"/> units.</summary>
+public sealed record AdjustStock(string WarehouseId, string Sku, int CountedOnHand, string Reason, DateTimeOffset OccurredAt)
+    : StockCommand(WarehouseId, Sku);
+
+public enum ReleaseReason
+{
+    /// <summary>Another line of the order could not be reserved; the order was rejected.</summary>
+    OrderRejected,
+
+    OrderCancelled,
+
+    /// <summary>The order was never placed (placement died half-way); released by the recovery path.</summary>
+    Orphaned,
+}

@@ -1,0 +1,24 @@
+namespace OrderLedger.Domain.Stores;
+
+public abstract record StoreCommand(string StoreId) : IDomainCommand
+{
+    public abstract DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <param name="TimeZone">IANA time zone id (e.g. <c>Asia/Shanghai</c>); metrics count store-local days in it.</param>
+/// <param name="Currency">ISO 4217 code every order of the store is priced in.</param>
+public sealed record RegisterStore(string StoreId, string Name, string TimeZone, string Currency, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>Refund-only requests within this many hours of payment, before the carrier hand-over, are approved automatically. 0 turns it off.</summary>
+public sealed record SetAutoRefundWindow(string StoreId, int Hours, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>Daily service hours in the store's time zone, [Opens, Closes).</summary>
+public sealed record SetServiceHours(string StoreId, TimeOnly Opens, TimeOnly Closes, string TimeZone, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+public sealed record SetSlaTargets(string StoreId, SlaTargets Targets, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>Where returns go: for one product (Key = SKU), one category (Key = category) or by default (Key = null).</summary>
+public sealed record SetReturnAddress(string StoreId, ReturnAddressScope Scope, string? Key, PostalAddress Address, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>The warehouses that ship the store's orders and the shipping regions each one serves first.</summary>
+public sealed record SetWarehouses(string StoreId, IReadOnlyList<WarehouseRegions> Warehouses, DateTimeOffset OccurredAt) : StoreCommand(StoreId);

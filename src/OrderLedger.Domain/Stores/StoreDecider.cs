@@ -1,0 +1,152 @@
+using System.Text.RegularExpressions;
+
+namespace OrderLedger.Domain.Stores;
+
+/// <summary>Store registration and policies (stream <c>store-{storeId}</c>).</summary>
+public static partial class StoreDecider
+{
+    public static Decider<StoreCommand, StoreEvent, StoreState> Decider { get; } = new(Decide, Evolve, StoreState.Initial);
+
+    public static Decision<StoreEvent> Decide(StoreCommand command, StoreState state) => (command, state) switch
+    {
+        (RegisterStore c, { Registered: false }) => Register(c),
+        (RegisterStore c, { Registered: true }) when c.Name == state.Name && c.TimeZone == state.TimeZone && c.Currency == state.Currency =>
+            Decision<StoreEvent>.Nothing,
+        (RegisterStore, { Registered: true }) => DomainError.Conflict("store.already-registered", $"Store {state.StoreId} is already registered."),
+        (_, { Registered: false }) => DomainError.Conflict("store.not-registered", "The store is not registered."),
+        (SetAutoRefundWindow c, _) => SetAutoRefundWindow(c, state),
+        (SetServiceHours c, _) => SetServiceHours(c, state),
+        (SetSlaTargets c, _) => SetSlaTargets(c, state),
+        (SetReturnAddress c, _) => SetReturnAddress(c, state),
+        (SetWarehouses c, _) => SetWarehouses(c, state),
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown store command."),
+    };
+
+    public static StoreState Evolve(StoreState state, StoreEvent @event) => @event switch
+    {
+        StoreRegistered e => state with { Registered = true, StoreId = e.StoreId, Name = e.Name, TimeZone = e.TimeZone, Currency = e.Currency },
+        StoreAutoRefundWindowSet e => state with { AutoRefundWindowHours = e.Hours },
+        StoreServiceHoursSet e => state with { ServiceOpens = e.Opens, ServiceCloses = e.Closes, TimeZone = e.TimeZone },
+        StoreSlaTargetsSet e => state with { Sla = e.Targets },
+        StoreReturnAddressSet e => state with { ReturnAddresses = state.ReturnAddresses.With(e.Scope, e.Key, e.Address) },
+        StoreWarehousesSet e => state with { Warehouses = [.. e.Warehouses] },
+        _ => state,
+    };
+
+    private static Decision<StoreEvent> Register(RegisterStore c)
+    {
+        if (string.IsNullOrWhiteSpace(c.Name))
+        {
+            return DomainError.Invalid("store.name-required", "A store needs a name.");
+        }
+
+        if (!IsIanaTimeZoneId(c.TimeZone))
+        {
+            return DomainError.Invalid("store.time-zone-invalid", $"'{c.TimeZone}' is not an IANA time zone id.");
+        }
+
+        if (!CurrencyCode().IsMatch(c.Currency))
+        {
+            return DomainError.Invalid("store.currency-invalid", $"'{c.Currency}' is not an ISO 4217 currency code.");
+        }
+
+        return new StoreRegistered(c.StoreId, c.Name, c.TimeZone, c.Currency, c.OccurredAt);
+    }
+
+    private static Decision<StoreEvent> SetAutoRefundWindow(SetAutoRefundWindow c, StoreState state)
+    {
+        if (c.Hours is < 0 or > 24 * 90)
+        {
+            return DomainError.Invalid("store.auto-refund-window-invalid", "The auto-refund window is 0 (off) to 2160 hours.");
+        }
+
+        return c.Hours == state.AutoRefundWindowHours ? Decision<StoreEvent>.Nothing : new StoreAutoRefundWindowSet(c.StoreId, c.Hours, c.OccurredAt);
+    }
+
+    private static Decision<StoreEvent> SetServiceHours(SetServiceHours c, StoreState state)
+    {
+        if (c.Opens >= c.Closes)
+        {
+            return DomainError.Invalid("store.service-hours-invalid", "Service hours must open before they close on the same day.");
+        }
+
+        if (!IsIanaTimeZoneId(c.TimeZone))
+        {
+            return DomainError.Invalid("store.time-zone-invalid", $"'{c.TimeZone}' is not an IANA time zone id.");
+        }
+
+        return c.Opens == state.ServiceOpens && c.Closes == state.ServiceCloses && c.TimeZone == state.TimeZone
+            ? Decision<StoreEvent>.Nothing
+            : new StoreServiceHoursSet(c.StoreId, c.Opens, c.Closes, c.TimeZone, c.OccurredAt);
+    }
+
+    private static Decision<StoreEvent> SetSlaTargets(SetSlaTargets c, StoreState state)
+    {
+        if (c.Targets.FirstReplySeconds <= 0 || c.Targets.ResolutionHours <= 0 || c.Targets.NpsSurveyDelayDays < 0)
+        {
+            return DomainError.Invalid("store.sla-invalid", "SLA targets must be positive (the NPS delay may be 0).");
+        }
+
+        return c.Targets == state.Sla ? Decision<StoreEvent>.Nothing : new StoreSlaTargetsSet(c.StoreId, c.Targets, c.OccurredAt);
+    }
+
+    private static Decision<StoreEvent> SetReturnAddress(SetReturnAddress c, StoreState state)
+    {
+        if (c.Scope != ReturnAddressScope.Default && string.IsNullOrWhiteSpace(c.Key))
+        {
+            return DomainError.Invalid("store.return-address-key-required", $"A {c.Scope.ToString().ToLowerInvariant()} return address needs the {c.Scope.ToString().ToLowerInvariant()} it applies to.");
+        }
+
+        if (c.Scope == ReturnAddressScope.Default && c.Key is not null)
+        {
+            return DomainError.Invalid("store.return-address-key-unexpected", "The default return address applies to no product or category.");
+        }
+
+        if (!c.Address.IsComplete)
+        {
+            return DomainError.Invalid("store.return-address-incomplete", "A return address needs a name, street, city, region and country.");
+        }
+
+        var current = c.Scope switch
+        {
+            ReturnAddressScope.Product => state.ReturnAddresses.ByProduct.GetValueOrDefault(c.Key!),
+            ReturnAddressScope.Category => state.ReturnAddresses.ByCategory.GetValueOrDefault(c.Key!),
+            _ => state.ReturnAddresses.Default,
+        };
+        return current == c.Address ? Decision<StoreEvent>.Nothing : new StoreReturnAddressSet(c.StoreId, c.Scope, c.Key, c.Address, c.OccurredAt);
+    }
+
+    private static Decision<StoreEvent> SetWarehouses(SetWarehouses c, StoreState state)
+    {
+        if (c.Warehouses.Count == 0)
+        {
+            return DomainError.Invalid("store.warehouses-required", "A store ships from at least one warehouse.");
+        }
+
+        if (c.Warehouses.Any(w => string.IsNullOrWhiteSpace(w.WarehouseId) || w.WarehouseId.Contains('.', StringComparison.Ordinal)))
+        {
+            return DomainError.Invalid("store.warehouse-id-invalid", "Warehouse ids are non-empty and contain no '.' (stock streams are stock-{warehouse}.{sku}).");
+        }
+
+        if (c.Warehouses.Select(w => w.WarehouseId).Distinct(StringComparer.Ordinal).Count() != c.Warehouses.Count)
+        {
+            return DomainError.Invalid("store.warehouse-duplicate", "Each warehouse is listed once.");
+        }
+
+        var same = state.Warehouses.Count == c.Warehouses.Count
+            && state.Warehouses.Zip(c.Warehouses).All(p => p.First.WarehouseId == p.Second.WarehouseId && p.First.Regions.SequenceEqual(p.Second.Regions));
+        return same ? Decision<StoreEvent>.Nothing : new StoreWarehousesSet(c.StoreId, c.Warehouses, c.OccurredAt);
+    }
+
+    /// <summary>
+    /// A syntactic check only (no tz database lookup: deciders do no I/O): "UTC", or Area/Location[/Sub] made of
+    /// letters, digits, '_', '-' and '+'. The application checks the id exists before sending the command.
+    /// </summary>
+    public static bool IsIanaTimeZoneId(string? id) => id is not null && (id == "UTC" || IanaId().IsMatch(id));
+
+    [GeneratedRegex("^[A-Z][A-Za-z_+-]*(/[A-Za-z0-9_+-]+){1,2}$")]
+    private static partial Regex IanaId();
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    private static partial Regex CurrencyCode();
+}

@@ -1,0 +1,32 @@
+namespace OrderLedger.Domain.Stores;
+
+public abstract record StoreEvent;
+
+public sealed record StoreRegistered(string StoreId, string Name, string TimeZone, string Currency, DateTimeOffset OccurredAt) : StoreEvent;
+
+public sealed record StoreAutoRefundWindowSet(string StoreId, int Hours, DateTimeOffset OccurredAt) : StoreEvent;
+
+public sealed record StoreServiceHoursSet(string StoreId, TimeOnly Opens, TimeOnly Closes, string TimeZone, DateTimeOffset OccurredAt) : StoreEvent;
+
+public sealed record StoreSlaTargetsSet(string StoreId, SlaTargets Targets, DateTimeOffset OccurredAt) : StoreEvent;
+
+public sealed record StoreReturnAddressSet(string StoreId, ReturnAddressScope Scope, string? Key, PostalAddress Address, DateTimeOffset OccurredAt) : StoreEvent;
+
+public sealed record StoreWarehousesSet(string StoreId, IReadOnlyList<WarehouseRegions> Warehouses, DateTimeOffset OccurredAt) : StoreEvent;
+
+/// <param name="FirstReplySeconds">Human first reply target (the three-minute rule: 180).</param>
+/// <param name="ResolutionHours">Target from a conversation's start to its resolution.</param>
+/// <param name="NpsSurveyDelayDays">Days after resolution before the NPS survey goes out.</param>
+public sealed record SlaTargets(int FirstReplySeconds, int ResolutionHours, int NpsSurveyDelayDays)
+{
+    public static SlaTargets Default { get; } = new(180, 24, 7);
+}
+
+public enum ReturnAddressScope
+{
+    Default,
+    Category,
+    Product,
+}
+
+public sealed record WarehouseRegions(string WarehouseId, IReadOnlyList<string> Regions);

@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+
+namespace OrderLedger.Domain.Stores;
+
+public sealed record StoreState(
+    bool Registered,
+    string StoreId,
+    string Name,
+    string TimeZone,
+    string Currency,
+    int AutoRefundWindowHours,
+    TimeOnly ServiceOpens,
+    TimeOnly ServiceCloses,
+    SlaTargets Sla,
+    ReturnAddressPolicy ReturnAddresses,
+    ImmutableList<WarehouseRegions> Warehouses) : IStoreScoped
+{
+    /// <summary>Before registration. Service hours default to 08:00–23:00 (brief §5); auto-refund is off.</summary>
+    public static StoreState Initial { get; } = new(
+        false, "", "", "UTC", "", 0, new TimeOnly(8, 0), new TimeOnly(23, 0), SlaTargets.Default, ReturnAddressPolicy.Empty, []);
+}
+
+/// <summary>Return addresses by product, then by category, then the store default.</summary>
+public sealed record ReturnAddressPolicy(
+    ImmutableDictionary<string, PostalAddress> ByProduct,
+    ImmutableDictionary<string, PostalAddress> ByCategory,
+    PostalAddress? Default)
+{
+    public static ReturnAddressPolicy Empty { get; } =
+        new(ImmutableDictionary<string, PostalAddress>.Empty, ImmutableDictionary<string, PostalAddress>.Empty, null);
+
+    /// <summary>The most specific address for a product: its own, its category's, else the default; null when none is set.</summary>
+    public PostalAddress? Resolve(string sku, string? category) =>
+        ByProduct.TryGetValue(sku, out var byProduct) ? byProduct
+        : category is not null && ByCategory.TryGetValue(category, out var byCategory) ? byCategory
+        : Default;
+
+    public ReturnAddressPolicy With(ReturnAddressScope scope, string? key, PostalAddress address) => scope switch
+    {
+        ReturnAddressScope.Product => this with { ByProduct = ByProduct.SetItem(key!, address) },
+        ReturnAddressScope.Category => this with { ByCategory = ByCategory.SetItem(key!, address) },
+        _ => this with { Default = address },
+    };
+}

@@ -1,0 +1,23 @@
+namespace OrderLedger.Domain;
+
+/// <summary>Stream ids: one stream per aggregate, the category before the first dash (brief §2).</summary>
+public static class StreamIds
+{
+    public static string Store(string storeId) => $"store-{Checked(storeId)}";
+
+    public static string Order(string orderId) => $"order-{Checked(orderId)}";
+
+    public static string Stock(string warehouseId, string sku) => $"stock-{Checked(warehouseId)}.{Checked(sku)}";
+
+    public static string Shipment(string shipmentId) => $"shipment-{Checked(shipmentId)}";
+
+    public static string Refund(string refundId) => $"refund-{Checked(refundId)}";
+
+    public static string Conversation(string conversationId) => $"conversation-{Checked(conversationId)}";
+
+    private static string Checked(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return id;
+    }
+}

@@ -1,0 +1,164 @@
+using OrderLedger.Domain.Stores;
+using static OrderLedger.Domain.Tests.Specs.Samples;
+
+namespace OrderLedger.Domain.Tests.Specs;
+
+public class StoreSpecs
+{
+    private static readonly Spec<StoreCommand, StoreEvent, StoreState> Store = new(StoreDecider.Decider);
+
+    private static readonly StoreRegistered Registered = new("s-1", "Tea House", "Asia/Shanghai", "CNY", T0);
+
+    // ---- RegisterStore -----------------------------------------------------------------------------------
+
+    [Fact]
+    public void A_store_is_registered_with_its_time_zone_and_currency() =>
+        Store.When(new RegisterStore("s-1", "Tea House", "Asia/Shanghai", "CNY", T0)).Then(Registered);
+
+    [Fact]
+    public void Registering_again_with_the_same_details_changes_nothing() =>
+        Store.Given(Registered).When(new RegisterStore("s-1", "Tea House", "Asia/Shanghai", "CNY", At(1))).ThenNothing();
+
+    [Fact]
+    public void A_store_id_is_registered_once() =>
+        Store.Given(Registered).When(new RegisterStore("s-1", "Other", "Asia/Shanghai", "CNY", At(1))).ThenError("store.already-registered");
+
+    [Theory]
+    [InlineData("China Standard Time")]
+    [InlineData("+08:00")]
+    [InlineData("")]
+    public void The_time_zone_is_an_iana_id(string zone) =>
+        Store.When(new RegisterStore("s-1", "Tea House", zone, "CNY", T0)).ThenError("store.time-zone-invalid");
+
+    [Theory]
+    [InlineData("UTC")]
+    [InlineData("America/Argentina/Buenos_Aires")]
+    [InlineData("Etc/GMT-8")]
+    public void Iana_ids_are_accepted(string zone) => Assert.True(StoreDecider.IsIanaTimeZoneId(zone));
+
+    [Fact]
+    public void The_currency_is_an_iso_code() =>
+        Store.When(new RegisterStore("s-1", "Tea House", "Asia/Shanghai", "rmb", T0)).ThenError("store.currency-invalid");
+
+    [Fact]
+    public void A_store_needs_a_name() =>
+        Store.When(new RegisterStore("s-1", " ", "Asia/Shanghai", "CNY", T0)).ThenError("store.name-required");
+
+    [Fact]
+    public void Policies_need_a_registered_store() =>
+        Store.When(new SetAutoRefundWindow("s-1", 24, T0)).ThenError("store.not-registered");
+
+    // ---- SetAutoRefundWindow -----------------------------------------------------------------------------
+
+    [Fact]
+    public void The_auto_refund_window_is_set_in_hours() =>
+        Store.Given(Registered).When(new SetAutoRefundWindow("s-1", 24, At(1))).Then(new StoreAutoRefundWindowSet("s-1", 24, At(1)));
+
+    [Fact]
+    public void Setting_the_same_window_changes_nothing() =>
+        Store.Given(Registered, new StoreAutoRefundWindowSet("s-1", 24, At(1))).When(new SetAutoRefundWindow("s-1", 24, At(2))).ThenNothing();
+
+    [Fact]
+    public void The_window_is_between_0_and_90_days() =>
+        Store.Given(Registered).When(new SetAutoRefundWindow("s-1", -1, At(1))).ThenError("store.auto-refund-window-invalid");
+
+    // ---- SetServiceHours ---------------------------------------------------------------------------------
+
+    [Fact]
+    public void Service_hours_are_set_in_the_store_time_zone() =>
+        Store.Given(Registered).When(new SetServiceHours("s-1", new TimeOnly(9, 0), new TimeOnly(21, 0), "Asia/Shanghai", At(1)))
+            .Then(new StoreServiceHoursSet("s-1", new TimeOnly(9, 0), new TimeOnly(21, 0), "Asia/Shanghai", At(1)));
+
+    [Fact]
+    public void Service_hours_default_to_8_to_23()
+    {
+        var state = Store.Given(Registered).State;
+        Assert.Equal((new TimeOnly(8, 0), new TimeOnly(23, 0)), (state.ServiceOpens, state.ServiceCloses));
+    }
+
+    [Fact]
+    public void Service_hours_open_before_they_close() =>
+        Store.Given(Registered).When(new SetServiceHours("s-1", new TimeOnly(21, 0), new TimeOnly(9, 0), "Asia/Shanghai", At(1)))
+            .ThenError("store.service-hours-invalid");
+
+    [Fact]
+    public void Service_hours_name_an_iana_time_zone() =>
+        Store.Given(Registered).When(new SetServiceHours("s-1", new TimeOnly(9, 0), new TimeOnly(21, 0), "CST", At(1)))
+            .ThenError("store.time-zone-invalid");
+
+    // ---- SetSlaTargets -----------------------------------------------------------------------------------
+
+    [Fact]
+    public void Sla_targets_are_set() =>
+        Store.Given(Registered).When(new SetSlaTargets("s-1", new SlaTargets(120, 12, 7), At(1)))
+            .Then(new StoreSlaTargetsSet("s-1", new SlaTargets(120, 12, 7), At(1)));
+
+    [Fact]
+    public void Sla_targets_are_positive() =>
+        Store.Given(Registered).When(new SetSlaTargets("s-1", new SlaTargets(0, 12, 7), At(1))).ThenError("store.sla-invalid");
+
+    [Fact]
+    public void The_default_sla_targets_change_nothing() =>
+        Store.Given(Registered).When(new SetSlaTargets("s-1", SlaTargets.Default, At(1))).ThenNothing();
+
+    // ---- SetReturnAddress --------------------------------------------------------------------------------
+
+    [Fact]
+    public void A_return_address_is_set_per_category() =>
+        Store.Given(Registered).When(new SetReturnAddress("s-1", ReturnAddressScope.Category, "shoes", ShoeReturns, At(1)))
+            .Then(new StoreReturnAddressSet("s-1", ReturnAddressScope.Category, "shoes", ShoeReturns, At(1)));
+
+    [Fact]
+    public void A_product_or_category_address_names_its_product_or_category() =>
+        Store.Given(Registered).When(new SetReturnAddress("s-1", ReturnAddressScope.Product, null, ShoeReturns, At(1)))
+            .ThenError("store.return-address-key-required");
+
+    [Fact]
+    public void The_default_address_names_no_key() =>
+        Store.Given(Registered).When(new SetReturnAddress("s-1", ReturnAddressScope.Default, "x", ShoeReturns, At(1)))
+            .ThenError("store.return-address-key-unexpected");
+
+    [Fact]
+    public void A_return_address_must_be_complete() =>
+        Store.Given(Registered).When(new SetReturnAddress("s-1", ReturnAddressScope.Default, null, ReturnsCenter with { Country = "" }, At(1)))
+            .ThenError("store.return-address-incomplete");
+
+    [Fact]
+    public void Return_addresses_resolve_product_then_category_then_default()
+    {
+        var policy = Store.Given(
+            Registered,
+            new StoreReturnAddressSet("s-1", ReturnAddressScope.Default, null, ReturnsCenter, At(1)),
+            new StoreReturnAddressSet("s-1", ReturnAddressScope.Category, "shoes", ShoeReturns, At(2)),
+            new StoreReturnAddressSet("s-1", ReturnAddressScope.Product, "BOOT-01", Shanghai, At(3))).State.ReturnAddresses;
+
+        Assert.Equal(Shanghai, policy.Resolve("BOOT-01", "shoes"));
+        Assert.Equal(ShoeReturns, policy.Resolve("SANDAL-01", "shoes"));
+        Assert.Equal(ReturnsCenter, policy.Resolve("TEA-01", "grocery"));
+        Assert.Equal(ReturnsCenter, policy.Resolve("TEA-01", null));
+    }
+
+    // ---- SetWarehouses -----------------------------------------------------------------------------------
+
+    [Fact]
+    public void Warehouses_are_mapped_to_shipping_regions() =>
+        Store.Given(Registered).When(new SetWarehouses("s-1", [new("WH-SH", ["SH", "JS"]), new("WH-BJ", ["BJ"])], At(1)))
+            .Then(new StoreWarehousesSet("s-1", [new("WH-SH", ["SH", "JS"]), new("WH-BJ", ["BJ"])], At(1)));
+
+    [Fact]
+    public void Setting_the_same_warehouses_changes_nothing() =>
+        Store.Given(Registered, new StoreWarehousesSet("s-1", [new("WH-SH", ["SH"])], At(1)))
+            .When(new SetWarehouses("s-1", [new("WH-SH", ["SH"])], At(2))).ThenNothing();
+
+    [Fact]
+    public void A_warehouse_is_listed_once() =>
+        Store.Given(Registered).When(new SetWarehouses("s-1", [new("WH-SH", ["SH"]), new("WH-SH", ["BJ"])], At(1))).ThenError("store.warehouse-duplicate");
+
+    [Fact]
+    public void Warehouse_ids_contain_no_dot() =>
+        Store.Given(Registered).When(new SetWarehouses("s-1", [new("WH.SH", ["SH"])], At(1))).ThenError("store.warehouse-id-invalid");
+
+    [Fact]
+    public void A_store_ships_from_at_least_one_warehouse() =>
+        Store.Given(Registered).When(new SetWarehouses("s-1", [], At(1))).ThenError("store.warehouses-required");
+}

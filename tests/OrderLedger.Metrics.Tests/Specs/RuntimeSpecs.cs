@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrderLedger.Domain;
+using OrderLedger.EventStore.Postgres;
+using OrderLedger.Metrics.Tests.Support;
+using OrderLedger.Projections.Runtime;
+using OrderLedger.Testing;
+using Xunit;
+using static OrderLedger.Metrics.Tests.Support.Day;
+
+namespace OrderLedger.Metrics.Tests.Specs;
+
+/// <summary>The metric projections under the real projection runtime, registered the way the hosts register them.</summary>
+public sealed class RuntimeSpecs(TestDatabase db) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task The_hosted_projector_keeps_the_metrics_live_and_the_queries_read_them_from_the_rm_views()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddPostgresEventStore(new PostgresEventStoreOptions { ConnectionString = db.ConnectionString });
+        builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
+        builder.Services
+            .AddProjections(options =>
+            {
+                options.ConnectionString = db.ConnectionString;
+                options.LockRetryInterval = TimeSpan.FromMilliseconds(200);
+                options.ControlInterval = TimeSpan.FromMilliseconds(200);
+            })
+            .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly);
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            await using var l = await MetricsLedger.OpenAsync(db);
+            var cv = l.Conversation("CV1");
+            await cv.OpenedWith("agent-1", At("09:59:00"));
+            await cv.Customer(At("10:00:00"));
+            await cv.Customer(At("10:00:40"));
+            await cv.Bot(At("10:01:00"));
+            await cv.Agent("agent-1", At("10:02:59"));
+            await cv.Customer(At("10:05:00"));
+            await l.Placed("O1", At("10:06:00"));
+
+            var queries = l.Queries;
+            var live = await Eventually.Get(
+                () => Safely(() => queries.GetReplyRateAsync("S1", null, MetricWindow.Day(Monday), At("10:07:00"))),
+                r => r is { InTime: 1, Pending: 1 },
+                because: "the first inquiry answered and the second pending");
+            await cv.Agent("agent-1", At("10:08:01"));
+            var later = await Eventually.Get(
+                () => Safely(() => queries.GetReplyRateAsync("S1", null, MetricWindow.Day(Monday), At("12:00:00"))),
+                r => r is { Late: 1 },
+                because: "the second inquiry answered late");
+            var flow = await queries.GetOrderFlowAsync("S1", MetricWindow.Day(Monday), At("12:00:00"));
+
+            Assert.Equal((1L, 1L, (double?)null), (live.InTime, live.Pending, live.Rate is null ? null : live.Rate - 1.0));
+            Assert.Equal((1L, 1L, 0.5), (later.InTime, later.Late, later.Rate!.Value));
+            Assert.Equal(1, flow.Placed);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    /// <summary>Before the runtime's first build publishes the views, a query fails: treat that as "not yet".</summary>
+    private static async Task<ReplyRate?> Safely(Func<Task<ReplyRate>> query)
+    {
+        try
+        {
+            return await query();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using Npgsql;
+using OrderLedger.Domain;
+using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Stores;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Audit;
+using OrderLedger.EventStore.Postgres;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.Projections;
+using OrderLedger.Testing;
+
+namespace OrderLedger.Metrics.Tests.Support;
+
+/// <summary>
+/// The "given" of a metric spec: domain events appended through the real PostgreSQL event store (encoded, hash-chained,
+/// each with its own business time), read back from <c>$all</c>, decoded, and projected the way the runtime does it —
+/// tables in a fresh schema, batches in transactions, then the <c>rm.*</c> views pointed at the build.
+/// </summary>
+public sealed class MetricsLedger : IAsyncDisposable
+{
+    private static readonly EventCodec Codec = new(DomainEventTypes.CreateRegistry());
+
+    private readonly TestDatabase database;
+    private readonly PostgresEventStore store;
+    private readonly Position? start;
+    private int appended;
+
+    private MetricsLedger(TestDatabase database, PostgresEventStore store, Position? start)
+    {
+        this.database = database;
+        this.store = store;
+        this.start = start;
+    }
+
+    public static async Task<MetricsLedger> OpenAsync(TestDatabase database)
+    {
+        var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString });
+        return new MetricsLedger(database, store, await store.ReadHeadPositionAsync());
+    }
+
+    public ServiceMetricsQueries Queries => new(database.DataSource);
+
+    /// <summary>Appends <paramref name="events"/> to a stream as one command happening at <paramref name="at"/>.</summary>
+    public async Task AppendAsync(string streamId, DateTimeOffset at, params object[] events)
+    {
+        var last = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(1)).FirstOrDefaultAsync();
+        var context = new CommandContext(Guid.NewGuid().ToString("N"), Actor.System("spec"), at);
+        await store.AppendAsync(streamId, ExpectedRevision.After(last?.Revision), Codec.Encode(events, context, EventCodec.HashOf(last)));
+        Interlocked.Add(ref appended, events.Length);
+    }
+
+    /// <summary>
+    /// Appends a new stream in one append, each event encoded as its own command at its own business time
+    /// (<paramref name="events"/>: time and event), hash-chained as the store expects.
+    /// </summary>
+    public async Task AppendStreamAsync(string streamId, IReadOnlyList<(DateTimeOffset At, object Event)> events, string? storeId = null)
+    {
+        var data = new List<EventData>(events.Count);
+        string? previousHash = null;
+        foreach (var (at, e) in events)
+        {
+            var encoded = Codec.Encode([e], new CommandContext(Guid.NewGuid().ToString("N"), Actor.System("spec"), at, storeId), previousHash)[0];
+            HashChain.TryUnseal(encoded.Metadata, out _, out var hash);
+            previousHash = hash;
+            data.Add(encoded);
+        }
+
+        await store.AppendAsync(streamId, ExpectedRevision.NoStream, data);
+        Interlocked.Add(ref appended, events.Count);
+    }
+
+    public Task StoreAsync(string storeId, string timeZone, TimeOnly? opens = null, TimeOnly? closes = null) =>
+        opens is null
+            ? AppendAsync(StreamIds.Store(storeId), Day.At("00:00"), new StoreRegistered(storeId, storeId, timeZone, "CNY", Day.At("00:00")))
+            : AppendAsync(StreamIds.Store(storeId), Day.At("00:00"),
+                new StoreRegistered(storeId, storeId, timeZone, "CNY", Day.At("00:00")),
+                new StoreServiceHoursSet(storeId, opens.Value, closes!.Value, timeZone, Day.At("00:00")));
+
+    public ConversationScript Conversation(string conversationId, string storeId = "S1", string customerId = "C1") =>
+        new(this, conversationId, storeId, customerId);
+
+    /// <summary>Everything appended since <see cref="OpenAsync"/>, in <c>$all</c> order, decoded.</summary>
+    public async Task<IReadOnlyList<DecodedEvent>> ReadAsync()
+    {
+        var all = await Eventually.Get(
+            async () => await store.ReadAllAsync(start, null, long.MaxValue).ToListAsync(),
+            events => events.Count >= appended,
+            because: $"{appended} appended events readable from $all");
+        return [.. all.Select(Codec.Decode)];
+    }
+
+    /// <summary>
+    /// Builds the metric projections (and, with <paramref name="withCoreReadModels"/>, the core shipments and stock
+    /// levels) from everything appended, in batches of <paramref name="batchSize"/>, and publishes them as <c>rm.*</c>.
+    /// </summary>
+    public async Task<ServiceMetricsQueries> ProjectAsync(int batchSize = int.MaxValue, bool withCoreReadModels = false, IReadOnlyList<DecodedEvent>? events = null)
+    {
+        events ??= await ReadAsync();
+        IProjection[] projections = withCoreReadModels
+            ? [new ServiceMetricsProjection(), new CommerceMetricsProjection(), new ReadModels.ShipmentsProjection(), new ReadModels.StockLevelsProjection()]
+            : [new ServiceMetricsProjection(), new CommerceMetricsProjection()];
+        foreach (var projection in projections)
+        {
+            await Projector.BuildAndPublishAsync(database.DataSource, projection, events, batchSize);
+        }
+
+        return Queries;
+    }
+
+    public ValueTask DisposeAsync() => store.DisposeAsync();
+}
+
+/// <summary>Appends one conversation's events, one command each, the way the channels and agents produce them.</summary>
+public sealed class ConversationScript(MetricsLedger ledger, string conversationId, string storeId, string customerId)
+{
+    private int messages;
+
+    private string Stream => StreamIds.Conversation(conversationId);
+
+    private string NextMessageId() => $"{conversationId}-m{++messages}";
+
+    public Task Started(DateTimeOffset at, ConversationMode mode = ConversationMode.Human, string? orderId = null) =>
+        ledger.AppendAsync(Stream, at, new ConversationStarted(conversationId, storeId, customerId, "chat", orderId, mode, at));
+
+    public Task Customer(DateTimeOffset at) => ledger.AppendAsync(Stream, at, new CustomerMessageReceived(conversationId, NextMessageId(), "hello?", at));
+
+    public Task Bot(DateTimeOffset at) => ledger.AppendAsync(Stream, at, new BotReplied(conversationId, NextMessageId(), "A bot answer.", at));
+
+    public Task HandOff(DateTimeOffset at) => ledger.AppendAsync(Stream, at, new ConversationHandedOff(conversationId, "asked-for-human", at));
+
+    public Task Assign(string agentId, DateTimeOffset at) => ledger.AppendAsync(Stream, at, new AgentAssigned(conversationId, agentId, null, at));
+
+    public Task Agent(string agentId, DateTimeOffset at) =>
+        ledger.AppendAsync(Stream, at, new AgentReplied(conversationId, agentId, NextMessageId(), "An agent answer.", at));
+
+    public Task Resolve(DateTimeOffset at, string by = "agent") => ledger.AppendAsync(Stream, at, new ConversationResolved(conversationId, by, at));
+
+    /// <summary>A customer writes into a resolved conversation: it reopens with that message (as the decider records it).</summary>
+    public Task Reopen(DateTimeOffset at) =>
+        ledger.AppendAsync(Stream, at, new ConversationReopened(conversationId, at), new CustomerMessageReceived(conversationId, NextMessageId(), "again", at));
+
+    public Task Rate(SatisfactionRating rating, DateTimeOffset at) => ledger.AppendAsync(Stream, at, new SatisfactionRated(conversationId, rating, at));
+
+    public Task SurveySent(DateTimeOffset at) => ledger.AppendAsync(Stream, at, new NpsSurveySent(conversationId, at));
+
+    public Task Nps(int score, DateTimeOffset at) => ledger.AppendAsync(Stream, at, new NpsAnswered(conversationId, score, at));
+
+    /// <summary>Started in human mode with an agent assigned, the usual opening of a spec about replies.</summary>
+    public async Task OpenedWith(string agentId, DateTimeOffset at, string? orderId = null)
+    {
+        await Started(at, ConversationMode.Human, orderId);
+        await Assign(agentId, at);
+    }
+}
+
+/// <summary>Business times of the specs: a fixed Monday, 2 March 2026, in UTC unless a spec says otherwise.</summary>
+public static class Day
+{
+    public static readonly DateOnly Monday = new(2026, 3, 2);
+
+    /// <summary>"10:00:40" on the spec day (UTC).</summary>
+    public static DateTimeOffset At(string time) => At(Monday, time);
+
+    public static DateTimeOffset At(DateOnly day, string time) =>
+        new(day.ToDateTime(TimeOnly.Parse(time, System.Globalization.CultureInfo.InvariantCulture)), TimeSpan.Zero);
+
+    /// <summary>"10:00" <paramref name="days"/> days after the spec day.</summary>
+    public static DateTimeOffset After(int days, string time) => At(Monday.AddDays(days), time);
+}
+
+/// <summary>Runs projections the way the runtime does, minus its loop.</summary>
+public static class Projector
+{
+    public static async Task<string> BuildAndPublishAsync(NpgsqlDataSource dataSource, IProjection projection, IReadOnlyList<DecodedEvent> events, int batchSize = int.MaxValue)
+    {
+        var schema = "spec_" + Guid.NewGuid().ToString("N")[..12];
+        await ExecuteAsync(dataSource, $"CREATE SCHEMA {schema}; {projection.CreateTablesSql(schema)}");
+        foreach (var batch in events.Where(e => projection.EventTypes.Contains(e.Record.Type)).Chunk(Math.Max(1, Math.Min(batchSize, 1_000_000))))
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await projection.ApplyAsync(batch, new ProjectionContext(connection, transaction, schema), CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        var views = string.Join(";", projection.Tables.Select(t => $"DROP VIEW IF EXISTS rm.{t}; CREATE VIEW rm.{t} AS SELECT * FROM {schema}.{t}"));
+        await ExecuteAsync(dataSource, $"CREATE SCHEMA IF NOT EXISTS rm; {views}");
+        return schema;
+    }
+
+    /// <summary>Every table of a build as sorted text rows: equal dumps mean identical tables.</summary>
+    public static async Task<List<string>> DumpAsync(NpgsqlDataSource dataSource, IProjection projection, string schema)
+    {
+        var rows = new List<string>();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        foreach (var table in projection.Tables)
+        {
+            await using var command = new NpgsqlCommand($"SELECT t::text FROM {schema}.{table} t ORDER BY 1", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add($"{table}: {reader.GetString(0)}");
+            }
+        }
+
+        return rows;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
