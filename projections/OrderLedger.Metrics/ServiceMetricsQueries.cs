@@ -35,7 +35,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
     public async Task<IReadOnlyList<DailyReplyRate>> GetDailyReplyRateAsync(
         string? storeId, string? agentId, DateOnly fromDay, DateOnly toDay, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var rows = (await ReplyRatesAsync("local_day::text", storeId, agentId, MetricWindow.Days(fromDay, toDay), now, cancellationToken))
+        var rows = (await ReplyRatesAsync("to_char(local_day, 'YYYY-MM-DD')", storeId, agentId, MetricWindow.Days(fromDay, toDay), now, cancellationToken))
             .ToDictionary(r => r.Group!, r => r.Figures, StringComparer.Ordinal);
         var days = new List<DailyReplyRate>();
         for (var day = fromDay; day <= toDay; day = day.AddDays(1))
@@ -64,7 +64,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                        CASE WHEN first_reply_at <= @now THEN first_reply_at END AS reply_at,
                        CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
                 FROM rm.{ServiceMetricsProjection.InquiriesTable}
-                WHERE (@store IS NULL OR store_id = @store) AND (@agent IS NULL OR agent_id = @agent)
+                WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "agent_id", "agent")}
                   AND started_at <= @now AND {window.Where("local_day", "started_at")}
             ), o AS (
                 SELECT g, extract(epoch FROM reply_at - started_at)::float8 AS wait,
@@ -111,7 +111,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                        nps_answered_at IS NOT NULL AND {window.Where("nps_day", "nps_answered_at")} AS answered,
                        {window.Where("survey_day", "survey_sent_at")} AS sent
                 FROM rm.{ServiceMetricsProjection.ConversationsTable}
-                WHERE (@store IS NULL OR store_id = @store) AND (@agent IS NULL OR survey_agent_id = @agent)
+                WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "survey_agent_id", "agent")}
                   AND survey_sent_at IS NOT NULL
             )
             SELECT count(*) FILTER (WHERE answered AND nps_score >= 9),
@@ -151,7 +151,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                                  AND n.started_at <= @now)
                        ) AS first_contact
                 FROM rm.{ServiceMetricsProjection.ConversationsTable} c
-                WHERE (@store IS NULL OR c.store_id = @store) AND (@agent IS NULL OR c.resolved_agent_id = @agent)
+                WHERE {Is(storeId, "c.store_id", "store")} AND {Is(agentId, "c.resolved_agent_id", "agent")}
                   AND c.first_resolved_at IS NOT NULL AND {window.Where("c.first_resolved_day", "c.first_resolved_at")}
             )
             SELECT count(*), count(*) FILTER (WHERE final), count(*) FILTER (WHERE final AND first_contact), count(*) FILTER (WHERE first_contact)
@@ -173,7 +173,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             WITH r AS (
                 SELECT kind, extract(epoch FROM paid_at - requested_at)::float8 AS secs, approved_by_rule
                 FROM rm.{CommerceMetricsProjection.RefundsTable}
-                WHERE (@store IS NULL OR store_id = @store) AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")}
+                WHERE {Is(storeId, "store_id", "store")} AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")}
             )
             SELECT kind, count(*), avg(secs), percentile_cont(0.9) WITHIN GROUP (ORDER BY secs), count(*) FILTER (WHERE approved_by_rule)
             FROM r
@@ -193,9 +193,9 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         var sql = $"""
             SELECT
                 (SELECT count(*) FROM rm.{CommerceMetricsProjection.DisputesTable}
-                 WHERE (@store IS NULL OR store_id = @store) AND merchant_at_fault AND {window.Where("judged_day", "judged_at")}),
+                 WHERE {Is(storeId, "store_id", "store")} AND merchant_at_fault AND {window.Where("judged_day", "judged_at")}),
                 (SELECT count(*) FROM rm.{CommerceMetricsProjection.OrdersTable}
-                 WHERE (@store IS NULL OR store_id = @store) AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")})
+                 WHERE {Is(storeId, "store_id", "store")} AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")})
             """;
         var rows = await ListAsync(sql, storeId, null, window, now, r => new DisputeRate(r.Long(0), r.Long(1), Ratio(r.Long(0), r.Long(1))), cancellationToken);
         return rows.Single();
@@ -208,7 +208,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         var sql = $"""
             SELECT count(*) FILTER (WHERE rating = 'satisfied'), count(*)
             FROM rm.{ServiceMetricsProjection.RatingsTable}
-            WHERE (@store IS NULL OR store_id = @store) AND (@agent IS NULL OR agent_id = @agent) AND {window.Where("local_day", "rated_at")}
+            WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "agent_id", "agent")} AND {window.Where("local_day", "rated_at")}
             """;
         var rows = await ListAsync(sql, storeId, agentId, window, now, r => new GoodReviewRate(r.Long(0), r.Long(1), Ratio(r.Long(0), r.Long(1))), cancellationToken);
         return rows.Single();
@@ -218,7 +218,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
 
     public async Task<OrderFlow> GetOrderFlowAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var store = "(@store IS NULL OR store_id = @store)";
+        var store = Is(storeId, "store_id", "store");
         var sql = $"""
             SELECT
                 (SELECT count(*) FROM rm.{CommerceMetricsProjection.OrdersTable} WHERE {store} AND {window.Where("placed_day", "placed_at")}),
@@ -244,21 +244,21 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         long? exceptions = null, stuck = null, lowStock = null;
         if (present.Shipments)
         {
-            var sql = """
+            var sql = $"""
                 SELECT count(*) FILTER (WHERE open_exceptions <> '[]'::jsonb),
                        count(*) FILTER (WHERE status = 'handed_to_carrier' AND last_movement_at < @now - @stuckAfter)
                 FROM rm.shipments
-                WHERE (@store IS NULL OR store_id = @store)
+                WHERE {Is(storeId, "store_id", "store")}
                 """;
             (exceptions, stuck) = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => (r.Long(0), r.Long(1)), cancellationToken)).Single();
         }
 
         if (present.Stock)
         {
-            var sql = """
+            var sql = $"""
                 SELECT count(DISTINCT s.sku)
                 FROM rm.stock_levels s JOIN rm.stock_level_warehouses w ON w.warehouse_id = s.warehouse_id
-                WHERE s.low_stock AND (@store IS NULL OR w.store_id = @store)
+                WHERE s.low_stock AND {Is(storeId, "w.store_id", "store")}
                 """;
             lowStock = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => r.Long(0), cancellationToken)).Single();
         }
@@ -293,6 +293,9 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             await GetOrderFlowAsync(storeId, window, now, cancellationToken));
 
     // ---- Plumbing --------------------------------------------------------------------------------------------------
+
+    /// <summary>The condition for an optional filter: none at all when the value is null, so every plan can use the indexes.</summary>
+    private static string Is(string? value, string column, string parameter) => value is null ? "TRUE" : $"{column} = @{parameter}";
 
     private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderLedger.Domain;
 using OrderLedger.Hosting;
+using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.ReadModels;
 
@@ -16,7 +17,8 @@ var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=', St
 var builder = Host.CreateApplicationBuilder(args);
 var projections = builder.Services
     .AddProjections(builder.Configuration, options => options.RunProjectors &= command == "run")
-    .AddFromAssembly(typeof(OrdersProjection).Assembly);
+    .AddFromAssembly(typeof(OrdersProjection).Assembly)
+    .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly);
 builder.Services.AddOrderLedgerEventStore(builder.Configuration);
 if (EventStoreConfiguration.IsPostgres(builder.Configuration))
 {

@@ -94,6 +94,20 @@ public sealed class FirstContactResolutionSpecs(TestDatabase db) : IClassFixture
     }
 
     [Fact]
+    public async Task A_conversation_about_the_same_order_started_before_the_resolution_is_not_a_repeat_contact()
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        var resolved = l.Conversation("CV-1", customerId: "C1");
+        await resolved.OpenedWith("agent-1", At("10:00"), orderId: "O1");
+        await l.Conversation("CV-parallel", customerId: "C1").Started(At("11:00"), orderId: "O1");
+        await resolved.Resolve(At("12:00"));
+
+        var fcr = await (await l.ProjectAsync()).GetFirstContactResolutionAsync("S1", null, Today, After(8, "00:00"));
+
+        Assert.Equal((1L, 1L, 1.0), (fcr.Final, fcr.FinalFirstContact, fcr.Rate!.Value));
+    }
+
+    [Fact]
     public async Task A_conversation_counts_once_on_the_day_of_its_first_resolution_for_the_agent_who_held_it()
     {
         await using var l = await MetricsLedger.OpenAsync(db);

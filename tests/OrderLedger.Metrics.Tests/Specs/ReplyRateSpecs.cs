@@ -213,6 +213,28 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
     }
 
     [Fact]
+    public async Task A_change_of_service_hours_applies_to_inquiries_starting_after_it()
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        var before = l.Conversation("CV-before");
+        await before.OpenedWith("agent-1", At("07:30:00"));
+        await before.Customer(At("07:30:00")); // default hours 08:00–23:00: outside
+        await l.AppendAsync(OrderLedger.Domain.StreamIds.Store("S1"), At("12:00:00"),
+            new OrderLedger.Domain.Stores.StoreServiceHoursSet("S1", new TimeOnly(7, 0), new TimeOnly(22, 0), "UTC", At("12:00:00")));
+        var after = l.Conversation("CV-after");
+        await after.OpenedWith("agent-1", At("22:30:00"));
+        await after.Customer(At("22:30:00")); // new hours 07:00–22:00: outside
+        var inside = l.Conversation("CV-inside");
+        await inside.OpenedWith("agent-1", At("21:00:00"));
+        await inside.Customer(At("21:00:00"));
+        await inside.Agent("agent-1", At("21:01:00"));
+
+        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+
+        Assert.Equal((2L, 1L, 1.0), (rate.OutsideServiceHours, rate.InTime, rate.Rate!.Value));
+    }
+
+    [Fact]
     public async Task A_withdrawn_inquiry_is_not_counted_within_180_seconds_and_is_a_miss_after()
     {
         await using var l = await MetricsLedger.OpenAsync(db);
