@@ -4,6 +4,7 @@ using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Metrics;
 

@@ -2,6 +2,7 @@ using OrderLedger.Domain.Conversations;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Metrics;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using OrderLedger.Metrics.Infrastructure;
+using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Metrics;
 
@@ -94,9 +94,9 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             """;
         return await ListAsync(sql, storeId, agentId, window, now, r =>
         {
-            long inTime = r.Long(1), late = r.Long(2), overdue = r.Long(3);
+            long inTime = r.LongOrZero(1), late = r.LongOrZero(2), overdue = r.LongOrZero(3);
             return (r.TextN(0), new ReplyRate(
-                inTime, late, overdue, r.Long(4), r.Long(5), r.Long(6), Ratio(inTime, inTime + late + overdue), r.DoubleN(7), r.DoubleN(8), r.DoubleN(9)));
+                inTime, late, overdue, r.LongOrZero(4), r.LongOrZero(5), r.LongOrZero(6), Ratio(inTime, inTime + late + overdue), r.DoubleN(7), r.DoubleN(8), r.DoubleN(9)));
         }, cancellationToken);
     }
 
@@ -123,7 +123,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             """;
         var rows = await ListAsync(sql, storeId, agentId, window, now, r =>
         {
-            long promoters = r.Long(0), passives = r.Long(1), detractors = r.Long(2), sent = r.Long(3), answered = r.Long(4);
+            long promoters = r.LongOrZero(0), passives = r.LongOrZero(1), detractors = r.LongOrZero(2), sent = r.LongOrZero(3), answered = r.LongOrZero(4);
             var answers = promoters + passives + detractors;
             double? score = answers == 0 ? null : 100.0 * (promoters - detractors) / answers;
             return new Nps(promoters, passives, detractors, score, sent, answered, Ratio(answered, sent));
@@ -159,7 +159,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             """;
         var rows = await ListAsync(sql, storeId, agentId, window, now, r =>
         {
-            long resolved = r.Long(0), final = r.Long(1), finalFirst = r.Long(2), soFar = r.Long(3);
+            long resolved = r.LongOrZero(0), final = r.LongOrZero(1), finalFirst = r.LongOrZero(2), soFar = r.LongOrZero(3);
             return new FirstContactResolution(resolved, final, finalFirst, Ratio(finalFirst, final), soFar, Ratio(soFar, resolved));
         }, cancellationToken);
         return rows.Single();
@@ -181,7 +181,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             """;
         var rows = (await ListAsync(sql, storeId, null, window, now, r =>
         {
-            long completed = r.Long(1), auto = r.Long(4);
+            long completed = r.LongOrZero(1), auto = r.LongOrZero(4);
             return (Kind: r.Text(0), Times: new RefundKindTimes(completed, r.DoubleN(2), r.DoubleN(3), auto, Ratio(auto, completed)));
         }, cancellationToken)).ToDictionary(x => x.Kind, x => x.Times, StringComparer.Ordinal);
         var none = new RefundKindTimes(0, null, null, 0, null);
@@ -197,7 +197,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                 (SELECT count(*) FROM rm.{CommerceMetricsProjection.OrdersTable}
                  WHERE {Is(storeId, "store_id", "store")} AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")})
             """;
-        var rows = await ListAsync(sql, storeId, null, window, now, r => new DisputeRate(r.Long(0), r.Long(1), Ratio(r.Long(0), r.Long(1))), cancellationToken);
+        var rows = await ListAsync(sql, storeId, null, window, now, r => new DisputeRate(r.LongOrZero(0), r.LongOrZero(1), Ratio(r.LongOrZero(0), r.LongOrZero(1))), cancellationToken);
         return rows.Single();
     }
 
@@ -210,7 +210,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             FROM rm.{ServiceMetricsProjection.RatingsTable}
             WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "agent_id", "agent")} AND {window.Where("local_day", "rated_at")}
             """;
-        var rows = await ListAsync(sql, storeId, agentId, window, now, r => new GoodReviewRate(r.Long(0), r.Long(1), Ratio(r.Long(0), r.Long(1))), cancellationToken);
+        var rows = await ListAsync(sql, storeId, agentId, window, now, r => new GoodReviewRate(r.LongOrZero(0), r.LongOrZero(1), Ratio(r.LongOrZero(0), r.LongOrZero(1))), cancellationToken);
         return rows.Single();
     }
 
@@ -227,7 +227,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                 (SELECT count(*) FROM rm.{CommerceMetricsProjection.ShipmentsTable} WHERE {store} AND delivered_at IS NOT NULL AND {window.Where("delivered_day", "delivered_at")}),
                 (SELECT count(*) FROM rm.{CommerceMetricsProjection.OrdersTable} WHERE {store} AND cancelled_at IS NOT NULL AND {window.Where("cancelled_day", "cancelled_at")})
             """;
-        var counts = (await ListAsync(sql, storeId, null, window, now, r => (r.Long(0), r.Long(1), r.Long(2), r.Long(3), r.Long(4)), cancellationToken)).Single();
+        var counts = (await ListAsync(sql, storeId, null, window, now, r => (r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4)), cancellationToken)).Single();
         var (exceptions, stuck, lowStock) = await CurrentLogisticsAsync(storeId, now, cancellationToken);
         return new OrderFlow(counts.Item1, counts.Item2, counts.Item3, counts.Item4, counts.Item5, exceptions, stuck, lowStock);
     }
@@ -250,7 +250,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                 FROM rm.shipments
                 WHERE {Is(storeId, "store_id", "store")}
                 """;
-            (exceptions, stuck) = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => (r.Long(0), r.Long(1)), cancellationToken)).Single();
+            (exceptions, stuck) = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => (r.LongOrZero(0), r.LongOrZero(1)), cancellationToken)).Single();
         }
 
         if (present.Stock)
@@ -260,7 +260,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                 FROM rm.stock_levels s JOIN rm.stock_level_warehouses w ON w.warehouse_id = s.warehouse_id
                 WHERE s.low_stock AND {Is(storeId, "w.store_id", "store")}
                 """;
-            lowStock = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => r.Long(0), cancellationToken)).Single();
+            lowStock = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => r.LongOrZero(0), cancellationToken)).Single();
         }
 
         return (exceptions, stuck, lowStock);

@@ -9,6 +9,7 @@ using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.ReadModels;
@@ -41,7 +42,8 @@ public sealed class CustomerTimelineProjection : IProjection
 
     public string Name => "customer_timeline";
 
-    public int Version => 1;
+    // 2: missed escalation deadlines are on the timeline.
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -52,7 +54,7 @@ public sealed class CustomerTimelineProjection : IProjection
         "refund-requested", "refund-approved", "refund-rejected", "refund-return-address-assigned", "refund-return-shipped",
         "refund-return-received", "refund-return-inspected", "refund-paid", "refund-dispute-opened", "refund-dispute-judged",
         "conversation-started", "conversation-customer-message-received", "conversation-bot-replied", "conversation-handed-off",
-        "conversation-agent-assigned", "conversation-agent-replied", "conversation-escalated", "conversation-resolved",
+        "conversation-agent-assigned", "conversation-agent-replied", "conversation-escalated", "conversation-escalation-deadline-missed", "conversation-resolved",
         "conversation-reopened", "conversation-satisfaction-rated", "conversation-nps-survey-sent", "conversation-nps-answered",
     };
 
@@ -200,6 +202,7 @@ public sealed class CustomerTimelineProjection : IProjection
         AgentAssigned a => $"Agent {a.AgentId} assigned",
         AgentReplied r => $"Agent {r.AgentId}: {Clip(r.Text)}",
         ConversationEscalated x => $"Conversation escalated ({Words(x.Reason)})",
+        EscalationDeadlineMissed m => $"Escalation deadline missed (was due {m.DeadlineAt:yyyy-MM-dd HH:mm} UTC)",
         ConversationResolved r => $"Conversation resolved by {r.ResolvedBy}",
         ConversationReopened => "Conversation reopened",
         SatisfactionRated r => $"Rated the service: {Words(r.Rating.Snake())}",

@@ -4,6 +4,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.ReadModels;

@@ -2,6 +2,7 @@ using Npgsql;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.ReadModels;

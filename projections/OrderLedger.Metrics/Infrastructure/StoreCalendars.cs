@@ -1,5 +1,6 @@
 using OrderLedger.Domain.Stores;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Metrics.Infrastructure;
 

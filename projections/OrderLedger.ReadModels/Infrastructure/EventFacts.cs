@@ -1,12 +1,7 @@
-using OrderLedger.EventStore.Serialization;
-
 namespace OrderLedger.ReadModels.Infrastructure;
 
 internal static class EventFacts
 {
-    /// <summary>Business time (metadata <c>occurredAt</c>); the log's own timestamp only for events without our metadata.</summary>
-    public static DateTimeOffset OccurredAt(this DecodedEvent e) => e.Metadata?.OccurredAt ?? e.Record.Created;
-
     /// <summary>Snake-case name of an enum value, as stored in read models (<c>ReturnAndRefund</c> → <c>return_and_refund</c>).</summary>
     public static string Snake<TEnum>(this TEnum value)
         where TEnum : struct, Enum

@@ -1,19 +1,24 @@
+using System.Diagnostics.CodeAnalysis;
 using Npgsql;
 using NpgsqlTypes;
 using OrderLedger.EventStore.Serialization;
-using OrderLedger.Projections;
 
-namespace OrderLedger.ReadModels.Infrastructure;
+namespace OrderLedger.Projections.Sql;
 
-/// <summary>One column of a read-model table: its name and how a batch of rows becomes one array parameter for <c>unnest</c>.</summary>
-internal interface IColumn<in TRow>
+// Why this lives here: every projection library folds rows in memory and writes them back set-based. The read models
+// and the metrics each grew a private copy of this helper; one shared, typed implementation keeps the batch-write
+// mechanism (and its batch-boundary guarantees) in a single place.
+
+/// <summary>One column of a <see cref="RowTable{TRow}"/>: its name and how a batch of rows becomes one array parameter for <c>unnest</c>.</summary>
+public interface IColumn<in TRow>
 {
     string Name { get; }
 
     NpgsqlParameter ArrayOf(IReadOnlyList<TRow> rows);
 }
 
-internal sealed class Column<TRow, TValue>(string name, NpgsqlDbType elementType, Func<TRow, TValue> value) : IColumn<TRow>
+/// <summary>A column whose values are <typeparamref name="TValue"/>, sent as a typed PostgreSQL array of <c>elementType</c>.</summary>
+public sealed class Column<TRow, TValue>(string name, NpgsqlDbType elementType, Func<TRow, TValue> value) : IColumn<TRow>
 {
     public string Name { get; } = name;
 
@@ -30,7 +35,8 @@ internal sealed class Column<TRow, TValue>(string name, NpgsqlDbType elementType
 }
 
 /// <summary>Column factories; timestamps are written in UTC (timestamptz), lists as JSON.</summary>
-internal static class Col
+[SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Short names after the SQL types (Int, Long) keep row mappings readable.")]
+public static class Col
 {
     public static IColumn<TRow> Text<TRow>(string name, Func<TRow, string?> value) => new Column<TRow, string?>(name, NpgsqlDbType.Text, value);
 
@@ -51,18 +57,24 @@ internal static class Col
 
     public static IColumn<TRow> Duration<TRow>(string name, Func<TRow, TimeSpan?> value) => new Column<TRow, TimeSpan?>(name, NpgsqlDbType.Interval, value);
 
+    /// <summary>A calendar day (<c>date</c>).</summary>
+    public static IColumn<TRow> Day<TRow>(string name, Func<TRow, DateOnly?> value) => new Column<TRow, DateOnly?>(name, NpgsqlDbType.Date, value);
+
+    /// <summary>A wall-clock time of day (<c>time</c>).</summary>
+    public static IColumn<TRow> Clock<TRow>(string name, Func<TRow, TimeOnly> value) => new Column<TRow, TimeOnly>(name, NpgsqlDbType.Time, value);
+
     public static IColumn<TRow> Texts<TRow>(string name, Func<TRow, IReadOnlyList<string>> value) =>
         new Column<TRow, string>(name, NpgsqlDbType.Jsonb, row => System.Text.Json.JsonSerializer.Serialize(value(row)));
 }
 
 /// <summary>
-/// A table whose rows are folded in memory: load the rows a batch touches (one <c>SELECT … = ANY</c>), apply the
-/// events in order, write every changed row back with one multi-row upsert over <c>unnest</c>. Whatever the batch
-/// boundaries, the result equals applying the events one by one.
+/// A table whose rows are folded in memory: load the rows a batch touches (one query), apply the events in order, write
+/// every changed row back with one multi-row upsert over <c>unnest</c>. Whatever the batch boundaries, the result equals
+/// applying the events one by one.
 /// </summary>
-/// <param name="keyCount">The first <paramref name="keyCount"/> columns (text) form the primary key.</param>
+/// <param name="keyCount">The first <paramref name="keyCount"/> columns form the primary key.</param>
 /// <param name="read">Reads a row from a reader positioned on a row selected with <see cref="SelectList"/>, in column order.</param>
-internal sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataReader, TRow> read, params IColumn<TRow>[] columns)
+public sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataReader, TRow> read, params IColumn<TRow>[] columns)
     where TRow : class
 {
     public string Name { get; } = name;
@@ -71,7 +83,10 @@ internal sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataR
 
     public TRow Read(NpgsqlDataReader reader) => read(reader);
 
-    /// <summary>The rows whose key is among <paramref name="keys"/> (each key given as its text parts, in key-column order).</summary>
+    /// <summary>
+    /// The rows whose key is among <paramref name="keys"/> (each key given as its text parts, in key-column order; the key
+    /// columns must be text).
+    /// </summary>
     public async Task<List<TRow>> LoadAsync(ProjectionContext context, IReadOnlyCollection<string[]> keys, CancellationToken cancellationToken)
     {
         var rows = new List<TRow>(keys.Count);
@@ -94,32 +109,40 @@ internal sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataR
             });
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        return await ReadAllAsync(command, rows, cancellationToken);
+    }
+
+    /// <summary>Rows matching <paramref name="where"/> (a condition on the table, parameters named in it).</summary>
+    public async Task<List<TRow>> LoadAsync(
+        ProjectionContext context, string where, IReadOnlyDictionary<string, object> parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {SelectList} FROM {context.Schema}.{Name} WHERE {where}", context.Connection, context.Transaction);
+        foreach (var (key, value) in parameters)
         {
-            rows.Add(read(reader));
+            command.Parameters.AddWithValue(key, value);
         }
 
-        return rows;
+        return await ReadAllAsync(command, [], cancellationToken);
     }
 
     /// <summary>Inserts or replaces <paramref name="rows"/> (at most one per key) in one statement.</summary>
-    public async Task UpsertAsync(ProjectionContext context, IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
+    public async Task UpsertAsync(ProjectionContext context, IReadOnlyCollection<TRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
             return;
         }
 
+        var list = rows as IReadOnlyList<TRow> ?? [.. rows];
         var names = columns.Select(c => c.Name).ToArray();
         var updates = string.Join(", ", names.Skip(keyCount).Select(n => $"{n} = EXCLUDED.{n}"));
         var sql = $"INSERT INTO {context.Schema}.{Name} ({string.Join(", ", names)}) " +
                   $"SELECT * FROM unnest({string.Join(", ", names.Select((_, i) => $"@p{i}"))}) " +
-                  $"ON CONFLICT ({string.Join(", ", names.Take(keyCount))}) DO UPDATE SET {updates}";
+                  $"ON CONFLICT ({string.Join(", ", names.Take(keyCount))}) DO {(updates.Length == 0 ? "NOTHING" : "UPDATE SET " + updates)}";
         await using var command = new NpgsqlCommand(sql, context.Connection, context.Transaction);
         for (var i = 0; i < columns.Length; i++)
         {
-            var parameter = columns[i].ArrayOf(rows);
+            var parameter = columns[i].ArrayOf(list);
             parameter.ParameterName = $"p{i}";
             command.Parameters.Add(parameter);
         }
@@ -167,5 +190,16 @@ internal sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataR
         }
 
         await UpsertAsync(context, changed.Select(k => state[k]).ToList(), cancellationToken);
+    }
+
+    private async Task<List<TRow>> ReadAllAsync(NpgsqlCommand command, List<TRow> rows, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
 }

@@ -1,10 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Npgsql;
 
-namespace OrderLedger.ReadModels.Infrastructure;
+namespace OrderLedger.Projections.Sql;
 
-/// <summary>Typed reads by ordinal, so a row maps without reflection.</summary>
-internal static class ReaderExtensions
+/// <summary>
+/// Typed reads by ordinal, so a row maps without reflection. Shared by every projection library (each used to keep its
+/// own copy); the counterpart of the <see cref="Col"/> column factories.
+/// </summary>
+[SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Short names after the SQL types (Int, Long) keep row mappings readable.")]
+public static class ReaderExtensions
 {
     public static string Text(this NpgsqlDataReader reader, int ordinal) => reader.GetString(ordinal);
 
@@ -16,6 +21,11 @@ internal static class ReaderExtensions
 
     public static long Long(this NpgsqlDataReader reader, int ordinal) => reader.GetInt64(ordinal);
 
+    /// <summary>A count or sum that SQL gives as NULL over no rows (e.g. <c>SUM</c>): NULL reads as 0.</summary>
+    public static long LongOrZero(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? 0 : reader.GetInt64(ordinal);
+
+    public static double? DoubleN(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
     public static decimal Money(this NpgsqlDataReader reader, int ordinal) => reader.GetDecimal(ordinal);
 
     public static bool Bool(this NpgsqlDataReader reader, int ordinal) => reader.GetBoolean(ordinal);
@@ -26,6 +36,10 @@ internal static class ReaderExtensions
 
     public static DateTimeOffset? TimeN(this NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public static DateOnly? DayN(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateOnly>(ordinal);
+
+    public static TimeOnly Clock(this NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<TimeOnly>(ordinal);
 
     public static TimeSpan? DurationN(this NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<TimeSpan>(ordinal);
