@@ -71,6 +71,7 @@ public static class DomainEventTypes
         .Register("conversation-agent-assigned", DomainJsonContext.Default.AgentAssigned)
         .Register("conversation-agent-replied", DomainJsonContext.Default.AgentReplied)
         .Register("conversation-escalated", DomainJsonContext.Default.ConversationEscalated)
+        .Register("conversation-escalation-deadline-missed", DomainJsonContext.Default.EscalationDeadlineMissed)
         .Register("conversation-resolved", DomainJsonContext.Default.ConversationResolved)
         .Register("conversation-reopened", DomainJsonContext.Default.ConversationReopened)
         .Register("conversation-satisfaction-rated", DomainJsonContext.Default.SatisfactionRated)

@@ -61,6 +61,7 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(AgentAssigned))]
 [JsonSerializable(typeof(AgentReplied))]
 [JsonSerializable(typeof(ConversationEscalated))]
+[JsonSerializable(typeof(EscalationDeadlineMissed))]
 [JsonSerializable(typeof(ConversationResolved))]
 [JsonSerializable(typeof(ConversationReopened))]
 [JsonSerializable(typeof(SatisfactionRated))]

@@ -44,6 +44,9 @@ public sealed record SendNpsSurvey(string ConversationId, DateTimeOffset Occurre
 
 public sealed record AnswerNps(string ConversationId, int Score, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
 
+/// <summary>Sent by the escalation reactor when an escalated conversation is still unresolved at its resolution deadline.</summary>
+public sealed record RecordEscalationDeadlineMissed(string ConversationId, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
 public enum ConversationMode
 {
     Bot,
@@ -92,6 +95,9 @@ public sealed record NpsSurveySent(string ConversationId, DateTimeOffset Occurre
 
 public sealed record NpsAnswered(string ConversationId, int Score, DateTimeOffset OccurredAt) : ConversationEvent;
 
+/// <summary>An escalated conversation was still unresolved at its deadline (<see cref="ConversationDecider.EscalationResolutionHours"/> after the escalation).</summary>
+public sealed record EscalationDeadlineMissed(string ConversationId, DateTimeOffset EscalatedAt, DateTimeOffset DeadlineAt, DateTimeOffset OccurredAt) : ConversationEvent;
+
 // ---- State -------------------------------------------------------------------------------------------------
 
 public enum ConversationStatus
@@ -115,6 +121,12 @@ public sealed record ConversationState(
     int Reopens,
     ImmutableHashSet<string> MessageIds) : IStoreScoped
 {
+    /// <summary>When the current escalation happened (null when not escalated).</summary>
+    public DateTimeOffset? EscalatedAt { get; init; }
+
+    /// <summary>The current escalation's deadline was missed (recorded once per escalation).</summary>
+    public bool DeadlineMissed { get; init; }
+
     public static ConversationState Initial { get; } =
         new(ConversationStatus.None, "", "", null, ConversationMode.Bot, null, false, false, false, false, 0, ImmutableHashSet<string>.Empty);
 }
@@ -125,6 +137,9 @@ public sealed record ConversationState(
 public static class ConversationDecider
 {
     public const string RepeatContactReason = "repeat-contact";
+
+    /// <summary>An escalated conversation is to be resolved within this many hours; a miss is recorded.</summary>
+    public const int EscalationResolutionHours = 48;
 
     public static Decider<ConversationCommand, ConversationEvent, ConversationState> Decider { get; } = new(Decide, Evolve, ConversationState.Initial);
 
@@ -186,6 +201,15 @@ public static class ConversationDecider
         (AnswerNps, _) when state.NpsAnswered => DomainError.Conflict("nps.already-answered", "The NPS survey was already answered."),
         (AnswerNps c, _) => new NpsAnswered(c.ConversationId, c.Score, c.OccurredAt),
 
+        (RecordEscalationDeadlineMissed, ConversationStatus.Resolved) => Decision<ConversationEvent>.Nothing,
+        (RecordEscalationDeadlineMissed, _) when state.EscalatedAt is null =>
+            DomainError.Conflict("conversation.not-escalated", "The conversation is not escalated; it has no resolution deadline."),
+        (RecordEscalationDeadlineMissed, _) when state.DeadlineMissed => Decision<ConversationEvent>.Nothing,
+        (RecordEscalationDeadlineMissed c, _) when c.OccurredAt < state.EscalatedAt!.Value.AddHours(EscalationResolutionHours) =>
+            DomainError.Conflict("conversation.deadline-not-reached", $"The resolution deadline is {state.EscalatedAt.Value.AddHours(EscalationResolutionHours):O}."),
+        (RecordEscalationDeadlineMissed c, _) =>
+            new EscalationDeadlineMissed(c.ConversationId, state.EscalatedAt!.Value, state.EscalatedAt.Value.AddHours(EscalationResolutionHours), c.OccurredAt),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown conversation command."),
     };
 
@@ -197,9 +221,10 @@ public static class ConversationDecider
         ConversationHandedOff => state with { Mode = ConversationMode.Human },
         AgentAssigned e => state with { AssignedAgent = e.AgentId },
         AgentReplied e => state with { MessageIds = state.MessageIds.Add(e.MessageId) },
-        ConversationEscalated => state with { Escalated = true },
+        ConversationEscalated e => state with { Escalated = true, EscalatedAt = e.OccurredAt, DeadlineMissed = false },
+        EscalationDeadlineMissed => state with { DeadlineMissed = true },
         ConversationResolved => state with { Status = ConversationStatus.Resolved, RatedSinceResolution = false },
-        ConversationReopened => state with { Status = ConversationStatus.Open, Escalated = false, Reopens = state.Reopens + 1 },
+        ConversationReopened => state with { Status = ConversationStatus.Open, Escalated = false, EscalatedAt = null, Reopens = state.Reopens + 1 },
         SatisfactionRated => state with { RatedSinceResolution = true },
         NpsSurveySent => state with { SurveySent = true },
         NpsAnswered => state with { NpsAnswered = true },

@@ -139,6 +139,34 @@ public class ConversationSpecs
     public void Escalating_twice_changes_nothing() =>
         Conversation.Given(Started, Hello, new ConversationEscalated("cv-1", "x", [], At(5))).When(new EscalateConversation("cv-1", "y", At(6))).ThenNothing();
 
+    // ---- RecordEscalationDeadlineMissed (the escalation reactor, 48 hours after the escalation) ----------
+
+    private static readonly ConversationEscalated Escalated = new("cv-1", ConversationDecider.RepeatContactReason, ["cv-0"], At(5));
+    private static readonly DateTimeOffset Deadline = At(5).AddHours(ConversationDecider.EscalationResolutionHours);
+
+    [Fact]
+    public void An_escalation_still_unresolved_at_its_deadline_records_the_miss() =>
+        Conversation.Given(Started, Hello, Escalated).When(new RecordEscalationDeadlineMissed("cv-1", Deadline))
+            .Then(new EscalationDeadlineMissed("cv-1", At(5), Deadline, Deadline));
+
+    [Fact]
+    public void Before_the_deadline_nothing_is_missed_yet() =>
+        Conversation.Given(Started, Hello, Escalated).When(new RecordEscalationDeadlineMissed("cv-1", Deadline.AddSeconds(-1)))
+            .ThenError("conversation.deadline-not-reached");
+
+    [Fact]
+    public void A_conversation_resolved_in_time_misses_nothing() =>
+        Conversation.Given(Started, Hello, Escalated, Resolved).When(new RecordEscalationDeadlineMissed("cv-1", Deadline)).ThenNothing();
+
+    [Fact]
+    public void A_miss_is_recorded_once_per_escalation() =>
+        Conversation.Given(Started, Hello, Escalated, new EscalationDeadlineMissed("cv-1", At(5), Deadline, Deadline))
+            .When(new RecordEscalationDeadlineMissed("cv-1", Deadline.AddHours(1))).ThenNothing();
+
+    [Fact]
+    public void A_conversation_never_escalated_has_no_deadline() =>
+        Conversation.Given(Started, Hello).When(new RecordEscalationDeadlineMissed("cv-1", Deadline)).ThenError("conversation.not-escalated");
+
     // ---- ResolveConversation -----------------------------------------------------------------------------
 
     [Fact]
