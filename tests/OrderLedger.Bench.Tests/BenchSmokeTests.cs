@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OrderLedger.Testing;
+using Xunit;
+
+namespace OrderLedger.Bench.Tests;
+
+/// <summary>The benchmark's smoke mode: every figure is produced, from real work, in under a minute.</summary>
+public sealed class BenchSmokeTests
+{
+    private static async Task<(int Exit, string Output, string Error)> RunBench(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "OrderLedger.Bench.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ORDERLEDGER_BENCH_PG"] = TestDatabase.ServerConnectionString;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task Quick_mode_prints_every_figure_with_its_baseline_as_json()
+    {
+        var (exit, output, error) = await RunBench("--quick", "--json");
+
+        Assert.True(exit == 0, error);
+        var figures = JsonDocument.Parse(output).RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("figure").GetString()!);
+        Assert.Equal(10, figures.Count);
+        Assert.All(figures.Values, f => Assert.True(f.GetProperty("median").GetDouble() > 0, f.ToString()));
+        Assert.True(figures["append, single-event (16 writers)"].GetProperty("baselineMedian").GetDouble() > 0);
+        Assert.True(figures["catch-up, read-model rows written/s"].GetProperty("baselineMedian").GetDouble() > 0);
+        Assert.True(figures.Single(f => f.Key.StartsWith("hot SKU", StringComparison.Ordinal)).Value.GetProperty("met").GetBoolean(), "the hot SKU was oversold");
+    }
+
+    [Fact]
+    public async Task Unknown_options_are_one_line_and_exit_code_2()
+    {
+        var (exit, _, error) = await RunBench("--fastest");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown or incomplete option '--fastest'", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,51 @@
+using Npgsql;
+using OrderLedger.Metrics;
+using OrderLedger.ReadModels;
+
+namespace OrderLedger.Bench;
+
+/// <summary>p99 of the agent's timeline (first page and a deep page) and of the 30-day dashboard of one store.</summary>
+public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<string> customers, IReadOnlyList<string> stores)
+{
+    /// <summary>First pages of random customers; and for the regulars, every page from the tenth on (20 entries a page).</summary>
+    public async Task<(double FirstPageP99, double DeepPageP99, int DeepestPage)> TimelineAsync(int queries, IReadOnlyList<string> regulars)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var timeline = new CustomerTimelineQueries(dataSource);
+        var random = new Random(7);
+        var first = new Latencies();
+        for (var i = 0; i < queries; i++)
+        {
+            await first.TimeAsync(() => timeline.GetPageAsync(stores, customers[random.Next(customers.Count)], null, 20));
+        }
+
+        var deep = new Latencies();
+        var deepest = 0;
+        foreach (var customer in regulars.Take(Math.Max(1, queries / 50)))
+        {
+            var page = await timeline.GetPageAsync(stores, customer, null, 20);
+            for (var number = 2; page.NextCursor is { } cursor; number++)
+            {
+                page = number >= 10
+                    ? await deep.TimeAsync(() => timeline.GetPageAsync(stores, customer, cursor, 20))
+                    : await timeline.GetPageAsync(stores, customer, cursor, 20);
+                deepest = Math.Max(deepest, number);
+            }
+        }
+
+        return (first.Percentile(99), deep.Count > 0 ? deep.Percentile(99) : double.NaN, deepest);
+    }
+
+    public async Task<double> DashboardAsync(int queries, DateTimeOffset now)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var metrics = new ServiceMetricsQueries(dataSource);
+        var latencies = new Latencies();
+        for (var i = 0; i < queries; i++)
+        {
+            await latencies.TimeAsync(() => metrics.GetDashboardAsync(stores[i % stores.Count], now));
+        }
+
+        return latencies.Percentile(99);
+    }
+}
