@@ -1,10 +1,16 @@
 using System.Text.Json.Serialization;
+using OrderLedger.Api.Commands;
 using OrderLedger.Api.Hosting;
 using OrderLedger.Api.Projections;
+using OrderLedger.Api.Queries;
 using OrderLedger.Api.Security;
 using OrderLedger.Api.Streams;
+using OrderLedger.Api.Telemetry;
+using OrderLedger.Application;
+using OrderLedger.Audit;
 using OrderLedger.Domain;
 using OrderLedger.Hosting;
+using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.ReadModels;
 
@@ -14,8 +20,19 @@ builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Convert
 builder.Services.AddOrderLedgerEventStore(builder.Configuration);
 builder.Services.AddOrderLedgerAccessControl(builder.Configuration);
 builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
+builder.Services.AddOrderLedgerApplication();
+builder.Services.AddSingleton<CommandOwnership>();
+builder.Services.AddSingleton<CommandEnrichment>();
+builder.Services.AddSingleton<CommandPipeline>();
+builder.Services.AddSingleton<StreamHistory>();
+builder.Services.AddSingleton<ChainVerifier>();
+builder.Services.AddReadModelQueries(builder.Configuration);
+builder.Services.AddRequestLimits(builder.Configuration);
+builder.Services.AddOrderLedgerOpenApi();
+builder.AddOrderLedgerTelemetry();
 var projections = builder.Services.AddProjections(builder.Configuration)
-    .AddFromAssembly(typeof(OrdersProjection).Assembly);
+    .AddFromAssembly(typeof(OrdersProjection).Assembly)
+    .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly);
 if (EventStoreConfiguration.IsPostgres(builder.Configuration))
 {
     projections.CountEventsInPostgres(EventStoreConfiguration.PostgresSchema(builder.Configuration));
@@ -24,11 +41,16 @@ if (EventStoreConfiguration.IsPostgres(builder.Configuration))
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseBodySizeLimits();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
+app.MapOrderLedgerOpenApi();
 app.MapHealthEndpoints();
 app.MapStreamEndpoints();
 app.MapProjectionEndpoints();
+app.MapCommandEndpoints();
+app.MapQueryEndpoints();
 app.Run();
 
 /// <summary>Entry point, visible to the API tests' host.</summary>

@@ -1,0 +1,60 @@
+using Npgsql;
+using OrderLedger.Domain;
+using OrderLedger.EventStore;
+
+namespace OrderLedger.Api;
+
+/// <summary>The API's error answers, written once: every one is an RFC 9457 problem.</summary>
+public static class ApiProblems
+{
+    public const string RuleTypeBase = "https://orderledger.dev/rules/";
+
+    /// <summary>
+    /// A broken business rule: 409 when the current state forbids the command (including <c>concurrency.conflict</c>, the
+    /// command kept colliding with other writers), 422 when the request itself breaks the rule. The stable rule id is in
+    /// <c>rule</c> (and the <c>type</c> URI), the lines at fault in <c>lines</c>.
+    /// </summary>
+    public static IResult Rule(DomainError error)
+    {
+        var extensions = new Dictionary<string, object?> { ["rule"] = error.Rule };
+        if (error.Lines is { Count: > 0 } lines)
+        {
+            extensions["lines"] = lines;
+        }
+
+        return Results.Problem(
+            type: RuleTypeBase + error.Rule,
+            title: error.Rule,
+            detail: error.Message,
+            statusCode: error.Kind == DomainErrorKind.Invalid ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status409Conflict,
+            extensions: extensions);
+    }
+
+    /// <summary>Not there, or not in the caller's stores: the two look the same, so nothing leaks across stores.</summary>
+    public static IResult NotFound(string what) =>
+        Results.Problem(title: "Not found", detail: $"{what} was not found.", statusCode: StatusCodes.Status404NotFound);
+
+    public static IResult Invalid(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>Answers 503 with <c>Retry-After</c> when the event store or PostgreSQL is out of reach, on every API endpoint.</summary>
+    public static RouteGroupBuilder WithUnavailableAs503(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception ex) when (ex is EventStoreUnavailableException or NpgsqlException { IsTransient: true } or TimeoutException)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "5";
+                return Results.Problem(
+                    title: "Service unavailable",
+                    detail: "The event store or the read-model database is out of reach; nothing was changed. Try again.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+        return group;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+
+namespace OrderLedger.Api.Commands;
+
+/// <summary>What every command body may carry besides its own fields.</summary>
+public abstract record CommandBody
+{
+    /// <summary>Identifies the command: a retry with the same id returns the first outcome. Or send an <c>Idempotency-Key</c> header.</summary>
+    public string? CommandId { get; init; }
+
+    /// <summary>Business time of the fact; defaults to the server's clock.</summary>
+    public DateTimeOffset? OccurredAt { get; init; }
+}
+
+/// <summary>
+/// Builds a domain command from a request: route values, the caller, the business time, and required fields. Each
+/// missing field is recorded under its JSON name (taken from the argument expression, <c>body.PaymentReference</c> →
+/// <c>paymentReference</c>) so the 400 names every field at fault at once.
+/// </summary>
+public sealed class CommandInput(HttpContext http, DateTimeOffset occurredAt)
+{
+    public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+
+    public DateTimeOffset OccurredAt { get; } = occurredAt;
+
+    /// <summary>The caller's subject (token <c>sub</c>): the default agent, picker, approver… of a command.</summary>
+    public string Caller => http.User.Identity?.Name ?? "unknown";
+
+    /// <summary>The store the body names, for commands whose aggregate has no store of its own (stock).</summary>
+    public string? ClaimedStoreId { get; set; }
+
+    public string Route(string name) => http.GetRouteValue(name) as string ?? "";
+
+    public string Text(string? value, [CallerArgumentExpression(nameof(value))] string field = "") =>
+        string.IsNullOrWhiteSpace(value) ? Missing(field, "") : value;
+
+    public T Value<T>(T? value, [CallerArgumentExpression(nameof(value))] string field = "")
+        where T : struct =>
+        value ?? Missing(field, default(T));
+
+    public T Required<T>(T? value, [CallerArgumentExpression(nameof(value))] string field = "")
+        where T : class =>
+        value ?? Missing<T>(field, null!);
+
+    /// <summary>A list that must be present (it may be empty; the domain rules on emptiness) and hold no null element.</summary>
+    public IReadOnlyList<T> List<T>(IReadOnlyList<T?>? value, [CallerArgumentExpression(nameof(value))] string field = "")
+        where T : class
+    {
+        if (value is null)
+        {
+            return Missing<IReadOnlyList<T>>(field, []);
+        }
+
+        if (value.Any(item => item is null))
+        {
+            Errors[JsonName(field)] = ["Must not contain null items."];
+            return [];
+        }
+
+        return value!;
+    }
+
+    public void Invalid(string field, string message) => Errors[field] = [message];
+
+    private T Missing<T>(string field, T fallback)
+    {
+        Errors[JsonName(field)] = ["Required."];
+        return fallback;
+    }
+
+    private static string JsonName(string expression)
+    {
+        var name = expression[(expression.LastIndexOf('.') + 1)..].Trim();
+        return name.Length == 0 ? expression : char.ToLowerInvariant(name[0]) + name[1..];
+    }
+}

@@ -1,0 +1,149 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using OrderLedger.Api.Telemetry;
+using OrderLedger.Application;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.Hosting;
+
+namespace OrderLedger.Api.Commands;
+
+/// <summary>
+/// One path for every command endpoint: read and validate the body (400 naming the field), resolve the commandId
+/// (body <c>commandId</c> or <c>Idempotency-Key</c>), check the caller may change the store the command touches (404
+/// otherwise), run it through <see cref="CommandService"/>, and answer with its events or the broken rule
+/// (<see cref="ApiProblems"/>). Nothing is appended on any error: validation and ownership come first, and the domain
+/// appends nothing when it refuses.
+/// </summary>
+public sealed class CommandPipeline(
+    CommandService commands,
+    CommandOwnership ownership,
+    CommandEnrichment enrichment,
+    EventTypeRegistry registry,
+    TimeProvider clock,
+    IOptions<JsonOptions> json,
+    ApiTelemetry telemetry,
+    ILogger<CommandPipeline> logger)
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private const int MaxCommandIdLength = 200;
+
+    public async Task<IResult> RunAsync<TBody>(HttpContext http, Func<TBody, CommandInput, object> build, CancellationToken cancellationToken)
+        where TBody : CommandBody
+    {
+        var (body, bodyError) = await ReadBodyAsync<TBody>(http.Request, cancellationToken);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var commandId = CommandIdOf(body!, http.Request, errors);
+        var input = new CommandInput(http, body!.OccurredAt ?? clock.GetUtcNow());
+        var command = build(body, input);
+        foreach (var (field, messages) in input.Errors)
+        {
+            errors[field] = messages;
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        if (await ownership.CheckAsync(command, input.ClaimedStoreId, http.User, cancellationToken) is { } denied)
+        {
+            return denied;
+        }
+
+        var context = new CommandContext(commandId, ActorOf(http.User), input.OccurredAt);
+        var started = clock.GetTimestamp();
+        command = await enrichment.EnrichAsync(command, cancellationToken);
+        var outcome = await commands.ExecuteAsync(command, context, cancellationToken);
+        var elapsed = clock.GetElapsedTime(started);
+        var commandName = command.GetType().Name;
+        var result = outcome.Error?.Rule ?? "accepted";
+        telemetry.CommandHandled(commandName, outcome.Error?.Rule, elapsed);
+        CommandLog.Handled(logger, commandName, commandId, context.Actor, result, elapsed.TotalMilliseconds, outcome.AlreadyProcessed);
+        if (outcome.Error is { } error)
+        {
+            return ApiProblems.Rule(error);
+        }
+
+        if (outcome.AlreadyProcessed)
+        {
+            http.Response.Headers[ReplayedHeader] = "true";
+        }
+
+        return Results.Ok(new CommandAccepted(
+            commandId,
+            [.. outcome.Changes.SelectMany(change => change.Events.Select(e => new AcceptedEvent(change.StreamId, registry.TypeNameOf(e.GetType()), e)))]));
+    }
+
+    private async Task<(TBody? Body, IResult? Error)> ReadBodyAsync<TBody>(HttpRequest request, CancellationToken cancellationToken)
+        where TBody : CommandBody
+    {
+        if (request.ContentLength is > 0 && request.HasJsonContentType() is false)
+        {
+            return (null, Results.Problem(title: "Unsupported media type", detail: "Send the command as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType));
+        }
+
+        try
+        {
+            // No body at all reads as {}: commands with nothing to say need none, the others then name their missing fields.
+            var body = request.ContentLength == 0
+                ? JsonSerializer.Deserialize<TBody>("{}", json.Value.SerializerOptions)
+                : await JsonSerializer.DeserializeAsync<TBody>(request.Body, json.Value.SerializerOptions, cancellationToken);
+            return body is null
+                ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] }))
+                : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "body";
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = ["Not valid JSON for this field."] }));
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Typically 413: the body outgrew the endpoint's limit while it was read.
+            return (null, Results.Problem(title: "Bad request body", detail: ex.Message, statusCode: ex.StatusCode));
+        }
+    }
+
+    private static string CommandIdOf(CommandBody body, HttpRequest request, Dictionary<string, string[]> errors)
+    {
+        var header = request.Headers[IdempotencyKeyHeader].FirstOrDefault();
+        if (body.CommandId is not null && header is not null && body.CommandId != header)
+        {
+            errors["commandId"] = [$"Differs from the {IdempotencyKeyHeader} header; send one or make them equal."];
+        }
+
+        var id = body.CommandId ?? header;
+        if (id is not null && (string.IsNullOrWhiteSpace(id) || id.Length > MaxCommandIdLength))
+        {
+            errors["commandId"] = [$"Between 1 and {MaxCommandIdLength} characters."];
+        }
+
+        return id ?? Guid.NewGuid().ToString("N");
+    }
+
+    /// <summary>People who serve customers act as agents; ingest systems, administrators and the rest as the system.</summary>
+    private static Actor ActorOf(ClaimsPrincipal user)
+    {
+        var id = user.Identity?.Name ?? "unknown";
+        return user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor) ? new Actor(ActorKind.Agent, id) : Actor.System(id);
+    }
+}
+
+internal static partial class CommandLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {Command} {CommandId} by {Actor}: {Outcome} in {ElapsedMs} ms (replayed: {Replayed})")]
+    public static partial void Handled(ILogger logger, string command, string commandId, Actor actor, string outcome, double elapsedMs, bool replayed);
+}
+
+/// <summary>A command's outcome: the events it recorded (for a retried commandId, the events of the first time).</summary>
+public sealed record CommandAccepted(string CommandId, IReadOnlyList<AcceptedEvent> Events);
+
+public sealed record AcceptedEvent(string StreamId, string Type, object Data);

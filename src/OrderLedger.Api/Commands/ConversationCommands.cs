@@ -1,0 +1,55 @@
+using OrderLedger.Domain.Conversations;
+
+namespace OrderLedger.Api.Commands;
+
+/// <summary>
+/// Customer-service conversations (stream <c>conversation-{conversationId}</c>): messages, hand-offs, replies,
+/// resolution, ratings and NPS. Message ids default to a new id; the agent of an assignment or reply defaults to the caller.
+/// </summary>
+public static class ConversationCommands
+{
+    public static void MapConversationCommands(this IEndpointRouteBuilder api)
+    {
+        api.MapCommand<StartConversationBody>("/conversations/{conversationId}", "Start a conversation (a second open one about the same order is escalated).", (b, f) =>
+            new StartConversation(
+                f.Route("conversationId"), f.Text(b.StoreId), f.Text(b.CustomerId), f.Text(b.Channel), string.IsNullOrWhiteSpace(b.OrderId) ? null : b.OrderId, b.BotEnabled ?? false,
+                b.UnresolvedAboutSameOrder is null ? [] : f.List(b.UnresolvedAboutSameOrder), f.OccurredAt));
+        api.MapCommand<MessageBody>("/conversations/{conversationId}/messages", "Record a customer message (reopens a resolved conversation).", (b, f) =>
+            new ReceiveCustomerMessage(f.Route("conversationId"), b.MessageId ?? NewId(), f.Text(b.Text), f.OccurredAt));
+        api.MapCommand<MessageBody>("/conversations/{conversationId}/bot-replies", "Record a bot reply.", (b, f) =>
+            new SendBotReply(f.Route("conversationId"), b.MessageId ?? NewId(), f.Text(b.Text), f.OccurredAt));
+        api.MapCommand<ReasonBody>("/conversations/{conversationId}/handoff", "Hand the conversation off to a human.", (b, f) =>
+            new HandOffToHuman(f.Route("conversationId"), f.Text(b.Reason), f.OccurredAt));
+        api.MapCommand<AssignAgentBody>("/conversations/{conversationId}/assignment", "Assign an agent (defaults to the caller).", (b, f) =>
+            new AssignAgent(f.Route("conversationId"), b.AgentId ?? f.Caller, f.OccurredAt));
+        api.MapCommand<AgentReplyBody>("/conversations/{conversationId}/agent-replies", "Record a human agent's reply (needs an assigned agent).", (b, f) =>
+            new SendAgentReply(f.Route("conversationId"), b.AgentId ?? f.Caller, b.MessageId ?? NewId(), f.Text(b.Text), f.OccurredAt));
+        api.MapCommand<ReasonBody>("/conversations/{conversationId}/escalation", "Escalate the conversation.", (b, f) =>
+            new EscalateConversation(f.Route("conversationId"), f.Text(b.Reason), f.OccurredAt));
+        api.MapCommand<ResolveBody>("/conversations/{conversationId}/resolution", "Resolve the conversation.", (b, f) =>
+            new ResolveConversation(f.Route("conversationId"), b.ResolvedBy ?? f.Caller, f.OccurredAt));
+        api.MapCommand<RatingBody>("/conversations/{conversationId}/satisfaction", "Record the customer's satisfaction rating.", (b, f) =>
+            new RateSatisfaction(f.Route("conversationId"), f.Value(b.Rating), f.OccurredAt));
+        api.MapCommand<EmptyBody>("/conversations/{conversationId}/nps-survey", "Record that the NPS survey was sent.", (_, f) =>
+            new SendNpsSurvey(f.Route("conversationId"), f.OccurredAt));
+        api.MapCommand<NpsAnswerBody>("/conversations/{conversationId}/nps-answer", "Record the customer's NPS answer (0–10).", (b, f) =>
+            new AnswerNps(f.Route("conversationId"), f.Value(b.Score), f.OccurredAt));
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+}
+
+public sealed record StartConversationBody(
+    string? StoreId, string? CustomerId, string? Channel, string? OrderId, bool? BotEnabled, IReadOnlyList<string?>? UnresolvedAboutSameOrder) : CommandBody;
+
+public sealed record MessageBody(string? Text, string? MessageId) : CommandBody;
+
+public sealed record AssignAgentBody(string? AgentId) : CommandBody;
+
+public sealed record AgentReplyBody(string? Text, string? AgentId, string? MessageId) : CommandBody;
+
+public sealed record ResolveBody(string? ResolvedBy) : CommandBody;
+
+public sealed record RatingBody(SatisfactionRating? Rating) : CommandBody;
+
+public sealed record NpsAnswerBody(int? Score) : CommandBody;

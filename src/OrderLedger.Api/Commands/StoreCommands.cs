@@ -1,0 +1,36 @@
+using OrderLedger.Domain;
+using OrderLedger.Domain.Stores;
+
+namespace OrderLedger.Api.Commands;
+
+/// <summary>Store registration and policies (stream <c>store-{storeId}</c>).</summary>
+public static class StoreCommands
+{
+    public static void MapStoreCommands(this IEndpointRouteBuilder api)
+    {
+        api.MapCommand<RegisterStoreBody>("/stores/{storeId}", "Register a store (name, IANA time zone, currency).", (b, f) =>
+            new RegisterStore(f.Route("storeId"), f.Text(b.Name), f.Text(b.TimeZone), f.Text(b.Currency), f.OccurredAt));
+        api.MapCommand<AutoRefundWindowBody>("/stores/{storeId}/policies/auto-refund-window", "Set the auto-refund window in hours (0 = off).", (b, f) =>
+            new SetAutoRefundWindow(f.Route("storeId"), f.Value(b.Hours), f.OccurredAt));
+        api.MapCommand<ServiceHoursBody>("/stores/{storeId}/policies/service-hours", "Set daily service hours [opens, closes) in a time zone.", (b, f) =>
+            new SetServiceHours(f.Route("storeId"), f.Value(b.Opens), f.Value(b.Closes), f.Text(b.TimeZone), f.OccurredAt));
+        api.MapCommand<SlaTargetsBody>("/stores/{storeId}/policies/sla-targets", "Set SLA targets: first reply, resolution, NPS survey delay.", (b, f) =>
+            new SetSlaTargets(f.Route("storeId"), new SlaTargets(f.Value(b.FirstReplySeconds), f.Value(b.ResolutionHours), f.Value(b.NpsSurveyDelayDays)), f.OccurredAt));
+        api.MapCommand<ReturnAddressBody>("/stores/{storeId}/policies/return-addresses", "Set the return address for a product, a category or by default.", (b, f) =>
+            new SetReturnAddress(f.Route("storeId"), f.Value(b.Scope), b.Key, f.Required(b.Address), f.OccurredAt));
+        api.MapCommand<WarehousesBody>("/stores/{storeId}/policies/warehouses", "Set the store's warehouses and the regions each serves first.", (b, f) =>
+            new SetWarehouses(f.Route("storeId"), f.List(b.Warehouses), f.OccurredAt));
+    }
+}
+
+public sealed record RegisterStoreBody(string? Name, string? TimeZone, string? Currency) : CommandBody;
+
+public sealed record AutoRefundWindowBody(int? Hours) : CommandBody;
+
+public sealed record ServiceHoursBody(TimeOnly? Opens, TimeOnly? Closes, string? TimeZone) : CommandBody;
+
+public sealed record SlaTargetsBody(int? FirstReplySeconds, int? ResolutionHours, int? NpsSurveyDelayDays) : CommandBody;
+
+public sealed record ReturnAddressBody(ReturnAddressScope? Scope, string? Key, PostalAddress? Address) : CommandBody;
+
+public sealed record WarehousesBody(IReadOnlyList<WarehouseRegions?>? Warehouses) : CommandBody;

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain;
+using OrderLedger.Domain.Stores;
+using OrderLedger.ReadModels;
+
+namespace OrderLedger.Api.Queries;
+
+/// <summary>The conversation queue (read model <c>conversations</c>) and single conversations.</summary>
+public static class ConversationQueryEndpoints
+{
+    public static void MapConversationQueries(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/conversations/{conversationId}", async (string conversationId, ClaimsPrincipal user, ConversationQueries conversations, CancellationToken ct) =>
+                user.Visible(await conversations.GetAsync(conversationId, ct), c => c.StoreId, $"Conversation '{conversationId}'"))
+            .WithSummary("A conversation's state.").WithTags("Conversations").Produces<ConversationSummary>().ProducesProblem(404);
+        api.MapGet("/stores/{storeId}/conversations/queue", async (
+                string storeId, ClaimsPrincipal user, ConversationQueries conversations, CommandHandler handler, TimeProvider clock, CancellationToken ct,
+                string? agentId = null, int? slaSeconds = null, double atRiskShare = 0.8, int limit = 200) =>
+            {
+                if (user.Visible(storeId) is not { } stores)
+                {
+                    return StoreScope.StoreNotFound(storeId);
+                }
+
+                if (slaSeconds is < 1 || atRiskShare is <= 0 or > 1)
+                {
+                    return ApiProblems.Invalid(slaSeconds is < 1 ? "slaSeconds" : "atRiskShare", slaSeconds is < 1 ? "At least 1." : "Between 0 (excluded) and 1.");
+                }
+
+                if (StoreScope.CheckLimit(limit) is { } badLimit)
+                {
+                    return badLimit;
+                }
+
+                // The store's own first-reply target unless the caller asks for another one.
+                var target = slaSeconds ?? (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: ct)).State.Sla.FirstReplySeconds;
+                return Results.Ok(await conversations.GetQueueAsync(stores, clock.GetUtcNow(), TimeSpan.FromSeconds(target), agentId, atRiskShare, limit, ct));
+            })
+            .WithSummary("Open conversations waiting for a human, longest wait first, with SLA at-risk / breached flags.")
+            .WithTags("Conversations").Produces<List<QueuedConversation>>().ProducesValidationProblem().ProducesProblem(404);
+    }
+}

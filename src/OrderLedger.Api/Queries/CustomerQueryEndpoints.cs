@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using OrderLedger.ReadModels;
+
+namespace OrderLedger.Api.Queries;
+
+/// <summary>What a store knows about one customer: the timeline (keyset paged), orders and conversations.</summary>
+public static class CustomerQueryEndpoints
+{
+    public static void MapCustomerQueries(this IEndpointRouteBuilder api)
+    {
+        var customers = api.MapGroup("/stores/{storeId}/customers/{customerId}").WithTags("Customers");
+        customers.MapGet("/timeline", async (
+                string storeId, string customerId, ClaimsPrincipal user, CustomerTimelineQueries timeline, CancellationToken ct, string? cursor = null, int pageSize = 50) =>
+            {
+                if (user.Visible(storeId) is not { } stores)
+                {
+                    return StoreScope.StoreNotFound(storeId);
+                }
+
+                if (StoreScope.CheckLimit(pageSize) is not null)
+                {
+                    return ApiProblems.Invalid("pageSize", "Between 1 and 500.");
+                }
+
+                try
+                {
+                    return Results.Ok(await timeline.GetPageAsync(stores, customerId, cursor, pageSize, ct));
+                }
+                catch (ArgumentException)
+                {
+                    return ApiProblems.Invalid("cursor", "Use the nextCursor of the previous page.");
+                }
+            })
+            .WithSummary("Every fact about the customer in this store, newest first; pass nextCursor to continue.")
+            .Produces<TimelinePage>().ProducesValidationProblem().ProducesProblem(404);
+        customers.MapGet("/orders", async (string storeId, string customerId, ClaimsPrincipal user, OrderQueries orders, CancellationToken ct, int limit = 50) =>
+                user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
+                : StoreScope.CheckLimit(limit) ?? Results.Ok(await orders.ListForCustomerAsync(stores, customerId, limit, ct)))
+            .WithSummary("The customer's orders in this store, newest first.").Produces<List<OrderSummary>>().ProducesProblem(404);
+        customers.MapGet("/conversations", async (string storeId, string customerId, ClaimsPrincipal user, ConversationQueries conversations, CancellationToken ct, int limit = 50) =>
+                user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
+                : StoreScope.CheckLimit(limit) ?? Results.Ok(await conversations.ListForCustomerAsync(stores, customerId, limit, ct)))
+            .WithSummary("The customer's conversations in this store, newest first.").Produces<List<ConversationSummary>>().ProducesProblem(404);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using OrderLedger.Hosting;
+using OrderLedger.Metrics;
+
+namespace OrderLedger.Api.Queries;
+
+/// <summary>
+/// Every figure of docs/metrics.md for one store (or <c>*</c>, every store, for tokens valid for every store), optionally
+/// for one agent, over store-local days <c>from</c>..<c>to</c> or, without them, the rolling 30 days. <c>now</c>
+/// (default: the clock) gives the figures as they stood at that moment.
+/// </summary>
+public static class MetricQueryEndpoints
+{
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "reply-rate", "reply-rate-daily", "reply-rate-by-agent", "nps", "first-contact-resolution", "refund-times",
+        "dispute-rate", "good-review-rate", "order-flow", "figures", "dashboard",
+    ];
+
+    public static void MapMetricQueries(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/stores/{storeId}/metrics", (string storeId, ClaimsPrincipal user) =>
+                CanSee(user, storeId) ? Results.Ok(Names) : StoreScope.StoreNotFound(storeId))
+            .WithSummary("The names of the metrics.").WithTags("Metrics").Produces<IReadOnlyList<string>>();
+        api.MapGet("/stores/{storeId}/metrics/{name}", GetAsync)
+            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, nps, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, figures, dashboard.")
+            .WithTags("Metrics").ProducesValidationProblem().ProducesProblem(404);
+    }
+
+    private static async Task<IResult> GetAsync(
+        string storeId, string name, ClaimsPrincipal user, ServiceMetricsQueries metrics, TimeProvider clock, CancellationToken ct,
+        string? agentId = null, DateOnly? from = null, DateOnly? to = null, DateTimeOffset? now = null)
+    {
+        if (!CanSee(user, storeId))
+        {
+            return StoreScope.StoreNotFound(storeId);
+        }
+
+        if ((from is null) != (to is null) || from > to)
+        {
+            return ApiProblems.Invalid(from is null ? "from" : "to", "Give both from and to (store-local days, from ≤ to), or neither for the rolling 30 days.");
+        }
+
+        if (from is { } f && to is { } t && t.DayNumber - f.DayNumber > 366)
+        {
+            return ApiProblems.Invalid("to", "At most 366 days.");
+        }
+
+        var store = storeId == AccessTokens.AllStores ? null : storeId;
+        var window = from is { } first && to is { } last ? MetricWindow.Days(first, last) : MetricWindow.Rolling30Days;
+        var at = now ?? clock.GetUtcNow();
+        return name switch
+        {
+            "reply-rate" => Results.Ok(await metrics.GetReplyRateAsync(store, agentId, window, at, ct)),
+            "reply-rate-daily" when from is null => ApiProblems.Invalid("from", "Daily figures need from and to."),
+            "reply-rate-daily" => Results.Ok(await metrics.GetDailyReplyRateAsync(store, agentId, from!.Value, to!.Value, at, ct)),
+            "reply-rate-by-agent" => Results.Ok(await metrics.GetReplyRateByAgentAsync(store, window, at, ct)),
+            "nps" => Results.Ok(await metrics.GetNpsAsync(store, agentId, window, at, ct)),
+            "first-contact-resolution" => Results.Ok(await metrics.GetFirstContactResolutionAsync(store, agentId, window, at, ct)),
+            "refund-times" => Results.Ok(await metrics.GetRefundTimesAsync(store, window, at, ct)),
+            "dispute-rate" => Results.Ok(await metrics.GetDisputeRateAsync(store, window, at, ct)),
+            "good-review-rate" => Results.Ok(await metrics.GetGoodReviewRateAsync(store, agentId, window, at, ct)),
+            "order-flow" => Results.Ok(await metrics.GetOrderFlowAsync(store, window, at, ct)),
+            "figures" => Results.Ok(await metrics.GetFiguresAsync(store, window, at, ct)),
+            "dashboard" when store is null => ApiProblems.Invalid("storeId", "The dashboard is per store."),
+            "dashboard" => Results.Ok(await metrics.GetDashboardAsync(store, at, ct)),
+            _ => ApiProblems.NotFound($"Metric '{name}' (known: {string.Join(", ", Names)})"),
+        };
+    }
+
+    /// <summary><c>*</c> (every store) only for tokens valid for every store.</summary>
+    private static bool CanSee(ClaimsPrincipal user, string storeId) => user.CanSee(storeId);
+}
