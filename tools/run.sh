@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs OrderLedger on its embedded defaults: a private PostgreSQL (tools/pg.sh) and the API host.
 #   tools/run.sh                 listen on http://127.0.0.1:5080 (ORDERLEDGER_URL overrides)
+#   ORDERLEDGER_SEED=1 tools/run.sh   first seed a demo month (tools/seed.sh; once per data directory)
 # Stop with Ctrl-C; the database keeps running (tools/pg.sh stop) and keeps its data for the next start.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,6 +14,17 @@ url=${ORDERLEDGER_URL:-http://127.0.0.1:5080}
 
 echo "run.sh: building" >&2
 dotnet build src/OrderLedger.Api -c Release -nologo -v quiet >&2
+
+if [ -n "${ORDERLEDGER_SEED:-}" ] && [ "${ORDERLEDGER_SEED}" != "0" ]; then
+  marker="$repo/.data/seeded"
+  if [ -f "$marker" ]; then
+    echo "run.sh: demo month already seeded ($marker)" >&2
+  else
+    echo "run.sh: seeding a demo month (tools/seed.sh)" >&2
+    ConnectionStrings__Postgres="$connection" tools/seed.sh >&2
+    date -u +%FT%TZ > "$marker"
+  fi
+fi
 
 echo "run.sh: OrderLedger listening on $url (health: $url/health/ready)" >&2
 export ConnectionStrings__Postgres="$connection"

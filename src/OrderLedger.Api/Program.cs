@@ -12,6 +12,7 @@ using OrderLedger.Domain;
 using OrderLedger.Hosting;
 using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
+using OrderLedger.Reactors;
 using OrderLedger.ReadModels;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -33,6 +34,7 @@ builder.AddOrderLedgerTelemetry();
 var projections = builder.Services.AddProjections(builder.Configuration)
     .AddFromAssembly(typeof(OrdersProjection).Assembly)
     .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly);
+builder.Services.AddReactors();
 if (EventStoreConfiguration.IsPostgres(builder.Configuration))
 {
     projections.CountEventsInPostgres(EventStoreConfiguration.PostgresSchema(builder.Configuration));

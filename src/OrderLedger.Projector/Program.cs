@@ -5,6 +5,7 @@ using OrderLedger.Domain;
 using OrderLedger.Hosting;
 using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
+using OrderLedger.Reactors;
 using OrderLedger.ReadModels;
 
 // The standalone projector: the same hosted service the API host runs, without HTTP. Several copies may run; each
@@ -20,6 +21,15 @@ var projections = builder.Services
     .AddFromAssembly(typeof(OrdersProjection).Assembly)
     .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly);
 builder.Services.AddOrderLedgerEventStore(builder.Configuration);
+if (command == "run")
+{
+    builder.Services.AddReactors();
+}
+else
+{
+    builder.Services.AddReactorTimersProjection();
+}
+
 if (EventStoreConfiguration.IsPostgres(builder.Configuration))
 {
     projections.CountEventsInPostgres(EventStoreConfiguration.PostgresSchema(builder.Configuration));

@@ -25,7 +25,8 @@ public sealed class CliServices : IAsyncDisposable
         .AddJsonFile("appsettings.json", optional: true)
         .AddEnvironmentVariables();
 
-    public static CliServices Create(string? connectionOverride)
+    /// <param name="configure">Further services a verb needs (projection admin, command handling), given the configuration.</param>
+    public static CliServices Create(string? connectionOverride, Action<IServiceCollection, IConfiguration>? configure = null)
     {
         var builder = Builder();
         if (connectionOverride is not null)
@@ -35,7 +36,9 @@ public sealed class CliServices : IAsyncDisposable
 
         try
         {
-            var services = new ServiceCollection().AddOrderLedgerEventStore(builder.Build());
+            var configuration = builder.Build();
+            var services = new ServiceCollection().AddOrderLedgerEventStore(configuration);
+            configure?.Invoke(services, configuration);
             return new CliServices(services.BuildServiceProvider());
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
@@ -45,6 +48,8 @@ public sealed class CliServices : IAsyncDisposable
     }
 
     public IEventStore Store => _provider.GetRequiredService<IEventStore>();
+
+    public IServiceProvider Services => _provider;
 
     public EventCodec Codec { get; } = new(DomainEventTypes.CreateRegistry());
 

@@ -14,6 +14,11 @@ namespace OrderLedger.Cli
               replay <stream> [--at <timestamp>] [--format table|json]   events with the state after each
               verify [--stream <id> | --all]                             re-walk the hash chain; exit 0 only when intact
               token --role <role> --store <id>[,<id>] [--hours 8]        a development bearer token (roles: agent, supervisor, auditor, data, ingest, admin)
+              projections status                                         every projection: state, checkpoint, lag, rate, error
+              projections rebuild <name> [--wait]                        blue/green rebuild; --wait follows it with a progress bar
+              projections resume <name>                                  clear a fault so the active projector retries
+              seed [--stores 3] [--customers 20000] [--orders 100000] [--days 30] [--seed 42] [--start <date>]
+                                                                         a realistic, deterministic month of operations
             common options: --connection <postgres connection string>
             """;
 
@@ -32,7 +37,9 @@ namespace OrderLedger.Cli
                     "replay" => await ReplayVerb.RunAsync(args[1..], output),
                     "verify" => await VerifyVerb.RunAsync(args[1..], output, error),
                     "token" => await TokenVerb.RunAsync(args[1..], output, TimeProvider.System),
-                    _ => throw new CliException($"ledger: unknown verb '{args[0]}'. Verbs: replay, verify, token (ledger --help)."),
+                    "projections" => await ProjectionsVerb.RunAsync(args[1..], output, error),
+                    "seed" => await SeedVerb.RunAsync(args[1..], output, error),
+                    _ => throw new CliException($"ledger: unknown verb '{args[0]}'. Verbs: replay, verify, token, projections, seed (ledger --help)."),
                 };
             }
             catch (CliException ex)

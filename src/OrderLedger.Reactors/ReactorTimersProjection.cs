@@ -1,0 +1,262 @@
+using Dapper;
+using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Shipments;
+using OrderLedger.Domain.Stores;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.Projections;
+
+namespace OrderLedger.Reactors;
+
+/// <summary>
+/// The reactors' schedule, kept as a projection: events become rows of due timers in the same transaction as the
+/// projection's checkpoint, so every timer is scheduled exactly once, survives restarts (it is in PostgreSQL, not in
+/// memory) and can be rebuilt from the log like any read model. <see cref="TimerDispatcher"/> fires the due ones.
+/// <code>
+/// order-placed                         → payment-timeout at the order's payment due time
+/// order-payment-confirmed / -cancelled → payment-timeout dropped
+/// conversation-resolved                → nps-survey at resolution + the store's survey delay (default 7 days)
+/// conversation-reopened / survey-sent  → nps-survey dropped
+/// conversation-started about an order  → repeat-contact now, if another contact about the order is open and the start
+///                                        was not escalated (closes the race of two contacts starting at once)
+/// conversation-escalated               → escalation-deadline at escalation + 48 h; repeat-contact dropped
+/// conversation-resolved / -reopened / deadline-missed → escalation-deadline dropped
+/// refund-approved by rule              → auto-refund now (intercept parcels still in the warehouse, then pay)
+/// refund-paid / -rejected              → auto-refund dropped
+/// shipment-created / -handed-to-carrier / -intercepted → the order's parcels still in a warehouse (reactor_shipments)
+/// store-sla-targets-set                → the store's survey delay (reactor_store_policies)
+/// conversation-started / -resolved / -reopened → open contacts per order (reactor_open_conversations)
+/// </code>
+/// </summary>
+public sealed class ReactorTimersProjection : IProjection
+{
+    public const string ProjectionName = "reactor_timers";
+
+    public string Name => ProjectionName;
+
+    public int Version => 1;
+
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "order-placed", "order-payment-confirmed", "order-cancelled",
+        "conversation-started", "conversation-resolved", "conversation-reopened", "conversation-nps-survey-sent", "conversation-escalated", "conversation-escalation-deadline-missed",
+        "refund-approved", "refund-paid", "refund-rejected",
+        "shipment-created", "shipment-handed-to-carrier", "shipment-intercepted",
+        "store-sla-targets-set",
+    };
+
+    public IReadOnlyList<string> Tables => ["reactor_timers", "reactor_shipments", "reactor_store_policies", "reactor_open_conversations"];
+
+    public string CreateTablesSql(string schema) => $"""
+        CREATE TABLE {schema}.reactor_timers (
+            kind     text NOT NULL,
+            subject  text NOT NULL,
+            key      text NOT NULL,
+            store_id text,
+            order_id text,
+            due_at   timestamptz NOT NULL,
+            PRIMARY KEY (kind, subject));
+        CREATE INDEX ON {schema}.reactor_timers (due_at);
+        CREATE TABLE {schema}.reactor_shipments (
+            order_id        text NOT NULL,
+            shipment_id     text NOT NULL,
+            left_warehouse  boolean NOT NULL,
+            PRIMARY KEY (order_id, shipment_id));
+        CREATE TABLE {schema}.reactor_store_policies (
+            store_id        text PRIMARY KEY,
+            nps_delay_days  int NOT NULL);
+        CREATE TABLE {schema}.reactor_open_conversations (
+            conversation_id  text PRIMARY KEY,
+            order_id         text NOT NULL,
+            store_id         text,
+            started_commit   bigint NOT NULL,
+            started_prepare  bigint NOT NULL,
+            started_at       timestamptz NOT NULL,
+            open             boolean NOT NULL);
+        CREATE INDEX ON {schema}.reactor_open_conversations (order_id) WHERE open;
+        """;
+
+    private sealed record Timer(string Key, string? StoreId, string? OrderId, DateTimeOffset At, bool AddNpsDelay);
+
+    public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
+    {
+        // The batch's net effect, in log order: per (kind, subject) the last word wins (a timer, or null = dropped).
+        var timers = new Dictionary<(string Kind, string Subject), Timer?>();
+        var shipments = new Dictionary<(string OrderId, string ShipmentId), bool>();
+        var policies = new Dictionary<string, int>(StringComparer.Ordinal);
+        var started = new List<(ConversationStarted Start, string? StoreId, Position Position)>();
+        var open = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var settled = new HashSet<string>(StringComparer.Ordinal); // escalated or resolved within this batch
+        foreach (var e in batch)
+        {
+            var store = e.Metadata?.StoreId;
+            switch (e.Event)
+            {
+                case OrderPlaced p:
+                    timers[(TimerKinds.PaymentTimeout, p.OrderId)] = new Timer(p.OrderId, p.StoreId, p.OrderId, p.PaymentDueAt, false);
+                    break;
+                case OrderPaymentConfirmed p:
+                    timers[(TimerKinds.PaymentTimeout, p.OrderId)] = null;
+                    break;
+                case OrderCancelled c:
+                    timers[(TimerKinds.PaymentTimeout, c.OrderId)] = null;
+                    break;
+                case ConversationStarted { OrderId: not null } c:
+                    started.Add((c, store ?? c.StoreId, e.Record.Position));
+                    break;
+                case ConversationResolved r:
+                    timers[(TimerKinds.NpsSurvey, r.ConversationId)] = new Timer(r.ConversationId, store, null, r.OccurredAt, true);
+                    timers[(TimerKinds.EscalationDeadline, r.ConversationId)] = null;
+                    timers[(TimerKinds.RepeatContact, r.ConversationId)] = null;
+                    open[r.ConversationId] = false;
+                    settled.Add(r.ConversationId);
+                    break;
+                case ConversationReopened r:
+                    timers[(TimerKinds.NpsSurvey, r.ConversationId)] = null;
+                    timers[(TimerKinds.EscalationDeadline, r.ConversationId)] = null;
+                    open[r.ConversationId] = true;
+                    break;
+                case NpsSurveySent s:
+                    timers[(TimerKinds.NpsSurvey, s.ConversationId)] = null;
+                    break;
+                case ConversationEscalated x:
+                    timers[(TimerKinds.EscalationDeadline, x.ConversationId)] = new Timer(
+                        ReactorCommandIds.EscalationKey(x.ConversationId, x.OccurredAt),
+                        store, null, x.OccurredAt.AddHours(ConversationDecider.EscalationResolutionHours), false);
+                    timers[(TimerKinds.RepeatContact, x.ConversationId)] = null;
+                    settled.Add(x.ConversationId);
+                    break;
+                case EscalationDeadlineMissed m:
+                    timers[(TimerKinds.EscalationDeadline, m.ConversationId)] = null;
+                    break;
+                case RefundApproved { ByRule: true } a:
+                    timers[(TimerKinds.AutoRefund, a.RefundId)] = new Timer(a.RefundId, store, a.OrderId, a.OccurredAt, false);
+                    break;
+                case RefundPaid p:
+                    timers[(TimerKinds.AutoRefund, p.RefundId)] = null;
+                    break;
+                case RefundRejected r:
+                    timers[(TimerKinds.AutoRefund, r.RefundId)] = null;
+                    break;
+                case ShipmentCreated s:
+                    shipments[(s.OrderId, s.ShipmentId)] = false;
+                    break;
+                case ShipmentHandedToCarrier h:
+                    shipments[(h.OrderId, h.ShipmentId)] = true;
+                    break;
+                case ShipmentIntercepted i:
+                    shipments[(i.OrderId, i.ShipmentId)] = true;
+                    break;
+                case StoreSlaTargetsSet t:
+                    policies[t.StoreId] = t.Targets.NpsSurveyDelayDays;
+                    break;
+            }
+        }
+
+        var connection = context.Connection;
+        var schema = context.Schema;
+        if (policies.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO {schema}.reactor_store_policies (store_id, nps_delay_days)
+                SELECT * FROM unnest(@Stores, @Days)
+                ON CONFLICT (store_id) DO UPDATE SET nps_delay_days = excluded.nps_delay_days
+                """,
+                new { Stores = policies.Keys.ToArray(), Days = policies.Values.ToArray() }, context.Transaction, cancellationToken: cancellationToken));
+        }
+
+        if (shipments.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO {schema}.reactor_shipments (order_id, shipment_id, left_warehouse)
+                SELECT * FROM unnest(@Orders, @Shipments, @Left)
+                ON CONFLICT (order_id, shipment_id) DO UPDATE SET left_warehouse = excluded.left_warehouse
+                """,
+                new { Orders = shipments.Keys.Select(k => k.OrderId).ToArray(), Shipments = shipments.Keys.Select(k => k.ShipmentId).ToArray(), Left = shipments.Values.ToArray() },
+                context.Transaction, cancellationToken: cancellationToken));
+        }
+
+        if (started.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO {schema}.reactor_open_conversations (conversation_id, order_id, store_id, started_commit, started_prepare, started_at, open)
+                SELECT b.*, true FROM unnest(@Ids, @Orders, @Stores, @Commits, @Prepares, @Ats) AS b
+                ON CONFLICT (conversation_id) DO NOTHING
+                """,
+                new
+                {
+                    Ids = started.Select(s => s.Start.ConversationId).ToArray(),
+                    Orders = started.Select(s => s.Start.OrderId!).ToArray(),
+                    Stores = started.Select(s => s.StoreId).ToArray(),
+                    Commits = started.Select(s => (long)s.Position.Commit).ToArray(),
+                    Prepares = started.Select(s => (long)s.Position.Prepare).ToArray(),
+                    Ats = started.Select(s => s.Start.OccurredAt.UtcDateTime).ToArray(),
+                },
+                context.Transaction, cancellationToken: cancellationToken));
+        }
+
+        if (open.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"UPDATE {schema}.reactor_open_conversations o SET open = b.open FROM unnest(@Ids, @Open) AS b(id, open) WHERE o.conversation_id = b.id",
+                new { Ids = open.Keys.ToArray(), Open = open.Values.ToArray() }, context.Transaction, cancellationToken: cancellationToken));
+        }
+
+        var dropped = timers.Where(t => t.Value is null).Select(t => t.Key).ToList();
+        if (dropped.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM {schema}.reactor_timers t USING unnest(@Kinds, @Subjects) AS d(kind, subject) WHERE t.kind = d.kind AND t.subject = d.subject",
+                new { Kinds = dropped.Select(d => d.Kind).ToArray(), Subjects = dropped.Select(d => d.Subject).ToArray() },
+                context.Transaction, cancellationToken: cancellationToken));
+        }
+
+        var set = timers.Where(t => t.Value is not null).Select(t => (t.Key.Kind, t.Key.Subject, Timer: t.Value!)).ToList();
+        if (set.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO {schema}.reactor_timers AS t (kind, subject, key, store_id, order_id, due_at)
+                SELECT b.kind, b.subject, b.key, b.store_id, b.order_id,
+                       b.at + CASE WHEN b.nps THEN make_interval(days => coalesce(p.nps_delay_days, 7)) ELSE interval '0' END
+                FROM unnest(@Kinds, @Subjects, @Keys, @Stores, @Orders, @Ats, @Nps) AS b(kind, subject, key, store_id, order_id, at, nps)
+                LEFT JOIN {schema}.reactor_store_policies p ON p.store_id = b.store_id
+                ON CONFLICT (kind, subject) DO UPDATE SET key = excluded.key, store_id = excluded.store_id, order_id = excluded.order_id, due_at = excluded.due_at
+                """,
+                new
+                {
+                    Kinds = set.Select(s => s.Kind).ToArray(),
+                    Subjects = set.Select(s => s.Subject).ToArray(),
+                    Keys = set.Select(s => s.Timer.Key).ToArray(),
+                    Stores = set.Select(s => s.Timer.StoreId).ToArray(),
+                    Orders = set.Select(s => s.Timer.OrderId).ToArray(),
+                    Ats = set.Select(s => s.Timer.At.UtcDateTime).ToArray(),
+                    Nps = set.Select(s => s.Timer.AddNpsDelay).ToArray(),
+                },
+                context.Transaction, cancellationToken: cancellationToken));
+        }
+
+        // A start that was not escalated (nor resolved) in this batch, while an earlier contact about the order is open.
+        var unescalated = started.Where(s => !settled.Contains(s.Start.ConversationId)).Select(s => s.Start.ConversationId).ToArray();
+        if (unescalated.Length > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO {schema}.reactor_timers (kind, subject, key, store_id, order_id, due_at)
+                SELECT @Kind, n.conversation_id, n.conversation_id, n.store_id, n.order_id, n.started_at
+                FROM {schema}.reactor_open_conversations n
+                WHERE n.conversation_id = ANY(@Ids) AND n.open
+                  AND EXISTS (SELECT 1 FROM {schema}.reactor_open_conversations o
+                              WHERE o.order_id = n.order_id AND o.open AND o.conversation_id <> n.conversation_id
+                                AND (o.started_commit, o.started_prepare) < (n.started_commit, n.started_prepare))
+                ON CONFLICT (kind, subject) DO NOTHING
+                """,
+                new { Kind = TimerKinds.RepeatContact, Ids = unescalated }, context.Transaction, cancellationToken: cancellationToken));
+        }
+    }
+}

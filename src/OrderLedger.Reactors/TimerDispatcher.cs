@@ -1,0 +1,219 @@
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OrderLedger.Application;
+using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Shipments;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Serialization;
+
+namespace OrderLedger.Reactors;
+
+/// <summary>
+/// Fires due timers: every <see cref="ReactorOptions.PollInterval"/> it reads the timers due by now
+/// (<see cref="TimeProvider"/>) from <c>rm.reactor_timers</c>, skips those already recorded in <c>reactors.dispatched</c>
+/// (outside the projection schemas, so a rebuild of the timers never fires anything twice), sends each one's command
+/// through <see cref="CommandService"/> with a deterministic command id, and records the outcome. A refusal (the order
+/// was paid meanwhile, the conversation resolved) is an outcome too; a transient failure is retried on the next pass.
+/// Several hosts may run it: the command ids make a timer fired twice record its events once.
+/// </summary>
+public sealed partial class TimerDispatcher(
+    CommandService commands,
+    ReactorOptions options,
+    TimeProvider time,
+    ILogger<TimerDispatcher> logger) : BackgroundService
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    private int _migrated;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogPassFailed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(options.PollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass: fires every timer due by now that was not fired before; returns how many it fired.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
+    {
+        await MigrateAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        IReadOnlyList<DueTimer> due;
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            try
+            {
+                due = (await connection.QueryAsync<DueTimerRow>(new CommandDefinition(
+                    $"""
+                    SELECT t.kind, t.subject, t.key, t.store_id AS storeid, t.order_id AS orderid, t.due_at AS dueat
+                    FROM {options.ViewSchema}.reactor_timers t
+                    WHERE t.due_at <= @Now
+                      AND NOT EXISTS (SELECT 1 FROM reactors.dispatched d WHERE d.kind = t.kind AND d.key = t.key)
+                    ORDER BY t.due_at
+                    LIMIT @Limit
+                    """,
+                    new { Now = now.UtcDateTime, Limit = options.BatchSize }, cancellationToken: cancellationToken)))
+                    .Select(r => new DueTimer(r.Kind, r.Subject, r.Key, r.StoreId, r.OrderId, new DateTimeOffset(DateTime.SpecifyKind(r.DueAt, DateTimeKind.Utc))))
+                    .ToList();
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                return 0; // the timers projection has not built its first generation yet
+            }
+        }
+
+        var fired = 0;
+        foreach (var timer in due)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = await FireAsync(timer, now, cancellationToken);
+            if (outcome.Error is { Rule: CommandHandler.ConflictRule })
+            {
+                continue; // try again on the next pass
+            }
+
+            await RecordAsync(timer, now, outcome, cancellationToken);
+            fired++;
+            if (outcome.Error is { } refused)
+            {
+                LogRefused(timer.Kind, timer.Key, refused.Rule);
+            }
+            else
+            {
+                var recorded = outcome.Changes.Where(c => !c.AlreadyProcessed).Sum(c => c.Events.Count);
+                LogFired(timer.Kind, timer.Key, recorded);
+            }
+        }
+
+        return fired;
+    }
+
+    private async Task<CommandOutcome> FireAsync(DueTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var context = new CommandContext(ReactorCommandIds.Of(timer.Kind, timer.Key), Actor.System($"reactor-{timer.Kind}"), now, timer.StoreId);
+        switch (timer.Kind)
+        {
+            case TimerKinds.PaymentTimeout:
+                return await commands.ExecuteAsync(new TimeOutPayment(timer.Subject, now), context, cancellationToken);
+            case TimerKinds.NpsSurvey:
+                return await commands.ExecuteAsync(new SendNpsSurvey(timer.Subject, now), context, cancellationToken);
+            case TimerKinds.RepeatContact:
+                return await commands.ExecuteAsync(new EscalateConversation(timer.Subject, ConversationDecider.RepeatContactReason, now), context, cancellationToken);
+            case TimerKinds.EscalationDeadline:
+                return await commands.ExecuteAsync(new RecordEscalationDeadlineMissed(timer.Subject, now), context, cancellationToken);
+            case TimerKinds.AutoRefund:
+                var changes = new List<StreamChange>();
+                foreach (var shipmentId in await ParcelsInWarehouseAsync(timer.OrderId, cancellationToken))
+                {
+                    // Refused when the parcel left meanwhile: then the refund stays paid and the parcel travels (a return follows).
+                    var intercepted = await commands.ExecuteAsync(
+                        new InterceptShipment(shipmentId, $"auto-refund {timer.Subject}", now),
+                        context with { CommandId = ReactorCommandIds.Intercept(timer.Subject, shipmentId) }, cancellationToken);
+                    changes.AddRange(intercepted.Changes);
+                }
+
+                var paid = await commands.ExecuteAsync(new PayRefund(timer.Subject, ReactorCommandIds.RefundPaymentReference(timer.Subject), now), context, cancellationToken);
+                return new CommandOutcome([.. changes, .. paid.Changes], paid.Error);
+            default:
+                throw new InvalidOperationException($"Unknown timer kind '{timer.Kind}'.");
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ParcelsInWarehouseAsync(string? orderId, CancellationToken cancellationToken)
+    {
+        if (orderId is null)
+        {
+            return [];
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            $"SELECT shipment_id FROM {options.ViewSchema}.reactor_shipments WHERE order_id = @OrderId AND NOT left_warehouse ORDER BY shipment_id",
+            new { OrderId = orderId }, cancellationToken: cancellationToken))];
+    }
+
+    private async Task RecordAsync(DueTimer timer, DateTimeOffset now, CommandOutcome outcome, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO reactors.dispatched (kind, key, subject, due_at, dispatched_at, outcome, events)
+            VALUES (@Kind, @Key, @Subject, @DueAt, @Now, @Outcome, @Events)
+            ON CONFLICT (kind, key) DO NOTHING
+            """,
+            new
+            {
+                timer.Kind,
+                timer.Key,
+                timer.Subject,
+                DueAt = timer.DueAt.UtcDateTime,
+                Now = now.UtcDateTime,
+                Outcome = outcome.Error is { } error ? $"refused: {error.Rule}" : outcome.AlreadyProcessed ? "already done" : "done",
+                Events = outcome.Changes.Where(c => !c.AlreadyProcessed).Sum(c => c.Events.Count),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _migrated) == 1)
+        {
+            return;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            CREATE SCHEMA IF NOT EXISTS reactors;
+            CREATE TABLE IF NOT EXISTS reactors.dispatched (
+                kind           text NOT NULL,
+                key            text NOT NULL,
+                subject        text NOT NULL,
+                due_at         timestamptz NOT NULL,
+                dispatched_at  timestamptz NOT NULL,
+                outcome        text NOT NULL,
+                events         int NOT NULL,
+                PRIMARY KEY (kind, key));
+            """,
+            cancellationToken: cancellationToken));
+        Volatile.Write(ref _migrated, 1);
+    }
+
+    public override void Dispose()
+    {
+        _dataSource.Dispose();
+        base.Dispose();
+    }
+
+    private sealed record DueTimerRow(string Kind, string Subject, string Key, string? StoreId, string? OrderId, DateTime DueAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reactor {Kind} {Key}: {Events} events recorded.")]
+    private partial void LogFired(string kind, string key, int events);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reactor {Kind} {Key}: refused ({Rule}); not retried.")]
+    private partial void LogRefused(string kind, string key, string rule);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reactor pass failed; retrying on the next pass.")]
+    private partial void LogPassFailed(Exception exception);
+}

@@ -1,0 +1,63 @@
+using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Shipments;
+using OrderLedger.Testing;
+using Xunit;
+using static OrderLedger.Reactors.Tests.ReactorHost;
+
+namespace OrderLedger.Reactors.Tests;
+
+/// <summary>
+/// Auto-refund: <c>RefundWorkflow</c> approves a qualifying refund-only request at once; the reactor intercepts the
+/// parcels still in the warehouse and pays it, with no human.
+/// </summary>
+public sealed class AutoRefundTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static RequestRefund Refund(PlaceOrder order, RefundKind kind, DateTimeOffset at) =>
+        new(Id("r-"), order.OrderId, order.StoreId, "c-1", kind, [new RefundLine(order.Lines[0].Sku, 2, 50m)], "changed my mind", null, at);
+
+    private static async Task<PlaceOrder> PaidAsync(ReactorHost host, string store, string sku)
+    {
+        var order = Order(store, sku);
+        await host.Do(order, T0);
+        await host.Do(new ConfirmPayment(order.OrderId, 50m, "CNY", "pay-1", T0.AddMinutes(2)), T0.AddMinutes(2));
+        return order;
+    }
+
+    [Fact]
+    public async Task A_request_before_the_hand_over_intercepts_the_parcel_and_is_paid_with_no_human()
+    {
+        var clock = new ManualClock(T0.AddHours(3));
+        await using var host = await StartAsync(database, clock);
+        var (store, warehouse, sku) = await host.StoreWithStockAsync();
+        var order = await PaidAsync(host, store, sku);
+        var shipmentId = Id("sh-");
+        await host.Do(new CreateShipment(shipmentId, order.OrderId, store, warehouse, [new ShipmentLine(sku, 2, "BC-" + sku)], Shanghai, T0.AddHours(1)), T0.AddHours(1));
+        var refund = Refund(order, RefundKind.RefundOnly, T0.AddHours(2));
+
+        await host.Do(refund, T0.AddHours(2));
+
+        await host.EventuallyHasAsync($"refund-{refund.RefundId}", "refund-paid");
+        Assert.Equal(["refund-requested", "refund-approved", "refund-paid"], await host.TypesAsync($"refund-{refund.RefundId}"));
+        Assert.Contains("shipment-intercepted", await host.TypesAsync($"shipment-{shipmentId}"));
+        Assert.Equal((TimerKinds.AutoRefund, refund.RefundId, "done"), Assert.Single(await host.DispatchedAsync(refund.RefundId)));
+    }
+
+    [Fact]
+    public async Task A_return_waits_for_an_agent()
+    {
+        var clock = new ManualClock(T0.AddHours(3));
+        await using var host = await StartAsync(database, clock);
+        var (store, _, sku) = await host.StoreWithStockAsync();
+        var order = await PaidAsync(host, store, sku);
+        var refund = Refund(order, RefundKind.ReturnAndRefund, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 1, 25m)] };
+        await host.Do(refund, T0.AddHours(2));
+        var later = Refund(order, RefundKind.RefundOnly, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 0, 0.01m)] };
+
+        // A second, qualifying request shows the reactor is running; the return is still only requested.
+        await host.Do(later, T0.AddHours(2));
+        await host.EventuallyHasAsync($"refund-{later.RefundId}", "refund-paid");
+
+        Assert.Equal(["refund-requested"], await host.TypesAsync($"refund-{refund.RefundId}"));
+    }
+}

@@ -1,0 +1,124 @@
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrderLedger.Application;
+using OrderLedger.Domain;
+using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Stock;
+using OrderLedger.Domain.Stores;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.Hosting;
+using OrderLedger.Projections.Runtime;
+using OrderLedger.Testing;
+
+namespace OrderLedger.Reactors.Tests;
+
+/// <summary>
+/// A host as the API runs the reactors: the real PostgreSQL store, the projection runtime with the timers projection,
+/// and the dispatcher polling every 100 ms, with "now" from <see cref="ManualClock"/>.
+/// </summary>
+public sealed class ReactorHost : IAsyncDisposable
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
+    public static readonly PostalAddress Shanghai = new("Li Wei", "88 Century Ave", "Shanghai", "200120", "SH", "CN");
+
+    private readonly IHost _host;
+    private readonly TestDatabase _database;
+
+    private ReactorHost(IHost host, TestDatabase database, ManualClock clock)
+    {
+        _host = host;
+        _database = database;
+        Clock = clock;
+    }
+
+    public ManualClock Clock { get; }
+
+    public CommandService Commands => _host.Services.GetRequiredService<CommandService>();
+
+    public TimerDispatcher Dispatcher => _host.Services.GetRequiredService<TimerDispatcher>();
+
+    public static async Task<ReactorHost> StartAsync(TestDatabase database, ManualClock clock)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Postgres", database.ConnectionString)]);
+        builder.Services.AddOrderLedgerEventStore(builder.Configuration);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
+        builder.Services.AddProjections(builder.Configuration, o => o.BatchWindow = TimeSpan.FromMilliseconds(10));
+        builder.Services.AddReactors(o => o.PollInterval = TimeSpan.FromMilliseconds(100));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new ReactorHost(host, database, clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    public static string Id(string prefix) => prefix + Guid.NewGuid().ToString("N")[..10];
+
+    public static CommandContext Ctx(DateTimeOffset at, string? commandId = null) =>
+        new(commandId ?? Guid.NewGuid().ToString("N"), new Actor(ActorKind.Agent, "agent-1"), at);
+
+    public async Task Do(object command, DateTimeOffset at)
+    {
+        var outcome = await Commands.ExecuteAsync(command, Ctx(at));
+        Xunit.Assert.Null(outcome.Error);
+    }
+
+    /// <summary>A store with one warehouse holding 10 units of a SKU; returns (store, warehouse, sku).</summary>
+    public async Task<(string Store, string Warehouse, string Sku)> StoreWithStockAsync(int autoRefundHours = 48)
+    {
+        var (store, warehouse, sku) = (Id("s"), Id("wh"), Id("TEA-"));
+        await Do(new RegisterStore(store, "Tea shop", "Asia/Shanghai", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+        await Do(new SetWarehouses(store, [new WarehouseRegions(warehouse, ["SH"])], T0.AddDays(-1)), T0.AddDays(-1));
+        await Do(new SetAutoRefundWindow(store, autoRefundHours, T0.AddDays(-1)), T0.AddDays(-1));
+        await Do(new ReceiveStock(warehouse, sku, 10, T0.AddDays(-1)), T0.AddDays(-1));
+        return (store, warehouse, sku);
+    }
+
+    public static PlaceOrder Order(string store, string sku, int quantity = 2) =>
+        new(Id("o-"), store, "c-1", "web", "CNY", [new OrderLine(sku, quantity, 25m, "tea", "BC-" + sku)], Shanghai, T0.AddMinutes(30), T0);
+
+    /// <summary>Event types of a stream, in order.</summary>
+    public async Task<IReadOnlyList<string>> TypesAsync(string streamId)
+    {
+        var types = new List<string>();
+        await foreach (var e in _host.Services.GetRequiredService<IEventStore>().ReadStreamAsync(streamId, StreamReadOptions.All))
+        {
+            types.Add(e.Type);
+        }
+
+        return types;
+    }
+
+    /// <summary>Waits until the stream has an event of <paramref name="type"/>; returns the stream's types.</summary>
+    public Task<IReadOnlyList<string>> EventuallyHasAsync(string streamId, string type) =>
+        Eventually.Get(() => TypesAsync(streamId), types => types.Contains(type), because: $"{streamId} should record {type}");
+
+    /// <summary>Waits until the timers projection has scheduled a timer for <paramref name="subject"/>.</summary>
+    public Task WaitForTimerAsync(string kind, string subject) =>
+        Eventually.Get(async () =>
+        {
+            await using var connection = await _database.DataSource.OpenConnectionAsync();
+            try
+            {
+                return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM rm.reactor_timers WHERE kind = @kind AND subject = @subject", new { kind, subject });
+            }
+            catch (Npgsql.PostgresException)
+            {
+                return 0;
+            }
+        }, n => n == 1, because: $"a {kind} timer for {subject}");
+
+    public async Task<IReadOnlyList<(string Kind, string Key, string Outcome)>> DispatchedAsync(string subject)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        return [.. (await connection.QueryAsync<(string, string, string)>("SELECT kind, key, outcome FROM reactors.dispatched WHERE subject = @subject ORDER BY kind, key", new { subject }))];
+    }
+}

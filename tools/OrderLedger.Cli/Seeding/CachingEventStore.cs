@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using OrderLedger.EventStore;
+
+namespace OrderLedger.Cli.Seeding;
+
+/// <summary>
+/// Write-through cache for the seeder: the command handlers read a whole stream before every decision; while seeding,
+/// this process wrote those streams itself, so it keeps them in memory and reads each one from the store at most once.
+/// A concurrency conflict (someone else wrote the stream) drops the cached copy, and the handler's retry reloads it.
+/// </summary>
+public sealed class CachingEventStore(IEventStore inner, int maxCachedEvents = 3_000_000) : IEventStore
+{
+    private readonly ConcurrentDictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
+    private long _cached;
+
+    public async Task<AppendResult> AppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        AppendResult result;
+        try
+        {
+            result = await inner.AppendAsync(streamId, expected, events, cancellationToken);
+        }
+        catch (WrongExpectedRevisionException)
+        {
+            _streams.TryRemove(streamId, out _);
+            throw;
+        }
+
+        if (_streams.TryGetValue(streamId, out var cached))
+        {
+            lock (cached)
+            {
+                var first = result.NextExpectedRevision + 1 - (ulong)events.Count;
+                if (cached.Count == (int)first)
+                {
+                    var now = DateTimeOffset.UtcNow;
+                    cached.AddRange(events.Select((e, i) => new RecordedEvent(streamId, first + (ulong)i, result.Position, e.EventId, e.Type, e.Data, e.Metadata, now, e.ContentType)));
+                    Interlocked.Add(ref _cached, events.Count);
+                    return result;
+                }
+            }
+
+            _streams.TryRemove(streamId, out _);
+        }
+
+        return result;
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!_streams.TryGetValue(streamId, out var cached))
+        {
+            cached = [];
+            await foreach (var record in inner.ReadStreamAsync(streamId, StreamReadOptions.All, cancellationToken))
+            {
+                cached.Add(record);
+            }
+
+            if (Interlocked.Add(ref _cached, cached.Count) > maxCachedEvents)
+            {
+                _streams.Clear();
+                Interlocked.Exchange(ref _cached, 0);
+            }
+
+            _streams[streamId] = cached;
+        }
+
+        RecordedEvent[] snapshot;
+        lock (cached)
+        {
+            snapshot = [.. cached];
+        }
+
+        IEnumerable<RecordedEvent> selected = options.Direction == ReadDirection.Forwards
+            ? snapshot.Where(e => options.FromRevision is not { } from || e.Revision >= from)
+            : snapshot.Reverse().Where(e => options.FromRevision is not { } from || e.Revision <= from);
+        foreach (var record in selected.Take((int)Math.Min(int.MaxValue, options.MaxCount)))
+        {
+            yield return record;
+        }
+    }
+
+    public IAsyncEnumerable<RecordedEvent> ReadAllAsync(Position? after, EventFilter? filter, long maxCount, CancellationToken cancellationToken = default) =>
+        inner.ReadAllAsync(after, filter, maxCount, cancellationToken);
+
+    public IAsyncEnumerable<SubscriptionMessage> SubscribeToAllAsync(Position? after, EventFilter? filter, CancellationToken cancellationToken = default) =>
+        inner.SubscribeToAllAsync(after, filter, cancellationToken);
+
+    public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => inner.ReadHeadPositionAsync(cancellationToken);
+}
