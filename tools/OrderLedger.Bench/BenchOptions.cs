@@ -1,8 +1,8 @@
 namespace OrderLedger.Bench;
 
-public sealed record BenchOptions(string ServerConnectionString, bool Quick, bool Json, int Repetitions)
+public sealed record BenchOptions(string ServerConnectionString, bool Quick, bool Json, int Repetitions, int HotSkuRepetitions)
 {
-    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--connection <admin connection string>]";
+    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--connection <admin connection string>]";
 
     /// <summary>Parses the command line; returns an error message instead of options for bad input.</summary>
     public static (BenchOptions? Options, string? Error) Parse(string[] args)
@@ -10,6 +10,7 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
         var quick = false;
         var json = false;
         var repetitions = 3;
+        var hotSkuRepetitions = 1;
         string? connection = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_PG");
         for (var i = 0; i < args.Length; i++)
         {
@@ -25,6 +26,10 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
                     repetitions = n;
                     i++;
                     break;
+                case "--hot-sku-repetitions" when i + 1 < args.Length && int.TryParse(args[i + 1], out var h) && h is >= 1 and <= 20:
+                    hotSkuRepetitions = h;
+                    i++;
+                    break;
                 case "--connection" when i + 1 < args.Length:
                     connection = args[++i];
                     break;
@@ -38,6 +43,6 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
             return (null, "bench: no database: pass --connection or set ORDERLEDGER_BENCH_PG (tools/bench.sh sets it).");
         }
 
-        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions), null);
+        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions, hotSkuRepetitions), null);
     }
 }

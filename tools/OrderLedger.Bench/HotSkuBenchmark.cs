@@ -23,11 +23,12 @@ public sealed class HotSkuBenchmark(string connectionString)
         var commands = provider.GetRequiredService<CommandService>();
         var run = Guid.NewGuid().ToString("N")[..6];
         var storeId = $"hot{run}";
+        var warehouse = $"wh-hot{run}";
         var now = DateTimeOffset.UtcNow;
         var context = (string id) => new CommandContext(id, Actor.System("bench"), now, storeId);
         await commands.ExecuteAsync(new RegisterStore(storeId, "Hot shop", "Europe/Berlin", "EUR", now), context($"{run}-store"));
-        await commands.ExecuteAsync(new SetWarehouses(storeId, [new WarehouseRegions("wh-hot", ["BE"])], now), context($"{run}-warehouses"));
-        var received = await commands.ExecuteAsync(new ReceiveStock("wh-hot", "SKU-HOT", stock, now), context($"{run}-stock"));
+        await commands.ExecuteAsync(new SetWarehouses(storeId, [new WarehouseRegions(warehouse, ["BE"])], now), context($"{run}-warehouses"));
+        var received = await commands.ExecuteAsync(new ReceiveStock(warehouse, "SKU-HOT", stock, now), context($"{run}-stock"));
         if (received.Error is { } setupError)
         {
             throw new InvalidOperationException($"Hot SKU setup failed: {setupError}");
@@ -69,7 +70,7 @@ public sealed class HotSkuBenchmark(string connectionString)
         var seconds = stopwatch.Elapsed.TotalSeconds;
 
         var stockState = await provider.GetRequiredService<OrderLedger.Application.CommandHandling.CommandHandler>()
-            .LoadAsync(StockDecider.Decider, StreamIds.Stock("wh-hot", "SKU-HOT"));
+            .LoadAsync(StockDecider.Decider, StreamIds.Stock(warehouse, "SKU-HOT"));
         return (accepted / seconds, stockState.State.Reserved, reservedQuantity);
     }
 }
