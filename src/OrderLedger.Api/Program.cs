@@ -8,19 +8,15 @@ using OrderLedger.Api.Streams;
 using OrderLedger.Api.Telemetry;
 using OrderLedger.Application;
 using OrderLedger.Audit;
-using OrderLedger.Domain;
 using OrderLedger.Hosting;
-using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Reactors;
-using OrderLedger.ReadModels;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddOrderLedgerEventStore(builder.Configuration);
 builder.Services.AddOrderLedgerAccessControl(builder.Configuration);
-builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
 builder.Services.AddOrderLedgerApplication();
 builder.Services.AddSingleton<CommandOwnership>();
 builder.Services.AddSingleton<CommandEnrichment>();
@@ -31,14 +27,8 @@ builder.Services.AddReadModelQueries(builder.Configuration);
 builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddOrderLedgerOpenApi();
 builder.AddOrderLedgerTelemetry();
-var projections = builder.Services.AddProjections(builder.Configuration)
-    .AddFromAssembly(typeof(OrdersProjection).Assembly)
-    .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly);
+builder.Services.AddOrderLedgerProjections(builder.Configuration);
 builder.Services.AddReactors();
-if (EventStoreConfiguration.IsPostgres(builder.Configuration))
-{
-    projections.CountEventsInPostgres(EventStoreConfiguration.PostgresSchema(builder.Configuration));
-}
 
 var app = builder.Build();
 app.UseExceptionHandler();

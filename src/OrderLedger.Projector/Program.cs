@@ -1,12 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OrderLedger.Domain;
 using OrderLedger.Hosting;
-using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Reactors;
-using OrderLedger.ReadModels;
 
 // The standalone projector: the same hosted service the API host runs, without HTTP. Several copies may run; each
 // projection is active in one of them and the others stand by (docs/projections.md).
@@ -16,26 +13,13 @@ using OrderLedger.ReadModels;
 //   OrderLedger.Projector resume NAME     clear a fault so the active instance retries
 var command = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=', StringComparison.Ordinal)) ?? "run";
 var builder = Host.CreateApplicationBuilder(args);
-var projections = builder.Services
-    .AddProjections(builder.Configuration, options => options.RunProjectors &= command == "run")
-    .AddFromAssembly(typeof(OrdersProjection).Assembly)
-    .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly);
+builder.Services.AddOrderLedgerProjections(builder.Configuration, options => options.RunProjectors &= command == "run");
 builder.Services.AddOrderLedgerEventStore(builder.Configuration);
 if (command == "run")
 {
     builder.Services.AddReactors();
 }
-else
-{
-    builder.Services.AddReactorTimersProjection();
-}
 
-if (EventStoreConfiguration.IsPostgres(builder.Configuration))
-{
-    projections.CountEventsInPostgres(EventStoreConfiguration.PostgresSchema(builder.Configuration));
-}
-
-builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
 
 using var host = builder.Build();
 if (command == "run")

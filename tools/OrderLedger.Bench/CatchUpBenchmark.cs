@@ -3,12 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
-using OrderLedger.Domain;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Postgres;
-using OrderLedger.Metrics;
+using OrderLedger.Hosting;
 using OrderLedger.Projections.Runtime;
-using OrderLedger.ReadModels;
 
 namespace OrderLedger.Bench;
 
@@ -34,11 +32,7 @@ public sealed class CatchUpBenchmark(string connectionString) : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddPostgresEventStore(new PostgresEventStoreOptions { ConnectionString = connectionString });
-        services.AddSingleton(DomainEventTypes.CreateRegistry());
-        services.AddProjections(configuration)
-            .AddFromAssembly(typeof(OrdersProjection).Assembly)
-            .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly)
-            .CountEventsInPostgres();
+        services.AddOrderLedgerProjections(configuration);
         return services.BuildServiceProvider();
     }
 

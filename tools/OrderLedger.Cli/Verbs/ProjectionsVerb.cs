@@ -1,11 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using OrderLedger.Domain;
 using OrderLedger.Hosting;
-using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
-using OrderLedger.Reactors;
-using OrderLedger.ReadModels;
 
 namespace OrderLedger.Cli.Verbs;
 
@@ -64,15 +60,7 @@ public static class ProjectionsVerb
     /// <summary>The projections the hosts run (the read models, the metrics and the reactors' timers), answering status and rebuild calls only.</summary>
     private static void AddAdmin(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
-        services.AddSingleton(DomainEventTypes.CreateRegistry());
-        var projections = services.AddProjections(configuration, options => options.RunProjectors = false)
-            .AddFromAssembly(typeof(OrdersProjection).Assembly)
-            .AddFromAssembly(typeof(ServiceMetricsProjection).Assembly);
-        services.AddReactorTimersProjection();
-        if (EventStoreConfiguration.IsPostgres(configuration))
-        {
-            projections.CountEventsInPostgres(EventStoreConfiguration.PostgresSchema(configuration));
-        }
+        services.AddOrderLedgerProjections(configuration, options => options.RunProjectors = false);
     }
 
     private static async Task<int> StatusAsync(IProjectionAdmin admin, TextWriter output, CancellationToken cancellationToken)
