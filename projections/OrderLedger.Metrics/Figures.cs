@@ -42,6 +42,8 @@ public sealed record Nps(
     public long Answers => Promoters + Passives + Detractors;
 }
 
+public sealed record DailyNps(DateOnly Day, Nps Figures);
+
 /// <summary>
 /// First-contact resolution (§5) of the conversations first resolved in the window. A resolution is final once its
 /// 7 days have passed: <see cref="Rate"/> = first-contact ÷ final (the §5 figure). <see cref="ProvisionalRate"/> also

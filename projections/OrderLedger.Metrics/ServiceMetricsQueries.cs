@@ -131,6 +131,57 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         return rows.Single();
     }
 
+    /// <summary>
+    /// One entry per store-local day from <paramref name="fromDay"/> to <paramref name="toDay"/>, days without surveys
+    /// included: each day's figures are <see cref="GetNpsAsync"/> for that one day (answers by the day they were given,
+    /// surveys by the day they went out).
+    /// </summary>
+    public async Task<IReadOnlyList<DailyNps>> GetDailyNpsAsync(
+        string? storeId, string? agentId, DateOnly fromDay, DateOnly toDay, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var window = MetricWindow.Days(fromDay, toDay);
+        var sql = $"""
+            WITH c AS (
+                SELECT nps_score, nps_answered_at, nps_day, survey_day, survey_sent_at
+                FROM rm.{ServiceMetricsProjection.ConversationsTable}
+                WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "survey_agent_id", "agent")}
+                  AND survey_sent_at IS NOT NULL
+            ), answers AS (
+                SELECT nps_day AS day,
+                       count(*) FILTER (WHERE nps_score >= 9) AS promoters,
+                       count(*) FILTER (WHERE nps_score BETWEEN 7 AND 8) AS passives,
+                       count(*) FILTER (WHERE nps_score <= 6) AS detractors
+                FROM c
+                WHERE nps_answered_at IS NOT NULL AND {window.Where("nps_day", "nps_answered_at")}
+                GROUP BY nps_day
+            ), surveys AS (
+                SELECT survey_day AS day, count(*) AS sent, count(*) FILTER (WHERE nps_answered_at <= @now) AS answered
+                FROM c
+                WHERE {window.Where("survey_day", "survey_sent_at")}
+                GROUP BY survey_day
+            )
+            SELECT to_char(coalesce(a.day, s.day), 'YYYY-MM-DD'), a.promoters, a.passives, a.detractors, s.sent, s.answered
+            FROM answers a FULL JOIN surveys s ON s.day = a.day
+            """;
+        var rows = (await ListAsync(sql, storeId, agentId, window, now, r =>
+            {
+                long promoters = r.LongOrZero(1), passives = r.LongOrZero(2), detractors = r.LongOrZero(3), sent = r.LongOrZero(4), answered = r.LongOrZero(5);
+                var answers = promoters + passives + detractors;
+                double? score = answers == 0 ? null : 100.0 * (promoters - detractors) / answers;
+                return (Day: r.Text(0), Figures: new Nps(promoters, passives, detractors, score, sent, answered, Ratio(answered, sent)));
+            }, cancellationToken))
+            .ToDictionary(r => r.Day, r => r.Figures, StringComparer.Ordinal);
+        var days = new List<DailyNps>();
+        for (var day = fromDay; day <= toDay; day = day.AddDays(1))
+        {
+            days.Add(new DailyNps(day, rows.GetValueOrDefault(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) ?? EmptyNps));
+        }
+
+        return days;
+    }
+
+    private static readonly Nps EmptyNps = new(0, 0, 0, null, 0, 0, null);
+
     // ---- First-contact resolution ----------------------------------------------------------------------------------
 
     /// <summary>Per agent: the agent assigned when the conversation was first resolved.</summary>

@@ -12,7 +12,8 @@ namespace OrderLedger.ReadModels;
 /// <summary>
 /// One row of <c>orders</c>: an order's summary and state. <see cref="Status"/>: awaiting_payment, paid, cancelled,
 /// rejected, completed. <see cref="ShipmentStatus"/>: none, preparing, in_transit, partially_delivered, delivered,
-/// returned, intercepted (derived from the order's shipments).
+/// returned, intercepted (derived from the order's shipments). <see cref="Phone"/>: the shipping address's phone, digits
+/// only (<see cref="OrdersProjection.PhoneDigits"/>), for the agents' phone lookup.
 /// </summary>
 public sealed record OrderSummary(
     string OrderId,
@@ -42,7 +43,8 @@ public sealed record OrderSummary(
     DateTimeOffset? DeliveredAt,
     DateTimeOffset? CompletedAt,
     DateTimeOffset? LastRefundPaidAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Phone = null);
 
 /// <summary>
 /// <c>orders</c>: one row per order, from the order's own stream plus the shipment and refund facts that name it
@@ -54,7 +56,8 @@ public sealed class OrdersProjection : IProjection
 
     public string Name => "orders";
 
-    public int Version => 1;
+    // 2: the shipping address's phone (digits only), indexed per store for the agents' phone lookup.
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -95,10 +98,12 @@ public sealed class OrdersProjection : IProjection
             delivered_at           timestamptz,
             completed_at           timestamptz,
             last_refund_paid_at    timestamptz,
-            updated_at             timestamptz NOT NULL
+            updated_at             timestamptz NOT NULL,
+            phone                  text
         );
         CREATE INDEX ON {schema}.orders (customer_id, placed_at DESC);
         CREATE INDEX ON {schema}.orders (store_id, status, placed_at DESC);
+        CREATE INDEX ON {schema}.orders (store_id, phone) WHERE phone IS NOT NULL;
         """;
 
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
@@ -131,7 +136,7 @@ public sealed class OrdersProjection : IProjection
         {
             (null, OrderPlaced p) => new OrderSummary(
                 p.OrderId, p.StoreId, p.CustomerId, "awaiting_payment", p.Channel, p.Currency, p.Lines.Sum(l => l.Quantity), p.Total,
-                0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, at, null, null, null, null, null, null, null, at),
+                0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, at, null, null, null, null, null, null, null, at, PhoneDigits(p.ShippingAddress.Phone)),
             (null, OrderRejected r) => new OrderSummary(
                 r.OrderId, r.StoreId, r.CustomerId, "rejected", null, null, 0, 0m,
                 0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, null, at, null, null, null, null, null, null, at),
@@ -165,6 +170,16 @@ public sealed class OrdersProjection : IProjection
         };
     }
 
+    /// <summary>
+    /// A phone number as the lookup compares it: its digits only (<c>+86 138-0013-8000</c> → <c>8613800138000</c>); null
+    /// when it has none.
+    /// </summary>
+    public static string? PhoneDigits(string? phone)
+    {
+        var digits = phone is null ? "" : string.Concat(phone.Where(char.IsAsciiDigit));
+        return digits.Length == 0 ? null : digits;
+    }
+
     /// <summary>The order's shipping state, from its shipments (intercepted and returned parcels no longer count as going out).</summary>
     internal static string ShipmentStatusOf(OrderSummary o)
     {
@@ -186,7 +201,7 @@ public sealed class OrdersProjection : IProjection
         r => new OrderSummary(
             r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.TextN(4), r.TextN(5), r.Int(6), r.Money(7), r.Money(8), r.Money(9), r.Money(10),
             r.Int(11), r.TextN(12), r.Text(13), r.Int(14), r.Int(15), r.Int(16), r.Int(17), r.Int(18),
-            r.TimeN(19), r.TimeN(20), r.TimeN(21), r.TimeN(22), r.TimeN(23), r.TimeN(24), r.TimeN(25), r.TimeN(26), r.Time(27)),
+            r.TimeN(19), r.TimeN(20), r.TimeN(21), r.TimeN(22), r.TimeN(23), r.TimeN(24), r.TimeN(25), r.TimeN(26), r.Time(27), r.TextN(28)),
         Col.Text<OrderSummary>("order_id", o => o.OrderId),
         Col.Text<OrderSummary>("store_id", o => o.StoreId),
         Col.Text<OrderSummary>("customer_id", o => o.CustomerId),
@@ -214,7 +229,8 @@ public sealed class OrdersProjection : IProjection
         Col.Time<OrderSummary>("delivered_at", o => o.DeliveredAt),
         Col.Time<OrderSummary>("completed_at", o => o.CompletedAt),
         Col.Time<OrderSummary>("last_refund_paid_at", o => o.LastRefundPaidAt),
-        Col.Time<OrderSummary>("updated_at", o => o.UpdatedAt));
+        Col.Time<OrderSummary>("updated_at", o => o.UpdatedAt),
+        Col.Text<OrderSummary>("phone", o => o.Phone));
 }
 
 /// <summary>Reads <c>rm.orders</c>.</summary>
@@ -252,4 +268,26 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource)
             new { storeIds = ReadModelQuery.Array(storeIds), status, limit = ReadModelQuery.Clamp(limit) },
             OrdersProjection.Rows.Read,
             cancellationToken);
+
+    /// <summary>
+    /// The customers of one store whose orders were shipped to <paramref name="phone"/> (compared as digits only), the most
+    /// recent buyer first, with how many such orders each placed.
+    /// </summary>
+    public Task<List<CustomerMatch>> FindCustomersByPhoneAsync(
+        string storeId, string phone, int limit = 50, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ListAsync(
+            dataSource,
+            """
+            SELECT store_id, customer_id, count(*)::int, max(coalesce(placed_at, rejected_at))
+            FROM rm.orders
+            WHERE store_id = @storeId AND phone = @digits
+            GROUP BY store_id, customer_id
+            ORDER BY max(coalesce(placed_at, rejected_at)) DESC NULLS LAST, customer_id LIMIT @limit
+            """,
+            new { storeId, digits = OrdersProjection.PhoneDigits(phone) ?? "", limit = ReadModelQuery.Clamp(limit) },
+            r => new CustomerMatch(r.Text(0), r.Text(1), r.Int(2), r.TimeN(3)),
+            cancellationToken);
 }
+
+/// <summary>A customer found by a lookup (phone or order number), with how many of their orders matched.</summary>
+public sealed record CustomerMatch(string StoreId, string CustomerId, int MatchingOrders, DateTimeOffset? LastOrderAt);

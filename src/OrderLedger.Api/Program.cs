@@ -6,6 +6,7 @@ using OrderLedger.Api.Queries;
 using OrderLedger.Api.Security;
 using OrderLedger.Api.Streams;
 using OrderLedger.Api.Telemetry;
+using OrderLedger.Api.Web;
 using OrderLedger.Application;
 using OrderLedger.Audit;
 using OrderLedger.Hosting;
@@ -34,6 +35,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();
+app.UseWebPages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -43,6 +45,7 @@ app.MapStreamEndpoints();
 app.MapProjectionEndpoints();
 app.MapCommandEndpoints();
 app.MapQueryEndpoints();
+app.MapSessionEndpoints();
 app.Run();
 
 /// <summary>Entry point, visible to the API tests' host.</summary>

@@ -13,7 +13,7 @@ public static class MetricQueryEndpoints
 {
     public static readonly IReadOnlyList<string> Names =
     [
-        "reply-rate", "reply-rate-daily", "reply-rate-by-agent", "nps", "first-contact-resolution", "refund-times",
+        "reply-rate", "reply-rate-daily", "reply-rate-by-agent", "nps", "nps-daily", "first-contact-resolution", "refund-times",
         "dispute-rate", "good-review-rate", "order-flow", "figures", "dashboard",
     ];
 
@@ -23,7 +23,7 @@ public static class MetricQueryEndpoints
                 CanSee(user, storeId) ? Results.Ok(Names) : StoreScope.StoreNotFound(storeId))
             .WithSummary("The names of the metrics.").WithTags("Metrics").Produces<IReadOnlyList<string>>();
         api.MapGet("/stores/{storeId}/metrics/{name}", GetAsync)
-            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, nps, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, figures, dashboard.")
+            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, figures, dashboard.")
             .WithTags("Metrics").ProducesValidationProblem().ProducesProblem(404);
     }
 
@@ -56,6 +56,8 @@ public static class MetricQueryEndpoints
             "reply-rate-daily" => Results.Ok(await metrics.GetDailyReplyRateAsync(store, agentId, from!.Value, to!.Value, at, ct)),
             "reply-rate-by-agent" => Results.Ok(await metrics.GetReplyRateByAgentAsync(store, window, at, ct)),
             "nps" => Results.Ok(await metrics.GetNpsAsync(store, agentId, window, at, ct)),
+            "nps-daily" when from is null => ApiProblems.Invalid("from", "Daily figures need from and to."),
+            "nps-daily" => Results.Ok(await metrics.GetDailyNpsAsync(store, agentId, from!.Value, to!.Value, at, ct)),
             "first-contact-resolution" => Results.Ok(await metrics.GetFirstContactResolutionAsync(store, agentId, window, at, ct)),
             "refund-times" => Results.Ok(await metrics.GetRefundTimesAsync(store, window, at, ct)),
             "dispute-rate" => Results.Ok(await metrics.GetDisputeRateAsync(store, window, at, ct)),

@@ -1,0 +1,50 @@
+// A small line chart in inline SVG: days on x, −100 … 100 on y, one line per series; gaps where a day has no value.
+const NS = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * @param days   ['2026-11-01', …]
+ * @param series [{ name, className, values: [number|null, …] }] on the −100 … 100 scale
+ */
+export function lineChart(days, series, { width = 640, height = 280, title = '' } = {}) {
+  const m = { left: 44, right: 12, top: 12, bottom: 36 };
+  const w = width - m.left - m.right;
+  const h = height - m.top - m.bottom;
+  const x = (i) => m.left + (days.length <= 1 ? w / 2 : (i * w) / (days.length - 1));
+  const y = (v) => m.top + ((100 - v) / 200) * h;
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title });
+  root.append(svg('title', {}, title));
+  for (const v of [-100, -50, 0, 50, 100]) {
+    root.append(svg('line', { class: v === 0 ? 'axis' : 'grid', x1: m.left, x2: width - m.right, y1: y(v), y2: y(v) }));
+    root.append(svg('text', { x: m.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, String(v)));
+  }
+  root.append(svg('line', { class: 'axis', x1: m.left, x2: m.left, y1: m.top, y2: m.top + h }));
+  days.forEach((day, i) => {
+    if (i % 5 === 0 || i === days.length - 1) {
+      root.append(svg('text', { x: x(i), y: height - m.bottom + 16, 'text-anchor': 'middle' }, day.slice(5)));
+    }
+  });
+  for (const s of series) {
+    let d = '';
+    let pen = false;
+    s.values.forEach((v, i) => {
+      if (v === null || v === undefined) {
+        pen = false;
+        return;
+      }
+      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+      pen = true;
+      const dot = svg('circle', { class: `dot-${s.className}`, cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5 });
+      dot.append(svg('title', {}, `${days[i]}: ${s.name} ${v.toFixed(1)}`));
+      root.append(dot);
+    });
+    if (d) root.insertBefore(svg('path', { class: s.className, d, 'data-series': s.className }), root.querySelector('circle'));
+  }
+  return root;
+}
