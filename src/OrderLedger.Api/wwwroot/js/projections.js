@@ -1,13 +1,15 @@
 // Projection status (GET /api/projections, every 2 s) and blue/green rebuilds: the Rebuild button (data and admin
-// roles only) POSTs …/rebuild, then the row shows the rebuild's progress (done/total, rate, ETA) until it completes and
-// the new generation serves.
-import { api, count, dash, el, every, hasRole, requireSignIn, seg, showError, time } from './app.js';
+// roles only) POSTs …/rebuild; the row then shows the rebuild's progress (done/total, rate, ETA; GET …/rebuild every
+// 0.5 s while it runs) until the new generation serves, and keeps the final figures after.
+import { api, count, dash, el, hasRole, requireSignIn, seg, showError, time } from './app.js';
 
 const POLL_MS = 2000;
+const WATCH_MS = 500;
 const error = document.getElementById('error');
 const message = document.getElementById('message');
 const canRebuild = () => hasRole('data', 'admin');
-const watched = new Map(); // name → generation before the rebuild was requested
+const watched = new Map(); // name → generation serving when the rebuild was requested
+const progressOf = new Map(); // name → latest RebuildProgress seen for rebuilds started here
 
 function say(text) {
   message.hidden = !text;
@@ -21,13 +23,13 @@ function lastError(p) {
   return `${e.message}${where ? ` (${where})` : ''} — ${time(e.at)}`;
 }
 
-function progressCell(r) {
+function progressView(r) {
   const pct = r.percent ?? null;
   return el('div', { class: 'progress', 'data-rebuild-state': r.state },
     el('progress', { max: 100, value: pct ?? 0, 'aria-label': `Rebuild of ${r.name}` }),
     ' ',
     el('span', { class: 'progress-text' },
-      `${r.state}: ${count(r.done)}/${r.total === null ? '?' : count(r.total)}${pct === null ? '' : ` (${pct.toFixed(1)} %)`}, ` +
+      `${r.state} g${r.generation}: ${count(r.done)}/${r.total === null ? '?' : count(r.total)}${pct === null ? '' : ` (${pct.toFixed(1)} %)`}, ` +
       `${count(r.eventsPerSecond)} ev/s, ETA ${r.eta ?? dash}`));
 }
 
@@ -35,10 +37,11 @@ async function rebuild(name, generation, button) {
   button.disabled = true;
   showError(error, null);
   try {
-    await api(`/api/projections/${seg(name)}/rebuild`, { method: 'POST' });
+    const started = await api(`/api/projections/${seg(name)}/rebuild`, { method: 'POST' });
     watched.set(name, generation);
-    say(`Rebuild of ${name} requested; the current generation ${generation} keeps serving until the new one has caught up.`);
-    await refresh();
+    progressOf.set(name, started);
+    say(`Rebuild of ${name} requested: generation ${started.generation} builds while generation ${generation} keeps serving.`);
+    render(lastStatus);
   } catch (e) {
     button.disabled = false;
     showError(error, e);
@@ -46,14 +49,17 @@ async function rebuild(name, generation, button) {
 }
 
 function row(p) {
-  const r = p.rebuild;
-  const building = r && r.state === 'Building';
-  let action;
-  if (building) action = progressCell(r);
-  else if (canRebuild()) {
-    action = el('button', { type: 'button', class: 'secondary', 'aria-label': `Rebuild ${p.name}` }, 'Rebuild');
-    action.addEventListener('click', () => rebuild(p.name, p.generation, action));
-  } else action = el('span', { class: 'muted' }, 'data/admin only');
+  const building = p.rebuild?.state === 'Building' ? p.rebuild : null;
+  const shown = building ?? progressOf.get(p.name);
+  const cell = [];
+  if (shown) cell.push(progressView(shown));
+  if (!building && !watched.has(p.name)) {
+    if (canRebuild()) {
+      const button = el('button', { type: 'button', class: 'secondary', 'aria-label': `Rebuild ${p.name}` }, 'Rebuild');
+      button.addEventListener('click', () => rebuild(p.name, p.generation, button));
+      cell.push(button);
+    } else cell.push(el('span', { class: 'muted' }, 'data/admin only'));
+  }
   return el('tr', { 'data-projection': p.name },
     el('th', { scope: 'row' }, p.name),
     el('td', { class: `state-${p.state}`, 'data-field': 'state' }, p.state),
@@ -64,26 +70,33 @@ function row(p) {
     el('td', { class: 'num' }, count(p.eventsPerSecond)),
     el('td', { class: 'num' }, count(p.eventsHandled)),
     el('td', { 'data-field': 'last-error' }, lastError(p)),
-    el('td', { 'data-field': 'rebuild' }, action));
+    el('td', { 'data-field': 'rebuild' }, cell));
+}
+
+let lastStatus = [];
+
+function render(status) {
+  document.querySelector('#projections tbody').replaceChildren(...status.map(row));
 }
 
 async function refresh() {
   try {
+    for (const name of watched.keys()) progressOf.set(name, await api(`/api/projections/${seg(name)}/rebuild`));
     const status = await api('/api/projections');
-    document.querySelector('#projections tbody').replaceChildren(...status.map(row));
     for (const p of status) {
       if (!watched.has(p.name)) continue;
-      const r = p.rebuild;
-      const before = watched.get(p.name);
-      if (r?.state === 'Building') continue;
-      if (r && r.state !== 'Completed' && r.generation > before) {
+      const r = progressOf.get(p.name);
+      if (r.state === 'Building') continue;
+      if (r.state !== 'Completed') {
         say(`Rebuild of ${p.name} ${r.state.toLowerCase()}: ${r.error?.message ?? 'see the last error'}.`);
         watched.delete(p.name);
-      } else if (p.generation > before) {
+      } else if (p.generation >= r.generation) {
         say(`Rebuild of ${p.name} completed: generation ${p.generation} now serves.`);
         watched.delete(p.name);
       }
     }
+    lastStatus = status;
+    render(status);
     showError(error, null);
     document.getElementById('live').textContent = `Live — checked ${time(new Date().toISOString())}`;
   } catch (e) {
@@ -91,7 +104,12 @@ async function refresh() {
   }
 }
 
+async function loop() {
+  await refresh();
+  setTimeout(loop, watched.size ? WATCH_MS : POLL_MS);
+}
+
 if (requireSignIn('projections')) {
   document.getElementById('rebuild-note').hidden = canRebuild();
-  every(POLL_MS, refresh);
+  loop();
 }
