@@ -27,6 +27,7 @@ if [ -n "${ORDERLEDGER_SEED:-}" ] && [ "${ORDERLEDGER_SEED}" != "0" ]; then
 fi
 
 echo "run.sh: OrderLedger listening on $url (health: $url/health/ready)" >&2
+echo "run.sh: web pages at $url/ — sign in with a token from: tools/ledger token --role admin --store '*'" >&2
 export ConnectionStrings__Postgres="$connection"
 # The key that signs bearer tokens: made once, kept in .data/ (tools/ledger token uses the same one).
 key_file="$repo/.data/jwt.key"

@@ -7,12 +7,26 @@ cd "$repo"
 
 command -v dotnet >/dev/null || { echo "test.sh: error: the .NET SDK (dotnet) is not on PATH; install .NET 10 first" >&2; exit 1; }
 
+# The browser tests (tests/OrderLedger.Web.Tests) drive Debian's Chromium; Playwright never downloads a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: installing chromium for the browser tests (apt-get)" >&2
+  if [ "$(id -u)" = 0 ]; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    { sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null
+  fi
+  [ -x /usr/bin/chromium ] || { echo "test.sh: error: /usr/bin/chromium is missing and could not be installed (run as root, or: sudo apt-get install -y chromium)" >&2; exit 1; }
+fi
+
 connection=$(tools/pg.sh start)
 # Tests create (and drop) a database per test class, so they connect to the server's maintenance database.
 export ORDERLEDGER_TEST_PG="${connection/Database=orderledger/Database=postgres}"
 
 results="$repo/TestResults"
 rm -rf "$results"
+# Screenshots of every page the browser tests open.
+export ORDERLEDGER_SCREENSHOTS="$results/screenshots"
 started=$(date +%s)
 status=0
 dotnet test OrderLedger.sln -c Release -nologo \

@@ -52,6 +52,7 @@ public sealed class ProjectionsPageTests(WebHost host) : IClassFixture<WebHost>
         var total = (await WebHost.GetAsync<JsonElement>(data, "/api/projections/orders/rebuild")).GetProperty("total").GetInt64();
         await Expect(row.Locator(".progress-text")).ToContainTextAsync($"Completed g{before + 1}: {Formats.Count(total)}/{Formats.Count(total)} (100.0 %)");
         await Expect(row.Locator("progress")).ToHaveAttributeAsync("value", "100");
+        await Screenshots.SaveAsync(page, "projections-after-rebuild");
         await Expect(row.Locator("[data-field='state']")).ToHaveTextAsync("Live");
         await Expect(row.Locator("[data-field='generation']")).ToHaveTextAsync((before + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var after = await WebHost.GetAsync<JsonElement>(data, "/api/projections/orders/rebuild");

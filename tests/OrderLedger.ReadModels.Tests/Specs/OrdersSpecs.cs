@@ -168,4 +168,31 @@ public sealed class OrdersSpecs(TestDatabase database) : IClassFixture<TestDatab
 
         Assert.Equal(["O6b", "O6a"], orders.Select(o => o.OrderId));
     }
+
+    [Fact]
+    public async Task The_shipping_phone_is_kept_as_digits_and_finds_the_store_s_customers_by_it()
+    {
+        await using var ledger = await Ledger.OpenAsync(database);
+        await ledger.AppendAsync(StreamIds.Order("O7a"), At(0), Placed("O7a", "C7", At(0)) with { ShippingAddress = Shanghai with { Phone = "+86 138-0013-8000" } });
+        await ledger.AppendAsync(StreamIds.Order("O7b"), At(10), Placed("O7b", "C7", At(10)) with { ShippingAddress = Shanghai with { Phone = "86 13800138000" } });
+        await ledger.AppendAsync(StreamIds.Order("O7c"), At(20), Placed("O7c", "C8", At(20)) with { ShippingAddress = Shanghai with { Phone = "(86) 138 0013 8000" } });
+        await ledger.AppendAsync(StreamIds.Order("O7d"), At(30), Placed("O7d", "C9", At(30), storeId: "S2") with { ShippingAddress = Shanghai with { Phone = "8613800138000" } });
+        await ledger.AppendAsync(StreamIds.Order("O7e"), At(40), Placed("O7e", "C10", At(40)));
+        await Projector.BuildAndPublishAsync(database.DataSource, new OrdersProjection(), await ledger.ReadAsync());
+        var queries = new OrderQueries(database.DataSource);
+
+        var found = await queries.FindCustomersByPhoneAsync("S1", "+86 (138) 0013-8000");
+
+        Assert.Equal("8613800138000", (await queries.GetOrderAsync("O7a"))!.Phone);
+        Assert.Null((await queries.GetOrderAsync("O7e"))!.Phone);
+        Assert.Equal([new CustomerMatch("S1", "C8", 1, At(20)), new CustomerMatch("S1", "C7", 2, At(10))], found);
+    }
+
+    [Theory]
+    [InlineData("+86 138-0013-8000", "8613800138000")]
+    [InlineData("(555) 010 4477 ext. 2", "55501044772")]
+    [InlineData(" - ", null)]
+    [InlineData(null, null)]
+    public void A_phone_is_compared_by_its_digits_only(string? phone, string? digits) =>
+        Assert.Equal(digits, OrdersProjection.PhoneDigits(phone));
 }
