@@ -41,6 +41,32 @@ public sealed class NpsSpecs(TestDatabase db) : IClassFixture<TestDatabase>
     }
 
     [Fact]
+    public async Task Daily_NPS_gives_each_store_local_day_the_figures_of_that_day_alone()
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        await SurveyedAsync(l, "DN1", "agent-1", 10);
+        await SurveyedAsync(l, "DN2", "agent-1", 2);
+        var answeredNextDay = l.Conversation("DN3");
+        await answeredNextDay.OpenedWith("agent-1", After(-8, "10:00"));
+        await answeredNextDay.Resolve(After(-7, "10:00"));
+        await answeredNextDay.SurveySent(At("10:00:00"));
+        await answeredNextDay.Nps(9, After(1, "09:00"));
+        var queries = await l.ProjectAsync();
+        var now = After(2, "00:00");
+
+        var days = await queries.GetDailyNpsAsync("S1", null, Monday.AddDays(-1), Monday.AddDays(1), now);
+
+        Assert.Equal([Monday.AddDays(-1), Monday, Monday.AddDays(1)], days.Select(d => d.Day));
+        Assert.Equal((1L, 1L, 0.0, 3L), (days[1].Figures.Promoters, days[1].Figures.Detractors, days[1].Figures.Score!.Value, days[1].Figures.SurveysSent));
+        Assert.Equal((1L, 100.0, 0L), (days[2].Figures.Promoters, days[2].Figures.Score!.Value, days[2].Figures.SurveysSent));
+        Assert.Null(days[0].Figures.Score);
+        foreach (var day in days)
+        {
+            Assert.Equal(await queries.GetNpsAsync("S1", null, MetricWindow.Day(day.Day), now), day.Figures);
+        }
+    }
+
+    [Fact]
     public async Task With_no_answers_NPS_has_no_score_and_the_response_rate_is_zero()
     {
         await using var l = await MetricsLedger.OpenAsync(db);
