@@ -13,7 +13,7 @@ function svg(tag, attributes = {}, text) {
  * @param series [{ name, className, values: [number|null, …] }] on the −100 … 100 scale
  */
 export function lineChart(days, series, { width = 640, height = 280, title = '' } = {}) {
-  const m = { left: 44, right: 12, top: 12, bottom: 36 };
+  const m = { left: 44, right: 24, top: 12, bottom: 36 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
   const x = (i) => m.left + (days.length <= 1 ? w / 2 : (i * w) / (days.length - 1));

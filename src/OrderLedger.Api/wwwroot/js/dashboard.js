@@ -50,7 +50,7 @@ async function refresh() {
     ]);
     if (store !== selectedStore()) return;
     document.getElementById('title').textContent = `Service dashboard — store ${store}`;
-    document.getElementById('today-head').textContent = `Today (${board.today}, ${board.timeZone})`;
+    document.getElementById('today-head').replaceChildren('Today', el('span', { class: 'sub' }, `${board.today}, ${board.timeZone}`));
     const extra = { queue: queue.length };
     document.querySelector('#figures tbody').replaceChildren(...rows.map(([label, id, value, now]) => el('tr', { 'data-row': id },
       el('th', { scope: 'row' }, label),

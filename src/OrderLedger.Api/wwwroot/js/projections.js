@@ -30,7 +30,7 @@ function progressView(r) {
     ' ',
     el('span', { class: 'progress-text' },
       `${r.state} g${r.generation}: ${count(r.done)}/${r.total === null ? '?' : count(r.total)}${pct === null ? '' : ` (${pct.toFixed(1)} %)`}, ` +
-      `${count(r.eventsPerSecond)} ev/s, ETA ${r.eta ?? dash}`));
+      `${count(r.eventsPerSecond)} ev/s, ETA ${r.eta ? r.eta.replace(/\.\d+$/, '') : dash}`));
 }
 
 async function rebuild(name, generation, button) {
