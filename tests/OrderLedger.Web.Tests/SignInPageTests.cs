@@ -31,6 +31,7 @@ public sealed class SignInPageTests(WebHost host) : IClassFixture<WebHost>
     {
         var page = await host.NewPageAsync();
         await page.GotoAsync("/");
+        await WebHost.SignInFormReadyAsync(page);
 
         await page.GetByLabel("Bearer token").FillAsync("not-a-token");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -46,6 +47,7 @@ public sealed class SignInPageTests(WebHost host) : IClassFixture<WebHost>
 
         await page.GotoAsync("/dashboard.html");
         await page.WaitForURLAsync("**/?next=%2Fdashboard.html");
+        await WebHost.SignInFormReadyAsync(page);
         await page.GetByLabel("Bearer token").FillAsync(host.Token(Roles.Supervisor, "store-a"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 

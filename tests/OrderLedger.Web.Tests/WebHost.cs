@@ -96,11 +96,15 @@ public sealed class WebHost : IAsyncLifetime
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/");
+        await SignInFormReadyAsync(page);
         await page.GetByLabel("Bearer token").FillAsync(Token(role, stores));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.Locator("#signed-in")).ToBeVisibleAsync();
         return page;
     }
+
+    /// <summary>The sign-in page's script has attached its handlers (so a submit signs in rather than posting the form).</summary>
+    public static Task SignInFormReadyAsync(IPage page) => Assertions.Expect(page.Locator("html[data-ready='true']")).ToHaveCountAsync(1);
 
     /// <summary>Waits until every projection has applied every event of the log, so the API's answers are settled.</summary>
     public Task CaughtUpAsync() =>

@@ -47,3 +47,5 @@ document.getElementById('sign-out').addEventListener('click', () => {
 });
 
 show();
+// The form is live (its submit handler attached): browser tests wait for this before typing.
+document.documentElement.dataset.ready = 'true';
