@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using OrderLedger.Hosting;
 using Xunit;
@@ -46,12 +47,13 @@ public sealed class SignInPageTests(WebHost host) : IClassFixture<WebHost>
         var page = await host.NewPageAsync();
 
         await page.GotoAsync("/dashboard.html");
-        await page.WaitForURLAsync("**/?next=%2Fdashboard.html");
+        await Expect(page).ToHaveURLAsync(new Regex("/\\?next=%2Fdashboard\\.html$"));
         await WebHost.SignInFormReadyAsync(page);
         await page.GetByLabel("Bearer token").FillAsync(host.Token(Roles.Supervisor, "store-a"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/dashboard.html");
+        await Expect(page).ToHaveURLAsync(new Regex("/dashboard\\.html$"));
         await Expect(page.Locator("#store-picker")).ToHaveValueAsync("store-a");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Service dashboard — store store-a");
     }
 }
