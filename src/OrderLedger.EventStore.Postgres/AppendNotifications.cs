@@ -15,6 +15,9 @@ internal sealed class AppendNotifications : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _channel;
     private readonly ILogger _logger;
+
+    /// <summary>How long appends may wait to share one notification; bounds the wake-up delay in other processes.</summary>
+    private static readonly TimeSpan CoalescingWindow = TimeSpan.FromMilliseconds(5);
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _notifyRequested = new(0, 1);
     private readonly Lock _startLock = new();
@@ -61,24 +64,59 @@ internal sealed class AppendNotifications : IAsyncDisposable
 
     private async Task NotifyAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        NpgsqlConnection? connection = null;
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await _notifyRequested.WaitAsync(cancellationToken);
-                await using var command = _dataSource.CreateCommand($"SELECT pg_notify('{_channel}', '')");
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                _logger.LogWarning(ex, "Could not send the append notification; subscribers in other processes fall back to polling.");
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                try
+                {
+                    await _notifyRequested.WaitAsync(cancellationToken);
+                    connection ??= await OpenNotifyingConnectionAsync(cancellationToken);
+                    await using (var command = new NpgsqlCommand($"SELECT pg_notify('{_channel}', '')", connection))
+                    {
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                    }
+
+                    // Appends during this pause share the next notification: one transaction for many appends.
+                    await Task.Delay(CoalescingWindow, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+                {
+                    _logger.LogWarning(ex, "Could not send the append notification; subscribers in other processes fall back to polling.");
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A notification carries no data, so its commit need not wait for the WAL flush; a crash can lose one, which
+    /// the subscribers' poll covers. Waiting for the flush would give every notification a disk write of its own.
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenNotifyingConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SET synchronous_commit = off", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
     }
 
     private async Task ListenAsync(CancellationToken cancellationToken)

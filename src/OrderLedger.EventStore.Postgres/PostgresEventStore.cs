@@ -32,7 +32,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 
     /// <summary>A store on its own connection pool, disposed with the store. Migrations are not applied; see <see cref="OpenAsync"/>.</summary>
     public PostgresEventStore(PostgresEventStoreOptions options, ILogger<PostgresEventStore>? logger = null)
-        : this(NpgsqlDataSource.Create(options.ConnectionString), options, ownsDataSource: true, logger)
+        : this(CreateDataSource(options), options, ownsDataSource: true, logger)
     {
     }
 
@@ -49,7 +49,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     /// <summary>Opens the store on its own connection pool and applies its migrations.</summary>
     public static async Task<PostgresEventStore> OpenAsync(PostgresEventStoreOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
-        var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        var dataSource = CreateDataSource(options);
         try
         {
             await PostgresMigrator.MigrateAsync(dataSource, options.ValidatedSchema, cancellationToken);
@@ -63,6 +63,22 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         return new PostgresEventStore(dataSource, options, ownsDataSource: true, logger);
     }
 
+    /// <summary>
+    /// The store sends a handful of statements over and over, so unless the connection string says otherwise they are
+    /// prepared once per connection: parsing and planning the append is a large part of a one-event append's cost.
+    /// </summary>
+    private static NpgsqlDataSource CreateDataSource(PostgresEventStoreOptions options)
+    {
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        if (!options.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.Build();
+    }
+
     public async Task<AppendResult> AppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
         ValidateAppend(streamId, events);
@@ -71,25 +87,18 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             try
             {
                 var result = await AppendOnceAsync(streamId, expected, events, cancellationToken);
+                if (result is null)
+                {
+                    return await ExplainRejectedAppendAsync(streamId, expected, events, duplicateEventId: false, inner: null, cancellationToken);
+                }
+
                 _notifications.Appended();
                 return result;
             }
-            catch (PostgresException ex) when (ex.SqlState is "OL001" or "OL003")
+            catch (PostgresException ex) when (ex.SqlState is "OL001" or "OL003" or PostgresErrorCodes.UniqueViolation)
             {
-                // Either a conflict or a retry of an append that already succeeded: look for the events first.
-                var earlier = await FindEarlierAppendAsync(streamId, events, cancellationToken);
-                if (earlier.Result is { } original && IsConsistent(expected, earlier.FirstRevision))
-                {
-                    return original;
-                }
-
-                if (ex.SqlState == "OL003" && earlier.Result is null)
-                {
-                    throw new DuplicateEventIdException(streamId, events[0].EventId, ex);
-                }
-
-                var actual = earlier.CurrentRevision;
-                throw new WrongExpectedRevisionException(streamId, expected, actual < 0 ? null : (ulong)actual, ex);
+                var duplicateEventId = ex.SqlState == "OL003" || ex.ConstraintName?.EndsWith("event_id_key", StringComparison.Ordinal) == true;
+                return await ExplainRejectedAppendAsync(streamId, expected, events, duplicateEventId, ex, cancellationToken);
             }
             catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
             {
@@ -105,17 +114,65 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         }
     }
 
-    private async Task<AppendResult> AppendOnceAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// An append was refused: either it conflicts, or it is a retry of an append that already succeeded, whose
+    /// original result is returned. Otherwise this throws the port's error.
+    /// </summary>
+    private async Task<AppendResult> ExplainRejectedAppendAsync(
+        string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, bool duplicateEventId, Exception? inner, CancellationToken cancellationToken)
+    {
+        var earlier = await FindEarlierAppendAsync(streamId, events, cancellationToken);
+        if (earlier.Result is { } original && IsConsistent(expected, earlier.FirstRevision))
+        {
+            return original;
+        }
+
+        if (duplicateEventId && earlier.Result is null)
+        {
+            throw new DuplicateEventIdException(streamId, events[0].EventId, inner);
+        }
+
+        var actual = earlier.CurrentRevision;
+        throw new WrongExpectedRevisionException(streamId, expected, actual < 0 ? null : (ulong)actual, inner);
+    }
+
+    /// <summary>The stored result, or null when an exact expected revision does not name the stream's last event.</summary>
+    private Task<AppendResult?> AppendOnceAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken) =>
+        expected.Kind is ExpectedRevisionKind.NoStream or ExpectedRevisionKind.Exact
+            ? InsertAtRevisionAsync(streamId, expected.Kind == ExpectedRevisionKind.NoStream ? -1 : checked((long)expected.Revision), events, cancellationToken)
+            : AppendUnderStreamLockAsync(streamId, expected, events, cancellationToken);
+
+    /// <summary>
+    /// The common case, when the caller names the revision its events follow: one INSERT at the revisions after it.
+    /// The unique index on (stream, revision) is the concurrency check: of two racing writers the second waits on
+    /// the index entry and then fails. Revision <paramref name="after"/> must exist, or the stream would get a gap.
+    /// </summary>
+    private async Task<AppendResult?> InsertAtRevisionAsync(string streamId, long after, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"""
+            WITH inserted AS (
+                INSERT INTO {_schema}.events (tx_id, stream_id, stream_revision, event_id, event_type, content_type, data, metadata)
+                SELECT pg_current_xact_id()::text::bigint, $1, $2 + u.ord, u.id, u.t, u.ct, u.d, u.m
+                FROM unnest($3, $4, $5, $6, $7) WITH ORDINALITY AS u(id, t, ct, d, m, ord)
+                WHERE $2 = -1 OR EXISTS (SELECT 1 FROM {_schema}.events e WHERE e.stream_id = $1 AND e.stream_revision = $2)
+                ORDER BY u.ord
+                RETURNING stream_revision, tx_id, seq)
+            SELECT max(stream_revision), max(tx_id), max(seq) FROM inserted
+            """);
+        AddAppendParameters(command, streamId, after, events);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.IsDBNull(0)
+            ? null
+            : new AppendResult((ulong)reader.GetInt64(0), new Position((ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2)));
+    }
+
+    /// <summary>"Any" and "stream exists" need the stream's current revision, read under a per-stream lock (append_events).</summary>
+    private async Task<AppendResult?> AppendUnderStreamLockAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
             $"SELECT last_revision, commit_position, prepare_position FROM {_schema}.append_events($1, $2, $3, $4, $5, $6, $7)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = EncodeExpected(expected) });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.ContentType).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = events.Select(e => e.Data.ToArray()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = events.Select(e => e.Metadata.ToArray()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        AddAppendParameters(command, streamId, EncodeExpected(expected), events);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -123,6 +180,17 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         }
 
         return new AppendResult((ulong)reader.GetInt64(0), new Position((ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2)));
+    }
+
+    private static void AddAppendParameters(NpgsqlCommand command, string streamId, long expected, IReadOnlyList<EventData> events)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.ContentType).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = events.Select(e => e.Data.ToArray()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = events.Select(e => e.Metadata.ToArray()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using OrderLedger.Domain;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
@@ -19,6 +20,8 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
     public const string CommandIdReusedRule = "command.id-reused";
 
     public CommandHandlerOptions Options { get; } = options ?? new CommandHandlerOptions();
+
+    private readonly StreamStateCache _cache = new((options ?? new CommandHandlerOptions()).StateCacheStreams);
 
     public IEventStore Store => store;
 
@@ -83,7 +86,10 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         }
     }
 
-    /// <summary>Folds a stream into its state; also returns its last revision and hash, and the events of <paramref name="commandId"/> if any.</summary>
+    /// <summary>
+    /// Folds a stream into its state; also returns its last revision and hash, and the events of <paramref name="commandId"/> if any.
+    /// Starts from the cached fold of the stream when there is one and reads only the events after it.
+    /// </summary>
     public async Task<LoadedStream<TState>> LoadAsync<TCommand, TEvent, TState>(
         Decider<TCommand, TEvent, TState> decider,
         string streamId,
@@ -91,11 +97,20 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         CancellationToken cancellationToken = default)
         where TEvent : class
     {
-        var state = decider.Initial;
-        ulong? revision = null;
-        string? lastHash = null;
+        var cached = _cache.Get(streamId, decider);
+        if (cached is not null && commandId is not null && cached.CommandIds.Contains(commandId))
+        {
+            // A repeated command: its first outcome lies before the cached fold, so read the stream from its start.
+            cached = null;
+        }
+
+        var state = cached is null ? decider.Initial : (TState)cached.State;
+        var revision = cached?.Revision;
+        var lastHash = cached?.LastHash;
+        var commandIds = cached?.CommandIds ?? ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
         var ofCommand = new List<object>();
-        await foreach (var record in store.ReadStreamAsync(streamId, StreamReadOptions.All, cancellationToken))
+        var read = new StreamReadOptions(FromRevision: revision + 1);
+        await foreach (var record in store.ReadStreamAsync(streamId, read, cancellationToken))
         {
             var decoded = codec.Decode(record);
             if (decoded.Event is not TEvent domainEvent)
@@ -107,10 +122,19 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             state = decider.Evolve(state, domainEvent);
             revision = record.Revision;
             lastHash = decoded.Metadata?.Hash;
-            if (commandId is not null && decoded.Metadata?.CommandId == commandId)
+            if (decoded.Metadata?.CommandId is { } eventCommandId)
             {
-                ofCommand.Add(domainEvent);
+                commandIds = commandIds.Add(eventCommandId);
+                if (eventCommandId == commandId)
+                {
+                    ofCommand.Add(domainEvent);
+                }
             }
+        }
+
+        if (revision is { } last && state is not null && last != cached?.Revision)
+        {
+            _cache.Put(streamId, decider, new StreamStateCache.Entry(state, last, lastHash, commandIds));
         }
 
         return new LoadedStream<TState>(state, revision, lastHash, ofCommand);

@@ -8,6 +8,12 @@ public sealed class CommandHandlerOptions
     /// <summary>Base of the jittered exponential back-off between attempts.</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// How many streams keep their folded state in memory between commands, so a command reads only the events
+    /// appended since (0 = fold every stream from its start each time).
+    /// </summary>
+    public int StateCacheStreams { get; init; } = 10_000;
+
     /// <summary>Cap of the back-off.</summary>
     public TimeSpan MaxRetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 

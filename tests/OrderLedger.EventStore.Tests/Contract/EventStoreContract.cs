@@ -130,6 +130,43 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Exact_revision_past_the_end_of_the_stream_is_rejected_and_leaves_no_gap()
+    {
+        var stream = Stream("s");
+        await Store.AppendAsync(stream, ExpectedRevision.NoStream, Events(2));
+
+        var error = await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => Store.AppendAsync(stream, ExpectedRevision.Exact(5), Events(1)));
+
+        Assert.Equal(1ul, error.ActualRevision);
+        Assert.Equal(2, (await ReadStream(stream)).Count);
+    }
+
+    [SkippableFact]
+    public async Task Of_racing_first_appends_with_no_stream_exactly_one_wins()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var stream = Stream($"race{round}");
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+            {
+                try
+                {
+                    await Store.AppendAsync(stream, ExpectedRevision.NoStream, Events(2));
+                    return true;
+                }
+                catch (WrongExpectedRevisionException error)
+                {
+                    Assert.Equal(1ul, error.ActualRevision);
+                    return false;
+                }
+            })));
+
+            Assert.Single(outcomes, won => won);
+            Assert.Equal(2, (await ReadStream(stream)).Count);
+        }
+    }
+
+    [SkippableFact]
     public async Task Stream_exists_and_any_append_to_an_existing_stream()
     {
         var stream = Stream("s");
