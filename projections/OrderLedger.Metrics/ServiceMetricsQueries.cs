@@ -320,11 +320,10 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         long? exceptions = null, stuck = null, lowStock = null;
         if (present.Shipments)
         {
+            // Two counts, each over its partial index of rm.shipments (open exceptions; in transit), not over every parcel.
             var sql = $"""
-                SELECT count(*) FILTER (WHERE open_exceptions <> '[]'::jsonb),
-                       count(*) FILTER (WHERE status = 'handed_to_carrier' AND last_movement_at < @now - @stuckAfter)
-                FROM rm.shipments
-                WHERE {Is(storeId, "store_id", "store")}
+                SELECT (SELECT count(*) FROM rm.shipments WHERE {Is(storeId, "store_id", "store")} AND open_exceptions <> '[]'::jsonb),
+                       (SELECT count(*) FROM rm.shipments WHERE {Is(storeId, "store_id", "store")} AND status = 'handed_to_carrier' AND last_movement_at < @now - @stuckAfter)
                 """;
             (exceptions, stuck) = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => (r.LongOrZero(0), r.LongOrZero(1)), cancellationToken)).Single();
         }
