@@ -16,8 +16,9 @@ namespace OrderLedger.Metrics;
 /// after it (first-contact resolution), NPS survey sent / answered (score, days, agent).</item>
 /// <item><c>metric_ratings</c>: one row per satisfaction rating (good-review rate).</item>
 /// <item><c>metric_service_stores</c>: each store's time zone and service hours, from its policy events.</item>
-/// <item><c>metric_service_hourly</c>: per store, local day and UTC hour, how many ratings (and satisfied ones) were given and
-/// how many NPS answers were promoters / passives / detractors (the counts of the rows above, maintained with them).</item>
+/// <item><c>metric_service_hourly</c>: per store, local day and UTC hour, how many inquiries started outside service hours,
+/// ratings (and satisfied ones) were given, NPS answers were promoters / passives / detractors, conversations were first
+/// resolved and of those how many stopped being first-contact (the counts of the rows above, maintained with them).</item>
 /// </list>
 /// </summary>
 public sealed class ServiceMetricsProjection : IProjection
@@ -36,6 +37,7 @@ public sealed class ServiceMetricsProjection : IProjection
         public const string Promoter = "nps_promoter";
         public const string Passive = "nps_passive";
         public const string Detractor = "nps_detractor";
+        public const string OutsideHours = "outside_hours";
         public const string Resolved = "fcr_resolved";
         public const string Broken = "fcr_broken";
     }
@@ -45,8 +47,11 @@ public sealed class ServiceMetricsProjection : IProjection
 
     public string Name => "metric_service";
 
-    /// <summary>2: hourly counts (<see cref="HourlyTable"/>) and covering indexes for the dashboard.</summary>
-    public int Version => 2;
+    /// <summary>
+    /// 2: hourly counts (<see cref="HourlyTable"/>), <c>repeat_at</c> / <c>broken_at</c>, covering indexes for the dashboard.
+    /// 3: inquiries outside service hours counted hourly; partial indexes of answered / unanswered in-hours inquiries.
+    /// </summary>
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -103,6 +108,9 @@ public sealed class ServiceMetricsProjection : IProjection
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day) INCLUDE (started_at, in_service_hours, first_reply_at, withdrawn_at);
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, in_service_hours, first_reply_at, withdrawn_at);
         CREATE INDEX ON {schema}.{InquiriesTable} (agent_id, local_day);
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, first_reply_at) WHERE in_service_hours AND first_reply_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, first_reply_at) WHERE in_service_hours AND first_reply_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) WHERE in_service_hours AND first_reply_at IS NULL;
         CREATE TABLE {schema}.{RatingsTable} (
             conversation_id    text NOT NULL,
             seq                integer NOT NULL,
@@ -381,6 +389,10 @@ public sealed class ServiceMetricsProjection : IProjection
             };
             openInquiries[c.ConversationId] = inquiry;
             Touch(inquiry);
+            if (!inquiry.InServiceHours)
+            {
+                counts.Add(c.StoreId, Facts.OutsideHours, inquiry.LocalDay, at);
+            }
         }
 
         private void Close(InquiryFacts inquiry)
