@@ -17,6 +17,8 @@ namespace OrderLedger.Metrics;
 /// <item><c>metric_refunds</c>: kind, requested, approved (and whether by the store's rule), paid (time and local day).</item>
 /// <item><c>metric_disputes</c>: one row per judged dispute: when, and whether the merchant was at fault.</item>
 /// <item><c>metric_commerce_stores</c>: each store's time zone, from its policy events.</item>
+/// <item><c>metric_commerce_hourly</c>: per store, local day and UTC hour, how many orders were placed / paid / cancelled,
+/// parcels handed over / delivered, disputes judged merchant at fault (the counts of the rows above, maintained with them).</item>
 /// </list>
 /// </summary>
 public sealed class CommerceMetricsProjection : IProjection
@@ -26,12 +28,26 @@ public sealed class CommerceMetricsProjection : IProjection
     public const string ShipmentsTable = "metric_shipments";
     public const string RefundsTable = "metric_refunds";
     public const string DisputesTable = "metric_disputes";
+    public const string HourlyTable = "metric_commerce_hourly";
+
+    /// <summary>The facts counted in <see cref="HourlyTable"/>.</summary>
+    public static class Facts
+    {
+        public const string Placed = "placed";
+        public const string Paid = "paid";
+        public const string Cancelled = "cancelled";
+        public const string Shipped = "shipped";
+        public const string Delivered = "delivered";
+        public const string DisputeAtFault = "dispute_at_fault";
+    }
 
     private static readonly StoreCalendars Calendars = new(StoresTable);
+    private static readonly HourlyCounts Hourly = new(HourlyTable);
 
     public string Name => "metric_commerce";
 
-    public int Version => 1;
+    /// <summary>2: hourly counts (<see cref="HourlyTable"/>) and indexes on the fact times for the dashboard.</summary>
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -41,7 +57,7 @@ public sealed class CommerceMetricsProjection : IProjection
         "refund-requested", "refund-approved", "refund-paid", "refund-dispute-judged",
     };
 
-    public IReadOnlyList<string> Tables { get; } = [StoresTable, OrdersTable, ShipmentsTable, RefundsTable, DisputesTable];
+    public IReadOnlyList<string> Tables { get; } = [StoresTable, OrdersTable, ShipmentsTable, RefundsTable, DisputesTable, HourlyTable];
 
     public string CreateTablesSql(string schema) => Calendars.CreateTableSql(schema) + $"""
 
@@ -58,6 +74,8 @@ public sealed class CommerceMetricsProjection : IProjection
         CREATE INDEX ON {schema}.{OrdersTable} (store_id, placed_day);
         CREATE INDEX ON {schema}.{OrdersTable} (store_id, paid_day) WHERE paid_at IS NOT NULL;
         CREATE INDEX ON {schema}.{OrdersTable} (store_id, paid_at) WHERE paid_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{OrdersTable} (store_id, placed_at);
+        CREATE INDEX ON {schema}.{OrdersTable} (store_id, cancelled_at) WHERE cancelled_at IS NOT NULL;
         CREATE TABLE {schema}.{ShipmentsTable} (
             shipment_id     text PRIMARY KEY,
             store_id        text NOT NULL,
@@ -69,6 +87,8 @@ public sealed class CommerceMetricsProjection : IProjection
         );
         CREATE INDEX ON {schema}.{ShipmentsTable} (store_id, handed_over_day);
         CREATE INDEX ON {schema}.{ShipmentsTable} (store_id, delivered_day);
+        CREATE INDEX ON {schema}.{ShipmentsTable} (store_id, handed_over_at) WHERE handed_over_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ShipmentsTable} (store_id, delivered_at) WHERE delivered_at IS NOT NULL;
         CREATE TABLE {schema}.{RefundsTable} (
             refund_id         text PRIMARY KEY,
             store_id          text NOT NULL,
@@ -95,7 +115,7 @@ public sealed class CommerceMetricsProjection : IProjection
         );
         CREATE INDEX ON {schema}.{DisputesTable} (store_id, judged_day);
         CREATE INDEX ON {schema}.{DisputesTable} (store_id, judged_at);
-        """;
+        """ + Hourly.CreateTableSql(schema);
 
     public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -125,6 +145,7 @@ public sealed class CommerceMetricsProjection : IProjection
         var changedShipments = new Dictionary<string, ShipmentFacts>(StringComparer.Ordinal);
         var changedRefunds = new Dictionary<string, RefundFacts>(StringComparer.Ordinal);
         var disputes = new List<DisputeFacts>();
+        var counts = Hourly.NewBatch();
         foreach (var e in batch)
         {
             var at = e.OccurredAt();
@@ -136,16 +157,19 @@ public sealed class CommerceMetricsProjection : IProjection
 
                 case OrderPlaced p when !orders.ContainsKey(p.OrderId):
                     changedOrders[p.OrderId] = orders[p.OrderId] = new OrderFacts { OrderId = p.OrderId, StoreId = p.StoreId, PlacedAt = at, PlacedDay = calendars[p.StoreId].LocalDay(at) };
+                    counts.Add(p.StoreId, Facts.Placed, orders[p.OrderId].PlacedDay, at);
                     break;
                 case OrderPaymentConfirmed p when orders.TryGetValue(p.OrderId, out var o) && o.PaidAt is null:
                     o.PaidAt = at;
                     o.PaidDay = calendars[o.StoreId].LocalDay(at);
                     changedOrders[o.OrderId] = o;
+                    counts.Add(o.StoreId, Facts.Paid, o.PaidDay.Value, at);
                     break;
                 case OrderCancelled c when orders.TryGetValue(c.OrderId, out var o) && o.CancelledAt is null:
                     o.CancelledAt = at;
                     o.CancelledDay = calendars[o.StoreId].LocalDay(at);
                     changedOrders[o.OrderId] = o;
+                    counts.Add(o.StoreId, Facts.Cancelled, o.CancelledDay.Value, at);
                     break;
 
                 case ShipmentCreated c when !shipments.ContainsKey(c.ShipmentId):
@@ -155,11 +179,13 @@ public sealed class CommerceMetricsProjection : IProjection
                     s.HandedOverAt = at;
                     s.HandedOverDay = calendars[s.StoreId].LocalDay(at);
                     changedShipments[s.ShipmentId] = s;
+                    counts.Add(s.StoreId, Facts.Shipped, s.HandedOverDay.Value, at);
                     break;
                 case ShipmentDelivered d when shipments.TryGetValue(d.ShipmentId, out var s) && s.DeliveredAt is null:
                     s.DeliveredAt = at;
                     s.DeliveredDay = calendars[s.StoreId].LocalDay(at);
                     changedShipments[s.ShipmentId] = s;
+                    counts.Add(s.StoreId, Facts.Delivered, s.DeliveredDay.Value, at);
                     break;
 
                 case RefundRequested r when !refunds.ContainsKey(r.RefundId):
@@ -181,6 +207,11 @@ public sealed class CommerceMetricsProjection : IProjection
                 case RefundDisputeJudged j when refunds.TryGetValue(j.RefundId, out var r):
                     r.DisputesJudged++;
                     disputes.Add(new DisputeFacts(r.RefundId, r.DisputesJudged, r.StoreId, j.OrderId, at, calendars[r.StoreId].LocalDay(at), j.MerchantAtFault));
+                    if (j.MerchantAtFault)
+                    {
+                        counts.Add(r.StoreId, Facts.DisputeAtFault, disputes[^1].JudgedDay, at);
+                    }
+
                     changedRefunds[r.RefundId] = r;
                     break;
             }
@@ -191,6 +222,7 @@ public sealed class CommerceMetricsProjection : IProjection
         await Shipments.UpsertAsync(context, changedShipments.Values, cancellationToken);
         await Refunds.UpsertAsync(context, changedRefunds.Values, cancellationToken);
         await Disputes.UpsertAsync(context, disputes, cancellationToken);
+        await counts.SaveAsync(context, cancellationToken);
     }
 
     internal static string Snake(RefundKind kind) => kind == RefundKind.RefundOnly ? "refund_only" : "return_and_refund";

@@ -39,6 +39,25 @@ public sealed record MetricWindow
         ? $"{timeColumn} > @now - make_interval(days => {RollingDays}) AND {timeColumn} <= @now"
         : $"{dayColumn} BETWEEN @fromDay AND @toDay AND {timeColumn} <= @now";
 
+    /// <summary>
+    /// The SQL condition selecting the pre-aggregated hour buckets (<c>local_day</c>, <c>hour</c>) that lie wholly inside
+    /// the window and wholly at or before "now": for the rolling window the hours starting after <c>now − 30 days</c> and
+    /// ending by <c>now</c>; for days, the hours of those local days ending by <c>now</c>.
+    /// </summary>
+    internal string WhereBuckets(string dayColumn = "local_day", string hourColumn = "hour") => IsRolling
+        ? $"{hourColumn} > @now - make_interval(days => {RollingDays}) AND {hourColumn} <= @now - interval '1 hour'"
+        : $"{dayColumn} BETWEEN @fromDay AND @toDay AND {hourColumn} <= @now - interval '1 hour'";
+
+    /// <summary>
+    /// The facts of the window that are not in a bucket of <see cref="WhereBuckets"/>, to be counted live: those in the
+    /// hour of "now" and, for the rolling window, those in the partial hour at its start. Together the two conditions
+    /// select exactly the facts of <see cref="Where"/>, each once. Uses the parameters <c>@nowHour</c> (the UTC hour of
+    /// "now") and <c>@firstWholeHour</c> (the first hour starting after <c>now − 30 days</c>).
+    /// </summary>
+    internal string WhereOutsideBuckets(string dayColumn, string timeColumn) => Where(dayColumn, timeColumn) + (IsRolling
+        ? $" AND ({timeColumn} < @firstWholeHour OR {timeColumn} >= @nowHour)"
+        : $" AND {timeColumn} >= @nowHour");
+
     public override string ToString() => IsRolling
         ? "rolling 30 days"
         : From == To ? From!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)

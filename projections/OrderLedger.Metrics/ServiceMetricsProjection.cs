@@ -16,6 +16,9 @@ namespace OrderLedger.Metrics;
 /// after it (first-contact resolution), NPS survey sent / answered (score, days, agent).</item>
 /// <item><c>metric_ratings</c>: one row per satisfaction rating (good-review rate).</item>
 /// <item><c>metric_service_stores</c>: each store's time zone and service hours, from its policy events.</item>
+/// <item><c>metric_service_hourly</c>: per store, local day and UTC hour, how many inquiries started outside service hours,
+/// ratings (and satisfied ones) were given, NPS answers were promoters / passives / detractors, conversations were first
+/// resolved and of those how many stopped being first-contact (the counts of the rows above, maintained with them).</item>
 /// </list>
 /// </summary>
 public sealed class ServiceMetricsProjection : IProjection
@@ -24,12 +27,31 @@ public sealed class ServiceMetricsProjection : IProjection
     public const string ConversationsTable = "metric_conversations";
     public const string InquiriesTable = "metric_inquiries";
     public const string RatingsTable = "metric_ratings";
+    public const string HourlyTable = "metric_service_hourly";
+
+    /// <summary>The facts counted in <see cref="HourlyTable"/>.</summary>
+    public static class Facts
+    {
+        public const string Rating = "rating";
+        public const string SatisfiedRating = "rating_satisfied";
+        public const string Promoter = "nps_promoter";
+        public const string Passive = "nps_passive";
+        public const string Detractor = "nps_detractor";
+        public const string OutsideHours = "outside_hours";
+        public const string Resolved = "fcr_resolved";
+        public const string Broken = "fcr_broken";
+    }
 
     private static readonly StoreCalendars Calendars = new(StoresTable);
+    private static readonly HourlyCounts Hourly = new(HourlyTable);
 
     public string Name => "metric_service";
 
-    public int Version => 1;
+    /// <summary>
+    /// 2: hourly counts (<see cref="HourlyTable"/>), <c>repeat_at</c> / <c>broken_at</c>, covering indexes for the dashboard.
+    /// 3: inquiries outside service hours counted hourly; partial indexes of answered / unanswered in-hours inquiries.
+    /// </summary>
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -39,7 +61,7 @@ public sealed class ServiceMetricsProjection : IProjection
         "conversation-nps-survey-sent", "conversation-nps-answered",
     };
 
-    public IReadOnlyList<string> Tables { get; } = [StoresTable, ConversationsTable, InquiriesTable, RatingsTable];
+    public IReadOnlyList<string> Tables { get; } = [StoresTable, ConversationsTable, InquiriesTable, RatingsTable, HourlyTable];
 
     public string CreateTablesSql(string schema) => Calendars.CreateTableSql(schema) + $"""
 
@@ -62,10 +84,12 @@ public sealed class ServiceMetricsProjection : IProjection
             survey_agent_id    text,
             nps_score          integer,
             nps_answered_at    timestamptz,
-            nps_day            date
+            nps_day            date,
+            repeat_at          timestamptz,
+            broken_at          timestamptz
         );
-        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_day) WHERE first_resolved_at IS NOT NULL;
-        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) WHERE first_resolved_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_day) INCLUDE (first_resolved_at, broken_at) WHERE first_resolved_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) INCLUDE (first_resolved_day, broken_at) WHERE first_resolved_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (customer_id, order_id, started_at) WHERE order_id IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, survey_sent_at) WHERE survey_sent_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, nps_answered_at) WHERE nps_answered_at IS NOT NULL;
@@ -81,9 +105,12 @@ public sealed class ServiceMetricsProjection : IProjection
             withdrawn_at       timestamptz,
             PRIMARY KEY (conversation_id, seq)
         );
-        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day);
-        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at);
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day) INCLUDE (started_at, in_service_hours, first_reply_at, withdrawn_at);
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, in_service_hours, first_reply_at, withdrawn_at);
         CREATE INDEX ON {schema}.{InquiriesTable} (agent_id, local_day);
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, first_reply_at) WHERE in_service_hours AND first_reply_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, first_reply_at) WHERE in_service_hours AND first_reply_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) WHERE in_service_hours AND first_reply_at IS NULL;
         CREATE TABLE {schema}.{RatingsTable} (
             conversation_id    text NOT NULL,
             seq                integer NOT NULL,
@@ -96,7 +123,7 @@ public sealed class ServiceMetricsProjection : IProjection
         );
         CREATE INDEX ON {schema}.{RatingsTable} (store_id, local_day);
         CREATE INDEX ON {schema}.{RatingsTable} (store_id, rated_at);
-        """;
+        """ + Hourly.CreateTableSql(schema);
 
     public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -120,17 +147,28 @@ public sealed class ServiceMetricsProjection : IProjection
         var calendars = await Calendars.LoadAsync(context, storeIds, cancellationToken);
 
         // 2. Fold the batch in memory, in log order.
-        var fold = new Fold(calendars, conversations, open);
+        var fold = new Fold(calendars, conversations, open, Hourly.NewBatch());
         foreach (var e in batch)
         {
             fold.Apply(e);
         }
+
+        // 2b. First-contact resolution: repeat contacts link conversations of the same customer and order, so the
+        // conversations of every (customer, order) the batch touched are loaded (one query) and settled together.
+        var pairs = fold.ChangedConversations.Where(c => c.OrderId is not null).Select(c => (c.CustomerId, c.OrderId!)).Distinct().ToArray();
+        var sameOrder = pairs.Length == 0 ? [] : await Conversations.LoadAsync(
+            context,
+            "order_id IS NOT NULL AND (customer_id, order_id) IN (SELECT * FROM unnest(@customers::text[], @orders::text[]))",
+            new Dictionary<string, object> { ["customers"] = pairs.Select(p => p.CustomerId).ToArray(), ["orders"] = pairs.Select(p => p.Item2).ToArray() },
+            cancellationToken);
+        fold.SettleFirstContact(sameOrder);
 
         // 3. Write back: one multi-row upsert per table.
         await calendars.SaveAsync(context, cancellationToken);
         await Conversations.UpsertAsync(context, fold.ChangedConversations, cancellationToken);
         await Inquiries.UpsertAsync(context, fold.ChangedInquiries, cancellationToken);
         await Ratings.UpsertAsync(context, fold.NewRatings, cancellationToken);
+        await fold.Counts.SaveAsync(context, cancellationToken);
     }
 
     private static string? ConversationIdOf(object e) => e switch
@@ -152,8 +190,11 @@ public sealed class ServiceMetricsProjection : IProjection
     private sealed class Fold(
         StoreCalendars.Batch calendars,
         Dictionary<string, ConversationFacts> conversations,
-        Dictionary<string, InquiryFacts> openInquiries)
+        Dictionary<string, InquiryFacts> openInquiries,
+        HourlyCounts.Batch counts)
     {
+        public HourlyCounts.Batch Counts => counts;
+
         private readonly Dictionary<string, ConversationFacts> changedConversations = new(StringComparer.Ordinal);
         private readonly Dictionary<(string, int), InquiryFacts> changedInquiries = [];
 
@@ -236,6 +277,7 @@ public sealed class ServiceMetricsProjection : IProjection
                         c.FirstResolvedAt = at;
                         c.FirstResolvedDay = calendar.LocalDay(at);
                         c.ResolvedAgentId = c.AgentId;
+                        counts.Add(c.StoreId, Facts.Resolved, c.FirstResolvedDay.Value, at);
                     }
 
                     break;
@@ -245,16 +287,32 @@ public sealed class ServiceMetricsProjection : IProjection
                 case SatisfactionRated rated:
                     c.Ratings++;
                     NewRatings.Add(new RatingFacts(c.ConversationId, c.Ratings, c.StoreId, c.AgentId, at, calendar.LocalDay(at), Snake(rated.Rating)));
+                    counts.Add(c.StoreId, Facts.Rating, NewRatings[^1].LocalDay, at);
+                    if (rated.Rating == SatisfactionRating.Satisfied)
+                    {
+                        counts.Add(c.StoreId, Facts.SatisfiedRating, NewRatings[^1].LocalDay, at);
+                    }
+
                     break;
                 case NpsSurveySent when c.SurveySentAt is null:
                     c.SurveySentAt = at;
                     c.SurveyDay = calendar.LocalDay(at);
                     c.SurveyAgentId = c.AgentId;
+                    if (c.NpsAnsweredAt is not null)
+                    {
+                        CountAnswer(c); // answered before the survey is on record: the answer counts once there is a survey
+                    }
+
                     break;
                 case NpsAnswered answered when c.NpsAnsweredAt is null:
                     c.NpsAnsweredAt = at;
                     c.NpsDay = calendar.LocalDay(at);
                     c.NpsScore = answered.Score;
+                    if (c.SurveySentAt is not null)
+                    {
+                        CountAnswer(c);
+                    }
+
                     break;
                 default:
                     return;
@@ -262,6 +320,59 @@ public sealed class ServiceMetricsProjection : IProjection
 
             Touch(c);
         }
+
+        /// <summary>
+        /// §5 first-contact resolution, kept per conversation: <c>repeat_at</c> is the earliest start of another conversation
+        /// of the same customer about the same order after the first resolution; <c>broken_at</c> the earliest of that and
+        /// the first reopen, if within the 7 days (then the resolution is not first-contact from that moment on). Both
+        /// follow from the rows, whatever order the log brought them in; a resolution's status breaks at most once, and
+        /// that is when it is counted in the hourly <see cref="Facts.Broken"/>.
+        /// </summary>
+        public void SettleFirstContact(IEnumerable<ConversationFacts> stored)
+        {
+            var all = new Dictionary<string, ConversationFacts>(StringComparer.Ordinal);
+            foreach (var c in stored)
+            {
+                all[c.ConversationId] = conversations.GetValueOrDefault(c.ConversationId) ?? c;
+            }
+
+            foreach (var c in changedConversations.Values)
+            {
+                all[c.ConversationId] = c;
+            }
+
+            foreach (var group in all.Values.GroupBy(c => c.OrderId is null ? (c.ConversationId, (string?)null) : (c.CustomerId, c.OrderId)))
+            {
+                foreach (var c in group)
+                {
+                    if (c.FirstResolvedAt is not { } resolved)
+                    {
+                        continue;
+                    }
+
+                    var repeat = c.OrderId is null
+                        ? null
+                        : group.Where(n => n.ConversationId != c.ConversationId && n.StartedAt > resolved).Select(n => (DateTimeOffset?)n.StartedAt).Min();
+                    var until = resolved.AddDays(ServiceMetricsQueries.RepeatContactDays);
+                    var broken = new[] { c.ReopenedAt, repeat }.Where(t => t <= until).Min();
+                    if (repeat != c.RepeatAt || broken != c.BrokenAt)
+                    {
+                        if (c.BrokenAt is null && broken is not null)
+                        {
+                            counts.Add(c.StoreId, Facts.Broken, c.FirstResolvedDay!.Value, resolved);
+                        }
+
+                        c.RepeatAt = repeat;
+                        c.BrokenAt = broken;
+                        Touch(c);
+                    }
+                }
+            }
+        }
+
+        /// <summary>An NPS answer counts (as the queries count it) once the conversation has both a survey and an answer.</summary>
+        private void CountAnswer(ConversationFacts c) =>
+            counts.Add(c.StoreId, c.NpsScore >= 9 ? Facts.Promoter : c.NpsScore >= 7 ? Facts.Passive : Facts.Detractor, c.NpsDay!.Value, c.NpsAnsweredAt!.Value);
 
         private void StartInquiry(ConversationFacts c, StoreCalendar calendar, DateTimeOffset at)
         {
@@ -278,6 +389,10 @@ public sealed class ServiceMetricsProjection : IProjection
             };
             openInquiries[c.ConversationId] = inquiry;
             Touch(inquiry);
+            if (!inquiry.InServiceHours)
+            {
+                counts.Add(c.StoreId, Facts.OutsideHours, inquiry.LocalDay, at);
+            }
         }
 
         private void Close(InquiryFacts inquiry)
@@ -323,6 +438,8 @@ public sealed class ServiceMetricsProjection : IProjection
         public int? NpsScore { get; set; }
         public DateTimeOffset? NpsAnsweredAt { get; set; }
         public DateOnly? NpsDay { get; set; }
+        public DateTimeOffset? RepeatAt { get; set; }
+        public DateTimeOffset? BrokenAt { get; set; }
     }
 
     internal sealed class InquiryFacts
@@ -349,6 +466,7 @@ public sealed class ServiceMetricsProjection : IProjection
             AgentId = r.TextN(5), StartedAt = r.Time(6), Inquiries = r.Int(7), Ratings = r.Int(8), FirstResolvedAt = r.TimeN(9),
             FirstResolvedDay = r.DayN(10), ResolvedAgentId = r.TextN(11), ReopenedAt = r.TimeN(12), SurveySentAt = r.TimeN(13),
             SurveyDay = r.DayN(14), SurveyAgentId = r.TextN(15), NpsScore = r.IntN(16), NpsAnsweredAt = r.TimeN(17), NpsDay = r.DayN(18),
+            RepeatAt = r.TimeN(19), BrokenAt = r.TimeN(20),
         },
         Col.Text<ConversationFacts>("conversation_id", c => c.ConversationId),
         Col.Text<ConversationFacts>("store_id", c => c.StoreId),
@@ -368,7 +486,9 @@ public sealed class ServiceMetricsProjection : IProjection
         Col.Text<ConversationFacts>("survey_agent_id", c => c.SurveyAgentId),
         Col.IntN<ConversationFacts>("nps_score", c => c.NpsScore),
         Col.Time<ConversationFacts>("nps_answered_at", c => c.NpsAnsweredAt),
-        Col.Day<ConversationFacts>("nps_day", c => c.NpsDay));
+        Col.Day<ConversationFacts>("nps_day", c => c.NpsDay),
+        Col.Time<ConversationFacts>("repeat_at", c => c.RepeatAt),
+        Col.Time<ConversationFacts>("broken_at", c => c.BrokenAt));
 
     private static readonly RowTable<InquiryFacts> Inquiries = new(
         InquiriesTable,

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Metrics;
@@ -25,7 +26,64 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
 
     public async Task<ReplyRate> GetReplyRateAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        (await ReplyRatesAsync("NULL::text", storeId, agentId, window, now, cancellationToken)).SingleOrDefault().Figures ?? EmptyReplyRate;
+        agentId is null
+            ? await StoreReplyRateAsync(storeId, window, now, cancellationToken)
+            : (await ReplyRatesAsync("NULL::text", storeId, agentId, window, now, cancellationToken)).SingleOrDefault().Figures ?? EmptyReplyRate;
+
+    /// <summary>
+    /// The reply rate of a store (or all stores) in three narrow parts instead of one pass over every inquiry: the
+    /// inquiries answered by <c>now</c> (in time, late, and the waits for the exact mean and percentiles), over a partial
+    /// covering index of answered in-hours inquiries; those in service hours not answered by <c>now</c> (withdrawn,
+    /// overdue, pending), over partial indexes of unanswered ones and of ones answered after <c>now</c>; and the
+    /// inquiries outside service hours, from the hourly counts plus the edge hours live.
+    /// </summary>
+    private async Task<ReplyRate> StoreReplyRateAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var inquiries = $"rm.{ServiceMetricsProjection.InquiriesTable}";
+        var store = Is(storeId, "store_id", "store");
+        var inWindow = window.Where("local_day", "started_at");
+        var sql = $"""
+            WITH answered AS (
+                SELECT extract(epoch FROM first_reply_at - started_at)::float8 AS wait,
+                       first_reply_at <= started_at + make_interval(secs => {ReplyTargetSeconds}) AS in_time
+                FROM {inquiries}
+                WHERE {store} AND in_service_hours AND first_reply_at IS NOT NULL AND first_reply_at <= @now AND {inWindow}
+            ), unanswered AS (
+                SELECT started_at, CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
+                FROM {inquiries} WHERE {store} AND in_service_hours AND first_reply_at IS NULL AND {inWindow}
+                UNION ALL
+                SELECT started_at, CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
+                FROM {inquiries} WHERE {store} AND in_service_hours AND first_reply_at IS NOT NULL AND first_reply_at > @now AND {inWindow}
+            ), u AS (
+                SELECT CASE
+                           WHEN withdrawn_at IS NOT NULL THEN
+                               CASE WHEN withdrawn_at <= started_at + make_interval(secs => {ReplyTargetSeconds}) THEN 'withdrawn' ELSE 'overdue' END
+                           WHEN @now > started_at + make_interval(secs => {ReplyTargetSeconds}) THEN 'overdue'
+                           ELSE 'pending'
+                       END AS outcome
+                FROM unanswered
+            ), outside AS (
+                SELECT n FROM rm.{ServiceMetricsProjection.HourlyTable}
+                WHERE {store} AND fact = '{ServiceMetricsProjection.Facts.OutsideHours}' AND {window.WhereBuckets()}
+                UNION ALL
+                SELECT count(*) FROM {inquiries} WHERE {store} AND NOT in_service_hours AND {window.WhereOutsideBuckets("local_day", "started_at")}
+            )
+            SELECT a.in_time, a.late, u.overdue, u.pending, u.withdrawn, o.outside, a.mean, a.p
+            FROM (SELECT count(*) FILTER (WHERE in_time) AS in_time, count(*) FILTER (WHERE NOT in_time) AS late, avg(wait) AS mean,
+                         percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY wait) AS p
+                  FROM answered) a,
+                 (SELECT count(*) FILTER (WHERE outcome = 'overdue') AS overdue, count(*) FILTER (WHERE outcome = 'pending') AS pending,
+                         count(*) FILTER (WHERE outcome = 'withdrawn') AS withdrawn
+                  FROM u) u,
+                 (SELECT sum(n)::bigint AS outside FROM outside) o
+            """;
+        return (await ListAsync(sql, storeId, null, window, now, r =>
+        {
+            long inTime = r.LongOrZero(0), late = r.LongOrZero(1), overdue = r.LongOrZero(2);
+            var p = r.IsDBNull(7) ? null : r.GetFieldValue<double[]>(7);
+            return new ReplyRate(inTime, late, overdue, r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5), Ratio(inTime, inTime + late + overdue), r.DoubleN(6), p?[0], p?[1]);
+        }, cancellationToken)).Single();
+    }
 
     public Task<ReplyRate> GetReplyRateAsync(
         string? storeId, string? agentId, DateOnly fromDay, DateOnly toDay, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -87,39 +145,54 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                    count(*) FILTER (WHERE outcome = 'withdrawn'),
                    count(*) FILTER (WHERE outcome = 'outside_hours'),
                    avg(wait) FILTER (WHERE outcome IN ('in_time', 'late')),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) FILTER (WHERE outcome IN ('in_time', 'late')),
-                   percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) FILTER (WHERE outcome IN ('in_time', 'late'))
+                   percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY wait) FILTER (WHERE outcome IN ('in_time', 'late'))
             FROM o
             GROUP BY g
             """;
         return await ListAsync(sql, storeId, agentId, window, now, r =>
         {
             long inTime = r.LongOrZero(1), late = r.LongOrZero(2), overdue = r.LongOrZero(3);
+            var p = r.IsDBNull(8) ? null : r.GetFieldValue<double[]>(8); // p50 and p90 from one sort
             return (r.TextN(0), new ReplyRate(
-                inTime, late, overdue, r.LongOrZero(4), r.LongOrZero(5), r.LongOrZero(6), Ratio(inTime, inTime + late + overdue), r.DoubleN(7), r.DoubleN(8), r.DoubleN(9)));
+                inTime, late, overdue, r.LongOrZero(4), r.LongOrZero(5), r.LongOrZero(6), Ratio(inTime, inTime + late + overdue), r.DoubleN(7), p?[0], p?[1]));
         }, cancellationToken);
     }
 
     // ---- NPS -------------------------------------------------------------------------------------------------------
 
-    /// <summary>Per agent: the agent assigned to the conversation when its survey went out.</summary>
+    /// <summary>
+    /// Per agent: the agent assigned to the conversation when its survey went out. For a whole store (or all stores) the
+    /// answers come from the hourly counts plus the edge hours live; surveys sent are counted live (whether one is
+    /// answered depends on "now").
+    /// </summary>
     public async Task<Nps> GetNpsAsync(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var sql = $"""
-            WITH c AS (
-                SELECT nps_score, nps_answered_at,
-                       nps_answered_at IS NOT NULL AND {window.Where("nps_day", "nps_answered_at")} AS answered,
-                       {window.Where("survey_day", "survey_sent_at")} AS sent
-                FROM rm.{ServiceMetricsProjection.ConversationsTable}
+        var conversations = $"rm.{ServiceMetricsProjection.ConversationsTable}";
+        var answers = agentId is null
+            ? $"""
+                SELECT fact, n FROM rm.{ServiceMetricsProjection.HourlyTable}
+                WHERE {Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
+                  AND fact IN ('{ServiceMetricsProjection.Facts.Promoter}', '{ServiceMetricsProjection.Facts.Passive}', '{ServiceMetricsProjection.Facts.Detractor}')
+                UNION ALL
+                SELECT {ScoreClass}, 1 FROM {conversations}
+                WHERE {Is(storeId, "store_id", "store")} AND nps_answered_at IS NOT NULL AND survey_sent_at IS NOT NULL
+                  AND {window.WhereOutsideBuckets("nps_day", "nps_answered_at")}
+                """
+            : $"""
+                SELECT {ScoreClass} AS fact, 1 AS n FROM {conversations}
                 WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "survey_agent_id", "agent")}
-                  AND survey_sent_at IS NOT NULL
-            )
-            SELECT count(*) FILTER (WHERE answered AND nps_score >= 9),
-                   count(*) FILTER (WHERE answered AND nps_score BETWEEN 7 AND 8),
-                   count(*) FILTER (WHERE answered AND nps_score <= 6),
-                   count(*) FILTER (WHERE sent),
-                   count(*) FILTER (WHERE sent AND nps_answered_at <= @now)
-            FROM c
+                  AND nps_answered_at IS NOT NULL AND survey_sent_at IS NOT NULL AND {window.Where("nps_day", "nps_answered_at")}
+                """;
+        var sql = $"""
+            WITH a AS ({answers})
+            SELECT (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.Promoter}')::bigint,
+                   (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.Passive}')::bigint,
+                   (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.Detractor}')::bigint,
+                   s.sent, s.answered
+            FROM (SELECT count(*) AS sent, count(*) FILTER (WHERE nps_answered_at <= @now) AS answered
+                  FROM {conversations}
+                  WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "survey_agent_id", "agent")}
+                    AND survey_sent_at IS NOT NULL AND {window.Where("survey_day", "survey_sent_at")}) s
             """;
         var rows = await ListAsync(sql, storeId, agentId, window, now, r =>
         {
@@ -182,32 +255,53 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
 
     private static readonly Nps EmptyNps = new(0, 0, 0, null, 0, 0, null);
 
+    private static readonly string ScoreClass = $"""
+        CASE WHEN nps_score >= 9 THEN '{ServiceMetricsProjection.Facts.Promoter}'
+             WHEN nps_score >= 7 THEN '{ServiceMetricsProjection.Facts.Passive}'
+             ELSE '{ServiceMetricsProjection.Facts.Detractor}' END
+        """;
+
     // ---- First-contact resolution ----------------------------------------------------------------------------------
 
-    /// <summary>Per agent: the agent assigned when the conversation was first resolved.</summary>
+    /// <summary>
+    /// Per agent: the agent assigned when the conversation was first resolved. Each resolution carries the moment its
+    /// first-contact status broke (<c>broken_at</c>: a reopen or a repeat contact within the 7 days, kept by the
+    /// projection), so a resolution is first-contact as of <c>now</c> unless <c>broken_at ≤ now</c>. For a whole store
+    /// (or all stores) the resolutions whose 7 days have passed come from the hourly counts (their figures no longer
+    /// change); the rest — the last 7 days and the window's edge hours — are counted live.
+    /// </summary>
     public async Task<FirstContactResolution> GetFirstContactResolutionAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var sql = $"""
-            WITH r AS (
-                SELECT c.first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now AS final,
-                       NOT (
-                           (c.reopened_at IS NOT NULL AND c.reopened_at <= c.first_resolved_at + make_interval(days => {RepeatContactDays})
-                                                      AND c.reopened_at <= @now)
-                           OR EXISTS (
-                               SELECT 1 FROM rm.{ServiceMetricsProjection.ConversationsTable} n
-                               WHERE n.customer_id = c.customer_id AND n.order_id = c.order_id AND n.conversation_id <> c.conversation_id
-                                 AND n.started_at > c.first_resolved_at
-                                 AND n.started_at <= c.first_resolved_at + make_interval(days => {RepeatContactDays})
-                                 AND n.started_at <= @now)
-                       ) AS first_contact
-                FROM rm.{ServiceMetricsProjection.ConversationsTable} c
-                WHERE {Is(storeId, "c.store_id", "store")} AND {Is(agentId, "c.resolved_agent_id", "agent")}
-                  AND c.first_resolved_at IS NOT NULL AND {window.Where("c.first_resolved_day", "c.first_resolved_at")}
-            )
-            SELECT count(*), count(*) FILTER (WHERE final), count(*) FILTER (WHERE final AND first_contact), count(*) FILTER (WHERE first_contact)
-            FROM r
+        var conversations = $"rm.{ServiceMetricsProjection.ConversationsTable}";
+        var store = Is(storeId, "store_id", "store");
+        string Live(string where) => $"""
+            SELECT count(*) AS resolved,
+                   count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now) AS final,
+                   count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now AND (broken_at IS NULL OR broken_at > @now)) AS final_first,
+                   count(*) FILTER (WHERE broken_at IS NULL OR broken_at > @now) AS first_so_far
+            FROM {conversations}
+            WHERE {store} AND {Is(agentId, "resolved_agent_id", "agent")} AND first_resolved_at IS NOT NULL AND {where}
             """;
+        var sql = agentId is null
+            ? $"""
+                SELECT sum(resolved)::bigint, sum(final)::bigint, sum(final_first)::bigint, sum(first_so_far)::bigint FROM (
+                    SELECT coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Resolved}'), 0) AS resolved,
+                           coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Resolved}'), 0) AS final,
+                           coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Resolved}'), 0)
+                             - coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Broken}'), 0) AS final_first,
+                           coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Resolved}'), 0)
+                             - coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Broken}'), 0) AS first_so_far
+                    FROM rm.{ServiceMetricsProjection.HourlyTable}
+                    WHERE {store} AND {window.WhereBuckets()} AND hour < @finalHour
+                      AND fact IN ('{ServiceMetricsProjection.Facts.Resolved}', '{ServiceMetricsProjection.Facts.Broken}')
+                    UNION ALL
+                    {Live($"{window.Where("first_resolved_day", "first_resolved_at")} AND first_resolved_at >= @finalHour")}
+                    UNION ALL
+                    {Live($"{window.WhereOutsideBuckets("first_resolved_day", "first_resolved_at")} AND first_resolved_at < @finalHour")}
+                ) f
+                """
+            : Live(window.Where("first_resolved_day", "first_resolved_at"));
         var rows = await ListAsync(sql, storeId, agentId, window, now, r =>
         {
             long resolved = r.LongOrZero(0), final = r.LongOrZero(1), finalFirst = r.LongOrZero(2), soFar = r.LongOrZero(3);
@@ -239,49 +333,88 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         return new RefundTimes(rows.GetValueOrDefault("refund_only") ?? none, rows.GetValueOrDefault("return_and_refund") ?? none);
     }
 
-    public async Task<DisputeRate> GetDisputeRateAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<DisputeRate> GetDisputeRateAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        DisputeRateOf(await CommerceCountsAsync(storeId, window, now, cancellationToken));
+
+    private static DisputeRate DisputeRateOf(IReadOnlyDictionary<string, long> counts)
     {
-        var sql = $"""
-            SELECT
-                (SELECT count(*) FROM rm.{CommerceMetricsProjection.DisputesTable}
-                 WHERE {Is(storeId, "store_id", "store")} AND merchant_at_fault AND {window.Where("judged_day", "judged_at")}),
-                (SELECT count(*) FROM rm.{CommerceMetricsProjection.OrdersTable}
-                 WHERE {Is(storeId, "store_id", "store")} AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")})
-            """;
-        var rows = await ListAsync(sql, storeId, null, window, now, r => new DisputeRate(r.LongOrZero(0), r.LongOrZero(1), Ratio(r.LongOrZero(0), r.LongOrZero(1))), cancellationToken);
-        return rows.Single();
+        long atFault = counts.GetValueOrDefault(CommerceMetricsProjection.Facts.DisputeAtFault), paid = counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Paid);
+        return new DisputeRate(atFault, paid, Ratio(atFault, paid));
     }
 
-    /// <summary>Per agent: the agent assigned to the conversation when it was rated.</summary>
+    /// <summary>
+    /// The commerce counts of a window (orders placed, paid, cancelled; parcels shipped, delivered; disputes judged merchant
+    /// at fault) in one statement: the hourly buckets wholly inside the window, plus the facts of its edge hours counted
+    /// live from the fact rows (each over an index on the fact's time).
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, long>> CommerceCountsAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var store = Is(storeId, "store_id", "store");
+        string Live(string fact, string table, string dayColumn, string timeColumn, string condition = "TRUE") =>
+            $"SELECT '{fact}', count(*) FROM rm.{table} WHERE {store} AND {timeColumn} IS NOT NULL AND {condition} AND {window.WhereOutsideBuckets(dayColumn, timeColumn)}";
+        var sql = $"""
+            SELECT fact, sum(n)::bigint FROM (
+                SELECT fact, n FROM rm.{CommerceMetricsProjection.HourlyTable} WHERE {store} AND {window.WhereBuckets()}
+                UNION ALL {Live(CommerceMetricsProjection.Facts.Placed, CommerceMetricsProjection.OrdersTable, "placed_day", "placed_at")}
+                UNION ALL {Live(CommerceMetricsProjection.Facts.Paid, CommerceMetricsProjection.OrdersTable, "paid_day", "paid_at")}
+                UNION ALL {Live(CommerceMetricsProjection.Facts.Cancelled, CommerceMetricsProjection.OrdersTable, "cancelled_day", "cancelled_at")}
+                UNION ALL {Live(CommerceMetricsProjection.Facts.Shipped, CommerceMetricsProjection.ShipmentsTable, "handed_over_day", "handed_over_at")}
+                UNION ALL {Live(CommerceMetricsProjection.Facts.Delivered, CommerceMetricsProjection.ShipmentsTable, "delivered_day", "delivered_at")}
+                UNION ALL {Live(CommerceMetricsProjection.Facts.DisputeAtFault, CommerceMetricsProjection.DisputesTable, "judged_day", "judged_at", "merchant_at_fault")}
+            ) c
+            GROUP BY fact
+            """;
+        return (await ListAsync(sql, storeId, null, window, now, r => (Fact: r.Text(0), Count: r.LongOrZero(1)), cancellationToken))
+            .ToDictionary(x => x.Fact, x => x.Count, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Per agent: the agent assigned to the conversation when it was rated (counted over the rating rows). For a whole
+    /// store (or all stores): the hourly counts plus the edge hours live.
+    /// </summary>
     public async Task<GoodReviewRate> GetGoodReviewRateAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var sql = $"""
-            SELECT count(*) FILTER (WHERE rating = 'satisfied'), count(*)
-            FROM rm.{ServiceMetricsProjection.RatingsTable}
-            WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "agent_id", "agent")} AND {window.Where("local_day", "rated_at")}
-            """;
+        var ratings = $"rm.{ServiceMetricsProjection.RatingsTable}";
+        var sql = agentId is null
+            ? $"""
+                WITH a AS (
+                    SELECT fact, n FROM rm.{ServiceMetricsProjection.HourlyTable}
+                    WHERE {Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
+                      AND fact IN ('{ServiceMetricsProjection.Facts.Rating}', '{ServiceMetricsProjection.Facts.SatisfiedRating}')
+                    UNION ALL
+                    SELECT '{ServiceMetricsProjection.Facts.Rating}', count(*) FROM {ratings}
+                    WHERE {Is(storeId, "store_id", "store")} AND {window.WhereOutsideBuckets("local_day", "rated_at")}
+                    UNION ALL
+                    SELECT '{ServiceMetricsProjection.Facts.SatisfiedRating}', count(*) FROM {ratings}
+                    WHERE {Is(storeId, "store_id", "store")} AND rating = 'satisfied' AND {window.WhereOutsideBuckets("local_day", "rated_at")}
+                )
+                SELECT (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.SatisfiedRating}')::bigint,
+                       (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.Rating}')::bigint
+                """
+            : $"""
+                SELECT count(*) FILTER (WHERE rating = 'satisfied'), count(*)
+                FROM {ratings}
+                WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "agent_id", "agent")} AND {window.Where("local_day", "rated_at")}
+                """;
         var rows = await ListAsync(sql, storeId, agentId, window, now, r => new GoodReviewRate(r.LongOrZero(0), r.LongOrZero(1), Ratio(r.LongOrZero(0), r.LongOrZero(1))), cancellationToken);
         return rows.Single();
     }
 
     // ---- Order flow ------------------------------------------------------------------------------------------------
 
-    public async Task<OrderFlow> GetOrderFlowAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var store = Is(storeId, "store_id", "store");
-        var sql = $"""
-            SELECT
-                (SELECT count(*) FROM rm.{CommerceMetricsProjection.OrdersTable} WHERE {store} AND {window.Where("placed_day", "placed_at")}),
-                (SELECT count(*) FROM rm.{CommerceMetricsProjection.OrdersTable} WHERE {store} AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")}),
-                (SELECT count(*) FROM rm.{CommerceMetricsProjection.ShipmentsTable} WHERE {store} AND handed_over_at IS NOT NULL AND {window.Where("handed_over_day", "handed_over_at")}),
-                (SELECT count(*) FROM rm.{CommerceMetricsProjection.ShipmentsTable} WHERE {store} AND delivered_at IS NOT NULL AND {window.Where("delivered_day", "delivered_at")}),
-                (SELECT count(*) FROM rm.{CommerceMetricsProjection.OrdersTable} WHERE {store} AND cancelled_at IS NOT NULL AND {window.Where("cancelled_day", "cancelled_at")})
-            """;
-        var counts = (await ListAsync(sql, storeId, null, window, now, r => (r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4)), cancellationToken)).Single();
-        var (exceptions, stuck, lowStock) = await CurrentLogisticsAsync(storeId, now, cancellationToken);
-        return new OrderFlow(counts.Item1, counts.Item2, counts.Item3, counts.Item4, counts.Item5, exceptions, stuck, lowStock);
-    }
+    public async Task<OrderFlow> GetOrderFlowAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        OrderFlowOf(await CommerceCountsAsync(storeId, window, now, cancellationToken), await CurrentLogisticsAsync(storeId, now, cancellationToken));
+
+    private static OrderFlow OrderFlowOf(IReadOnlyDictionary<string, long> counts, (long? Exceptions, long? Stuck, long? LowStock) current) => new(
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Placed),
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Paid),
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Shipped),
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Delivered),
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Cancelled),
+        current.Exceptions,
+        current.Stuck,
+        current.LowStock);
 
     /// <summary>
     /// State now, read from the core read models (<c>rm.shipments</c>, <c>rm.stock_levels</c>) rather than duplicated;
@@ -295,11 +428,10 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         long? exceptions = null, stuck = null, lowStock = null;
         if (present.Shipments)
         {
+            // Two counts, each over its partial index of rm.shipments (open exceptions; in transit), not over every parcel.
             var sql = $"""
-                SELECT count(*) FILTER (WHERE open_exceptions <> '[]'::jsonb),
-                       count(*) FILTER (WHERE status = 'handed_to_carrier' AND last_movement_at < @now - @stuckAfter)
-                FROM rm.shipments
-                WHERE {Is(storeId, "store_id", "store")}
+                SELECT (SELECT count(*) FROM rm.shipments WHERE {Is(storeId, "store_id", "store")} AND open_exceptions <> '[]'::jsonb),
+                       (SELECT count(*) FROM rm.shipments WHERE {Is(storeId, "store_id", "store")} AND status = 'handed_to_carrier' AND last_movement_at < @now - @stuckAfter)
                 """;
             (exceptions, stuck) = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => (r.LongOrZero(0), r.LongOrZero(1)), cancellationToken)).Single();
         }
@@ -319,29 +451,41 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
 
     // ---- Dashboard -------------------------------------------------------------------------------------------------
 
-    /// <summary>Every figure of one store for its local today and the rolling 30 days, evaluated at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Every figure of one store for its local today and the rolling 30 days, evaluated at <paramref name="now"/>. The
+    /// state-now figures of the order flow (logistics exceptions, stuck parcels, low stock) do not depend on the window and
+    /// are read once for both.
+    /// </summary>
     public async Task<Dashboard> GetDashboardAsync(string storeId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var timeZone = (await ListAsync(
             $"SELECT time_zone FROM rm.{ServiceMetricsProjection.StoresTable} WHERE store_id = @store",
             storeId, null, MetricWindow.Rolling30Days, now, r => r.Text(0), cancellationToken)).SingleOrDefault() ?? StoreCalendar.DefaultTimeZone;
         var today = new StoreCalendar(storeId, timeZone, StoreCalendar.DefaultOpens, StoreCalendar.DefaultCloses).LocalDay(now);
+        var current = await CurrentLogisticsAsync(storeId, now, cancellationToken);
         return new Dashboard(
             storeId, now, today, timeZone,
-            await GetFiguresAsync(storeId, MetricWindow.Day(today), now, cancellationToken),
-            await GetFiguresAsync(storeId, MetricWindow.Rolling30Days, now, cancellationToken));
+            await FiguresAsync(storeId, MetricWindow.Day(today), now, current, cancellationToken),
+            await FiguresAsync(storeId, MetricWindow.Rolling30Days, now, current, cancellationToken));
     }
 
     /// <summary>Every figure of one store (or all: null) for one window.</summary>
     public async Task<MetricFigures> GetFiguresAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        new(
+        await FiguresAsync(storeId, window, now, await CurrentLogisticsAsync(storeId, now, cancellationToken), cancellationToken);
+
+    private async Task<MetricFigures> FiguresAsync(
+        string? storeId, MetricWindow window, DateTimeOffset now, (long? Exceptions, long? Stuck, long? LowStock) current, CancellationToken cancellationToken)
+    {
+        var counts = await CommerceCountsAsync(storeId, window, now, cancellationToken);
+        return new(
             await GetReplyRateAsync(storeId, null, window, now, cancellationToken),
             await GetNpsAsync(storeId, null, window, now, cancellationToken),
             await GetFirstContactResolutionAsync(storeId, null, window, now, cancellationToken),
             await GetRefundTimesAsync(storeId, window, now, cancellationToken),
-            await GetDisputeRateAsync(storeId, window, now, cancellationToken),
+            DisputeRateOf(counts),
             await GetGoodReviewRateAsync(storeId, null, window, now, cancellationToken),
-            await GetOrderFlowAsync(storeId, window, now, cancellationToken));
+            OrderFlowOf(counts, current));
+    }
 
     // ---- Plumbing --------------------------------------------------------------------------------------------------
 
@@ -361,6 +505,13 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         command.Parameters.Add(new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("stuckAfter", NpgsqlDbType.Interval) { Value = StuckAfter });
+        command.Parameters.Add(new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz)
+        {
+            Value = HourlyCounts.HourOf(now.AddDays(-MetricWindow.RollingDays)).AddHours(1).UtcDateTime,
+        });
+        // Resolutions before this hour (and their whole hour bucket) are more than 7 days old: final.
+        command.Parameters.Add(new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-RepeatContactDays)).UtcDateTime });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))

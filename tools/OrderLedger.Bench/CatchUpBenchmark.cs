@@ -58,11 +58,11 @@ public sealed class CatchUpBenchmark(string connectionString) : IAsyncDisposable
         throw new TimeoutException("Projections did not catch up in time.");
     }
 
-    /// <summary>Starts a blue/green rebuild of every projection and waits until all have switched.</summary>
-    public async Task<double> RebuildAllAsync(TimeSpan timeout)
+    /// <summary>Starts a blue/green rebuild of every projection (or of <paramref name="only"/>) and waits until all have switched.</summary>
+    public async Task<double> RebuildAllAsync(TimeSpan timeout, IReadOnlyCollection<string>? only = null)
     {
         var stopwatch = Stopwatch.StartNew();
-        var names = Admin.Names;
+        var names = only ?? Admin.Names;
         var generations = new Dictionary<string, int>();
         foreach (var name in names)
         {

@@ -36,7 +36,9 @@ public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<strin
         return (first.Percentile(99), deep.Count > 0 ? deep.Percentile(99) : double.NaN, deepest);
     }
 
-    public async Task<double> DashboardAsync(int queries, DateTimeOffset now)
+    public async Task<double> DashboardAsync(int queries, DateTimeOffset now) => (await DashboardLatenciesAsync(queries, now)).Percentile(99);
+
+    public async Task<Latencies> DashboardLatenciesAsync(int queries, DateTimeOffset now)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var metrics = new ServiceMetricsQueries(dataSource);
@@ -46,6 +48,37 @@ public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<strin
             await latencies.TimeAsync(() => metrics.GetDashboardAsync(stores[i % stores.Count], now));
         }
 
-        return latencies.Percentile(99);
+        return latencies;
+    }
+
+    /// <summary>Median milliseconds of each figure the dashboard asks for, rolling 30 days of one store: what dominates.</summary>
+    public async Task<IReadOnlyList<(string Figure, double MedianMs)>> DashboardBreakdownAsync(string store, int calls, DateTimeOffset now)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var metrics = new ServiceMetricsQueries(dataSource);
+        var window = MetricWindow.Rolling30Days;
+        var figures = new (string, Func<Task<object>>)[]
+        {
+            ("reply rate", async () => await metrics.GetReplyRateAsync(store, null, window, now)),
+            ("NPS", async () => await metrics.GetNpsAsync(store, null, window, now)),
+            ("first-contact resolution", async () => await metrics.GetFirstContactResolutionAsync(store, null, window, now)),
+            ("refund times", async () => await metrics.GetRefundTimesAsync(store, window, now)),
+            ("dispute rate", async () => await metrics.GetDisputeRateAsync(store, window, now)),
+            ("good-review rate", async () => await metrics.GetGoodReviewRateAsync(store, null, window, now)),
+            ("order flow (with logistics now)", async () => await metrics.GetOrderFlowAsync(store, window, now)),
+        };
+        var result = new List<(string, double)>();
+        foreach (var (name, call) in figures)
+        {
+            var latencies = new Latencies();
+            for (var i = 0; i < calls; i++)
+            {
+                await latencies.TimeAsync(call);
+            }
+
+            result.Add((name, latencies.Percentile(50)));
+        }
+
+        return result;
     }
 }

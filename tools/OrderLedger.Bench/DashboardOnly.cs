@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Npgsql;
+using OrderLedger.EventStore.Postgres;
+
+namespace OrderLedger.Bench;
+
+/// <summary>
+/// <c>--only dashboard</c>: the dataset, its first build by the standalone projector, and the dashboard figure; with
+/// <c>--database NAME</c> the dataset is kept and reused, so repeated runs (and EXPLAIN sessions) skip the minutes of
+/// writing it. On a reused database the projector first brings every projection up to date (a projection whose
+/// <c>Version</c> changed is rebuilt blue/green), which is timed as the catch-up.
+/// </summary>
+public static class DashboardOnly
+{
+    public static readonly DateTimeOffset Now = new(2026, 10, 31, 12, 0, 0, TimeSpan.Zero);
+
+    public static readonly IReadOnlyList<string> MetricProjections = ["metric_service", "metric_commerce"];
+
+    public static async Task<List<Figure>> RunAsync(BenchOptions options, int customers, int events, int queries)
+    {
+        var figures = new List<Figure>();
+        await using var database = options.Database is { } name
+            ? await BenchDatabase.OpenKeptAsync(options.ServerConnectionString, name)
+            : await BenchDatabase.CreateAsync(options.ServerConnectionString);
+        var dataset = new LedgerDataset(customers, events);
+        long written;
+        if (database.Existed)
+        {
+            written = await DatasetEventsAsync(database.ConnectionString)
+                ?? throw new InvalidOperationException($"Database {options.Database} holds no complete dataset (an interrupted run?): drop it and run again.");
+            Console.Error.WriteLine($"  dataset: reusing {written:N0} events in database {options.Database}");
+        }
+        else
+        {
+            await using (var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }))
+            {
+                var seeding = Stopwatch.StartNew();
+                await dataset.WriteAsync(store);
+                Console.Error.WriteLine($"  dataset: {dataset.EventsWritten:N0} events in {seeding.Elapsed.TotalSeconds:F1} s");
+            }
+
+            written = dataset.EventsWritten;
+            await MarkDatasetAsync(database.ConnectionString, written);
+        }
+
+        await using var catchUp = new CatchUpBenchmark(database.ConnectionString);
+        using var projector = ProjectorProcess.Start(database.ConnectionString);
+        var seconds = await catchUp.WaitUntilCaughtUpAsync(Stopwatch.StartNew(), TimeSpan.FromMinutes(30));
+        Console.Error.WriteLine($"  catch-up: every projection live after {seconds:F1} s");
+        if (options.RebuildMetrics)
+        {
+            var rates = new List<double>();
+            for (var i = 0; i < options.Repetitions; i++)
+            {
+                var rebuild = await catchUp.RebuildAllAsync(TimeSpan.FromMinutes(30), [.. MetricProjections]);
+                Console.Error.WriteLine($"  catch-up: blue/green rebuild of {string.Join(" + ", MetricProjections)}: {rebuild:F1} s, {written / rebuild:F0} events/s");
+                rates.Add(written / rebuild);
+            }
+
+            figures.Add(new Figure("catch-up, rebuild of the 2 metric projections, events/s", "events/s", rates, "not made worse", _ => true));
+        }
+
+        var queriesBenchmark = new QueryBenchmarks(database.ConnectionString, dataset.CustomerIds, LedgerDataset.StoreIds);
+        var dashboards = new List<double>();
+        for (var i = 0; i < options.Repetitions; i++)
+        {
+            var latencies = await queriesBenchmark.DashboardLatenciesAsync(queries, Now);
+            dashboards.Add(latencies.Percentile(99));
+            Console.Error.WriteLine($"  queries: dashboard p50 {latencies.Percentile(50):F2} ms, p99 {dashboards[^1]:F2} ms, max {latencies.Percentile(100):F2} ms ({queries} calls)");
+        }
+
+        foreach (var (figure, median) in await queriesBenchmark.DashboardBreakdownAsync(LedgerDataset.StoreIds[0], Math.Max(5, queries / 10), Now))
+        {
+            Console.Error.WriteLine($"  breakdown, {LedgerDataset.StoreIds[0]}, rolling 30 days: {figure}: median {median:F2} ms");
+        }
+
+        figures.Add(new Figure("dashboard query (today + 30 days) p99", "ms", dashboards, "p99 < 25 ms", f => f.Median < 25));
+        return figures;
+    }
+
+    private static async Task MarkDatasetAsync(string connectionString, long events)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var mark = new NpgsqlCommand("CREATE TABLE public.bench_dataset (events bigint NOT NULL); INSERT INTO public.bench_dataset VALUES (@events)", connection);
+        mark.Parameters.AddWithValue("events", events);
+        await mark.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long?> DatasetEventsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var read = new NpgsqlCommand("SELECT CASE WHEN to_regclass('public.bench_dataset') IS NOT NULL THEN (SELECT max(events) FROM public.bench_dataset) END", connection);
+        return await read.ExecuteScalarAsync() as long?;
+    }
+}
