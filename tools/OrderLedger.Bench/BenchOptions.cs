@@ -1,8 +1,11 @@
 namespace OrderLedger.Bench;
 
-public sealed record BenchOptions(string ServerConnectionString, bool Quick, bool Json, int Repetitions, int HotSkuRepetitions)
+public sealed record BenchOptions(string ServerConnectionString, bool Quick, bool Json, int Repetitions, int HotSkuRepetitions, string? Only = null, string? Dataset = null)
 {
-    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--connection <admin connection string>]";
+    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|catch-up] [--dataset NAME] [--connection <admin connection string>]";
+
+    /// <summary>Whether the section <paramref name="name"/> runs (all do unless <c>--only</c> picked one).</summary>
+    public bool Runs(string name) => Only is null || Only == name;
 
     /// <summary>Parses the command line; returns an error message instead of options for bad input.</summary>
     public static (BenchOptions? Options, string? Error) Parse(string[] args)
@@ -11,6 +14,8 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
         var json = false;
         var repetitions = 3;
         var hotSkuRepetitions = 1;
+        string? only = null;
+        string? dataset = null;
         string? connection = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_PG");
         for (var i = 0; i < args.Length; i++)
         {
@@ -30,6 +35,12 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
                     hotSkuRepetitions = h;
                     i++;
                     break;
+                case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "catch-up":
+                    only = args[++i];
+                    break;
+                case "--dataset" when i + 1 < args.Length:
+                    dataset = args[++i];
+                    break;
                 case "--connection" when i + 1 < args.Length:
                     connection = args[++i];
                     break;
@@ -43,6 +54,6 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
             return (null, "bench: no database: pass --connection or set ORDERLEDGER_BENCH_PG (tools/bench.sh sets it).");
         }
 
-        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions, hotSkuRepetitions), null);
+        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions, hotSkuRepetitions, only, dataset), null);
     }
 }

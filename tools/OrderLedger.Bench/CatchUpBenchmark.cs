@@ -14,20 +14,24 @@ namespace OrderLedger.Bench;
 /// Builds every read model from the log in the standalone projector (first build, then blue/green rebuilds of all of
 /// them), against a COPY of the same number of rows into an equivalent indexed table.
 /// </summary>
-public sealed class CatchUpBenchmark(string connectionString) : IAsyncDisposable
+public sealed class CatchUpBenchmark(string connectionString, IReadOnlyCollection<string>? only = null) : IAsyncDisposable
 {
-    private readonly ServiceProvider _services = BuildServices(connectionString);
+    /// <summary>The core read models of brief §4: the figure is about these.</summary>
+    public static readonly IReadOnlyList<string> CoreReadModels = ["orders", "customer_timeline", "stock_levels", "shipments", "refunds", "conversations"];
+
+    private readonly ServiceProvider _services = BuildServices(connectionString, only);
 
     public IProjectionAdmin Admin => _services.GetRequiredService<IProjectionAdmin>();
 
     public IEventStore Store => _services.GetRequiredService<IEventStore>();
 
-    private static ServiceProvider BuildServices(string connectionString)
+    private static ServiceProvider BuildServices(string connectionString, IReadOnlyCollection<string>? only)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = connectionString,
             ["Projections:Run"] = "false",
+            ["Projections:Only"] = only is null ? null : string.Join(',', only),
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
@@ -117,6 +121,32 @@ public sealed class CatchUpBenchmark(string connectionString) : IAsyncDisposable
         }
 
         return rows;
+    }
+
+    /// <summary>Drops every read model and the runtime's registry (all but the log), so the next projector builds from scratch.</summary>
+    public static async Task DropReadModelsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var schemas = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('eventstore', 'public', 'information_schema') AND nspname NOT LIKE 'pg\\_%'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                schemas.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var schema in schemas)
+        {
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA \"{schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using var baseline = new NpgsqlCommand("DROP TABLE IF EXISTS copy_baseline", connection);
+        await baseline.ExecuteNonQueryAsync();
     }
 
     /// <summary>Rows per second of a binary COPY of <paramref name="rows"/> rows into a table with a primary key and one more index.</summary>

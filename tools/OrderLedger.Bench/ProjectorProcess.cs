@@ -9,7 +9,7 @@ public sealed class ProjectorProcess : IDisposable
 
     private ProjectorProcess(Process process) => _process = process;
 
-    public static ProjectorProcess Start(string connectionString)
+    public static ProjectorProcess Start(string connectionString, IReadOnlyCollection<string>? only = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrderLedger.Projector.dll");
         if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
@@ -26,6 +26,10 @@ public sealed class ProjectorProcess : IDisposable
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "0";
+        if (only is not null)
+        {
+            start.Environment["Projections__Only"] = string.Join(',', only);
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the projector.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>

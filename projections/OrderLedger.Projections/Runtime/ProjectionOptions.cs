@@ -37,6 +37,12 @@ public sealed partial class ProjectionOptions
     /// <summary>A projection whose heartbeat is older than this has no active instance (state <c>stopped</c>).</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// When set, this process knows only these projections (by name): it runs and reports no other. Lets a deployment
+    /// split projections across processes, and the benchmark build the core read models alone.
+    /// </summary>
+    public IReadOnlySet<string>? Only { get; set; }
+
     /// <summary>Identifies this process in the status (who holds each projection).</summary>
     public string InstanceName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 

@@ -33,6 +33,11 @@ public static class ProjectionServiceCollectionExtensions
                 options.BatchWindow = TimeSpan.FromMilliseconds(windowMs);
             }
 
+            if (section["Only"] is { Length: > 0 } only)
+            {
+                options.Only = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+            }
+
             if (section["InstanceName"] is { Length: > 0 } instance)
             {
                 options.InstanceName = instance;
@@ -54,13 +59,13 @@ public static class ProjectionServiceCollectionExtensions
         services.AddSingleton(sp => new ProjectionDataSource(NpgsqlDataSource.Create(sp.GetRequiredService<ProjectionOptions>().ConnectionString)));
         services.AddSingleton(sp => new ProjectionCatalog(sp.GetRequiredService<ProjectionDataSource>().Value, sp.GetRequiredService<ProjectionOptions>()));
         services.AddSingleton<IProjectionAdmin>(sp => new ProjectionAdmin(
-            sp.GetServices<IProjection>(),
+            Selected(sp),
             sp.GetRequiredService<IEventStore>(),
             sp.GetRequiredService<ProjectionCatalog>(),
             sp.GetRequiredService<ProjectionOptions>(),
             sp.GetService<IEventLogCounter>()));
         services.AddSingleton<IHostedService>(sp => new ProjectionHostedService(
-            sp.GetServices<IProjection>(),
+            Selected(sp),
             sp.GetRequiredService<IEventStore>(),
             sp.GetService<EventCodec>() ?? new EventCodec(sp.GetService<EventTypeRegistry>()
                 ?? throw new InvalidOperationException("Projections need an EventTypeRegistry (e.g. DomainEventTypes.CreateRegistry()) registered as a singleton.")),
@@ -68,6 +73,12 @@ public static class ProjectionServiceCollectionExtensions
             sp.GetRequiredService<ProjectionOptions>(),
             sp.GetRequiredService<ILoggerFactory>()));
         return new ProjectionsBuilder(services);
+    }
+
+    private static IEnumerable<IProjection> Selected(IServiceProvider services)
+    {
+        var only = services.GetRequiredService<ProjectionOptions>().Only;
+        return services.GetServices<IProjection>().Where(p => only is null || only.Contains(p.Name));
     }
 
     /// <summary>The runtime's own connection pool, disposed with the container.</summary>
