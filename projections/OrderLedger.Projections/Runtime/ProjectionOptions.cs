@@ -20,6 +20,12 @@ public sealed partial class ProjectionOptions
     /// <summary>N: the most events (handled or not) one batch transaction covers.</summary>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// While a generation is catching up (far behind the head), the most events one batch transaction covers: fewer,
+    /// larger transactions (and commits) per event. Live batches stay at <see cref="BatchSize"/> and <see cref="BatchWindow"/>.
+    /// </summary>
+    public int CatchUpBatchSize { get; set; } = 5000;
+
     /// <summary>T: once a batch has its first event, how long to wait for more before writing it.</summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
 
@@ -64,6 +70,11 @@ public sealed partial class ProjectionOptions
         if (BatchSize < 1)
         {
             throw new InvalidOperationException("Projections:BatchSize must be at least 1.");
+        }
+
+        if (CatchUpBatchSize < BatchSize)
+        {
+            CatchUpBatchSize = BatchSize;
         }
     }
 

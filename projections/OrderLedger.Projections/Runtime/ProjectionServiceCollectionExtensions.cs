@@ -28,6 +28,11 @@ public static class ProjectionServiceCollectionExtensions
                 options.BatchSize = batchSize;
             }
 
+            if (int.TryParse(section["CatchUpBatchSize"], out var catchUpBatchSize))
+            {
+                options.CatchUpBatchSize = catchUpBatchSize;
+            }
+
             if (int.TryParse(section["BatchWindowMs"], out var windowMs))
             {
                 options.BatchWindow = TimeSpan.FromMilliseconds(windowMs);
