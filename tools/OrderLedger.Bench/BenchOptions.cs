@@ -1,8 +1,8 @@
 namespace OrderLedger.Bench;
 
-public sealed record BenchOptions(string ServerConnectionString, bool Quick, bool Json, int Repetitions, int HotSkuRepetitions, string? Only = null, string? Dataset = null)
+public sealed record BenchOptions(string ServerConnectionString, bool Quick, bool Json, int Repetitions, int HotSkuRepetitions, string? Only = null, string? Dataset = null, string? CatchUpSet = null)
 {
-    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|catch-up] [--dataset NAME] [--connection <admin connection string>]";
+    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|catch-up] [--dataset NAME] [--catch-up-set core|all] [--connection <admin connection string>]";
 
     /// <summary>Whether the section <paramref name="name"/> runs (all do unless <c>--only</c> picked one).</summary>
     public bool Runs(string name) => Only is null || Only == name;
@@ -16,6 +16,7 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
         var hotSkuRepetitions = 1;
         string? only = null;
         string? dataset = null;
+        string? catchUpSet = null;
         string? connection = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_PG");
         for (var i = 0; i < args.Length; i++)
         {
@@ -38,6 +39,9 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
                 case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "catch-up":
                     only = args[++i];
                     break;
+                case "--catch-up-set" when i + 1 < args.Length && args[i + 1] is "core" or "all":
+                    catchUpSet = args[++i];
+                    break;
                 case "--dataset" when i + 1 < args.Length:
                     dataset = args[++i];
                     break;
@@ -54,6 +58,6 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
             return (null, "bench: no database: pass --connection or set ORDERLEDGER_BENCH_PG (tools/bench.sh sets it).");
         }
 
-        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions, hotSkuRepetitions, only, dataset), null);
+        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions, hotSkuRepetitions, only, dataset, catchUpSet), null);
     }
 }

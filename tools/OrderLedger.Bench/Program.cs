@@ -72,7 +72,8 @@ try
         CatchUpBenchmark? catchUp = null;
         try
         {
-            foreach (var (label, only) in new (string, IReadOnlyList<string>?)[] { ("core read models", CatchUpBenchmark.CoreReadModels), ("projections", null) })
+            var sets = new (string Set, string Label, IReadOnlyList<string>? Only)[] { ("core", "core read models", CatchUpBenchmark.CoreReadModels), ("all", "projections", null) };
+            foreach (var (_, label, only) in sets.Where(s => options.CatchUpSet is null || s.Set == options.CatchUpSet))
             {
                 if (projector is not null)
                 {
@@ -111,7 +112,7 @@ try
                 figures.Add(new Figure($"catch-up, {count} {label}, rows written/s ({rows:N0})", "rows/s", rowsPerSecond, "≥ 40% of COPY", f => f.Ratio >= 0.4) { Baseline = copy, BaselineName = "COPY" });
             }
 
-            if (options.Only is null)
+            if (options.Only is null && options.CatchUpSet is null)
             {
                 await LiveAndQueryFiguresAsync(database.ConnectionString, catchUp!, projector!, dataset);
             }

@@ -41,7 +41,10 @@ internal sealed class GenerationWorker(
         var switched = false;
         while (!switched)
         {
-            if (!await feed.Batches.WaitToReadAsync(cancellationToken))
+            var waiting = Timings.Now;
+            var ready = await feed.Batches.WaitToReadAsync(cancellationToken);
+            reader.Timings.Projection(_name, Timings.Step.Wait, Timings.Now - waiting);
+            if (!ready)
             {
                 await feed.Batches.Completion; // rethrows the shared reader's error
                 throw new InvalidOperationException("The shared $all reader stopped feeding this projection.");
@@ -166,6 +169,7 @@ internal sealed class GenerationWorker(
         var last = segment.Records[^1];
         await using var connection = await catalog.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var started = Timings.Now;
         var rate = _rate.Peek(segment.Records.Count);
         if (!CaughtUp)
         {
@@ -193,12 +197,18 @@ internal sealed class GenerationWorker(
             throw new FencedException($"Projection {projection.Name} g{generation.Generation}: checkpoint is {stored?.ToString() ?? "none"}, expected {_checkpoint?.ToString() ?? "none"}; another instance owns it or the build was switched.");
         }
 
+        var applying = Timings.Now;
+        reader.Timings.Projection(_name, Timings.Step.Checkpoint, applying - started);
         if (segment.Handled.Count > 0)
         {
             await projection.ApplyAsync(segment.Handled, new ProjectionContext(connection, transaction, generation.Schema), cancellationToken);
         }
 
+        var committing = Timings.Now;
+        reader.Timings.Projection(_name, Timings.Step.Apply, committing - applying);
         await transaction.CommitAsync(cancellationToken);
+        reader.Timings.Projection(_name, Timings.Step.Commit, Timings.Now - committing);
+        reader.Timings.Projection(_name, Timings.Step.Events, segment.Records.Count);
         _checkpoint = last.Position;
         _rate.Add(segment.Records.Count);
     }

@@ -32,7 +32,7 @@ internal sealed record LogBatch(IReadOnlyList<LogEntry> Entries, bool CaughtUp);
 /// with the live generations, so neither one paces the other.
 /// </para>
 /// </summary>
-internal sealed class SharedLogReader(IEventStore store, EventCodec codec, ProjectionOptions options, ILogger logger) : IAsyncDisposable
+internal sealed class SharedLogReader(IEventStore store, EventCodec codec, ProjectionOptions options, ILogger logger, ILogger? timingsLogger = null) : IAsyncDisposable
 {
     /// <summary>Batches a worker may have queued beyond the one it is applying.</summary>
     internal const int QueueBatches = 2;
@@ -47,6 +47,9 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
     private readonly object _lock = new();
     private readonly List<Cursor> _cursors = [];
     private readonly CancellationTokenSource _stopping = new();
+    private Task? _reporting;
+
+    public Timings Timings { get; } = new();
 
     /// <summary>How many cursors (concurrent <c>$all</c> reads) are running; for tests and logs.</summary>
     public int CursorCount
@@ -66,6 +69,11 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
     /// </summary>
     public LogFeed Join(Position? after, IReadOnlySet<string> eventTypes)
     {
+        if (timingsLogger is not null)
+        {
+            _reporting ??= Timings.ReportAsync(timingsLogger, _stopping.Token);
+        }
+
         var feed = new LogFeed(this, after, eventTypes);
         Cursor? started = null;
         lock (_lock)
@@ -129,6 +137,11 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
         }
 
         await Task.WhenAll(cursors.Select(c => c.Completion));
+        if (_reporting is not null)
+        {
+            await _reporting;
+        }
+
         _stopping.Dispose();
     }
 
@@ -336,7 +349,10 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
         private async Task<bool> ReadBatchAsync(ChannelReader<SubscriptionMessage> pump, List<LogEntry> batch, CancellationToken cancellationToken)
         {
             var options = reader._options;
-            if (!await pump.WaitToReadAsync(cancellationToken))
+            var waiting = Timings.Now;
+            var ready = await pump.WaitToReadAsync(cancellationToken);
+            reader.Timings.ReadWait(waiting);
+            if (!ready)
             {
                 await pump.Completion; // rethrows the subscription's error
                 throw new InvalidOperationException("The $all subscription ended.");
@@ -347,6 +363,7 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
             var deadline = Stopwatch.GetTimestamp() + (long)(options.BatchWindow.TotalSeconds * Stopwatch.Frequency);
             while (true)
             {
+                var decoding = Timings.Now;
                 while (batch.Count < limit && pump.TryRead(out var message))
                 {
                     switch (message)
@@ -355,11 +372,14 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
                             batch.Add(Decode(e.Record, wanted));
                             break;
                         case SubscriptionMessage.CaughtUp:
+                            reader.Timings.Decode(decoding);
                             return true;
                         default:
                             break;
                     }
                 }
+
+                reader.Timings.Decode(decoding);
 
                 if (batch.Count >= limit || batch.Count == 0)
                 {
@@ -374,6 +394,7 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
 
                 using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 window.CancelAfter(remaining);
+                var windowWait = Timings.Now;
                 try
                 {
                     if (!await pump.WaitToReadAsync(window.Token))
@@ -384,6 +405,10 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
                     return false;
+                }
+                finally
+                {
+                    reader.Timings.ReadWait(windowWait);
                 }
             }
         }
@@ -429,6 +454,7 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
         /// <summary>Hands a batch to every worker of this cursor (and of the cursors it overtakes); false once this cursor stopped.</summary>
         private async Task<bool> DeliverAsync(LogBatch batch, CancellationToken cancellationToken)
         {
+            var started = Timings.Now;
             await HoldForJoinersBehindAsync(cancellationToken);
             var writes = new List<Task>();
             List<Cursor> overtaken = [];
@@ -478,6 +504,7 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
 
             // Back-pressure: the next batch is read while the workers apply this one, but no further ahead than their queues.
             await Task.WhenAll(writes).WaitAsync(cancellationToken);
+            reader.Timings.DeliverWait(started, batch.Entries.Count);
             return true;
         }
 
