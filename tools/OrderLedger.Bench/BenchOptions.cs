@@ -2,10 +2,13 @@ namespace OrderLedger.Bench;
 
 public sealed record BenchOptions(string ServerConnectionString, bool Quick, bool Json, int Repetitions, int HotSkuRepetitions, string? Only = null, string? Dataset = null, string? CatchUpSet = null)
 {
-    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|catch-up] [--dataset NAME] [--catch-up-set core|all] [--connection <admin connection string>]";
+    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|catch-up|lag] [--dataset NAME] [--catch-up-set core|all] [--connection <admin connection string>]";
 
     /// <summary>Whether the section <paramref name="name"/> runs (all do unless <c>--only</c> picked one).</summary>
     public bool Runs(string name) => Only is null || Only == name;
+
+    /// <summary><c>--only lag</c>: one build of every projection (the live figures need them all), then the live figures.</summary>
+    public bool LagOnly => Only == "lag";
 
     /// <summary>Parses the command line; returns an error message instead of options for bad input.</summary>
     public static (BenchOptions? Options, string? Error) Parse(string[] args)
@@ -36,7 +39,7 @@ public sealed record BenchOptions(string ServerConnectionString, bool Quick, boo
                     hotSkuRepetitions = h;
                     i++;
                     break;
-                case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "catch-up":
+                case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "catch-up" or "lag":
                     only = args[++i];
                     break;
                 case "--catch-up-set" when i + 1 < args.Length && args[i + 1] is "core" or "all":

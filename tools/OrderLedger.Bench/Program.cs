@@ -42,7 +42,7 @@ try
         }
     }
 
-    if (options.Runs("catch-up"))
+    if (options.Runs("catch-up") || options.LagOnly)
     {
         await using var database = options.Dataset is { } kept
             ? await BenchDatabase.OpenOrCreateKeptAsync(options.ServerConnectionString, kept)
@@ -73,7 +73,8 @@ try
         try
         {
             var sets = new (string Set, string Label, IReadOnlyList<string>? Only)[] { ("core", "core read models", CatchUpBenchmark.CoreReadModels), ("all", "projections", null) };
-            foreach (var (_, label, only) in sets.Where(s => options.CatchUpSet is null || s.Set == options.CatchUpSet))
+            var catchUpSet = options.LagOnly ? "all" : options.CatchUpSet;
+            foreach (var (_, label, only) in sets.Where(s => catchUpSet is null || s.Set == catchUpSet))
             {
                 if (projector is not null)
                 {
@@ -93,7 +94,7 @@ try
                 Log($"catch-up, {count} {label}: first build: {seconds:F1} s, {eventsInLog / seconds:F0} events/s, {rows:N0} rows, {rows / seconds:F0} rows/s");
                 eventsPerSecond.Add(eventsInLog / seconds);
                 rowsPerSecond.Add(rows / seconds);
-                for (var i = 1; i < options.Repetitions; i++)
+                for (var i = 1; i < (options.LagOnly ? 1 : options.Repetitions); i++)
                 {
                     seconds = await catchUp.RebuildAllAsync(TimeSpan.FromMinutes(30));
                     Log($"catch-up, {count} {label}: blue/green rebuild of all: {seconds:F1} s, {eventsInLog / seconds:F0} events/s, {rows / seconds:F0} rows/s");
@@ -102,7 +103,7 @@ try
                 }
 
                 var copy = new List<double>();
-                for (var i = 0; i < options.Repetitions; i++)
+                for (var i = 0; i < (options.LagOnly ? 1 : options.Repetitions); i++)
                 {
                     copy.Add(await catchUp.CopyBaselineAsync(rows));
                     Log($"COPY baseline ({rows:N0} rows): {copy[^1]:F0} rows/s");
@@ -112,7 +113,7 @@ try
                 figures.Add(new Figure($"catch-up, {count} {label}, rows written/s ({rows:N0})", "rows/s", rowsPerSecond, "≥ 40% of COPY", f => f.Ratio >= 0.4) { Baseline = copy, BaselineName = "COPY" });
             }
 
-            if (options.Only is null && options.CatchUpSet is null)
+            if ((options.Only is null && options.CatchUpSet is null) || options.LagOnly)
             {
                 await LiveAndQueryFiguresAsync(database.ConnectionString, catchUp!, projector!, dataset);
             }
@@ -170,6 +171,10 @@ async Task LiveAndQueryFiguresAsync(string connectionString, CatchUpBenchmark ca
     var peak = projector.PeakRssMegabytes();
     Log($"projector peak RSS so far: {peak:F0} MB");
     figures.Add(new Figure("projector peak RSS (build, rebuilds, live)", "MB", [peak], "< 400 MB", f => f.Max < 400));
+    if (options.LagOnly)
+    {
+        return;
+    }
 
     var queries = new QueryBenchmarks(connectionString, dataset.CustomerIds, LedgerDataset.StoreIds);
     var firstPages = new List<double>();

@@ -69,15 +69,16 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
     /// </summary>
     public LogFeed Join(Position? after, IReadOnlySet<string> eventTypes)
     {
-        if (timingsLogger is not null)
-        {
-            _reporting ??= Timings.ReportAsync(timingsLogger, _stopping.Token);
-        }
-
         var feed = new LogFeed(this, after, eventTypes);
         Cursor? started = null;
         lock (_lock)
         {
+            if (timingsLogger is not null)
+            {
+                // Under the lock: workers join concurrently, and one report loop is enough.
+                _reporting ??= Timings.ReportAsync(timingsLogger, _stopping.Token);
+            }
+
             var cursor = _cursors.FirstOrDefault(c => !c.Absorbed && c.Last == after);
             if (cursor is null)
             {
