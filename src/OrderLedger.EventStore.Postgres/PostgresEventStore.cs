@@ -436,7 +436,11 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon) h0
             CROSS JOIN LATERAL (
                 SELECT h0.horizon,
-                       EXISTS (SELECT 1 FROM {_schema}.events x WHERE x.tx_id >= h0.horizon AND (x.tx_id, x.seq) > ($1, $2)) AS pending) h
+                       -- "An event after ($1, $2) at or above the horizon", as two probes with one lower bound each: with
+                       -- both bounds in one index condition PostgreSQL starts at ($1, $2) and walks every later entry
+                       -- up to the horizon, which made each page of a catch-up cost as much as the rest of the log.
+                       EXISTS (SELECT 1 FROM {_schema}.events x WHERE x.tx_id >= greatest(h0.horizon, $1 + 1))
+                       OR ($1 >= h0.horizon AND EXISTS (SELECT 1 FROM {_schema}.events x WHERE x.tx_id = $1 AND x.seq > $2)) AS pending) h
             LEFT JOIN LATERAL (
                 SELECT {Columns} FROM {_schema}.events e
                 WHERE (e.tx_id, e.seq) > ($1, $2) AND e.tx_id < h.horizon {filterSql}

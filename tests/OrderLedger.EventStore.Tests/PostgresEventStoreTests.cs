@@ -137,6 +137,57 @@ public sealed class PostgresEventStoreTests(TestDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_append_that_waited_for_its_stream_sorts_in_all_after_the_append_it_waited_for()
+    {
+        await using var store = await PostgresEventStore.OpenAsync(Options());
+        var stream = "wait-" + Guid.NewGuid().ToString("N");
+        await store.AppendAsync(stream, ExpectedRevision.NoStream, [Event()]);
+        // Another writer holds the stream's lock and has no transaction id yet.
+        await using var other = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await ExecuteAsync(other, transaction, "SELECT pg_advisory_xact_lock(20300, hashtext($1))", stream);
+
+        var waiting = store.AppendAsync(stream, ExpectedRevision.Any, [Event()]);
+        await WaitUntilAnAppendWaitsForItsStreamAsync();
+        await ExecuteAsync(other, transaction, """
+            SELECT * FROM eventstore.append_events($1, -2, ARRAY[gen_random_uuid()], ARRAY['thing-happened'], ARRAY['application/json'],
+                                                   ARRAY['{}'::bytea], ARRAY['{}'::bytea])
+            """, stream);
+        await transaction.CommitAsync();
+        await waiting;
+
+        var inAllOrder = await store.ReadAllAsync(null, EventFilter.StreamPrefix(stream), long.MaxValue).ToListAsync();
+        Assert.Equal([0ul, 1ul, 2ul], inAllOrder.Select(e => e.Revision));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string stream)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task WaitUntilAnAppendWaitsForItsStreamAsync()
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            await using var command = database.DataSource.CreateCommand("""
+                SELECT count(*) FROM pg_locks
+                WHERE locktype = 'advisory' AND NOT granted AND classid = 20300
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """);
+            if ((long)(await command.ExecuteScalarAsync())! > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException("The append never waited for the stream's lock.");
+    }
+
+    [Fact]
     public async Task Migrations_can_run_again_and_concurrently()
     {
         var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresEventStore.OpenAsync(Options())));

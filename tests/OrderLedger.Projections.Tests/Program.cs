@@ -40,6 +40,8 @@ public static class Program
                 options.ConnectionString = connectionString;
                 options.InstanceName = instance;
                 options.BatchSize = int.TryParse(Environment.GetEnvironmentVariable(BatchVariable), out var batch) ? batch : 500;
+                // Catching up in batches of the same size: the crash tests need many batch transactions to kill inside.
+                options.CatchUpBatchSize = options.BatchSize;
                 options.LockRetryInterval = TimeSpan.FromMilliseconds(500);
                 options.ControlInterval = TimeSpan.FromMilliseconds(500);
             })

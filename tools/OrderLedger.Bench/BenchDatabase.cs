@@ -30,17 +30,22 @@ public sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase(serverConnectionString, name);
     }
 
-    /// <summary>Whether the database already existed (only for a kept one: <see cref="OpenKeptAsync"/>).</summary>
-    public bool Existed { get; private init; }
-
-    /// <summary>A named database that is kept afterwards: created when missing, otherwise reused as it is.</summary>
-    public static async Task<BenchDatabase> OpenKeptAsync(string serverConnectionString, string name)
+    /// <summary>
+    /// A database kept across runs (<c>--dataset NAME</c>), so the catch-up figure can be iterated on without seeding a
+    /// million events each time. Created when missing; <see cref="Existed"/> says whether it was.
+    /// </summary>
+    public static async Task<BenchDatabase> OpenOrCreateKeptAsync(string serverConnectionString, string name)
     {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z_][a-z0-9_]{0,40}$"))
+        {
+            throw new ArgumentException($"Dataset database name '{name}' must be a lower-case SQL identifier.");
+        }
+
         await using var admin = new NpgsqlConnection(serverConnectionString);
         await admin.OpenAsync();
-        await using var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", admin);
-        exists.Parameters.AddWithValue("name", name);
-        var existed = (bool)(await exists.ExecuteScalarAsync())!;
+        await using var exists = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = $1", admin);
+        exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        var existed = (long)(await exists.ExecuteScalarAsync())! > 0;
         if (!existed)
         {
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
@@ -50,15 +55,16 @@ public sealed class BenchDatabase : IAsyncDisposable
         return new BenchDatabase(serverConnectionString, name, keep: true) { Existed = existed };
     }
 
+    public bool Existed { get; private init; }
+
     public async ValueTask DisposeAsync()
     {
+        NpgsqlConnection.ClearAllPools();
         if (_keep)
         {
-            NpgsqlConnection.ClearAllPools();
             return;
         }
 
-        NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(_serverConnectionString);
         await admin.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_name} WITH (FORCE)", admin);

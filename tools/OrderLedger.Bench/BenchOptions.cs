@@ -1,17 +1,21 @@
 namespace OrderLedger.Bench;
 
-/// <param name="Only">null: every figure; "dashboard": only the dataset, its first build and the dashboard figure.</param>
-/// <param name="Database">
-/// With <c>--only dashboard</c>: keep the dataset in this database (created and written when missing, reused as it is
-/// otherwise, never dropped), so the dashboard can be measured and profiled again without rebuilding the dataset.
-/// </param>
+/// <param name="Only">null: every figure; otherwise one section: append, catch-up, lag (after one build of everything), or dashboard.</param>
+/// <param name="Dataset">Keep the 1M-event dataset in this database (created and written when missing, reused otherwise, never dropped).</param>
+/// <param name="CatchUpSet">Only the core read models, or only all projections together.</param>
 /// <param name="RebuildMetrics">With <c>--only dashboard</c>: also time blue/green rebuilds of the two metric projections.</param>
 public sealed record BenchOptions(
     string ServerConnectionString, bool Quick, bool Json, int Repetitions, int HotSkuRepetitions,
-    string? Only = null, string? Database = null, bool RebuildMetrics = false)
+    string? Only = null, string? Dataset = null, string? CatchUpSet = null, bool RebuildMetrics = false)
 {
-    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--connection <admin connection string>]"
-        + " [--only dashboard [--database NAME] [--rebuild-metrics]]";
+    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|catch-up|lag|dashboard]"
+        + " [--dataset NAME] [--catch-up-set core|all] [--rebuild-metrics] [--connection <admin connection string>]";
+
+    /// <summary>Whether the section <paramref name="name"/> runs (all do unless <c>--only</c> picked one).</summary>
+    public bool Runs(string name) => Only is null || Only == name;
+
+    /// <summary><c>--only lag</c>: one build of every projection (the live figures need them all), then the live figures.</summary>
+    public bool LagOnly => Only == "lag";
 
     /// <summary>Parses the command line; returns an error message instead of options for bad input.</summary>
     public static (BenchOptions? Options, string? Error) Parse(string[] args)
@@ -19,11 +23,12 @@ public sealed record BenchOptions(
         var quick = false;
         var json = false;
         var repetitions = 3;
-        var hotSkuRepetitions = 1;
-        string? connection = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_PG");
+        var hotSkuRepetitions = 3;
         string? only = null;
-        string? database = null;
+        string? dataset = null;
+        string? catchUpSet = null;
         var rebuildMetrics = false;
+        string? connection = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_PG");
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -42,11 +47,14 @@ public sealed record BenchOptions(
                     hotSkuRepetitions = h;
                     i++;
                     break;
-                case "--only" when i + 1 < args.Length && args[i + 1] == "dashboard":
+                case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "catch-up" or "lag" or "dashboard":
                     only = args[++i];
                     break;
-                case "--database" when i + 1 < args.Length && IsDatabaseName(args[i + 1]):
-                    database = args[++i];
+                case "--catch-up-set" when i + 1 < args.Length && args[i + 1] is "core" or "all":
+                    catchUpSet = args[++i];
+                    break;
+                case "--dataset" when i + 1 < args.Length && IsDatabaseName(args[i + 1]):
+                    dataset = args[++i];
                     break;
                 case "--rebuild-metrics":
                     rebuildMetrics = true;
@@ -64,14 +72,14 @@ public sealed record BenchOptions(
             return (null, "bench: no database: pass --connection or set ORDERLEDGER_BENCH_PG (tools/bench.sh sets it).");
         }
 
-        if (only is null && (database is not null || rebuildMetrics))
+        if (rebuildMetrics && only != "dashboard")
         {
-            return (null, $"bench: --database and --rebuild-metrics need --only dashboard. {Usage}");
+            return (null, $"bench: --rebuild-metrics needs --only dashboard. {Usage}");
         }
 
-        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions, hotSkuRepetitions, only, database, rebuildMetrics), null);
+        return (new BenchOptions(connection, quick, json, quick ? 1 : repetitions, hotSkuRepetitions, only, dataset, catchUpSet, rebuildMetrics), null);
     }
 
     private static bool IsDatabaseName(string name) =>
-        name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_') && name[0] is >= 'a' and <= 'z';
+        name.Length is > 0 and <= 40 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_') && name[0] is >= 'a' and <= 'z';
 }

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using Npgsql;
 using OrderLedger.EventStore.Postgres;
 
 namespace OrderLedger.Bench;
 
 /// <summary>
 /// <c>--only dashboard</c>: the dataset, its first build by the standalone projector, and the dashboard figure; with
-/// <c>--database NAME</c> the dataset is kept and reused, so repeated runs (and EXPLAIN sessions) skip the minutes of
+/// <c>--dataset NAME</c> the dataset is kept and reused, so repeated runs (and EXPLAIN sessions) skip the minutes of
 /// writing it. On a reused database the projector first brings every projection up to date (a projection whose
 /// <c>Version</c> changed is rebuilt blue/green), which is timed as the catch-up.
 /// </summary>
@@ -19,28 +18,25 @@ public static class DashboardOnly
     public static async Task<List<Figure>> RunAsync(BenchOptions options, int customers, int events, int queries)
     {
         var figures = new List<Figure>();
-        await using var database = options.Database is { } name
-            ? await BenchDatabase.OpenKeptAsync(options.ServerConnectionString, name)
+        await using var database = options.Dataset is { } name
+            ? await BenchDatabase.OpenOrCreateKeptAsync(options.ServerConnectionString, name)
             : await BenchDatabase.CreateAsync(options.ServerConnectionString);
         var dataset = new LedgerDataset(customers, events);
         long written;
-        if (database.Existed)
+        await using (var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }))
         {
-            written = await DatasetEventsAsync(database.ConnectionString)
-                ?? throw new InvalidOperationException($"Database {options.Database} holds no complete dataset (an interrupted run?): drop it and run again.");
-            Console.Error.WriteLine($"  dataset: reusing {written:N0} events in database {options.Database}");
-        }
-        else
-        {
-            await using (var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }))
+            written = await LedgerDataset.CountEventsAsync(database.ConnectionString);
+            if (written == 0)
             {
                 var seeding = Stopwatch.StartNew();
                 await dataset.WriteAsync(store);
-                Console.Error.WriteLine($"  dataset: {dataset.EventsWritten:N0} events in {seeding.Elapsed.TotalSeconds:F1} s");
+                written = dataset.EventsWritten;
+                Console.Error.WriteLine($"  dataset: {written:N0} events in {seeding.Elapsed.TotalSeconds:F1} s");
             }
-
-            written = dataset.EventsWritten;
-            await MarkDatasetAsync(database.ConnectionString, written);
+            else
+            {
+                Console.Error.WriteLine($"  dataset: reusing {written:N0} events in database {options.Dataset}");
+            }
         }
 
         await using var catchUp = new CatchUpBenchmark(database.ConnectionString);
@@ -76,22 +72,5 @@ public static class DashboardOnly
 
         figures.Add(new Figure("dashboard query (today + 30 days) p99", "ms", dashboards, "p99 < 25 ms", f => f.Median < 25));
         return figures;
-    }
-
-    private static async Task MarkDatasetAsync(string connectionString, long events)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var mark = new NpgsqlCommand("CREATE TABLE public.bench_dataset (events bigint NOT NULL); INSERT INTO public.bench_dataset VALUES (@events)", connection);
-        mark.Parameters.AddWithValue("events", events);
-        await mark.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long?> DatasetEventsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var read = new NpgsqlCommand("SELECT CASE WHEN to_regclass('public.bench_dataset') IS NOT NULL THEN (SELECT max(events) FROM public.bench_dataset) END", connection);
-        return await read.ExecuteScalarAsync() as long?;
     }
 }

@@ -164,5 +164,14 @@ public sealed class LedgerDataset(int customers, int targetEvents, int seed = 42
         }
     }
 
+    /// <summary>Events already in the store's table (a kept dataset from an earlier run).</summary>
+    public static async Task<long> CountEventsAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM eventstore.events", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     private static string Sku(int i) => $"SKU-{i:D4}";
 }

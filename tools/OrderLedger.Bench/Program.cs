@@ -25,109 +25,111 @@ try
     {
         figures.AddRange(await DashboardOnly.RunAsync(options, sizes.Customers, sizes.Events, sizes.Dashboard));
     }
-    else
+
+    if (options.Runs("append"))
     {
-        await using (var database = await BenchDatabase.CreateAsync(options.ServerConnectionString))
+        await using var database = await BenchDatabase.CreateAsync(options.ServerConnectionString);
+        var appends = new AppendBenchmarks(database.ConnectionString, options.Quick);
+        await appends.PrepareAsync();
+        foreach (var (name, size) in new[] { ("append, single-event (16 writers)", 1), ("append, 100-event batches (16 writers)", 100) })
         {
-            var appends = new AppendBenchmarks(database.ConnectionString, options.Quick);
-            await appends.PrepareAsync();
-            foreach (var (name, size) in new[] { ("append, single-event (16 writers)", 1), ("append, 100-event batches (16 writers)", 100) })
+            var store = new List<double>();
+            var baseline = new List<double>();
+            for (var i = 0; i < options.Repetitions; i++)
             {
-                var store = new List<double>();
-                var baseline = new List<double>();
-                for (var i = 0; i < options.Repetitions; i++)
-                {
-                    // Alternate so that neither side always runs on a warmer cache.
-                    baseline.Add(await appends.BaselineAsync(size));
-                    store.Add(await appends.StoreAsync(size));
-                    Log($"{name}: run {i + 1}: store {store[^1]:F0} events/s, raw INSERT {baseline[^1]:F0} events/s");
-                }
-
-                figures.Add(new Figure(name, "events/s", store, "≥ 70% of raw INSERT", f => f.Ratio >= 0.7) { Baseline = baseline, BaselineName = "raw INSERT" });
+                // Alternate so that neither side always runs on a warmer cache.
+                baseline.Add(await appends.BaselineAsync(size));
+                store.Add(await appends.StoreAsync(size));
+                Log($"{name}: run {i + 1}: store {store[^1]:F0} events/s, raw INSERT {baseline[^1]:F0} events/s");
             }
-        }
 
-        await using (var database = await BenchDatabase.CreateAsync(options.ServerConnectionString))
+            figures.Add(new Figure(name, "events/s", store, "≥ 70% of raw INSERT", f => f.Ratio >= 0.7) { Baseline = baseline, BaselineName = "raw INSERT" });
+        }
+    }
+
+    if (options.Runs("catch-up") || options.LagOnly)
+    {
+        await using var database = options.Dataset is { } kept
+            ? await BenchDatabase.OpenOrCreateKeptAsync(options.ServerConnectionString, kept)
+            : await BenchDatabase.CreateAsync(options.ServerConnectionString);
+        var dataset = new LedgerDataset(sizes.Customers, sizes.Events);
+        long eventsInLog;
+        await using (var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }))
         {
-            var dataset = new LedgerDataset(sizes.Customers, sizes.Events);
-            await using (var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }))
+            eventsInLog = await LedgerDataset.CountEventsAsync(database.ConnectionString);
+            if (eventsInLog == 0)
             {
                 var seeding = Stopwatch.StartNew();
                 await dataset.WriteAsync(store);
-                Log($"dataset: {dataset.EventsWritten:N0} events for {sizes.Customers:N0} customers in {seeding.Elapsed.TotalSeconds:F1} s ({dataset.EventsWritten / seeding.Elapsed.TotalSeconds:F0} events/s)");
+                eventsInLog = dataset.EventsWritten;
+                Log($"dataset: {eventsInLog:N0} events for {sizes.Customers:N0} customers in {seeding.Elapsed.TotalSeconds:F1} s ({eventsInLog / seeding.Elapsed.TotalSeconds:F0} events/s)");
             }
-
-            await using var catchUp = new CatchUpBenchmark(database.ConnectionString);
-            using var projector = ProjectorProcess.Start(database.ConnectionString);
-            var eventsPerSecond = new List<double>();
-            var rowsPerSecond = new List<double>();
-            var first = Stopwatch.StartNew();
-            var seconds = await catchUp.WaitUntilCaughtUpAsync(first, TimeSpan.FromMinutes(30));
-            var rows = await catchUp.CountReadModelRowsAsync();
-            Log($"catch-up: first build of {catchUp.Admin.Names.Count} projections: {seconds:F1} s, {rows:N0} rows");
-            eventsPerSecond.Add(dataset.EventsWritten / seconds);
-            rowsPerSecond.Add(rows / seconds);
-            for (var i = 1; i < options.Repetitions; i++)
+            else
             {
-                seconds = await catchUp.RebuildAllAsync(TimeSpan.FromMinutes(30));
-                Log($"catch-up: blue/green rebuild of all projections: {seconds:F1} s");
-                eventsPerSecond.Add(dataset.EventsWritten / seconds);
+                Log($"dataset: reusing {eventsInLog:N0} events in database {options.Dataset}");
+            }
+        }
+
+        // Each set starts from nothing: the headline (the "all core read models") first, then everything the
+        // projector runs. The projector of the last set stays up for the live figures below.
+        await CatchUpBenchmark.DropReadModelsAsync(database.ConnectionString);
+        ProjectorProcess? projector = null;
+        CatchUpBenchmark? catchUp = null;
+        try
+        {
+            var sets = new (string Set, string Label, IReadOnlyList<string>? Only)[] { ("core", "core read models", CatchUpBenchmark.CoreReadModels), ("all", "projections", null) };
+            var catchUpSet = options.LagOnly ? "all" : options.CatchUpSet;
+            foreach (var (_, label, only) in sets.Where(s => catchUpSet is null || s.Set == catchUpSet))
+            {
+                if (projector is not null)
+                {
+                    projector.Dispose();
+                    await catchUp!.DisposeAsync();
+                    await CatchUpBenchmark.DropReadModelsAsync(database.ConnectionString);
+                }
+
+                catchUp = new CatchUpBenchmark(database.ConnectionString, only);
+                projector = ProjectorProcess.Start(database.ConnectionString, only);
+                var count = catchUp.Admin.Names.Count;
+                var eventsPerSecond = new List<double>();
+                var rowsPerSecond = new List<double>();
+                var first = Stopwatch.StartNew();
+                var seconds = await catchUp.WaitUntilCaughtUpAsync(first, TimeSpan.FromMinutes(30));
+                var rows = await catchUp.CountReadModelRowsAsync();
+                Log($"catch-up, {count} {label}: first build: {seconds:F1} s, {eventsInLog / seconds:F0} events/s, {rows:N0} rows, {rows / seconds:F0} rows/s");
+                eventsPerSecond.Add(eventsInLog / seconds);
                 rowsPerSecond.Add(rows / seconds);
+                for (var i = 1; i < (options.LagOnly ? 1 : options.Repetitions); i++)
+                {
+                    seconds = await catchUp.RebuildAllAsync(TimeSpan.FromMinutes(30));
+                    Log($"catch-up, {count} {label}: blue/green rebuild of all: {seconds:F1} s, {eventsInLog / seconds:F0} events/s, {rows / seconds:F0} rows/s");
+                    eventsPerSecond.Add(eventsInLog / seconds);
+                    rowsPerSecond.Add(rows / seconds);
+                }
+
+                var copy = new List<double>();
+                for (var i = 0; i < (options.LagOnly ? 1 : options.Repetitions); i++)
+                {
+                    copy.Add(await catchUp.CopyBaselineAsync(rows));
+                    Log($"COPY baseline ({rows:N0} rows): {copy[^1]:F0} rows/s");
+                }
+
+                figures.Add(new Figure($"catch-up, {count} {label}, events/s", "events/s", eventsPerSecond, "≥ 30,000 events/s", f => f.Median >= 30_000));
+                figures.Add(new Figure($"catch-up, {count} {label}, rows written/s", "rows/s", rowsPerSecond, "≥ 40% of COPY", f => f.Ratio >= 0.4) { Baseline = copy, BaselineName = "COPY" });
             }
 
-            var copy = new List<double>();
-            for (var i = 0; i < options.Repetitions; i++)
+            if ((options.Only is null && options.CatchUpSet is null) || options.LagOnly)
             {
-                copy.Add(await catchUp.CopyBaselineAsync(rows));
-                Log($"COPY baseline: {copy[^1]:F0} rows/s");
+                await LiveAndQueryFiguresAsync(database.ConnectionString, catchUp!, projector!, dataset);
             }
-
-            figures.Add(new Figure($"catch-up, all {catchUp.Admin.Names.Count} projections, events/s", "events/s", eventsPerSecond, "≥ 30,000 events/s", f => f.Median >= 30_000));
-            figures.Add(new Figure("catch-up, read-model rows written/s", "rows/s", rowsPerSecond, "≥ 40% of COPY", f => f.Ratio >= 0.4) { Baseline = copy, BaselineName = "COPY" });
-
-            var lags = new List<double>();
-            for (var i = 0; i < options.Repetitions; i++)
+        }
+        finally
+        {
+            projector?.Dispose();
+            if (catchUp is not null)
             {
-                var lag = await new LagBenchmark(database.ConnectionString, catchUp.Store).RunAsync(1_000, TimeSpan.FromSeconds(sizes.LagSeconds));
-                Log($"end-to-end lag at 1,000 events/s for {sizes.LagSeconds} s: p50 {lag.P50:F1} ms, p99 {lag.P99:F1} ms, max {lag.Max:F1} ms over {lag.Events:N0} events");
-                lags.Add(lag.P99);
+                await catchUp.DisposeAsync();
             }
-
-            figures.Add(new Figure("end-to-end lag p99 (1,000 events/s)", "ms", lags, "p99 < 200 ms", f => f.Median < 200));
-            var peak = projector.PeakRssMegabytes();
-            Log($"projector peak RSS so far: {peak:F0} MB");
-            figures.Add(new Figure("projector peak RSS (build, rebuilds, live)", "MB", [peak], "< 400 MB", f => f.Max < 400));
-
-            var queries = new QueryBenchmarks(database.ConnectionString, dataset.CustomerIds, LedgerDataset.StoreIds);
-            var firstPages = new List<double>();
-            var deepPages = new List<double>();
-            var dashboards = new List<double>();
-            for (var i = 0; i < options.Repetitions; i++)
-            {
-                var (firstPage, deepPage, deepest) = await queries.TimelineAsync(sizes.Timeline, dataset.RegularCustomerIds);
-                var dashboard = await queries.DashboardAsync(sizes.Dashboard, new DateTimeOffset(2026, 10, 31, 12, 0, 0, TimeSpan.Zero));
-                Log($"queries: timeline first page p99 {firstPage:F2} ms, pages 10+ p99 {deepPage:F2} ms (deepest page {deepest}), dashboard p99 {dashboard:F2} ms");
-                firstPages.Add(firstPage);
-                deepPages.Add(deepPage);
-                dashboards.Add(dashboard);
-            }
-
-            figures.Add(new Figure("timeline query, first page p99", "ms", firstPages, "p99 < 10 ms", f => f.Median < 10));
-            figures.Add(new Figure("timeline query, deep pages (10th and later) p99", "ms", deepPages, "p99 < 10 ms", f => f.Median < 10));
-            figures.Add(new Figure("dashboard query (today + 30 days) p99", "ms", dashboards, "p99 < 25 ms", f => f.Median < 25));
-
-            var hot = new List<double>();
-            var oversold = 0;
-            // Every order re-reads the whole (growing) stock stream, so one sell-out takes minutes: one run unless asked.
-            for (var i = 0; i < Math.Min(options.Repetitions, options.HotSkuRepetitions); i++)
-            {
-                var result = await new HotSkuBenchmark(database.ConnectionString).RunAsync(sizes.HotStock);
-                Log($"hot SKU: {result.ReservationsPerSecond:F0} reservations/s; reserved {result.ReservedInLog} of {sizes.HotStock}, accepted {result.AcceptedQuantity}");
-                hot.Add(result.ReservationsPerSecond);
-                oversold += Math.Max(0, result.ReservedInLog - sizes.HotStock) + Math.Abs(result.ReservedInLog - result.AcceptedQuantity);
-            }
-
-            figures.Add(new Figure($"hot SKU, 64 clients, reservations/s (oversold: {oversold})", "orders/s", hot, "zero oversell", _ => oversold == 0));
         }
     }
 }
@@ -159,5 +161,55 @@ else
 }
 
 return 0;
+
+async Task LiveAndQueryFiguresAsync(string connectionString, CatchUpBenchmark catchUp, ProjectorProcess projector, LedgerDataset dataset)
+{
+    var lags = new List<double>();
+    for (var i = 0; i < options.Repetitions; i++)
+    {
+        var lag = await new LagBenchmark(connectionString, catchUp.Store).RunAsync(1_000, TimeSpan.FromSeconds(sizes.LagSeconds));
+        Log($"end-to-end lag at 1,000 events/s for {sizes.LagSeconds} s: p50 {lag.P50:F1} ms, p99 {lag.P99:F1} ms, max {lag.Max:F1} ms over {lag.Events:N0} events");
+        lags.Add(lag.P99);
+    }
+
+    figures.Add(new Figure("end-to-end lag p99 (1,000 events/s)", "ms", lags, "p99 < 200 ms", f => f.Median < 200));
+    var peak = projector.PeakRssMegabytes();
+    Log($"projector peak RSS so far: {peak:F0} MB");
+    figures.Add(new Figure("projector peak RSS (build, rebuilds, live)", "MB", [peak], "< 400 MB", f => f.Max < 400));
+    if (options.LagOnly)
+    {
+        return;
+    }
+
+    var queries = new QueryBenchmarks(connectionString, dataset.CustomerIds, LedgerDataset.StoreIds);
+    var firstPages = new List<double>();
+    var deepPages = new List<double>();
+    var dashboards = new List<double>();
+    for (var i = 0; i < options.Repetitions; i++)
+    {
+        var (firstPage, deepPage, deepest) = await queries.TimelineAsync(sizes.Timeline, dataset.RegularCustomerIds);
+        var dashboard = await queries.DashboardAsync(sizes.Dashboard, new DateTimeOffset(2026, 10, 31, 12, 0, 0, TimeSpan.Zero));
+        Log($"queries: timeline first page p99 {firstPage:F2} ms, pages 10+ p99 {deepPage:F2} ms (deepest page {deepest}), dashboard p99 {dashboard:F2} ms");
+        firstPages.Add(firstPage);
+        deepPages.Add(deepPage);
+        dashboards.Add(dashboard);
+    }
+
+    figures.Add(new Figure("timeline query, first page p99", "ms", firstPages, "p99 < 10 ms", f => f.Median < 10));
+    figures.Add(new Figure("timeline query, deep pages (10th and later) p99", "ms", deepPages, "p99 < 10 ms", f => f.Median < 10));
+    figures.Add(new Figure("dashboard query (today + 30 days) p99", "ms", dashboards, "p99 < 25 ms", f => f.Median < 25));
+
+    var hot = new List<double>();
+    var oversold = 0;
+    for (var i = 0; i < Math.Min(options.Repetitions, options.HotSkuRepetitions); i++)
+    {
+        var result = await new HotSkuBenchmark(connectionString).RunAsync(sizes.HotStock);
+        Log($"hot SKU: {result.ReservationsPerSecond:F0} reservations/s; reserved {result.ReservedInLog} of {sizes.HotStock}, accepted {result.AcceptedQuantity}");
+        hot.Add(result.ReservationsPerSecond);
+        oversold += Math.Max(0, result.ReservedInLog - sizes.HotStock) + Math.Abs(result.ReservedInLog - result.AcceptedQuantity);
+    }
+
+    figures.Add(new Figure($"hot SKU, 64 clients, reservations/s (oversold: {oversold})", "orders/s", hot, "zero oversell", _ => oversold == 0));
+}
 
 static void Log(string line) => Console.Error.WriteLine($"  {line}");

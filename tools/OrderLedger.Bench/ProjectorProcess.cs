@@ -9,7 +9,7 @@ public sealed class ProjectorProcess : IDisposable
 
     private ProjectorProcess(Process process) => _process = process;
 
-    public static ProjectorProcess Start(string connectionString)
+    public static ProjectorProcess Start(string connectionString, IReadOnlyCollection<string>? only = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrderLedger.Projector.dll");
         if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
@@ -26,15 +26,23 @@ public sealed class ProjectorProcess : IDisposable
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "0";
+        // Where the catch-up time goes (reader wait, decode, per projection: checkpoint, handler SQL, commit), every 10 s.
+        start.Environment["Logging__LogLevel__OrderLedger.Projections.Timings"] = "Information";
+        if (only is not null)
+        {
+            start.Environment["Projections__Only"] = string.Join(',', only);
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the projector.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        // The console logger writes to standard output; with the default level at Warning that is warnings and the timings.
+        DataReceivedEventHandler forward = (_, e) =>
         {
             if (e.Data is { Length: > 0 } line)
             {
                 Console.Error.WriteLine($"  projector: {line}");
             }
         };
+        process.OutputDataReceived += forward;
+        process.ErrorDataReceived += forward;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new ProjectorProcess(process);

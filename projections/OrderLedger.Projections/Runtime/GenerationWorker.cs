@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
@@ -7,14 +6,15 @@ using OrderLedger.EventStore.Serialization;
 namespace OrderLedger.Projections.Runtime;
 
 /// <summary>
-/// Feeds one generation (build) of a projection from <c>$all</c>: batches of up to N events or T ms, each applied in
-/// one transaction that also moves the checkpoint. Transient database errors are retried with backoff; any other
-/// handler error faults this generation only, naming the offending event.
+/// Feeds one generation (build) of a projection from the process's shared <c>$all</c> reader: each batch it hands over
+/// (large while catching up, up to N events or T ms when live) is applied in one transaction that also moves the
+/// checkpoint. Transient database errors are retried with backoff; any other handler error faults this generation
+/// only, naming the offending event, and leaves the shared reader to the others.
 /// </summary>
 internal sealed class GenerationWorker(
     IProjection projection,
     GenerationRecord generation,
-    IEventStore store,
+    SharedLogReader reader,
     EventCodec codec,
     ProjectionCatalog catalog,
     ProjectionOptions options,
@@ -37,132 +37,52 @@ internal sealed class GenerationWorker(
         await catalog.SetPhaseAsync(generation, Phases.CatchingUp, cancellationToken);
         Log.Starting(logger, _name, _number, generation.Role, _checkpoint);
 
-        var channel = Channel.CreateBounded<SubscriptionMessage>(new BoundedChannelOptions(Math.Max(2 * options.BatchSize, 256))
+        await using var feed = reader.Join(_checkpoint, projection.EventTypes);
+        var switched = false;
+        while (!switched)
         {
-            SingleReader = true,
-            SingleWriter = true,
-        });
-        using var pumpCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pump = PumpAsync(channel.Writer, _checkpoint, pumpCancellation.Token);
-        try
-        {
-            var batch = new List<RecordedEvent>(options.BatchSize);
-            var switched = false;
-            while (!switched)
+            var waiting = Timings.Now;
+            var ready = await feed.Batches.WaitToReadAsync(cancellationToken);
+            reader.Timings.Projection(_name, Timings.Step.Wait, Timings.Now - waiting);
+            if (!ready)
             {
-                var caughtUp = await ReadBatchAsync(channel.Reader, batch, cancellationToken);
-                if (batch.Count > 0)
-                {
-                    if (!await ProcessAsync(batch, cancellationToken))
-                    {
-                        return; // faulted
-                    }
-
-                    batch.Clear();
-                }
-
-                if (caughtUp && !CaughtUp)
-                {
-                    CaughtUp = true;
-                    await catalog.SetPhaseAsync(generation, Phases.Live, cancellationToken);
-                    Log.CaughtUp(logger, _name, _number, _checkpoint);
-                    switched = await onCaughtUp(this, _checkpoint, cancellationToken);
-                }
+                await feed.Batches.Completion; // rethrows the shared reader's error
+                throw new InvalidOperationException("The shared $all reader stopped feeding this projection.");
             }
-        }
-        finally
-        {
-            await pumpCancellation.CancelAsync();
-            try
+
+            if (!feed.Batches.TryRead(out var batch))
             {
-                await pump;
+                continue;
             }
-            catch (Exception)
+
+            if (!await ProcessAsync(batch.Entries, cancellationToken))
             {
-                // Cancelled, or the subscription failed: either way its error already ended the batch loop.
+                return; // faulted
+            }
+
+            if (batch.CaughtUp && !CaughtUp)
+            {
+                CaughtUp = true;
+                await catalog.SetPhaseAsync(generation, Phases.Live, cancellationToken);
+                Log.CaughtUp(logger, _name, _number, _checkpoint);
+                switched = await onCaughtUp(this, _checkpoint, cancellationToken);
             }
         }
     }
 
-    private async Task PumpAsync(ChannelWriter<SubscriptionMessage> writer, Position? after, CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        try
-        {
-            await foreach (var message in store.SubscribeToAllAsync(after, null, cancellationToken))
-            {
-                await writer.WriteAsync(message, cancellationToken);
-            }
-
-            writer.TryComplete(new InvalidOperationException("The $all subscription ended."));
-        }
-        catch (Exception ex)
-        {
-            writer.TryComplete(ex);
-            throw;
-        }
-    }
-
-    /// <summary>Fills <paramref name="batch"/>: up to N events, or whatever arrived within T of the first one. True when the subscription reported "caught up".</summary>
-    private async Task<bool> ReadBatchAsync(ChannelReader<SubscriptionMessage> reader, List<RecordedEvent> batch, CancellationToken cancellationToken)
-    {
-        if (!await reader.WaitToReadAsync(cancellationToken))
-        {
-            await reader.Completion; // rethrows the subscription's error
-            throw new InvalidOperationException("The $all subscription ended.");
-        }
-
-        var deadline = Stopwatch.GetTimestamp() + (long)(options.BatchWindow.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            while (batch.Count < options.BatchSize && reader.TryRead(out var message))
-            {
-                switch (message)
-                {
-                    case SubscriptionMessage.Event e:
-                        batch.Add(e.Record);
-                        break;
-                    case SubscriptionMessage.CaughtUp:
-                        return true;
-                    default:
-                        break;
-                }
-            }
-
-            if (batch.Count >= options.BatchSize || batch.Count == 0)
-            {
-                return false;
-            }
-
-            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (remaining <= TimeSpan.Zero)
-            {
-                return false;
-            }
-
-            using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            window.CancelAfter(remaining);
-            try
-            {
-                if (!await reader.WaitToReadAsync(window.Token))
-                {
-                    return false;
-                }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-        }
-    }
-
-    /// <summary>Applies a batch; false if the generation faulted.</summary>
-    private async Task<bool> ProcessAsync(List<RecordedEvent> batch, CancellationToken cancellationToken)
+    /// <summary>Applies the events of a batch after the checkpoint (the shared reader may repeat ones it has); false if the generation faulted.</summary>
+    private async Task<bool> ProcessAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken)
     {
         var segment = new Segment();
-        foreach (var record in batch)
+        foreach (var entry in batch)
         {
-            if (!codec.Registry.IsKnown(record.Type))
+            var record = entry.Record;
+            if (_checkpoint is { } checkpoint && record.Position <= checkpoint)
+            {
+                continue;
+            }
+
+            if (entry.Unknown)
             {
                 segment.Add(record, null, unknown: true);
                 continue;
@@ -177,7 +97,8 @@ internal sealed class GenerationWorker(
             DecodedEvent decoded;
             try
             {
-                decoded = codec.Decode(record);
+                // Decoded once by the shared reader; only a worker that joined after it read this event decodes it here.
+                decoded = entry.Decoded ?? (entry.DecodeError is { } error ? throw error : codec.Decode(record));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -194,7 +115,7 @@ internal sealed class GenerationWorker(
             segment.Add(record, decoded, unknown: false);
         }
 
-        return await ApplyWithRetryAsync(segment, cancellationToken);
+        return segment.Records.Count == 0 || await ApplyWithRetryAsync(segment, cancellationToken);
     }
 
     private async Task<bool> ApplyWithRetryAsync(Segment segment, CancellationToken cancellationToken)
@@ -248,7 +169,17 @@ internal sealed class GenerationWorker(
         var last = segment.Records[^1];
         await using var connection = await catalog.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var started = Timings.Now;
         var rate = _rate.Peek(segment.Records.Count);
+        if (!CaughtUp)
+        {
+            // Catching up, the commit need not wait for its WAL flush: rows and checkpoint still commit together, and a
+            // PostgreSQL crash that loses the last few such commits loses both, so those events are applied again
+            // from the log. Anything that acts on these rows and commits durably flushes them first (WAL is ordered).
+            await using var relaxed = new Npgsql.NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction);
+            await relaxed.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         // First the checkpoint: the row lock fences off any other instance before a single read-model row is written.
         var moved = await catalog.AdvanceCheckpointAsync(connection, transaction, generation, _checkpoint, last, segment.Counts, rate, cancellationToken);
         if (moved == 0)
@@ -266,12 +197,18 @@ internal sealed class GenerationWorker(
             throw new FencedException($"Projection {projection.Name} g{generation.Generation}: checkpoint is {stored?.ToString() ?? "none"}, expected {_checkpoint?.ToString() ?? "none"}; another instance owns it or the build was switched.");
         }
 
+        var applying = Timings.Now;
+        reader.Timings.Projection(_name, Timings.Step.Checkpoint, applying - started);
         if (segment.Handled.Count > 0)
         {
             await projection.ApplyAsync(segment.Handled, new ProjectionContext(connection, transaction, generation.Schema), cancellationToken);
         }
 
+        var committing = Timings.Now;
+        reader.Timings.Projection(_name, Timings.Step.Apply, committing - applying);
         await transaction.CommitAsync(cancellationToken);
+        reader.Timings.Projection(_name, Timings.Step.Commit, Timings.Now - committing);
+        reader.Timings.Projection(_name, Timings.Step.Events, segment.Records.Count);
         _checkpoint = last.Position;
         _rate.Add(segment.Records.Count);
     }

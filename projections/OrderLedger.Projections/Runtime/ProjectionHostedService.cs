@@ -59,7 +59,9 @@ public sealed class ProjectionHostedService : BackgroundService
             }
         }
 
-        var runners = _projections.Select(p => new ProjectionRunner(p, _store, _codec, _catalog, _options, _loggers.CreateLogger($"OrderLedger.Projections.{p.Name}"))).ToList();
+        // One $all reader for every projection of this process: the log is read and decoded once, not once per projection.
+        await using var reader = new SharedLogReader(_store, _codec, _options, logger, _loggers.CreateLogger("OrderLedger.Projections.Timings"));
+        var runners = _projections.Select(p => new ProjectionRunner(p, reader, _codec, _catalog, _options, _loggers.CreateLogger($"OrderLedger.Projections.{p.Name}"))).ToList();
         try
         {
             await Task.WhenAll(runners.Select(r => r.RunAsync(stoppingToken)));

@@ -20,6 +20,12 @@ public sealed partial class ProjectionOptions
     /// <summary>N: the most events (handled or not) one batch transaction covers.</summary>
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// While a generation is catching up (far behind the head), the most events one batch transaction covers: fewer,
+    /// larger transactions (and commits) per event. Live batches stay at <see cref="BatchSize"/> and <see cref="BatchWindow"/>.
+    /// </summary>
+    public int CatchUpBatchSize { get; set; } = 5000;
+
     /// <summary>T: once a batch has its first event, how long to wait for more before writing it.</summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
 
@@ -36,6 +42,12 @@ public sealed partial class ProjectionOptions
 
     /// <summary>A projection whose heartbeat is older than this has no active instance (state <c>stopped</c>).</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// When set, this process knows only these projections (by name): it runs and reports no other. Lets a deployment
+    /// split projections across processes, and the benchmark build the core read models alone.
+    /// </summary>
+    public IReadOnlySet<string>? Only { get; set; }
 
     /// <summary>Identifies this process in the status (who holds each projection).</summary>
     public string InstanceName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -58,6 +70,11 @@ public sealed partial class ProjectionOptions
         if (BatchSize < 1)
         {
             throw new InvalidOperationException("Projections:BatchSize must be at least 1.");
+        }
+
+        if (CatchUpBatchSize < BatchSize)
+        {
+            CatchUpBatchSize = BatchSize;
         }
     }
 

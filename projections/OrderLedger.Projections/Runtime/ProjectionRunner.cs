@@ -15,7 +15,7 @@ namespace OrderLedger.Projections.Runtime;
 /// </summary>
 internal sealed class ProjectionRunner(
     IProjection projection,
-    IEventStore store,
+    SharedLogReader reader,
     EventCodec codec,
     ProjectionCatalog catalog,
     ProjectionOptions options,
@@ -211,7 +211,7 @@ internal sealed class ProjectionRunner(
                         }
                     }
 
-                    var worker = new GenerationWorker(projection, generation with { TablesReady = true }, store, codec, catalog, options, logger);
+                    var worker = new GenerationWorker(projection, generation with { TablesReady = true }, reader, codec, catalog, options, logger);
                     var stop = CancellationTokenSource.CreateLinkedTokenSource(active.Token);
                     workers[generation.Generation] = (worker, Task.Run(() => worker.RunAsync(OnCaughtUpAsync, stop.Token), CancellationToken.None), stop);
                 }

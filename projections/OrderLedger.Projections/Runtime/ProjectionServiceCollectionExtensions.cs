@@ -28,9 +28,19 @@ public static class ProjectionServiceCollectionExtensions
                 options.BatchSize = batchSize;
             }
 
+            if (int.TryParse(section["CatchUpBatchSize"], out var catchUpBatchSize))
+            {
+                options.CatchUpBatchSize = catchUpBatchSize;
+            }
+
             if (int.TryParse(section["BatchWindowMs"], out var windowMs))
             {
                 options.BatchWindow = TimeSpan.FromMilliseconds(windowMs);
+            }
+
+            if (section["Only"] is { Length: > 0 } only)
+            {
+                options.Only = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
             }
 
             if (section["InstanceName"] is { Length: > 0 } instance)
@@ -54,13 +64,13 @@ public static class ProjectionServiceCollectionExtensions
         services.AddSingleton(sp => new ProjectionDataSource(NpgsqlDataSource.Create(sp.GetRequiredService<ProjectionOptions>().ConnectionString)));
         services.AddSingleton(sp => new ProjectionCatalog(sp.GetRequiredService<ProjectionDataSource>().Value, sp.GetRequiredService<ProjectionOptions>()));
         services.AddSingleton<IProjectionAdmin>(sp => new ProjectionAdmin(
-            sp.GetServices<IProjection>(),
+            Selected(sp),
             sp.GetRequiredService<IEventStore>(),
             sp.GetRequiredService<ProjectionCatalog>(),
             sp.GetRequiredService<ProjectionOptions>(),
             sp.GetService<IEventLogCounter>()));
         services.AddSingleton<IHostedService>(sp => new ProjectionHostedService(
-            sp.GetServices<IProjection>(),
+            Selected(sp),
             sp.GetRequiredService<IEventStore>(),
             sp.GetService<EventCodec>() ?? new EventCodec(sp.GetService<EventTypeRegistry>()
                 ?? throw new InvalidOperationException("Projections need an EventTypeRegistry (e.g. DomainEventTypes.CreateRegistry()) registered as a singleton.")),
@@ -68,6 +78,12 @@ public static class ProjectionServiceCollectionExtensions
             sp.GetRequiredService<ProjectionOptions>(),
             sp.GetRequiredService<ILoggerFactory>()));
         return new ProjectionsBuilder(services);
+    }
+
+    private static IEnumerable<IProjection> Selected(IServiceProvider services)
+    {
+        var only = services.GetRequiredService<ProjectionOptions>().Only;
+        return services.GetServices<IProjection>().Where(p => only is null || only.Contains(p.Name));
     }
 
     /// <summary>The runtime's own connection pool, disposed with the container.</summary>

@@ -18,12 +18,15 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_count int := cardinality(p_ids);
     v_current bigint;
-    v_tx bigint := pg_current_xact_id()::text::bigint;
+    v_tx bigint;
     v_inserted int;
     v_last_seq bigint;
 BEGIN
     -- The class id 20300 keeps these locks apart from the application's other advisory locks.
     PERFORM pg_advisory_xact_lock(20300, hashtext(p_stream));
+    -- The transaction id orders $all, so it is taken only once the stream is ours: taken before waiting, it could be
+    -- older than the id of the writer we waited for, and our later revision would sort before its earlier one.
+    v_tx := pg_current_xact_id()::text::bigint;
     SELECT coalesce(max(e.stream_revision), -1) INTO v_current FROM __schema__.events e WHERE e.stream_id = p_stream;
 
     IF NOT (p_expected = -2
