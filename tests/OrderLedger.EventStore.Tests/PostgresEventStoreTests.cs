@@ -270,6 +270,9 @@ public sealed class PostgresEventStoreTests(TestDatabase database) : IClassFixtu
             await kill.ExecuteScalarAsync();
         }
 
+        // The kill also took the fixture's idle pooled connections; the class's next test must not be handed one.
+        database.DataSource.Clear();
+
         await AppendWithRetry(store, $"{prefix}-s", 5);
         await subscription.WaitAsync(cts.Token);
 
