@@ -255,7 +255,7 @@ internal sealed class SharedLogReader(IEventStore store, EventCodec codec, Proje
         private async Task RunAsync(CancellationToken cancellationToken)
         {
             var options = reader._options;
-            var pump = Channel.CreateBounded<SubscriptionMessage>(new BoundedChannelOptions(Math.Max(2 * options.CatchUpBatchSize, 256))
+            var pump = Channel.CreateBounded<SubscriptionMessage>(new BoundedChannelOptions(Math.Max(options.CatchUpBatchSize, 256))
             {
                 SingleReader = true,
                 SingleWriter = true,
