@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OrderLedger.EventStore.Postgres;
 
 namespace OrderLedger.Bench;
 
@@ -22,22 +21,7 @@ public static class DashboardOnly
             ? await BenchDatabase.OpenOrCreateKeptAsync(options.ServerConnectionString, name)
             : await BenchDatabase.CreateAsync(options.ServerConnectionString);
         var dataset = new LedgerDataset(customers, events);
-        long written;
-        await using (var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }))
-        {
-            written = await LedgerDataset.CountEventsAsync(database.ConnectionString);
-            if (written == 0)
-            {
-                var seeding = Stopwatch.StartNew();
-                await dataset.WriteAsync(store);
-                written = dataset.EventsWritten;
-                Console.Error.WriteLine($"  dataset: {written:N0} events in {seeding.Elapsed.TotalSeconds:F1} s");
-            }
-            else
-            {
-                Console.Error.WriteLine($"  dataset: reusing {written:N0} events in database {options.Dataset}");
-            }
-        }
+        var written = await dataset.WriteUnlessPresentAsync(database.ConnectionString, line => Console.Error.WriteLine($"  {line}"));
 
         await using var catchUp = new CatchUpBenchmark(database.ConnectionString);
         using var projector = ProjectorProcess.Start(database.ConnectionString);

@@ -6,6 +6,7 @@ using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore;
+using OrderLedger.EventStore.Postgres;
 using OrderLedger.EventStore.Serialization;
 
 namespace OrderLedger.Bench;
@@ -162,6 +163,26 @@ public sealed class LedgerDataset(int customers, int targetEvents, int seed = 42
         {
             yield return (stream, list);
         }
+    }
+
+    /// <summary>
+    /// Writes the dataset, unless the database already holds a log (a database kept with <c>--dataset</c>); returns how
+    /// many events the log holds.
+    /// </summary>
+    public async Task<long> WriteUnlessPresentAsync(string connectionString, Action<string> log)
+    {
+        await using var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = connectionString });
+        var inLog = await CountEventsAsync(connectionString);
+        if (inLog > 0)
+        {
+            log($"dataset: reusing {inLog:N0} events");
+            return inLog;
+        }
+
+        var seeding = System.Diagnostics.Stopwatch.StartNew();
+        await WriteAsync(store);
+        log($"dataset: {EventsWritten:N0} events for {customers:N0} customers in {seeding.Elapsed.TotalSeconds:F1} s ({EventsWritten / seeding.Elapsed.TotalSeconds:F0} events/s)");
+        return EventsWritten;
     }
 
     /// <summary>Events already in the store's table (a kept dataset from an earlier run).</summary>

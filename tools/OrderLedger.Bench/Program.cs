@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using OrderLedger.Bench;
-using OrderLedger.EventStore.Postgres;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var (options, error) = BenchOptions.Parse(args);
@@ -53,22 +52,7 @@ try
             ? await BenchDatabase.OpenOrCreateKeptAsync(options.ServerConnectionString, kept)
             : await BenchDatabase.CreateAsync(options.ServerConnectionString);
         var dataset = new LedgerDataset(sizes.Customers, sizes.Events);
-        long eventsInLog;
-        await using (var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }))
-        {
-            eventsInLog = await LedgerDataset.CountEventsAsync(database.ConnectionString);
-            if (eventsInLog == 0)
-            {
-                var seeding = Stopwatch.StartNew();
-                await dataset.WriteAsync(store);
-                eventsInLog = dataset.EventsWritten;
-                Log($"dataset: {eventsInLog:N0} events for {sizes.Customers:N0} customers in {seeding.Elapsed.TotalSeconds:F1} s ({eventsInLog / seeding.Elapsed.TotalSeconds:F0} events/s)");
-            }
-            else
-            {
-                Log($"dataset: reusing {eventsInLog:N0} events in database {options.Dataset}");
-            }
-        }
+        var eventsInLog = await dataset.WriteUnlessPresentAsync(database.ConnectionString, Log);
 
         // Each set starts from nothing: the headline (the "all core read models") first, then everything the
         // projector runs. The projector of the last set stays up for the live figures below.

@@ -1,8 +1,8 @@
-using System.Collections;
 using Npgsql;
 using OrderLedger.Metrics.Tests.Support;
 using OrderLedger.Testing;
 using Xunit;
+using static OrderLedger.Metrics.Tests.CrossCheck.FigureComparison;
 
 namespace OrderLedger.Metrics.Tests.CrossCheck;
 
@@ -110,41 +110,5 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
         Assert.True(reader.GetInt64(0) > 1000, $"only {reader.GetInt64(0)} buckets: the dataset is too small to mean anything");
         Assert.Equal(0L, reader.GetInt64(1));
         Assert.True(reader.GetInt64(2) >= 10, $"only {reader.GetInt64(2)} kinds of fact were counted: the dataset must exercise them");
-    }
-
-    /// <summary>Equal figure by figure: counts exactly, averages and percentiles to within rounding.</summary>
-    private static void Same(object? expected, object? actual, string what)
-    {
-        if (expected is null || actual is null)
-        {
-            Assert.True(expected is null && actual is null, $"{what}: expected {expected?.ToString() ?? "null"}, got {actual?.ToString() ?? "null"}");
-            return;
-        }
-
-        switch (expected)
-        {
-            case double e:
-                var a = (double)actual;
-                Assert.True(Math.Abs(e - a) <= 1e-6 * Math.Max(1, Math.Abs(e)), $"{what}: expected {e}, got {a}");
-                return;
-            case string or long or int or bool or DateOnly:
-                Assert.True(expected.Equals(actual), $"{what}: expected {expected}, got {actual}");
-                return;
-            case IEnumerable list:
-                var e1 = list.Cast<object?>().ToList();
-                var a1 = ((IEnumerable)actual).Cast<object?>().ToList();
-                Assert.True(e1.Count == a1.Count, $"{what}: expected {e1.Count} entries, got {a1.Count}");
-                for (var i = 0; i < e1.Count; i++)
-                {
-                    Same(e1[i], a1[i], $"{what} [{i}]");
-                }
-
-                return;
-        }
-
-        foreach (var property in expected.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract"))
-        {
-            Same(property.GetValue(expected), property.GetValue(actual), $"{what}: {property.Name}");
-        }
     }
 }
