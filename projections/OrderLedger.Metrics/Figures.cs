@@ -40,6 +40,15 @@ public sealed record Nps(
     double? ResponseRate)
 {
     public long Answers => Promoters + Passives + Detractors;
+
+    /// <summary>The figures from the counts: the score and the response rate follow from them.</summary>
+    public static Nps Of(long promoters, long passives, long detractors, long surveysSent, long surveysAnswered)
+    {
+        var answers = promoters + passives + detractors;
+        double? score = answers == 0 ? null : 100.0 * (promoters - detractors) / answers;
+        double? responseRate = surveysSent == 0 ? null : (double)surveysAnswered / surveysSent;
+        return new Nps(promoters, passives, detractors, score, surveysSent, surveysAnswered, responseRate);
+    }
 }
 
 public sealed record DailyNps(DateOnly Day, Nps Figures);

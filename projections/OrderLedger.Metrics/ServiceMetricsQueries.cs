@@ -194,13 +194,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                   WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "survey_agent_id", "agent")}
                     AND survey_sent_at IS NOT NULL AND {window.Where("survey_day", "survey_sent_at")}) s
             """;
-        var rows = await ListAsync(sql, storeId, agentId, window, now, r =>
-        {
-            long promoters = r.LongOrZero(0), passives = r.LongOrZero(1), detractors = r.LongOrZero(2), sent = r.LongOrZero(3), answered = r.LongOrZero(4);
-            var answers = promoters + passives + detractors;
-            double? score = answers == 0 ? null : 100.0 * (promoters - detractors) / answers;
-            return new Nps(promoters, passives, detractors, score, sent, answered, Ratio(answered, sent));
-        }, cancellationToken);
+        var rows = await ListAsync(sql, storeId, agentId, window, now,
+            r => Nps.Of(r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4)), cancellationToken);
         return rows.Single();
     }
 
@@ -236,24 +231,19 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             SELECT to_char(coalesce(a.day, s.day), 'YYYY-MM-DD'), a.promoters, a.passives, a.detractors, s.sent, s.answered
             FROM answers a FULL JOIN surveys s ON s.day = a.day
             """;
-        var rows = (await ListAsync(sql, storeId, agentId, window, now, r =>
-            {
-                long promoters = r.LongOrZero(1), passives = r.LongOrZero(2), detractors = r.LongOrZero(3), sent = r.LongOrZero(4), answered = r.LongOrZero(5);
-                var answers = promoters + passives + detractors;
-                double? score = answers == 0 ? null : 100.0 * (promoters - detractors) / answers;
-                return (Day: r.Text(0), Figures: new Nps(promoters, passives, detractors, score, sent, answered, Ratio(answered, sent)));
-            }, cancellationToken))
+        var rows = (await ListAsync(sql, storeId, agentId, window, now,
+                r => (Day: r.Text(0), Figures: Nps.Of(r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5))), cancellationToken))
             .ToDictionary(r => r.Day, r => r.Figures, StringComparer.Ordinal);
         var days = new List<DailyNps>();
         for (var day = fromDay; day <= toDay; day = day.AddDays(1))
         {
-            days.Add(new DailyNps(day, rows.GetValueOrDefault(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) ?? EmptyNps));
+            days.Add(new DailyNps(day, rows.GetValueOrDefault(day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)) ?? NoSurveys));
         }
 
         return days;
     }
 
-    private static readonly Nps EmptyNps = new(0, 0, 0, null, 0, 0, null);
+    private static readonly Nps NoSurveys = Nps.Of(0, 0, 0, 0, 0);
 
     private static readonly string ScoreClass = $"""
         CASE WHEN nps_score >= 9 THEN '{ServiceMetricsProjection.Facts.Promoter}'

@@ -124,7 +124,11 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             lastHash = decoded.Metadata?.Hash;
             if (decoded.Metadata?.CommandId is { } eventCommandId)
             {
-                commandIds = commandIds.Add(eventCommandId);
+                if (_cache.Enabled)
+                {
+                    commandIds = commandIds.Add(eventCommandId);
+                }
+
                 if (eventCommandId == commandId)
                 {
                     ofCommand.Add(domainEvent);
