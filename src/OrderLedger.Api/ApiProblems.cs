@@ -12,7 +12,7 @@ public static class ApiProblems
     /// <summary>
     /// A broken business rule: 409 when the current state forbids the command (including <c>concurrency.conflict</c>, the
     /// command kept colliding with other writers), 422 when the request itself breaks the rule. The stable rule id is in
-    /// <c>rule</c> (and the <c>type</c> URI), the lines at fault in <c>lines</c>.
+    /// <c>rule</c> (and the <c>type</c> URI), the lines at fault in <c>lines</c>, the field at fault in <c>errors</c>.
     /// </summary>
     public static IResult Rule(DomainError error)
     {
@@ -20,6 +20,12 @@ public static class ApiProblems
         if (error.Lines is { Count: > 0 } lines)
         {
             extensions["lines"] = lines;
+        }
+
+        if (error.Field is { } field)
+        {
+            // Shaped like a validation problem's, so clients find the field at fault in one place.
+            extensions["errors"] = new Dictionary<string, string[]> { [field] = [error.Message] };
         }
 
         return Results.Problem(

@@ -18,7 +18,7 @@ builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddOrderLedgerEventStore(builder.Configuration);
 builder.Services.AddOrderLedgerAccessControl(builder.Configuration);
-builder.Services.AddOrderLedgerApplication();
+builder.Services.AddOrderLedgerCommandHandling(builder.Configuration);
 builder.Services.AddSingleton<CommandOwnership>();
 builder.Services.AddSingleton<CommandEnrichment>();
 builder.Services.AddSingleton<CommandPipeline>();

@@ -4,11 +4,15 @@ namespace OrderLedger.Domain;
 /// A pure decider (Oskar Dudycz): <c>decide(command, state) → events | domain error</c>,
 /// <c>evolve(state, event) → state</c> and the state of a stream that has no events yet.
 /// No I/O, no clock, no randomness: every time and every outside fact arrives inside the command.
+/// <paramref name="KeepsTimeOrder"/>: the stream is one aggregate's timeline, so its facts are dated in order
+/// (<see cref="BusinessTime"/>); false for streams that many processes share out of business-time order (a SKU's
+/// stock in a warehouse, a store's policies, which apply by their own business time whenever they were appended).
 /// </summary>
 public sealed record Decider<TCommand, TEvent, TState>(
     Func<TCommand, TState, Decision<TEvent>> Decide,
     Func<TState, TEvent, TState> Evolve,
-    TState Initial)
+    TState Initial,
+    bool KeepsTimeOrder = true)
     where TEvent : class
 {
     public TState Fold(IEnumerable<TEvent> events) => events.Aggregate(Initial, Evolve);
@@ -57,6 +61,9 @@ public sealed class Decision<TEvent>
 /// </summary>
 public sealed record DomainError(string Rule, string Message, IReadOnlyList<LineFault>? Lines = null)
 {
+    /// <summary>The request field at fault, when the rule is about one field (e.g. <c>occurredAt</c>).</summary>
+    public string? Field { get; init; }
+
     /// <summary>How the HTTP layer should answer: a conflict with the current state (409) or an invalid request (422).</summary>
     public DomainErrorKind Kind { get; init; } = DomainErrorKind.Conflict;
 

@@ -17,6 +17,7 @@ builder.Services.AddOrderLedgerProjections(builder.Configuration, options => opt
 builder.Services.AddOrderLedgerEventStore(builder.Configuration);
 if (command == "run")
 {
+    builder.Services.AddOrderLedgerCommandHandling(builder.Configuration);
     builder.Services.AddReactors();
 }
 

@@ -239,7 +239,34 @@ public sealed class CommandEndpointTests(ApiHost host) : IClassFixture<ApiHost>
         var other = await shop.PlaceOrderAsync();
         await shop.OkAsync($"/api/orders/{other}/payment-failures", new { paymentReference = "px", reason = "declined" });
         await shop.OkAsync($"/api/orders/{other}/cancellation", new { reason = "changed mind" });
-        var late = await shop.PlaceOrderAsync();
-        await shop.OkAsync($"/api/orders/{late}/payment-timeout", new { occurredAt = now.AddHours(2) });
+        var late = "ord-late-" + Guid.NewGuid().ToString("N")[..8];
+        await shop.OkAsync($"/api/orders/{late}", new
+        {
+            storeId = s, customerId = "cust-1", channel = "web", currency = "EUR", shippingAddress = Scenario.Address,
+            lines = new[] { new { sku = "SKU-1", quantity = 1, unitPrice = 10.0m, barcode = "B-1" } },
+            paymentDueAt = now.AddMinutes(-1), occurredAt = now.AddMinutes(-31),
+        });
+        await shop.OkAsync($"/api/orders/{late}/payment-timeout", new { occurredAt = now });
+    }
+
+    [Fact]
+    public async Task A_business_time_beyond_the_clock_or_before_the_streams_last_event_is_422_naming_occurredAt_and_appends_nothing()
+    {
+        var shop = await Scenario.StoreWithStockAsync(host.Client);
+        var orderId = await shop.PlaceOrderAsync();
+        var before = await shop.CountEventsAsync($"order-{orderId}");
+
+        var future = await host.Client.PostAsJsonAsync($"/api/orders/{orderId}/payment-timeout", new { occurredAt = DateTimeOffset.UtcNow.AddYears(5) });
+        var past = await host.Client.PostAsJsonAsync($"/api/orders/{orderId}/cancellation", new { reason = "changed mind", occurredAt = DateTimeOffset.UtcNow.AddDays(-1) });
+
+        foreach (var (response, rule) in new[] { (future, "occurred-at.in-the-future"), (past, "occurred-at.before-last-event") })
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(rule, problem.GetProperty("rule").GetString());
+            Assert.True(problem.GetProperty("errors").TryGetProperty("occurredAt", out _), problem.ToString());
+        }
+
+        Assert.Equal(before, await shop.CountEventsAsync($"order-{orderId}"));
     }
 }

@@ -25,6 +25,8 @@ public sealed class Ledger : IAsyncLifetime
 
     public PostgresEventStore Store { get; private set; } = null!;
 
+    public string ConnectionString => _database.ConnectionString;
+
     public EventCodec Codec { get; } = new(DomainEventTypes.CreateRegistry());
 
     public ManualClock Clock { get; } = new(T0);
@@ -41,10 +43,13 @@ public sealed class Ledger : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    /// <summary>An application over <paramref name="store"/> (default: the real store), optionally with another allocation policy.</summary>
-    public App App(IEventStore? store = null, IAllocationPolicy? policy = null, CommandHandlerOptions? options = null)
+    /// <summary>
+    /// An application over <paramref name="store"/> (default: the real store), optionally with another allocation policy,
+    /// and the clock business times are checked against (default: the system's).
+    /// </summary>
+    public App App(IEventStore? store = null, IAllocationPolicy? policy = null, CommandHandlerOptions? options = null, TimeProvider? clock = null)
     {
-        var handler = new CommandHandler(store ?? Store, Codec, options ?? new CommandHandlerOptions { MaxAttempts = 50 });
+        var handler = new CommandHandler(store ?? Store, Codec, options ?? new CommandHandlerOptions { MaxAttempts = 50 }, clock);
         var placement = new OrderPlacement(handler, policy ?? SingleWarehouseThenSplitByLine.Instance);
         return new App(handler, new CommandService(handler, placement), new ReservationRecovery(handler, placement, Clock));
     }

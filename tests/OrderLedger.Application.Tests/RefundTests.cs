@@ -176,7 +176,7 @@ public class RefundTests(Ledger ledger) : IClassFixture<Ledger>
             Assert.Null((await app.Commands.ExecuteAsync(command, Ctx(at))).Error);
         }
 
-        Assert.Equal("conversation.resolved", (await app.Commands.ExecuteAsync(new SendAgentReply(id, "agent-7", "a-2", "Hi", at), Ctx(at))).Error?.Rule);
+        Assert.Equal("conversation.resolved", (await app.Commands.ExecuteAsync(new SendAgentReply(id, "agent-7", "a-2", "Hi", at.AddDays(9)), Ctx(at))).Error?.Rule);
         Assert.Equal(10, (await ledger.ReadAsync(StreamIds.Conversation(id))).Count);
     }
 }

@@ -11,9 +11,11 @@ namespace OrderLedger.Application.CommandHandling;
 /// with jittered back-off), then reports <c>concurrency.conflict</c>. A commandId already present in the stream
 /// returns the events it produced the first time and appends nothing; event ids derived from the commandId make a
 /// retried append that raced its own first attempt idempotent in the store as well. The events' metadata take the
-/// business time from the command (<see cref="IDomainCommand.OccurredAt"/>) and the store id from the aggregate.
+/// business time from the command (<see cref="IDomainCommand.OccurredAt"/>) and the store id from the aggregate; a
+/// business time beyond the clock, or before the last event of a stream that keeps time order, is refused
+/// (<see cref="BusinessTime"/>).
 /// </summary>
-public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandHandlerOptions? options = null)
+public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandHandlerOptions? options = null, TimeProvider? clock = null)
 {
     public const string ConflictRule = "concurrency.conflict";
 
@@ -22,6 +24,8 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
     public CommandHandlerOptions Options { get; } = options ?? new CommandHandlerOptions();
 
     private readonly StreamStateCache _cache = new((options ?? new CommandHandlerOptions()).StateCacheStreams);
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public IEventStore Store => store;
 
@@ -35,17 +39,18 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         CancellationToken cancellationToken = default)
         where TEvent : class
     {
-        if (command is IDomainCommand { OccurredAt: var occurredAt })
-        {
-            context = context with { OccurredAt = occurredAt };
-        }
-
+        context = WithBusinessTime(command, context);
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
             if (loaded.EventsOfCommand.Count > 0)
             {
                 return new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null);
+            }
+
+            if (RefusedTime(decider, loaded, context.OccurredAt) is { } badTime)
+            {
+                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, badTime);
             }
 
             var decision = decider.Decide(command, loaded.State);
@@ -87,6 +92,34 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
     }
 
     /// <summary>
+    /// The error <see cref="HandleAsync"/> would answer for this command now, without appending anything (null: it
+    /// would be accepted, or it was handled before). Commands that write to several streams check the later steps
+    /// with it before the first append, so that a refusal leaves every stream as it was.
+    /// </summary>
+    public async Task<DomainError?> CheckAsync<TCommand, TEvent, TState>(
+        Decider<TCommand, TEvent, TState> decider,
+        string streamId,
+        TCommand command,
+        CommandContext context,
+        CancellationToken cancellationToken = default)
+        where TEvent : class
+    {
+        context = WithBusinessTime(command, context);
+        var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
+        return loaded.EventsOfCommand.Count > 0
+            ? null
+            : RefusedTime(decider, loaded, context.OccurredAt) ?? decider.Decide(command, loaded.State).Error;
+    }
+
+    private static CommandContext WithBusinessTime<TCommand>(TCommand command, CommandContext context) =>
+        command is IDomainCommand { OccurredAt: var occurredAt } ? context with { OccurredAt = occurredAt } : context;
+
+    /// <summary>The <see cref="BusinessTime"/> error for a command dated <paramref name="occurredAt"/> on a loaded stream, or null.</summary>
+    public DomainError? RefusedTime<TCommand, TEvent, TState>(Decider<TCommand, TEvent, TState> decider, LoadedStream<TState> loaded, DateTimeOffset occurredAt)
+        where TEvent : class =>
+        BusinessTime.Check(occurredAt, _clock.GetUtcNow(), Options.MaxFutureSkew, decider.KeepsTimeOrder ? loaded.LastOccurredAt : null);
+
+    /// <summary>
     /// Folds a stream into its state; also returns its last revision and hash, and the events of <paramref name="commandId"/> if any.
     /// Starts from the cached fold of the stream when there is one and reads only the events after it.
     /// </summary>
@@ -107,6 +140,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         var state = cached is null ? decider.Initial : (TState)cached.State;
         var revision = cached?.Revision;
         var lastHash = cached?.LastHash;
+        var lastOccurredAt = cached?.LastOccurredAt;
         var commandIds = cached?.CommandIds ?? ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
         var ofCommand = new List<object>();
         var read = new StreamReadOptions(FromRevision: revision + 1);
@@ -122,6 +156,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             state = decider.Evolve(state, domainEvent);
             revision = record.Revision;
             lastHash = decoded.Metadata?.Hash;
+            lastOccurredAt = decoded.Metadata?.OccurredAt ?? lastOccurredAt;
             if (decoded.Metadata?.CommandId is { } eventCommandId)
             {
                 if (_cache.Enabled)
@@ -138,10 +173,10 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
 
         if (revision is { } last && state is not null && last != cached?.Revision)
         {
-            _cache.Put(streamId, decider, new StreamStateCache.Entry(state, last, lastHash, commandIds));
+            _cache.Put(streamId, decider, new StreamStateCache.Entry(state, last, lastHash, lastOccurredAt, commandIds));
         }
 
-        return new LoadedStream<TState>(state, revision, lastHash, ofCommand);
+        return new LoadedStream<TState>(state, revision, lastHash, ofCommand, lastOccurredAt);
     }
 
     private TimeSpan Backoff(int attempt)
@@ -152,4 +187,5 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
     }
 }
 
-public sealed record LoadedStream<TState>(TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand);
+/// <param name="LastOccurredAt">The business time of the stream's last event (null: no events).</param>
+public sealed record LoadedStream<TState>(TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand, DateTimeOffset? LastOccurredAt = null);

@@ -14,6 +14,12 @@ public sealed class CommandHandlerOptions
     /// </summary>
     public int StateCacheStreams { get; init; } = 10_000;
 
+    /// <summary>
+    /// How far a command's business time may lie ahead of the server's clock (clients' clocks drift a little); bound
+    /// from <c>BusinessTime:MaxFutureSkew</c>.
+    /// </summary>
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Cap of the back-off.</summary>
     public TimeSpan MaxRetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 

@@ -54,7 +54,7 @@ internal sealed class StreamStateCache(int capacity)
     }
 
     /// <param name="CommandIds">The command ids of every event up to <paramref name="Revision"/>, to recognise a repeated command.</param>
-    public sealed record Entry(object State, ulong Revision, string? LastHash, ImmutableHashSet<string> CommandIds)
+    public sealed record Entry(object State, ulong Revision, string? LastHash, DateTimeOffset? LastOccurredAt, ImmutableHashSet<string> CommandIds)
     {
         private long _lastUsed;
 

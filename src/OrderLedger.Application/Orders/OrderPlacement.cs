@@ -39,7 +39,7 @@ public sealed class OrderPlacement(CommandHandler handler, IAllocationPolicy all
             return new CommandOutcome([new StreamChange(orderStream, order.EventsOfCommand, order.Revision, order.EventsOfCommand.Count > 0)], null);
         }
 
-        if (OrderDecider.ValidatePlacement(command) is { } invalid)
+        if ((OrderDecider.ValidatePlacement(command) ?? handler.RefusedTime(OrderDecider.Decider, order, command.OccurredAt)) is { } invalid)
         {
             return new CommandOutcome([], invalid);
         }

@@ -39,6 +39,11 @@ public sealed class RefundWorkflow(CommandHandler handler)
                 return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, approve, context, cancellationToken));
 
             case RejectRefund:
+                if (await CheckReleaseAsync(stream, command, context, cancellationToken) is { } cannotRelease)
+                {
+                    return new CommandOutcome([], cannotRelease);
+                }
+
                 var rejected = await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken);
                 if (!rejected.IsSuccess || rejected.State.Status != RefundStatus.Rejected)
                 {
@@ -58,12 +63,33 @@ public sealed class RefundWorkflow(CommandHandler handler)
         }
     }
 
+    /// <summary>Rejecting a refund frees its claim on the order; checked first, so a refusal there leaves the refund as it was.</summary>
+    private async Task<DomainError?> CheckReleaseAsync(string stream, RefundCommand command, CommandContext context, CancellationToken cancellationToken)
+    {
+        var refund = (await handler.LoadAsync(RefundDecider.Decider, stream, cancellationToken: cancellationToken)).State;
+        return refund.Status == RefundStatus.None
+            ? null
+            : await handler.CheckAsync(
+                OrderDecider.Decider,
+                StreamIds.Order(refund.OrderId),
+                new ReleaseRefundClaim(refund.OrderId, command.RefundId, command.OccurredAt),
+                context.Step("release-claim"),
+                cancellationToken);
+    }
+
     private async Task<CommandOutcome> RequestAsync(RequestRefund command, CommandContext context, CancellationToken cancellationToken)
     {
         var orderStream = StreamIds.Order(command.OrderId);
         var order = (await handler.LoadAsync(OrderDecider.Decider, orderStream, cancellationToken: cancellationToken)).State;
         var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(order.IsPlaced ? order.StoreId : command.StoreId), cancellationToken: cancellationToken)).State;
         var auto = order.PaidAt is { } paidAt ? new AutoRefundContext(paidAt, store.AutoRefundWindowHours, order.AnyHandedOver) : null;
+        var request = command with { AutoApproval = auto };
+
+        // The request is decided before the claim is written: a refused request leaves the order's ledger untouched.
+        if (await handler.CheckAsync(RefundDecider.Decider, StreamIds.Refund(command.RefundId), request, context, cancellationToken) is { } refused)
+        {
+            return new CommandOutcome([], refused);
+        }
 
         var claim = await handler.HandleAsync(
             OrderDecider.Decider, orderStream, new ClaimRefund(command.OrderId, command.RefundId, command.Lines, command.OccurredAt), context.Step("claim"), cancellationToken);
@@ -73,12 +99,13 @@ public sealed class RefundWorkflow(CommandHandler handler)
         }
 
         var requested = await handler.HandleAsync(
-            RefundDecider.Decider, StreamIds.Refund(command.RefundId), command with { AutoApproval = auto }, context, cancellationToken);
+            RefundDecider.Decider, StreamIds.Refund(command.RefundId), request, context, cancellationToken);
         if (requested.IsSuccess)
         {
             return new CommandOutcome([claim.Change, requested.Change], null);
         }
 
+        // Only when the refund stream changed between the check and the append (a racing writer): free the claim again.
         var release = await handler.HandleAsync(
             OrderDecider.Decider, orderStream, new ReleaseRefundClaim(command.OrderId, command.RefundId, command.OccurredAt), context.Step("unclaim"), cancellationToken);
         return new CommandOutcome([claim.Change, requested.Change, release.Change], requested.Error);

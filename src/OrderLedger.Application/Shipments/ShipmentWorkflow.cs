@@ -71,6 +71,11 @@ public sealed class ShipmentWorkflow(CommandHandler handler)
                     ? DomainError.Conflict("order.cancelled", $"Order {order.OrderId} was cancelled; intercept the shipment.")
                     : DomainError.Conflict("order.not-paid", $"Order {order.OrderId} is {order.Status}; it cannot ship."));
             }
+
+            if (await CheckFollowUpsAsync(shipment, command, context, cancellationToken) is { } refused)
+            {
+                return new CommandOutcome([], refused);
+            }
         }
 
         var handedOver = await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken);
@@ -85,11 +90,7 @@ public sealed class ShipmentWorkflow(CommandHandler handler)
         foreach (var line in state.Lines)
         {
             var commit = await handler.HandleAsync(
-                StockDecider.Decider,
-                StreamIds.Stock(state.WarehouseId, line.Sku),
-                new CommitReservation(state.WarehouseId, line.Sku, state.OrderId, state.ShipmentId, command.OccurredAt),
-                context.Step($"commit/{state.WarehouseId}.{line.Sku}"),
-                cancellationToken);
+                StockDecider.Decider, StreamIds.Stock(state.WarehouseId, line.Sku), Commit(state, line.Sku, command), CommitStep(context, state, line.Sku), cancellationToken);
             changes.Add(commit.Change);
             if (!commit.IsSuccess)
             {
@@ -98,12 +99,35 @@ public sealed class ShipmentWorkflow(CommandHandler handler)
         }
 
         var recorded = await handler.HandleAsync(
-            OrderDecider.Decider,
-            StreamIds.Order(state.OrderId),
-            new RecordShipmentHandedOver(state.OrderId, state.ShipmentId, state.WarehouseId, command.OccurredAt),
-            context.Step("order"),
-            cancellationToken);
+            OrderDecider.Decider, StreamIds.Order(state.OrderId), Record(state, command), context.Step("order"), cancellationToken);
         changes.Add(recorded.Change);
         return new CommandOutcome(changes, recorded.Error);
     }
+
+    /// <summary>
+    /// The hand-over's later steps (commit each line's reservation, record the hand-over on the order), decided before
+    /// the hand-over is written, so that a refusal there appends nothing anywhere.
+    /// </summary>
+    private async Task<DomainError?> CheckFollowUpsAsync(ShipmentState shipment, HandOverToCarrier command, CommandContext context, CancellationToken cancellationToken)
+    {
+        foreach (var line in shipment.Lines)
+        {
+            if (await handler.CheckAsync(
+                    StockDecider.Decider, StreamIds.Stock(shipment.WarehouseId, line.Sku), Commit(shipment, line.Sku, command), CommitStep(context, shipment, line.Sku), cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+        }
+
+        return await handler.CheckAsync(OrderDecider.Decider, StreamIds.Order(shipment.OrderId), Record(shipment, command), context.Step("order"), cancellationToken);
+    }
+
+    private static CommitReservation Commit(ShipmentState shipment, string sku, HandOverToCarrier command) =>
+        new(shipment.WarehouseId, sku, shipment.OrderId, shipment.ShipmentId, command.OccurredAt);
+
+    private static CommandContext CommitStep(CommandContext context, ShipmentState shipment, string sku) =>
+        context.Step($"commit/{shipment.WarehouseId}.{sku}");
+
+    private static RecordShipmentHandedOver Record(ShipmentState shipment, HandOverToCarrier command) =>
+        new(shipment.OrderId, shipment.ShipmentId, shipment.WarehouseId, command.OccurredAt);
 }

@@ -6,7 +6,7 @@ namespace OrderLedger.Domain.Stock;
 /// </summary>
 public static class StockDecider
 {
-    public static Decider<StockCommand, StockEvent, StockState> Decider { get; } = new(Decide, Evolve, StockState.Initial);
+    public static Decider<StockCommand, StockEvent, StockState> Decider { get; } = new(Decide, Evolve, StockState.Initial, KeepsTimeOrder: false);
 
     public static Decision<StockEvent> Decide(StockCommand command, StockState state) => command switch
     {

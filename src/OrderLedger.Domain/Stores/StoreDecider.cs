@@ -5,7 +5,7 @@ namespace OrderLedger.Domain.Stores;
 /// <summary>Store registration and policies (stream <c>store-{storeId}</c>).</summary>
 public static partial class StoreDecider
 {
-    public static Decider<StoreCommand, StoreEvent, StoreState> Decider { get; } = new(Decide, Evolve, StoreState.Initial);
+    public static Decider<StoreCommand, StoreEvent, StoreState> Decider { get; } = new(Decide, Evolve, StoreState.Initial, KeepsTimeOrder: false);
 
     public static Decision<StoreEvent> Decide(StoreCommand command, StoreState state) => (command, state) switch
     {
