@@ -51,6 +51,8 @@ public sealed class AccessTokens
         ValidAudience = Audience,
         IssuerSigningKey = _key,
         ValidateIssuerSigningKey = true,
+        // Tokens are signed HS256 only: any other algorithm in a token's header (HS512, none, …) is refused.
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         RoleClaimType = "role",
         NameClaimType = "sub",
         ClockSkew = TimeSpan.FromSeconds(30),
