@@ -4,7 +4,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
-connection=$(tools/pg.sh start)
-export ORDERLEDGER_BENCH_PG="${connection/Database=orderledger/Database=postgres}"
+tools/pg.sh start >/dev/null
+export ORDERLEDGER_BENCH_PG="$(tools/pg.sh admin-url)"
 dotnet build tools/OrderLedger.Bench -c Release -nologo -v quiet >&2
 exec dotnet tools/OrderLedger.Bench/bin/Release/net10.0/OrderLedger.Bench.dll "$@"

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster for OrderLedger under .data/pg, owned by a non-root user, listening only on
 # 127.0.0.1 at a free port chosen on first start and kept afterwards.
-#   tools/pg.sh start    install PostgreSQL if missing, create the cluster once, start it, print the connection string
-#   tools/pg.sh stop     stop the cluster (data is kept)
-#   tools/pg.sh status   is it running?
-#   tools/pg.sh url      print the connection string (cluster must exist)
+#   tools/pg.sh start      install PostgreSQL if missing, create the cluster once, start it, print the app's connection string
+#   tools/pg.sh stop       stop the cluster (data is kept)
+#   tools/pg.sh status     is it running?
+#   tools/pg.sh url        print the app's connection string (cluster must exist)
+#   tools/pg.sh owner-url  print the owner's connection string (migrations: ConnectionStrings:PostgresOwner)
+#   tools/pg.sh admin-url  print the cluster superuser's, on the maintenance database (tests and benchmarks create databases)
+# Roles (docs/security.md, "Database roles"): orderledger (the cluster's superuser, for administration only),
+# orderledger_owner (owns the database and the event log, runs migrations), orderledger_app (what the API and the
+# projectors connect as: SELECT and INSERT on the event log, its own read-model schemas; no superuser).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,6 +19,10 @@ port_file="$data_root/pg.port"
 password_file="$data_root/pg.password"
 db_user=orderledger
 db_name=orderledger
+owner_role=orderledger_owner
+app_role=orderledger_app
+owner_password_file="$data_root/pg.owner.password"
+app_password_file="$data_root/pg.app.password"
 
 say() { echo "pg.sh: $*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -53,8 +62,65 @@ PY
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-connection_string() {
-  echo "Host=127.0.0.1;Port=$(cat "$port_file");Username=$db_user;Password=$(cat "$password_file");Database=$db_name"
+connection_as() { # user password-file database
+  echo "Host=127.0.0.1;Port=$(cat "$port_file");Username=$1;Password=$(cat "$2");Database=$3"
+}
+
+connection_string() { connection_as "$app_role" "$app_password_file" "$db_name"; }
+
+make_password() {
+  [ -s "$1" ] || { head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$1"; chmod 600 "$1"; }
+}
+
+as_superuser() { # database, then psql arguments
+  local database=$1
+  shift
+  PGPASSWORD=$(cat "$password_file") "$(find_bin)/psql" -h 127.0.0.1 -p "$(cat "$port_file")" -U "$db_user" -d "$database" \
+    -v ON_ERROR_STOP=1 -qtA "$@"
+}
+
+# Idempotent, at every start, so clusters made before the split get it too: the two roles, the database owned by the
+# owner role, and existing objects handed to the role that will use them (the log to the owner, read models to the app).
+ensure_roles() {
+  make_password "$owner_password_file"
+  make_password "$app_password_file"
+  as_superuser postgres -v owner_pw="$(cat "$owner_password_file")" -v app_pw="$(cat "$app_password_file")" >/dev/null <<SQL
+SELECT format('CREATE ROLE $owner_role LOGIN PASSWORD %L', :'owner_pw') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$owner_role') \gexec
+SELECT format('CREATE ROLE $app_role LOGIN PASSWORD %L', :'app_pw') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$app_role') \gexec
+ALTER ROLE $owner_role NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+ALTER ROLE $app_role NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+SELECT format('CREATE DATABASE $db_name OWNER $owner_role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db_name') \gexec
+ALTER DATABASE $db_name OWNER TO $owner_role;
+REVOKE ALL ON DATABASE $db_name FROM PUBLIC;
+GRANT CONNECT, TEMPORARY, CREATE ON DATABASE $db_name TO $app_role;
+SQL
+  as_superuser "$db_name" >/dev/null <<'SQL'
+DO $do$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT n.nspname, CASE WHEN n.nspname = 'eventstore' THEN 'orderledger_owner' ELSE 'orderledger_app' END AS heir
+           FROM pg_namespace n
+           WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT IN ('information_schema', 'public')
+             AND pg_get_userbyid(n.nspowner) = current_user LOOP
+    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', r.nspname, r.heir);
+  END LOOP;
+  FOR r IN SELECT n.nspname, c.relname, c.relkind, CASE WHEN n.nspname = 'eventstore' THEN 'orderledger_owner' ELSE 'orderledger_app' END AS heir
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relkind IN ('r', 'p', 'v', 'm') AND pg_get_userbyid(c.relowner) = current_user
+             AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT IN ('information_schema', 'public') LOOP
+    EXECUTE format('ALTER %s %I.%I OWNER TO %I',
+      CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, r.nspname, r.relname, r.heir);
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure AS fn, CASE WHEN n.nspname = 'eventstore' THEN 'orderledger_owner' ELSE 'orderledger_app' END AS heir
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+           WHERE pg_get_userbyid(p.proowner) = current_user
+             AND n.nspname NOT LIKE 'pg\_%' AND n.nspname NOT IN ('information_schema', 'public') LOOP
+    EXECUTE format('ALTER FUNCTION %s OWNER TO %I', r.fn, r.heir);
+  END LOOP;
+END
+$do$;
+SQL
 }
 
 init_cluster() {
@@ -117,9 +183,7 @@ start() {
     run_as_owner "$bin/pg_ctl" -D "$(readlink -f "$cluster")" -o "-p $port" -l "$(readlink -f "$cluster")/server.log" -w -t 60 start >/dev/null \
       || { tail -n 20 "$cluster/server.log" >&2; die "PostgreSQL did not start (log above)"; }
   fi
-  PGPASSWORD=$(cat "$password_file") "$bin/psql" -h 127.0.0.1 -p "$(cat "$port_file")" -U "$db_user" -d postgres -tAc \
-    "SELECT 1 FROM pg_database WHERE datname = '$db_name'" | grep -q 1 \
-    || PGPASSWORD=$(cat "$password_file") "$bin/createdb" -h 127.0.0.1 -p "$(cat "$port_file")" -U "$db_user" "$db_name"
+  ensure_roles
   connection_string
 }
 
@@ -140,8 +204,12 @@ case "${1:-}" in
   status)
     bin=$(find_bin) || die "PostgreSQL is not installed"
     run_as_owner "$bin/pg_ctl" -D "$(readlink -f "$cluster")" status ;;
-  url)
-    [ -f "$port_file" ] || die "no cluster yet: run tools/pg.sh start"
-    connection_string ;;
-  *) echo "usage: tools/pg.sh start|stop|status|url" >&2; exit 2 ;;
+  url|owner-url|admin-url)
+    [ -f "$port_file" ] && [ -s "$app_password_file" ] || die "no cluster yet (or made before the role split): run tools/pg.sh start"
+    case "$1" in
+      url) connection_string ;;
+      owner-url) connection_as "$owner_role" "$owner_password_file" "$db_name" ;;
+      admin-url) connection_as "$db_user" "$password_file" postgres ;;
+    esac ;;
+  *) echo "usage: tools/pg.sh start|stop|status|url|owner-url|admin-url" >&2; exit 2 ;;
 esac

@@ -21,7 +21,7 @@ if [ -n "${ORDERLEDGER_SEED:-}" ] && [ "${ORDERLEDGER_SEED}" != "0" ]; then
     echo "run.sh: demo month already seeded ($marker)" >&2
   else
     echo "run.sh: seeding a demo month (tools/seed.sh)" >&2
-    ConnectionStrings__Postgres="$connection" tools/seed.sh >&2
+    ConnectionStrings__Postgres="$connection" ConnectionStrings__PostgresOwner="$(tools/pg.sh owner-url)" tools/seed.sh >&2
     date -u +%FT%TZ > "$marker"
   fi
 fi
@@ -29,6 +29,8 @@ fi
 echo "run.sh: OrderLedger listening on $url (health: $url/health/ready)" >&2
 echo "run.sh: web pages at $url/ — sign in with a token from: tools/ledger token --role admin --store '*'" >&2
 export ConnectionStrings__Postgres="$connection"
+# The event log's migrations run as its owner; the API itself connects as the app role (docs/security.md).
+export ConnectionStrings__PostgresOwner="${ConnectionStrings__PostgresOwner:-$(tools/pg.sh owner-url)}"
 # The key that signs bearer tokens: made once, kept in .data/ (tools/ledger token uses the same one).
 key_file="$repo/.data/jwt.key"
 [ -s "$key_file" ] || { head -c 48 /dev/urandom | base64 | tr -d '\n' > "$key_file"; chmod 600 "$key_file"; }

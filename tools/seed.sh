@@ -9,6 +9,8 @@ cd "$repo"
 
 command -v dotnet >/dev/null || { echo "seed.sh: error: the .NET SDK (dotnet) is not on PATH; install .NET 10 first" >&2; exit 1; }
 connection=${ConnectionStrings__Postgres:-$(tools/pg.sh start)}
+# Migrations run as the owner role (docs/security.md); the commands themselves as the app role.
+export ConnectionStrings__PostgresOwner="${ConnectionStrings__PostgresOwner:-$(tools/pg.sh owner-url)}"
 if [ "$#" -eq 0 ]; then
   set -- --stores 3 --customers 2000 --orders 5000 --days 30 --seed 42
 fi

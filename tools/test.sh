@@ -19,9 +19,10 @@ if [ ! -x /usr/bin/chromium ]; then
   [ -x /usr/bin/chromium ] || { echo "test.sh: error: /usr/bin/chromium is missing and could not be installed (run as root, or: sudo apt-get install -y chromium)" >&2; exit 1; }
 fi
 
-connection=$(tools/pg.sh start)
-# Tests create (and drop) a database per test class, so they connect to the server's maintenance database.
-export ORDERLEDGER_TEST_PG="${connection/Database=orderledger/Database=postgres}"
+tools/pg.sh start >/dev/null
+# Tests create (and drop) a database per test class, so they connect as the cluster's superuser to its maintenance
+# database; each class's database also gets the split of owner and app role (tests/OrderLedger.Testing/TestDatabase.cs).
+export ORDERLEDGER_TEST_PG="$(tools/pg.sh admin-url)"
 
 results="$repo/TestResults"
 rm -rf "$results"

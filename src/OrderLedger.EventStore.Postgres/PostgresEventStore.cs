@@ -52,7 +52,14 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         var dataSource = CreateDataSource(options);
         try
         {
-            await PostgresMigrator.MigrateAsync(dataSource, options.ValidatedSchema, cancellationToken);
+            if (string.IsNullOrWhiteSpace(options.OwnerConnectionString))
+            {
+                await PostgresMigrator.MigrateAsync(dataSource, options.ValidatedSchema, cancellationToken);
+            }
+            else
+            {
+                await options.MigrateAsync(cancellationToken);
+            }
         }
         catch
         {

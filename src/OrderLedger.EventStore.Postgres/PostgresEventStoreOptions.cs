@@ -4,7 +4,29 @@ namespace OrderLedger.EventStore.Postgres;
 
 public sealed partial class PostgresEventStoreOptions
 {
+    /// <summary>The application's connection: a role that may only read and append to the log (docs/security.md).</summary>
     public required string ConnectionString { get; init; }
+
+    /// <summary>
+    /// The owner role's connection, for migrations only; the application role is then granted SELECT and INSERT on the
+    /// log. Unset: migrations run on <see cref="ConnectionString"/> (one role for both, as in tests and older setups).
+    /// </summary>
+    public string? OwnerConnectionString { get; init; }
+
+    /// <summary>The connection migrations run on, and the role to grant the log to afterwards (null: the same role).</summary>
+    internal (string ConnectionString, string? AppRole) Migration =>
+        string.IsNullOrWhiteSpace(OwnerConnectionString)
+            ? (ConnectionString, null)
+            : (OwnerConnectionString, new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Username is { Length: > 0 } app
+                && app != new Npgsql.NpgsqlConnectionStringBuilder(OwnerConnectionString).Username ? app : null);
+
+    /// <summary>Applies the migrations as <see cref="Migration"/> says.</summary>
+    internal async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var (connectionString, appRole) = Migration;
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await PostgresMigrator.MigrateAsync(dataSource, ValidatedSchema, appRole, cancellationToken);
+    }
 
     /// <summary>The schema holding the log; one database can hold several independent logs.</summary>
     public string Schema { get; init; } = "eventstore";

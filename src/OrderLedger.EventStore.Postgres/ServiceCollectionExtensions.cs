@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace OrderLedger.EventStore.Postgres;
 
@@ -19,11 +18,7 @@ public static class ServiceCollectionExtensions
 
     private sealed class PostgresEventStoreMigration(PostgresEventStoreOptions options) : IHostedService
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            await using var dataSource = NpgsqlDataSource.Create(options.ConnectionString);
-            await PostgresMigrator.MigrateAsync(dataSource, options.ValidatedSchema, cancellationToken);
-        }
+        public Task StartAsync(CancellationToken cancellationToken) => options.MigrateAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

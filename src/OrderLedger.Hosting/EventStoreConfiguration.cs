@@ -27,6 +27,7 @@ public static class EventStoreConfiguration
                 services.AddPostgresEventStore(new PostgresEventStoreOptions
                 {
                     ConnectionString = connectionString,
+                    OwnerConnectionString = configuration.GetConnectionString(OwnerConnectionName),
                     Schema = PostgresSchema(configuration),
                 });
                 break;
@@ -47,6 +48,9 @@ public static class EventStoreConfiguration
         services.AddSingleton(TimeProvider.System);
         return services;
     }
+
+    /// <summary>The owner role's connection (<c>ConnectionStrings:PostgresOwner</c>): migrations only; unset = the app's own.</summary>
+    public const string OwnerConnectionName = "PostgresOwner";
 
     /// <summary><c>postgres</c> (the default) or <c>eventstoredb</c>, lower-cased.</summary>
     public static string Provider(IConfiguration configuration) =>

@@ -35,7 +35,9 @@ public sealed class ApiHost : IAsyncLifetime
         await _database.InitializeAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
-            host.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
+            // As in production: the API connects as the least-privileged app role, migrations run as the owner.
+            host.UseSetting("ConnectionStrings:Postgres", _database.AppConnectionString);
+            host.UseSetting("ConnectionStrings:" + EventStoreConfiguration.OwnerConnectionName, _database.ConnectionString);
             host.UseSetting(AccessTokens.SigningKeySetting, SigningKey);
         });
         Client = As(Roles.Admin);

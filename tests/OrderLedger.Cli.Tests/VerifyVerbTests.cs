@@ -19,13 +19,8 @@ public sealed class VerifyVerbTests(TestDatabase database) : IClassFixture<TestD
         return $"store-{id}";
     }
 
-    private async Task Tamper(string sql, string stream, long revision)
-    {
-        await using var command = database.DataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue(stream);
-        command.Parameters.AddWithValue(revision);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
+    private async Task Tamper(string sql, string stream, long revision) =>
+        Assert.Equal(1, await database.RewriteHistoryAsync(sql, stream, revision));
 
     [Fact]
     public async Task An_untouched_log_is_reported_intact_with_counts()
@@ -125,10 +120,7 @@ public sealed class VerifyAllTests(TestDatabase database) : IClassFixture<TestDa
         }
 
         var intact = await CliHarness.Run("verify", "--all", "--connection", database.ConnectionString);
-        await using (var tamper = database.DataSource.CreateCommand("UPDATE eventstore.events SET data = convert_to(replace(convert_from(data, 'UTF8'), '48', '72'), 'UTF8') WHERE stream_id = 'store-b' AND stream_revision = 1"))
-        {
-            await tamper.ExecuteNonQueryAsync();
-        }
+        await database.RewriteHistoryAsync("UPDATE eventstore.events SET data = convert_to(replace(convert_from(data, 'UTF8'), '48', '72'), 'UTF8') WHERE stream_id = 'store-b' AND stream_revision = 1");
 
         var broken = await CliHarness.Run("verify", "--all", "--connection", database.ConnectionString);
 

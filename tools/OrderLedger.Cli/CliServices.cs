@@ -31,7 +31,11 @@ public sealed class CliServices : IAsyncDisposable
         var builder = Builder();
         if (connectionOverride is not null)
         {
-            builder.AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Postgres", connectionOverride)]);
+            // One connection for everything, migrations included: an owner connection from the environment belongs to another database.
+            builder.AddInMemoryCollection([
+                new KeyValuePair<string, string?>("ConnectionStrings:Postgres", connectionOverride),
+                new KeyValuePair<string, string?>("ConnectionStrings:PostgresOwner", ""),
+            ]);
         }
 
         try
