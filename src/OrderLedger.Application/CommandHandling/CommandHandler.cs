@@ -10,7 +10,8 @@ namespace OrderLedger.Application.CommandHandling;
 /// each new event's hash to the stream's last one. On a concurrency conflict it reloads and decides again (bounded,
 /// with jittered back-off), then reports <c>concurrency.conflict</c>. A commandId already present in the stream
 /// returns the events it produced the first time and appends nothing; event ids derived from the commandId make a
-/// retried append that raced its own first attempt idempotent in the store as well. The events' metadata take the
+/// retried append that raced its own first attempt idempotent in the store as well; a commandId found with another
+/// command or payload (<see cref="CommandFingerprints"/>) is refused as <c>command.id-reused</c>. The events' metadata take the
 /// business time from the command (<see cref="IDomainCommand.OccurredAt"/>) and the store id from the aggregate.
 /// </summary>
 public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandHandlerOptions? options = null)
@@ -40,12 +41,16 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             context = context with { OccurredAt = occurredAt };
         }
 
+        context = context.WithFingerprintOf(command!);
+
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
             if (loaded.EventsOfCommand.Count > 0)
             {
-                return new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null);
+                return CommandFingerprints.Reused(context, loaded.OriginalCommand) is { } reused
+                    ? new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, reused)
+                    : new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null);
             }
 
             var decision = decider.Decide(command, loaded.State);
@@ -109,6 +114,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         var lastHash = cached?.LastHash;
         var commandIds = cached?.CommandIds ?? ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
         var ofCommand = new List<object>();
+        RecordedCommand? original = null;
         var read = new StreamReadOptions(FromRevision: revision + 1);
         await foreach (var record in store.ReadStreamAsync(streamId, read, cancellationToken))
         {
@@ -132,6 +138,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
                 if (eventCommandId == commandId)
                 {
                     ofCommand.Add(domainEvent);
+                    original ??= new RecordedCommand(decoded.Metadata.CommandType, decoded.Metadata.CommandHash, record.Created);
                 }
             }
         }
@@ -141,7 +148,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             _cache.Put(streamId, decider, new StreamStateCache.Entry(state, last, lastHash, commandIds));
         }
 
-        return new LoadedStream<TState>(state, revision, lastHash, ofCommand);
+        return new LoadedStream<TState>(state, revision, lastHash, ofCommand, original);
     }
 
     private TimeSpan Backoff(int attempt)
@@ -152,4 +159,5 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
     }
 }
 
-public sealed record LoadedStream<TState>(TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand);
+/// <param name="OriginalCommand">The command recorded on the first of <paramref name="EventsOfCommand"/>, if any.</param>
+public sealed record LoadedStream<TState>(TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand, RecordedCommand? OriginalCommand = null);

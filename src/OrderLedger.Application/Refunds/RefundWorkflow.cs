@@ -73,7 +73,7 @@ public sealed class RefundWorkflow(CommandHandler handler)
         }
 
         var requested = await handler.HandleAsync(
-            RefundDecider.Decider, StreamIds.Refund(command.RefundId), command with { AutoApproval = auto }, context, cancellationToken);
+            RefundDecider.Decider, StreamIds.Refund(command.RefundId), command with { AutoApproval = auto, RequestedBy = RequesterOf(command, context.Actor) }, context, cancellationToken);
         if (requested.IsSuccess)
         {
             return new CommandOutcome([claim.Change, requested.Change], null);
@@ -83,4 +83,16 @@ public sealed class RefundWorkflow(CommandHandler handler)
             OrderDecider.Decider, orderStream, new ReleaseRefundClaim(command.OrderId, command.RefundId, command.OccurredAt), context.Step("unclaim"), cancellationToken);
         return new CommandOutcome([claim.Change, requested.Change, release.Change], requested.Error);
     }
+
+    /// <summary>
+    /// Separation of duties (docs/security.md): a customer or a bot acting for one asks as the customer; an agent always
+    /// asks as staff, whatever the command says; a system actor (an API token of the ingest or admin role, the CLI) asks
+    /// as the command says, which the API sets from the token's roles.
+    /// </summary>
+    public static RefundRequester RequesterOf(RequestRefund command, Actor actor) => actor.Kind switch
+    {
+        ActorKind.Customer or ActorKind.Bot => RefundRequester.Customer,
+        ActorKind.Agent => RefundRequester.Staff,
+        _ => command.RequestedBy,
+    };
 }
