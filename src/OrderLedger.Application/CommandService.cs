@@ -2,6 +2,7 @@ using OrderLedger.Application.CommandHandling;
 using OrderLedger.Application.Orders;
 using OrderLedger.Application.Refunds;
 using OrderLedger.Application.Shipments;
+using OrderLedger.Application.Stores;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
@@ -17,7 +18,8 @@ namespace OrderLedger.Application;
 /// The one entry point for commands (API, CLI, reactors, seeding). Reads as a table:
 /// command → stream → decider, plus the few commands whose effects span streams.
 /// <code>
-/// StoreCommand          store-{storeId}                      StoreDecider
+/// SetWarehouses         warehouse-{id} then store-{storeId}  WarehousePolicy (each warehouse belongs to one store)
+/// other StoreCommand    store-{storeId}                      StoreDecider
 /// StockCommand          stock-{warehouseId}.{sku}            StockDecider
 /// PlaceOrder            stock-… then order-{orderId}         OrderPlacement (reserve, record, or reject and release)
 /// CancelOrder           order-… then stock-…                 OrderDecider, then release the order's open reservations
@@ -33,13 +35,15 @@ namespace OrderLedger.Application;
 /// ConversationCommand   conversation-{conversationId}        ConversationDecider
 /// </code>
 /// Every command carries a <see cref="CommandContext"/> (commandId, actor, business time); repeating a commandId
-/// returns the original outcome and appends nothing.
+/// returns the original outcome and appends nothing, unless it comes with another command or payload
+/// (<c>command.id-reused</c>). Each entry point fingerprints the command as given, before any step enriches it.
 /// </summary>
 public sealed class CommandService
 {
     private readonly CommandHandler _handler;
     private readonly ShipmentWorkflow _shipments;
     private readonly RefundWorkflow _refunds;
+    private readonly WarehousePolicy _warehouses;
 
     public CommandService(CommandHandler handler, OrderPlacement placement)
     {
@@ -47,18 +51,22 @@ public sealed class CommandService
         Placement = placement;
         _shipments = new ShipmentWorkflow(handler);
         _refunds = new RefundWorkflow(handler);
+        _warehouses = new WarehousePolicy(handler);
     }
 
     public OrderPlacement Placement { get; }
 
     public async Task<CommandOutcome> ExecuteAsync(StoreCommand command, CommandContext context, CancellationToken cancellationToken = default) =>
-        CommandOutcome.From(await _handler.HandleAsync(StoreDecider.Decider, StreamIds.Store(command.StoreId), command, context, cancellationToken));
+        command is SetWarehouses warehouses
+            ? await _warehouses.SetAsync(warehouses, context.WithFingerprintOf(command), cancellationToken)
+            : CommandOutcome.From(await _handler.HandleAsync(StoreDecider.Decider, StreamIds.Store(command.StoreId), command, context, cancellationToken));
 
     public async Task<CommandOutcome> ExecuteAsync(StockCommand command, CommandContext context, CancellationToken cancellationToken = default) =>
         CommandOutcome.From(await _handler.HandleAsync(StockDecider.Decider, StreamIds.Stock(command.WarehouseId, command.Sku), command, context, cancellationToken));
 
     public async Task<CommandOutcome> ExecuteAsync(OrderCommand command, CommandContext context, CancellationToken cancellationToken = default)
     {
+        context = context.WithFingerprintOf(command);
         switch (command)
         {
             case PlaceOrder place:
@@ -81,10 +89,10 @@ public sealed class CommandService
     }
 
     public Task<CommandOutcome> ExecuteAsync(ShipmentCommand command, CommandContext context, CancellationToken cancellationToken = default) =>
-        _shipments.ExecuteAsync(command, context, cancellationToken);
+        _shipments.ExecuteAsync(command, context.WithFingerprintOf(command), cancellationToken);
 
     public Task<CommandOutcome> ExecuteAsync(RefundCommand command, CommandContext context, CancellationToken cancellationToken = default) =>
-        _refunds.ExecuteAsync(command, context, cancellationToken);
+        _refunds.ExecuteAsync(command, context.WithFingerprintOf(command), cancellationToken);
 
     public async Task<CommandOutcome> ExecuteAsync(ConversationCommand command, CommandContext context, CancellationToken cancellationToken = default) =>
         CommandOutcome.From(await _handler.HandleAsync(ConversationDecider.Decider, StreamIds.Conversation(command.ConversationId), command, context, cancellationToken));

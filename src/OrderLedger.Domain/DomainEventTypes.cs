@@ -24,6 +24,8 @@ public static class DomainEventTypes
         .Register("store-sla-targets-set", DomainJsonContext.Default.StoreSlaTargetsSet)
         .Register("store-return-address-set", DomainJsonContext.Default.StoreReturnAddressSet)
         .Register("store-warehouses-set", DomainJsonContext.Default.StoreWarehousesSet)
+        // warehouse-…
+        .Register("warehouse-claimed", DomainJsonContext.Default.WarehouseClaimed)
         // stock-…
         .Register("stock-received", DomainJsonContext.Default.StockReceived)
         .Register("stock-reserved", DomainJsonContext.Default.StockReserved)

@@ -19,6 +19,7 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(StoreSlaTargetsSet))]
 [JsonSerializable(typeof(StoreReturnAddressSet))]
 [JsonSerializable(typeof(StoreWarehousesSet))]
+[JsonSerializable(typeof(WarehouseClaimed))]
 [JsonSerializable(typeof(StockReceived))]
 [JsonSerializable(typeof(StockReserved))]
 [JsonSerializable(typeof(StockReservationReleased))]

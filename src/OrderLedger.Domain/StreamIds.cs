@@ -7,6 +7,8 @@ public static class StreamIds
 
     public static string Order(string orderId) => $"order-{Checked(orderId)}";
 
+    public static string Warehouse(string warehouseId) => $"warehouse-{Checked(warehouseId)}";
+
     public static string Stock(string warehouseId, string sku) => $"stock-{Checked(warehouseId)}.{Checked(sku)}";
 
     public static string Shipment(string shipmentId) => $"shipment-{Checked(shipmentId)}";

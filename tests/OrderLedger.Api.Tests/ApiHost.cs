@@ -18,6 +18,9 @@ public sealed class ApiHost : IAsyncLifetime
     /// <summary>An administrator of every store.</summary>
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The host's services (its endpoints, for the deny matrix).</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     /// <summary>A client without a token.</summary>
     public HttpClient Anonymous => _factory!.CreateClient();
 

@@ -45,10 +45,11 @@ public sealed class CommandEndpointTests(ApiHost host) : IClassFixture<ApiHost>
     {
         var shop = await Scenario.StoreWithStockAsync(host.Client);
         var orderId = "ord-" + Guid.NewGuid().ToString("N")[..10];
+        var body = shop.PlaceOrderBody(); // a retry sends the same payload (another one would be command.id-reused)
 
         async Task<HttpResponseMessage> PlaceAsync()
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/{orderId}") { Content = JsonContent.Create(shop.PlaceOrderBody()) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/{orderId}") { Content = JsonContent.Create(body) };
             request.Headers.Add("Idempotency-Key", "key-" + orderId);
             return await host.Client.SendAsync(request);
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using OrderLedger.Hosting;
 using OrderLedger.Testing;
 using Xunit;
@@ -152,7 +153,7 @@ public sealed class StoreIsolationTests(ApiHost host) : IClassFixture<ApiHost>
         var pay = await agentOfA.PostAsJsonAsync($"/api/orders/{orderId}/payments", new { amount = 20.0m, currency = "EUR", paymentReference = "p" });
         var place = await agentOfA.PostAsJsonAsync($"/api/orders/{newOrder}", storeB.PlaceOrderBody());
         var receive = await agentOfA.PostAsJsonAsync($"/api/stock/{storeB.WarehouseId}/SKU-1/receipts", new { storeId = storeB.StoreId, quantity = 5 });
-        var policy = await agentOfA.PostAsJsonAsync($"/api/stores/{storeB.StoreId}/policies/auto-refund-window", new { hours = 1 });
+        var policy = await host.As(Roles.Supervisor, "store-a").PostAsJsonAsync($"/api/stores/{storeB.StoreId}/policies/auto-refund-window", new { hours = 1 });
 
         Assert.All([pay, place, receive, policy], r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));
         Assert.Equal(2, await storeB.CountEventsAsync($"order-{orderId}"));
@@ -171,5 +172,125 @@ public sealed class StoreIsolationTests(ApiHost host) : IClassFixture<ApiHost>
             .PostAsJsonAsync($"/api/stock/{storeB.WarehouseId}/SKU-1/receipts", new { storeId = storeA.StoreId, quantity = 5 });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    // ---- issue 13: store isolation on every path ---------------------------------------------------------
+
+    [Fact]
+    public async Task A_data_token_of_store_A_reads_no_event_of_store_B_through_all_whatever_the_filter()
+    {
+        var storeA = await Scenario.StoreWithStockAsync(host.Client);
+        var storeB = await Scenario.StoreWithStockAsync(host.Client);
+        var orderOfB = await storeB.PaidOrderAsync("pii-customer-of-b");
+        var orderOfA = await storeA.PaidOrderAsync();
+        var dataOfA = host.As(Roles.Data, storeA.StoreId);
+
+        var byPrefix = await dataOfA.GetFromJsonAsync<JsonElement>($"/api/all?streamPrefix=order-{orderOfB}");
+        var everything = await ReadAllAsync(dataOfA);
+        var asAllStores = await ReadAllAsync(host.As(Roles.Data));
+
+        Assert.Equal(0, byPrefix.GetProperty("events").GetArrayLength());
+        Assert.NotEqual(JsonValueKind.Null, byPrefix.GetProperty("next").ValueKind);
+        Assert.DoesNotContain(everything, e => e.Contains("pii-customer-of-b", StringComparison.Ordinal));
+        Assert.All(everything, e => Assert.Contains($"\"storeId\":\"{storeA.StoreId}\"", e, StringComparison.Ordinal));
+        Assert.Contains(everything, e => e.Contains(orderOfA, StringComparison.Ordinal));
+        Assert.Contains(asAllStores, e => e.Contains("pii-customer-of-b", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_admin_of_store_A_cannot_append_raw_events_to_a_stream_of_store_B()
+    {
+        var storeB = await Scenario.StoreWithStockAsync(host.Client);
+        var orderOfB = await storeB.PlaceOrderAsync();
+        var adminOfA = host.As(Roles.Admin, "store-a");
+        object Cancel(string? storeId) => new { expectedRevision = "any", storeId, events = new[] { new { type = "order-cancelled", data = new { orderId = orderOfB, reason = "x" } } } };
+
+        var namingB = await adminOfA.PostAsJsonAsync($"/api/streams/order-{orderOfB}", Cancel(storeB.StoreId));
+        var namingA = await adminOfA.PostAsJsonAsync($"/api/streams/order-{orderOfB}", Cancel("store-a"));
+        var namingNone = await adminOfA.PostAsJsonAsync($"/api/streams/order-{orderOfB}", Cancel(null));
+        var allStoresNamingA = await host.Client.PostAsJsonAsync($"/api/streams/order-{orderOfB}", Cancel("store-a"));
+        var ownNewStream = await adminOfA.PostAsJsonAsync($"/api/streams/note-{Guid.NewGuid():N}", Cancel("store-a"));
+
+        Assert.Equal(HttpStatusCode.NotFound, namingB.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, namingA.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, namingNone.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, allStoresNamingA.StatusCode);
+        Assert.Contains("storeId", await allStoresNamingA.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ownNewStream.StatusCode);
+        Assert.Equal(2, await storeB.CountEventsAsync($"order-{orderOfB}"));
+    }
+
+    [Theory]
+    [InlineData(Roles.Data)]
+    [InlineData(Roles.Admin)]
+    public async Task Projection_status_and_rebuilds_need_a_token_for_every_store(string role)
+    {
+        var ofOneStore = host.As(role, "store-a");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await ofOneStore.GetAsync("/api/projections")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ofOneStore.GetAsync("/api/projections/orders")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ofOneStore.PostAsync("/api/projections/orders/rebuild", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ofOneStore.GetAsync("/api/projections/orders/rebuild")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.As(role).GetAsync("/api/projections")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_store_cannot_take_another_store_s_warehouse_and_then_change_its_stock()
+    {
+        var storeA = await Scenario.StoreWithStockAsync(host.Client, units: 399);
+        var storeB = await Scenario.StoreWithStockAsync(host.Client);
+        var supervisorOfB = host.As(Roles.Supervisor, storeB.StoreId);
+        var agentOfB = host.As(Roles.Agent, storeB.StoreId);
+
+        var takeOver = await supervisorOfB.PostAsJsonAsync($"/api/stores/{storeB.StoreId}/policies/warehouses", new
+        {
+            warehouses = new[] { new { warehouseId = storeB.WarehouseId, regions = new[] { "north" } }, new { warehouseId = storeA.WarehouseId, regions = new[] { "south" } } },
+        });
+        var adjustNamingB = await agentOfB.PostAsJsonAsync($"/api/stock/{storeA.WarehouseId}/SKU-1/adjustments", new { storeId = storeB.StoreId, countedOnHand = 15, reason = "count" });
+        var adjustNamingA = await agentOfB.PostAsJsonAsync($"/api/stock/{storeA.WarehouseId}/SKU-1/adjustments", new { storeId = storeA.StoreId, countedOnHand = 15, reason = "count" });
+        var ownerNamingB = await host.Client.PostAsJsonAsync($"/api/stock/{storeA.WarehouseId}/SKU-1/receipts", new { storeId = storeB.StoreId, quantity = 1 });
+        var agentOfA = await host.As(Roles.Agent, storeA.StoreId).PostAsJsonAsync($"/api/stock/{storeA.WarehouseId}/SKU-1/receipts", new { storeId = storeA.StoreId, quantity = 1 });
+
+        Assert.Equal(HttpStatusCode.Conflict, takeOver.StatusCode);
+        Assert.Contains("store.warehouse-taken", await takeOver.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(storeA.StoreId, await takeOver.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, adjustNamingB.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, adjustNamingA.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, ownerNamingB.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, agentOfA.StatusCode);
+        Assert.Equal(2, await storeA.CountEventsAsync($"stock-{storeA.WarehouseId}.SKU-1"));
+        Assert.Equal(2, await storeB.CountEventsAsync($"store-{storeB.StoreId}"));
+        Assert.Equal(1, await storeB.CountEventsAsync($"warehouse-{storeA.WarehouseId}"));
+    }
+
+    [Fact]
+    public async Task A_store_naming_its_own_warehouses_again_is_fine()
+    {
+        var store = await Scenario.StoreWithStockAsync(host.Client);
+
+        await store.OkAsync($"/api/stores/{store.StoreId}/policies/warehouses", new
+        {
+            warehouses = new[] { new { warehouseId = store.WarehouseId, regions = new[] { "north", "south" } } },
+        });
+
+        Assert.Equal(1, await store.CountEventsAsync($"warehouse-{store.WarehouseId}"));
+    }
+
+    private static async Task<List<string>> ReadAllAsync(HttpClient client)
+    {
+        var events = new List<string>();
+        string? after = null;
+        while (true)
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/all?limit=1000" + (after is null ? "" : $"&after={after}"));
+            events.AddRange(page.GetProperty("events").EnumerateArray().Select(e => e.GetRawText()));
+            var next = page.GetProperty("next");
+            if (next.ValueKind == JsonValueKind.Null || next.GetString() == after)
+            {
+                return events;
+            }
+
+            after = next.GetString();
+        }
     }
 }

@@ -14,7 +14,7 @@ public class CommandHandlerTests(Ledger ledger) : IClassFixture<Ledger>
     public async Task Each_appended_event_chains_its_hash_to_the_previous_one()
     {
         var app = ledger.App();
-        var storeId = await app.StoreAsync(("WH1", "SH"));
+        var storeId = await app.StoreAsync((Id("WH"), "SH"));
         await app.Commands.ExecuteAsync(new SetServiceHours(storeId, new TimeOnly(9, 0), new TimeOnly(21, 0), "Asia/Shanghai", T0), Ctx(T0));
 
         var events = await ledger.ReadAsync(StreamIds.Store(storeId));
@@ -103,7 +103,7 @@ public class CommandHandlerTests(Ledger ledger) : IClassFixture<Ledger>
     public async Task Event_metadata_carries_the_store_id_the_command_context_and_the_command_business_time()
     {
         var app = ledger.App();
-        var storeId = await app.StoreAsync(("WH1", "SH"));
+        var storeId = await app.StoreAsync((Id("WH"), "SH"));
         var conversationId = Id("cv-");
         // The context's time is ignored: business time comes from the command.
         var context = new CommandContext("cmd-" + conversationId, new Actor(ActorKind.Customer, "c-9"), T0, CorrelationId: "corr-1");
@@ -126,6 +126,57 @@ public class CommandHandlerTests(Ledger ledger) : IClassFixture<Ledger>
         var outcome = await app.Commands.ExecuteAsync(new ReceiveStock(Id("WH"), "SKU-1", 1, T0), context);
 
         Assert.Equal(CommandHandler.CommandIdReusedRule, outcome.Error?.Rule);
+    }
+
+    [Fact]
+    public async Task A_command_id_reused_on_the_same_stream_with_another_payload_is_refused_naming_the_original()
+    {
+        var app = ledger.App();
+        var (warehouse, sku) = (Id("WH"), Id("SKU-"));
+        var context = Ctx(T0, commandId: "receive-" + warehouse);
+        Assert.Null((await app.Commands.ExecuteAsync(new ReceiveStock(warehouse, sku, 5, T0), context)).Error);
+
+        var otherQuantity = await app.Commands.ExecuteAsync(new ReceiveStock(warehouse, sku, 6, T0), context);
+        var otherCommand = await app.Commands.ExecuteAsync(new AdjustStock(warehouse, sku, 0, "count", T0), context);
+        var laterRetry = await app.Commands.ExecuteAsync(new ReceiveStock(warehouse, sku, 5, T0.AddMinutes(1)), context);
+
+        Assert.Equal(CommandHandler.CommandIdReusedRule, otherQuantity.Error?.Rule);
+        Assert.Contains(nameof(ReceiveStock), otherQuantity.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(CommandHandler.CommandIdReusedRule, otherCommand.Error?.Rule);
+        Assert.True(laterRetry.AlreadyProcessed, "business time is no part of a command's identity");
+        Assert.Single(await ledger.ReadAsync(StreamIds.Stock(warehouse, sku)));
+    }
+
+    [Fact]
+    public async Task A_multi_stream_command_reused_with_another_payload_appends_nothing_anywhere()
+    {
+        var app = ledger.App();
+        var storeId = await app.StoreAsync((Id("WH"), "SH"));
+        var context = Ctx(T0, commandId: "hours-" + storeId);
+        var (first, second) = (Id("WH"), Id("WH"));
+        Assert.Null((await app.Commands.ExecuteAsync(new SetWarehouses(storeId, [new WarehouseRegions(first, ["SH"])], T0), context)).Error);
+
+        var reused = await app.Commands.ExecuteAsync(new SetWarehouses(storeId, [new WarehouseRegions(second, ["SH"])], T0), context);
+
+        Assert.Equal(CommandHandler.CommandIdReusedRule, reused.Error?.Rule);
+        Assert.Empty(await ledger.ReadAsync(StreamIds.Warehouse(second)));
+    }
+
+    [Fact]
+    public async Task A_warehouse_another_store_claimed_is_refused_and_nothing_is_appended()
+    {
+        var app = ledger.App();
+        var warehouse = Id("WH");
+        await app.StoreAsync((warehouse, "SH"));
+        var other = await app.StoreAsync((Id("WH"), "SH"));
+        var fresh = Id("WH");
+        var before = (await ledger.ReadAsync(StreamIds.Store(other))).Count;
+
+        var outcome = await app.Commands.ExecuteAsync(new SetWarehouses(other, [new WarehouseRegions(fresh, ["SH"]), new WarehouseRegions(warehouse, ["BJ"])], T0), Ctx(T0));
+
+        Assert.Equal(WarehouseDecider.TakenRule, outcome.Error?.Rule);
+        Assert.Equal(before, (await ledger.ReadAsync(StreamIds.Store(other))).Count);
+        Assert.Empty(await ledger.ReadAsync(StreamIds.Warehouse(fresh)));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace OrderLedger.Reactors.Tests;
 
 /// <summary>
 /// Auto-refund: <c>RefundWorkflow</c> approves a qualifying refund-only request at once; the reactor intercepts the
-/// parcels still in the warehouse and pays it, with no human.
+/// parcels still in the warehouse and pays it, with no human. Only the customer's own requests qualify.
 /// </summary>
 public sealed class AutoRefundTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
@@ -35,7 +35,7 @@ public sealed class AutoRefundTests(TestDatabase database) : IClassFixture<TestD
         await host.Do(new CreateShipment(shipmentId, order.OrderId, store, warehouse, [new ShipmentLine(sku, 2, "BC-" + sku)], Shanghai, T0.AddHours(1)), T0.AddHours(1));
         var refund = Refund(order, RefundKind.RefundOnly, T0.AddHours(2));
 
-        await host.Do(refund, T0.AddHours(2));
+        await host.Do(refund, T0.AddHours(2), Customer);
 
         await host.EventuallyHasAsync($"refund-{refund.RefundId}", "refund-paid");
         Assert.Equal(["refund-requested", "refund-approved", "refund-paid"], await host.TypesAsync($"refund-{refund.RefundId}"));
@@ -51,13 +51,31 @@ public sealed class AutoRefundTests(TestDatabase database) : IClassFixture<TestD
         var (store, _, sku) = await host.StoreWithStockAsync();
         var order = await PaidAsync(host, store, sku);
         var refund = Refund(order, RefundKind.ReturnAndRefund, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 1, 25m)] };
-        await host.Do(refund, T0.AddHours(2));
+        await host.Do(refund, T0.AddHours(2), Customer);
         var later = Refund(order, RefundKind.RefundOnly, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 0, 0.01m)] };
 
         // A second, qualifying request shows the reactor is running; the return is still only requested.
-        await host.Do(later, T0.AddHours(2));
+        await host.Do(later, T0.AddHours(2), Customer);
         await host.EventuallyHasAsync($"refund-{later.RefundId}", "refund-paid");
 
         Assert.Equal(["refund-requested"], await host.TypesAsync($"refund-{refund.RefundId}"));
+    }
+
+    [Fact]
+    public async Task A_request_by_an_agent_is_never_paid_by_rule_even_with_the_widest_window()
+    {
+        var clock = new ManualClock(T0.AddHours(3));
+        await using var host = await StartAsync(database, clock);
+        var (store, _, sku) = await host.StoreWithStockAsync(autoRefundHours: 2160);
+        var order = await PaidAsync(host, store, sku);
+        var byAgent = Refund(order, RefundKind.RefundOnly, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 0, 25m)] };
+        await host.Do(byAgent, T0.AddHours(2));
+        var byCustomer = Refund(order, RefundKind.RefundOnly, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 0, 0.01m)] };
+
+        // The customer's own request shows the reactor is running; the agent's is still only requested.
+        await host.Do(byCustomer, T0.AddHours(2), Customer);
+        await host.EventuallyHasAsync($"refund-{byCustomer.RefundId}", "refund-paid");
+
+        Assert.Equal(["refund-requested"], await host.TypesAsync($"refund-{byAgent.RefundId}"));
     }
 }

@@ -62,12 +62,15 @@ public sealed class ReactorHost : IAsyncDisposable
 
     public static string Id(string prefix) => prefix + Guid.NewGuid().ToString("N")[..10];
 
-    public static CommandContext Ctx(DateTimeOffset at, string? commandId = null) =>
-        new(commandId ?? Guid.NewGuid().ToString("N"), new Actor(ActorKind.Agent, "agent-1"), at);
+    public static readonly Actor Customer = new(ActorKind.Customer, "c-1");
 
-    public async Task Do(object command, DateTimeOffset at)
+    public static CommandContext Ctx(DateTimeOffset at, string? commandId = null, Actor? actor = null) =>
+        new(commandId ?? Guid.NewGuid().ToString("N"), actor ?? new Actor(ActorKind.Agent, "agent-1"), at);
+
+    /// <summary>Runs a command as an agent (or as <paramref name="actor"/>, e.g. <see cref="Customer"/>) and expects it accepted.</summary>
+    public async Task Do(object command, DateTimeOffset at, Actor? actor = null)
     {
-        var outcome = await Commands.ExecuteAsync(command, Ctx(at));
+        var outcome = await Commands.ExecuteAsync(command, Ctx(at, actor: actor));
         Xunit.Assert.Null(outcome.Error);
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Claims;
 
 namespace OrderLedger.Api.Commands;
 
@@ -25,6 +26,9 @@ public sealed class CommandInput(HttpContext http, DateTimeOffset occurredAt)
 
     /// <summary>The caller's subject (token <c>sub</c>): the default agent, picker, approver… of a command.</summary>
     public string Caller => http.User.Identity?.Name ?? "unknown";
+
+    /// <summary>The caller's token, for commands whose rules depend on who asks (a refund request by staff).</summary>
+    public ClaimsPrincipal User => http.User;
 
     /// <summary>The store the body names, for commands whose aggregate has no store of its own (stock).</summary>
     public string? ClaimedStoreId { get; set; }

@@ -17,8 +17,9 @@ namespace OrderLedger.Api.Commands;
 /// Store isolation for commands: a caller changes only the stores in its token. The store of a command is the one it
 /// names (register a store, place an order, start a conversation…) and the store of every existing stream it touches
 /// (read from the stream's first event). An aggregate of another store, or one that does not exist, answers 404, so a
-/// caller cannot tell the two apart. Stock is shared by stores: a stock command names its store, whose warehouses must
-/// include the command's warehouse.
+/// caller cannot tell the two apart. A stock command acts on a warehouse, which belongs to the store that claimed it in
+/// its warehouse policy (<c>warehouse-{id}</c>): the caller must see that store, and a store the body names must be it.
+/// A warehouse nobody claimed yet (a policy set before claims existed) falls back to the named store's policy.
 /// </summary>
 public sealed class CommandOwnership(IEventStore store, CommandHandler handler)
 {
@@ -89,6 +90,18 @@ public sealed class CommandOwnership(IEventStore store, CommandHandler handler)
 
     private async Task<IResult?> CheckStockAsync(StockCommand command, string? storeId, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        if (storeId == AccessTokens.AllStores)
+        {
+            return ApiProblems.Invalid("storeId", $"'{AccessTokens.AllStores}' is not a store id.");
+        }
+
+        var notFound = ApiProblems.NotFound($"Warehouse '{command.WarehouseId}' of store '{storeId}'");
+        var owner = await StoreOfAsync(StreamIds.Warehouse(command.WarehouseId), cancellationToken);
+        if (owner.Exists)
+        {
+            return user.CanSee(owner.StoreId) && (storeId is null || storeId == owner.StoreId) ? null : notFound;
+        }
+
         if (user.CanSee(AccessTokens.AllStores) && storeId is null)
         {
             return null;
@@ -102,9 +115,7 @@ public sealed class CommandOwnership(IEventStore store, CommandHandler handler)
         var ofStore = storeId is { Length: > 0 } && user.CanSee(storeId)
             ? (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: cancellationToken)).State
             : null;
-        return ofStore is not null && ofStore.Warehouses.Any(w => w.WarehouseId == command.WarehouseId)
-            ? null
-            : ApiProblems.NotFound($"Warehouse '{command.WarehouseId}' of store '{storeId}'");
+        return ofStore is not null && ofStore.Warehouses.Any(w => w.WarehouseId == command.WarehouseId) ? null : notFound;
     }
 
     private async Task<(bool Exists, string? StoreId)> StoreOfAsync(string streamId, CancellationToken cancellationToken)

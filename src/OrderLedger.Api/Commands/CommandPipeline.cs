@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OrderLedger.Api.Telemetry;
 using OrderLedger.Application;
+using OrderLedger.Domain.Stock;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
 
@@ -58,7 +59,9 @@ public sealed class CommandPipeline(
             return denied;
         }
 
-        var context = new CommandContext(commandId, ActorOf(http.User), input.OccurredAt);
+        // Stock streams belong to no aggregate's store: the store the body names (checked to own the warehouse) scopes
+        // the command id, as every other aggregate's store does (EventIds.Of).
+        var context = new CommandContext(commandId, ActorOf(http.User), input.OccurredAt, command is StockCommand ? input.ClaimedStoreId : null);
         var started = clock.GetTimestamp();
         command = await enrichment.EnrichAsync(command, cancellationToken);
         var outcome = await commands.ExecuteAsync(command, context, cancellationToken);

@@ -1,3 +1,4 @@
+using OrderLedger.Api.Security;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 
@@ -13,7 +14,10 @@ public static class RefundCommands
     {
         api.MapCommand<RequestRefundBody>("/refunds/{refundId}", "Request a refund (refund-only or return-and-refund) against a paid order.", (b, f) =>
             new RequestRefund(
-                f.Route("refundId"), f.Text(b.OrderId), f.Text(b.StoreId), f.Text(b.CustomerId), f.Value(b.Kind), f.List(b.Lines), f.Text(b.Reason), null, f.OccurredAt));
+                f.Route("refundId"), f.Text(b.OrderId), f.Text(b.StoreId), f.Text(b.CustomerId), f.Value(b.Kind), f.List(b.Lines), f.Text(b.Reason), null, f.OccurredAt)
+            {
+                RequestedBy = SeparationOfDuties.RequesterOf(f.User),
+            });
         api.MapCommand<ApproveRefundBody>("/refunds/{refundId}/approval", "Approve a refund (a return gets the store's return address).", (b, f) =>
             new ApproveRefund(f.Route("refundId"), b.ApprovedBy ?? f.Caller, null, null, f.OccurredAt));
         api.MapCommand<RejectRefundBody>("/refunds/{refundId}/rejection", "Reject a refund (frees its claim on the order).", (b, f) =>

@@ -1,3 +1,4 @@
+using OrderLedger.Api.Security;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Stores;
 
@@ -10,15 +11,19 @@ public static class StoreCommands
     {
         api.MapCommand<RegisterStoreBody>("/stores/{storeId}", "Register a store (name, IANA time zone, currency).", (b, f) =>
             new RegisterStore(f.Route("storeId"), f.Text(b.Name), f.Text(b.TimeZone), f.Text(b.Currency), f.OccurredAt));
-        api.MapCommand<AutoRefundWindowBody>("/stores/{storeId}/policies/auto-refund-window", "Set the auto-refund window in hours (0 = off).", (b, f) =>
+
+        // Separation of duties: agents work conversations and orders; the rules that decide money and deadlines are set
+        // by supervisors and administrators (docs/security.md). Every endpoint under /policies inherits this.
+        var policies = api.MapGroup("/stores/{storeId}/policies").RequireAuthorization(Policies.StorePolicies);
+        policies.MapCommand<AutoRefundWindowBody>("/auto-refund-window", "Set the auto-refund window in hours (0 = off).", (b, f) =>
             new SetAutoRefundWindow(f.Route("storeId"), f.Value(b.Hours), f.OccurredAt));
-        api.MapCommand<ServiceHoursBody>("/stores/{storeId}/policies/service-hours", "Set daily service hours [opens, closes) in a time zone.", (b, f) =>
+        policies.MapCommand<ServiceHoursBody>("/service-hours", "Set daily service hours [opens, closes) in a time zone.", (b, f) =>
             new SetServiceHours(f.Route("storeId"), f.Value(b.Opens), f.Value(b.Closes), f.Text(b.TimeZone), f.OccurredAt));
-        api.MapCommand<SlaTargetsBody>("/stores/{storeId}/policies/sla-targets", "Set SLA targets: first reply, resolution, NPS survey delay.", (b, f) =>
+        policies.MapCommand<SlaTargetsBody>("/sla-targets", "Set SLA targets: first reply, resolution, NPS survey delay.", (b, f) =>
             new SetSlaTargets(f.Route("storeId"), new SlaTargets(f.Value(b.FirstReplySeconds), f.Value(b.ResolutionHours), f.Value(b.NpsSurveyDelayDays)), f.OccurredAt));
-        api.MapCommand<ReturnAddressBody>("/stores/{storeId}/policies/return-addresses", "Set the return address for a product, a category or by default.", (b, f) =>
+        policies.MapCommand<ReturnAddressBody>("/return-addresses", "Set the return address for a product, a category or by default.", (b, f) =>
             new SetReturnAddress(f.Route("storeId"), f.Value(b.Scope), b.Key, f.Required(b.Address), f.OccurredAt));
-        api.MapCommand<WarehousesBody>("/stores/{storeId}/policies/warehouses", "Set the store's warehouses and the regions each serves first.", (b, f) =>
+        policies.MapCommand<WarehousesBody>("/warehouses", "Set the store's warehouses and the regions each serves first.", (b, f) =>
             new SetWarehouses(f.Route("storeId"), f.List(b.Warehouses), f.OccurredAt));
     }
 }

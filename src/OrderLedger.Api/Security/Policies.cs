@@ -21,6 +21,12 @@ public static class Policies
     /// <summary>Rebuild projections.</summary>
     public const string Rebuild = "rebuild";
 
+    /// <summary>Set a store's policies (auto-refund window, SLA targets, warehouses, return addresses, service hours).</summary>
+    public const string StorePolicies = "store-policies";
+
+    /// <summary>Projection status, rebuilds and their progress: operators of every store (a <c>*</c> token) only.</summary>
+    public const string ProjectionAdmin = "projection-admin";
+
     /// <summary>Append raw events, bypassing the domain.</summary>
     public const string AppendRaw = "append-raw";
 
@@ -40,6 +46,8 @@ public static class Policies
             .AddPolicy(ReadLog, p => p.RequireRole(Roles.Auditor, Roles.Supervisor, Roles.Data, Roles.Admin))
             .AddPolicy(ReadAll, p => p.RequireRole(Roles.Data, Roles.Admin))
             .AddPolicy(Rebuild, p => p.RequireRole(Roles.Data, Roles.Admin))
+            .AddPolicy(StorePolicies, p => p.RequireRole(Roles.Supervisor, Roles.Admin))
+            .AddPolicy(ProjectionAdmin, p => p.RequireRole(Roles.Data, Roles.Admin).RequireClaim(AccessTokens.StoreClaim, AccessTokens.AllStores))
             .AddPolicy(AppendRaw, p => p.RequireRole(Roles.Admin));
         return services;
     }

@@ -41,7 +41,7 @@ public static class StreamEndpoints
 
         // Store isolation: events of stores outside the caller's token are not there, as far as the caller can tell.
         var events = (await store.ReadStreamAsync(streamId, new StreamReadOptions(readDirection, from, limit), cancellationToken).ToListAsync(cancellationToken))
-            .Where(e => user.CanSee(EventCodec.DecodeMetadata(e.Metadata)?.StoreId))
+            .Where(user.CanSee)
             .ToList();
         return events.Count == 0 && from is null
             ? Results.Problem(title: "Stream not found", detail: $"No events in stream '{streamId}'.", statusCode: StatusCodes.Status404NotFound)
@@ -49,7 +49,7 @@ public static class StreamEndpoints
     }
 
     private static async Task<IResult> ReadAll(
-        IEventStore store, CancellationToken cancellationToken,
+        ClaimsPrincipal user, IEventStore store, CancellationToken cancellationToken,
         string? after = null, int limit = 100, string? streamPrefix = null, string? typePrefix = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -74,7 +74,7 @@ public static class StreamEndpoints
             : typePrefix is { Length: > 0 } ? EventFilter.EventTypePrefix(typePrefix)
             : null;
         var events = await store.ReadAllAsync(afterPosition, filter, limit, cancellationToken).ToListAsync(cancellationToken);
-        return Results.Ok(new { events = events.Select(EventView.Of), next = events.Count > 0 ? events[^1].Position.ToString() : after });
+        return Results.Ok(new { events = events.Where(user.CanSee).Select(EventView.Of), next = events.Count > 0 ? events[^1].Position.ToString() : after });
     }
 
     private static async Task<IResult> AppendToStream(
@@ -84,6 +84,11 @@ public static class StreamEndpoints
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);
+        }
+
+        if (await StreamStoreScope.CheckAppendAsync(streamId, request!.StoreId, user, store, cancellationToken) is { } denied)
+        {
+            return denied;
         }
 
         var commandId = http.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 } key ? key : Guid.NewGuid().ToString("N");
@@ -137,7 +142,7 @@ public static class StreamEndpoints
             catch (WrongExpectedRevisionException)
             {
                 // A retried request (same Idempotency-Key) finds its events already written: answer as the first time.
-                var firstId = EventIds.For(context.CommandId, 0);
+                var firstId = EventIds.Of(context, 0);
                 var recent = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(MaxPageSize), cancellationToken).ToListAsync(cancellationToken);
                 var index = recent.FindIndex(e => e.EventId == firstId);
                 if (index >= payloads.Count - 1)

@@ -10,10 +10,11 @@ namespace OrderLedger.Application.CommandHandling;
 /// each new event's hash to the stream's last one. On a concurrency conflict it reloads and decides again (bounded,
 /// with jittered back-off), then reports <c>concurrency.conflict</c>. A commandId already present in the stream
 /// returns the events it produced the first time and appends nothing; event ids derived from the commandId make a
-/// retried append that raced its own first attempt idempotent in the store as well. The events' metadata take the
-/// business time from the command (<see cref="IDomainCommand.OccurredAt"/>) and the store id from the aggregate; a
-/// business time beyond the clock, or before the last event of a stream that keeps time order, is refused
-/// (<see cref="BusinessTime"/>).
+/// retried append that raced its own first attempt idempotent in the store as well; a commandId found with another
+/// command or payload (<see cref="CommandFingerprints"/>) is refused as <c>command.id-reused</c>. The events' metadata
+/// take the business time from the command (<see cref="IDomainCommand.OccurredAt"/>) and the store id from the
+/// aggregate; a business time beyond the clock, or before the last event of a stream that keeps time order, is
+/// refused (<see cref="BusinessTime"/>).
 /// </summary>
 public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandHandlerOptions? options = null, TimeProvider? clock = null)
 {
@@ -40,12 +41,15 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         where TEvent : class
     {
         context = WithBusinessTime(command, context);
+        context = context.WithFingerprintOf(command!);
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
             if (loaded.EventsOfCommand.Count > 0)
             {
-                return new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null);
+                return CommandFingerprints.Reused(context, loaded.OriginalCommand) is { } reused
+                    ? new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, reused)
+                    : new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null);
             }
 
             if (RefusedTime(decider, loaded, context.OccurredAt) is { } badTime)
@@ -143,6 +147,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         var lastOccurredAt = cached?.LastOccurredAt;
         var commandIds = cached?.CommandIds ?? ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
         var ofCommand = new List<object>();
+        RecordedCommand? original = null;
         var read = new StreamReadOptions(FromRevision: revision + 1);
         await foreach (var record in store.ReadStreamAsync(streamId, read, cancellationToken))
         {
@@ -167,6 +172,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
                 if (eventCommandId == commandId)
                 {
                     ofCommand.Add(domainEvent);
+                    original ??= new RecordedCommand(decoded.Metadata.CommandType, decoded.Metadata.CommandHash, record.Created);
                 }
             }
         }
@@ -176,7 +182,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             _cache.Put(streamId, decider, new StreamStateCache.Entry(state, last, lastHash, lastOccurredAt, commandIds));
         }
 
-        return new LoadedStream<TState>(state, revision, lastHash, ofCommand, lastOccurredAt);
+        return new LoadedStream<TState>(state, revision, lastHash, ofCommand, lastOccurredAt, original);
     }
 
     private TimeSpan Backoff(int attempt)
@@ -188,4 +194,5 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
 }
 
 /// <param name="LastOccurredAt">The business time of the stream's last event (null: no events).</param>
-public sealed record LoadedStream<TState>(TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand, DateTimeOffset? LastOccurredAt = null);
+/// <param name="OriginalCommand">The command recorded on the first of <paramref name="EventsOfCommand"/>, if any.</param>
+public sealed record LoadedStream<TState>(TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand, DateTimeOffset? LastOccurredAt = null, RecordedCommand? OriginalCommand = null);

@@ -24,7 +24,13 @@ public sealed class OrderPlacement(CommandHandler handler, IAllocationPolicy all
     public async Task<CommandOutcome> PlaceAsync(PlaceOrder command, CommandContext context, CancellationToken cancellationToken = default)
     {
         var orderStream = StreamIds.Order(command.OrderId);
+        context = context.WithFingerprintOf(command);
         var order = await handler.LoadAsync(OrderDecider.Decider, orderStream, context.CommandId, cancellationToken);
+        if (CommandFingerprints.Reused(context, order.OriginalCommand) is { } reused)
+        {
+            return new CommandOutcome([], reused);
+        }
+
         if (order.State.Status == OrderStatus.Rejected)
         {
             // The original outcome of this placement (or the recovery path gave up on it): rejected, nothing more to do.

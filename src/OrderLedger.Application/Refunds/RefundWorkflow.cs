@@ -83,7 +83,7 @@ public sealed class RefundWorkflow(CommandHandler handler)
         var order = (await handler.LoadAsync(OrderDecider.Decider, orderStream, cancellationToken: cancellationToken)).State;
         var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(order.IsPlaced ? order.StoreId : command.StoreId), cancellationToken: cancellationToken)).State;
         var auto = order.PaidAt is { } paidAt ? new AutoRefundContext(paidAt, store.AutoRefundWindowHours, order.AnyHandedOver) : null;
-        var request = command with { AutoApproval = auto };
+        var request = command with { AutoApproval = auto, RequestedBy = RequesterOf(command, context.Actor) };
 
         // The request is decided before the claim is written: a refused request leaves the order's ledger untouched.
         if (await handler.CheckAsync(RefundDecider.Decider, StreamIds.Refund(command.RefundId), request, context, cancellationToken) is { } refused)
@@ -110,4 +110,16 @@ public sealed class RefundWorkflow(CommandHandler handler)
             OrderDecider.Decider, orderStream, new ReleaseRefundClaim(command.OrderId, command.RefundId, command.OccurredAt), context.Step("unclaim"), cancellationToken);
         return new CommandOutcome([claim.Change, requested.Change, release.Change], requested.Error);
     }
+
+    /// <summary>
+    /// Separation of duties (docs/security.md): a customer or a bot acting for one asks as the customer; an agent always
+    /// asks as staff, whatever the command says; a system actor (an API token of the ingest or admin role, the CLI) asks
+    /// as the command says, which the API sets from the token's roles.
+    /// </summary>
+    public static RefundRequester RequesterOf(RequestRefund command, Actor actor) => actor.Kind switch
+    {
+        ActorKind.Customer or ActorKind.Bot => RefundRequester.Customer,
+        ActorKind.Agent => RefundRequester.Staff,
+        _ => command.RequestedBy,
+    };
 }

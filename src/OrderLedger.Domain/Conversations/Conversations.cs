@@ -21,7 +21,7 @@ public sealed record StartConversation(
     string Channel,
     string? OrderId,
     bool BotEnabled,
-    IReadOnlyList<string> UnresolvedAboutSameOrder,
+    [property: LookedUp] IReadOnlyList<string> UnresolvedAboutSameOrder,
     DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
 
 public sealed record ReceiveCustomerMessage(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);

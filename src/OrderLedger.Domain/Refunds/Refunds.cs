@@ -23,8 +23,22 @@ public sealed record RequestRefund(
     RefundKind Kind,
     IReadOnlyList<RefundLine> Lines,
     string Reason,
-    AutoRefundContext? AutoApproval,
-    DateTimeOffset OccurredAt) : RefundCommand(RefundId);
+    [property: LookedUp] AutoRefundContext? AutoApproval,
+    DateTimeOffset OccurredAt) : RefundCommand(RefundId)
+{
+    /// <summary>
+    /// Who asked: only a customer's own request may be approved by rule (separation of duties: staff must not be able
+    /// to pay out money alone by setting a window and requesting). Unknown counts as staff, so nothing pays out by default.
+    /// </summary>
+    public RefundRequester RequestedBy { get; init; } = RefundRequester.Staff;
+}
+
+/// <summary>Whose request a refund is: the customer's (directly, or relayed by a channel connector) or a member of staff's.</summary>
+public enum RefundRequester
+{
+    Staff,
+    Customer,
+}
 
 /// <param name="PaidAt">When the order's payment was confirmed; the window runs from there.</param>
 /// <param name="WindowHours">The store's auto-refund window; 0 = off.</param>
@@ -36,8 +50,8 @@ public sealed record AutoRefundContext(DateTimeOffset PaidAt, int WindowHours, b
 public sealed record ApproveRefund(
     string RefundId,
     string ApprovedBy,
-    ReturnAddressPolicy? ReturnAddresses,
-    IReadOnlyDictionary<string, string>? CategoryBySku,
+    [property: LookedUp] ReturnAddressPolicy? ReturnAddresses,
+    [property: LookedUp] IReadOnlyDictionary<string, string>? CategoryBySku,
     DateTimeOffset OccurredAt) : RefundCommand(RefundId);
 
 public sealed record RejectRefund(string RefundId, string RejectedBy, string Reason, DateTimeOffset OccurredAt) : RefundCommand(RefundId);
@@ -204,11 +218,13 @@ public static class RefundDecider
     };
 
     /// <summary>
-    /// The auto-refund rule (brief §2): a refund-only request, made within the store's window after payment,
-    /// before anything was handed to the carrier, is approved at once. Everything else waits for an agent.
+    /// The auto-refund rule (brief §2): a refund-only request of the customer, made within the store's window after
+    /// payment, before anything was handed to the carrier, is approved at once. Everything else waits for an agent; a
+    /// request made by staff always does, so that no one pays money out alone.
     /// </summary>
-    public static bool QualifiesForAutoApproval(RefundKind kind, AutoRefundContext? context, DateTimeOffset requestedAt) =>
+    public static bool QualifiesForAutoApproval(RefundKind kind, RefundRequester requestedBy, AutoRefundContext? context, DateTimeOffset requestedAt) =>
         kind == RefundKind.RefundOnly
+        && requestedBy == RefundRequester.Customer
         && context is { WindowHours: > 0, HandedToCarrier: false }
         && requestedAt <= context.PaidAt.AddHours(context.WindowHours);
 
@@ -225,7 +241,7 @@ public static class RefundDecider
         }
 
         var requested = new RefundRequested(c.RefundId, c.OrderId, c.StoreId, c.CustomerId, c.Kind, c.Lines, c.Lines.Sum(l => l.Amount), c.Reason, c.OccurredAt);
-        return QualifiesForAutoApproval(c.Kind, c.AutoApproval, c.OccurredAt)
+        return QualifiesForAutoApproval(c.Kind, c.RequestedBy, c.AutoApproval, c.OccurredAt)
             ? new RefundEvent[] { requested, new RefundApproved(c.RefundId, c.OrderId, true, AutoApprover, c.OccurredAt) }
             : requested;
     }

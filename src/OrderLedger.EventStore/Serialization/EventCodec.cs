@@ -37,10 +37,12 @@ public sealed class EventCodec(EventTypeRegistry registry)
                 StoreId: context.StoreId,
                 Actor: context.Actor,
                 OccurredAt: context.OccurredAt,
+                CommandType: context.Fingerprint?.Type,
+                CommandHash: context.Fingerprint?.Hash,
                 PrevHash: prevHash);
             var unsealed = JsonSerializer.SerializeToUtf8Bytes(metadata, MetadataJsonContext.Default.EventMetadata);
             var hash = HashChain.ComputeHash(prevHash, typeName, data, unsealed);
-            encoded.Add(new EventData(EventIds.For(context.CommandId, index), typeName, data, HashChain.Seal(unsealed, hash)));
+            encoded.Add(new EventData(EventIds.Of(context, index), typeName, data, HashChain.Seal(unsealed, hash)));
             prevHash = hash;
         }
 

@@ -9,6 +9,14 @@ namespace OrderLedger.EventStore.Serialization;
 /// </summary>
 public static class EventIds
 {
+    /// <summary>
+    /// The id of a command's event number <paramref name="index"/>, scoped by the store the events belong to: command ids
+    /// are chosen by callers, and without the scope one store could take an id another store's connector will send
+    /// (its command would then be refused as a reused id).
+    /// </summary>
+    public static Guid Of(CommandContext context, int index) =>
+        For(context.StoreId is { Length: > 0 } store ? $"{store.Length}:{store}/{context.CommandId}" : context.CommandId, index);
+
     public static Guid For(string commandId, int index)
     {
         ArgumentException.ThrowIfNullOrEmpty(commandId);

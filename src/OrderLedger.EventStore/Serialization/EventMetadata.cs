@@ -17,6 +17,8 @@ public sealed record Actor(ActorKind Kind, string Id)
 }
 
 /// <summary>Metadata every event carries (brief §2); <see cref="PrevHash"/> and <see cref="Hash"/> chain the stream (brief §6).</summary>
+/// <param name="CommandType">The command that produced the event (its type name), to name it when its id is used again.</param>
+/// <param name="CommandHash">The command's <see cref="CommandFingerprint"/>: a repeat of the id with another payload is refused.</param>
 public sealed record EventMetadata(
     string CorrelationId,
     string CausationId,
@@ -24,6 +26,8 @@ public sealed record EventMetadata(
     string? StoreId,
     Actor Actor,
     DateTimeOffset OccurredAt,
+    string? CommandType = null,
+    string? CommandHash = null,
     string? PrevHash = null,
     string? Hash = null);
 
@@ -34,7 +38,14 @@ public sealed record CommandContext(
     DateTimeOffset OccurredAt,
     string? StoreId = null,
     string? CorrelationId = null,
-    string? CausationId = null);
+    string? CausationId = null,
+    CommandFingerprint? Fingerprint = null);
+
+/// <summary>
+/// What a command asked for, in short: its type and a hash of its payload. Recorded on its events so that a commandId
+/// sent again with another command or payload is told apart from a retry (which replays).
+/// </summary>
+public sealed record CommandFingerprint(string Type, string Hash);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

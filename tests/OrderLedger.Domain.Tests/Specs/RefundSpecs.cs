@@ -14,7 +14,7 @@ public class RefundSpecs
     private static readonly AutoRefundContext Window24h = new(PaidAt, 24, HandedToCarrier: false);
 
     private static RequestRefund Request(RefundKind kind = RefundKind.RefundOnly, AutoRefundContext? auto = null, DateTimeOffset? at = null) =>
-        new RequestRefund("r-1", "o-1", "s-1", "c-1", kind, TeaLine, "not as described", auto, at ?? At(60));
+        new RequestRefund("r-1", "o-1", "s-1", "c-1", kind, TeaLine, "not as described", auto, at ?? At(60)) { RequestedBy = RefundRequester.Customer };
 
     private static readonly RefundRequested RefundOnlyRequested = new("r-1", "o-1", "s-1", "c-1", RefundKind.RefundOnly, TeaLine, 50m, "not as described", At(60));
     private static readonly RefundRequested ReturnRequested = RefundOnlyRequested with { Kind = RefundKind.ReturnAndRefund };
@@ -50,6 +50,14 @@ public class RefundSpecs
     [Fact]
     public void A_request_after_the_hand_over_waits_for_an_agent() =>
         Refund.When(Request(auto: Window24h with { HandedToCarrier = true })).Then(RefundOnlyRequested);
+
+    [Fact]
+    public void A_request_by_staff_is_never_approved_by_rule_even_with_the_longest_window() =>
+        Refund.When(Request(auto: Window24h with { WindowHours = 2160 }) with { RequestedBy = RefundRequester.Staff }).Then(RefundOnlyRequested);
+
+    [Fact]
+    public void A_request_of_unknown_origin_counts_as_staff() =>
+        Refund.When(new RequestRefund("r-1", "o-1", "s-1", "c-1", RefundKind.RefundOnly, TeaLine, "not as described", Window24h, At(60))).Then(RefundOnlyRequested);
 
     [Fact]
     public void A_return_and_refund_is_never_approved_automatically() =>

@@ -161,4 +161,20 @@ public class StoreSpecs
     [Fact]
     public void A_store_ships_from_at_least_one_warehouse() =>
         Store.Given(Registered).When(new SetWarehouses("s-1", [], At(1))).ThenError("store.warehouses-required");
+
+    // ---- Warehouse ownership -----------------------------------------------------------------------------
+
+    private static readonly Spec<ClaimWarehouse, WarehouseEvent, WarehouseState> Warehouse = new(WarehouseDecider.Decider);
+
+    [Fact]
+    public void The_first_store_to_name_a_warehouse_claims_it() =>
+        Warehouse.When(new ClaimWarehouse("wh-1", "s-1", T0)).Then(new WarehouseClaimed("wh-1", "s-1", T0));
+
+    [Fact]
+    public void Claiming_its_own_warehouse_again_changes_nothing() =>
+        Warehouse.Given(new WarehouseClaimed("wh-1", "s-1", T0)).When(new ClaimWarehouse("wh-1", "s-1", At(1))).ThenNothing();
+
+    [Fact]
+    public void A_warehouse_of_another_store_is_taken() =>
+        Warehouse.Given(new WarehouseClaimed("wh-1", "s-1", T0)).When(new ClaimWarehouse("wh-1", "s-2", At(1))).ThenError(WarehouseDecider.TakenRule);
 }

@@ -36,6 +36,14 @@ public sealed class SerializationTests
     }
 
     [Fact]
+    public void The_same_command_id_in_two_stores_gives_different_event_ids()
+    {
+        Assert.NotEqual(EventIds.Of(Context, 0), EventIds.Of(Context with { StoreId = "store-2" }, 0));
+        Assert.Equal(EventIds.Of(Context, 0), EventIds.Of(Context with { Actor = Actor.System("retry") }, 0));
+        Assert.Equal(EventIds.For("cmd-42", 0), EventIds.Of(Context with { StoreId = null }, 0));
+    }
+
+    [Fact]
     public void Encoding_writes_the_stable_type_name_the_payload_and_the_metadata_of_the_command()
     {
         var encoded = Codec().Encode([new ParcelWeighed("p1", 1200)], Context, previousHash: null).Single();
@@ -43,7 +51,7 @@ public sealed class SerializationTests
 
         Assert.Equal("parcel-weighed-v2", encoded.Type);
         Assert.Equal("""{"parcelId":"p1","grams":1200}""", Encoding.UTF8.GetString(encoded.Data.Span));
-        Assert.Equal(EventIds.For("cmd-42", 0), encoded.EventId);
+        Assert.Equal(EventIds.Of(Context, 0), encoded.EventId);
         Assert.Equal(new ParcelWeighed("p1", 1200), decoded.Event);
         Assert.NotNull(decoded.Metadata);
         Assert.Equal("corr-1", decoded.Metadata.CorrelationId);

@@ -1,0 +1,43 @@
+namespace OrderLedger.Domain.Stores;
+
+/// <summary>
+/// A warehouse belongs to one store (stream <c>warehouse-{warehouseId}</c>): the first store to name it in its warehouse
+/// policy claims it, and only that store's callers may change its stock. Without an owner, an agent of one store could
+/// list another store's warehouse as its own and then correct that store's stock counts.
+/// </summary>
+public sealed record ClaimWarehouse(string WarehouseId, string StoreId, DateTimeOffset OccurredAt) : IDomainCommand;
+
+public abstract record WarehouseEvent;
+
+public sealed record WarehouseClaimed(string WarehouseId, string StoreId, DateTimeOffset OccurredAt) : WarehouseEvent;
+
+public sealed record WarehouseState(string WarehouseId, string StoreId) : IStoreScoped
+{
+    public static WarehouseState Initial { get; } = new("", "");
+
+    public bool IsClaimed => StoreId.Length > 0;
+}
+
+public static class WarehouseDecider
+{
+    public const string TakenRule = "store.warehouse-taken";
+
+    public static Decider<ClaimWarehouse, WarehouseEvent, WarehouseState> Decider { get; } = new(Decide, Evolve, WarehouseState.Initial);
+
+    public static Decision<WarehouseEvent> Decide(ClaimWarehouse command, WarehouseState state) => state switch
+    {
+        { IsClaimed: false } => new WarehouseClaimed(command.WarehouseId, command.StoreId, command.OccurredAt),
+        _ when state.StoreId == command.StoreId => Decision<WarehouseEvent>.Nothing,
+        // The owner is not named: the caller may not see that store.
+        _ => Taken(command.WarehouseId),
+    };
+
+    public static WarehouseState Evolve(WarehouseState state, WarehouseEvent @event) => @event switch
+    {
+        WarehouseClaimed e when !state.IsClaimed => new WarehouseState(e.WarehouseId, e.StoreId),
+        _ => state,
+    };
+
+    public static DomainError Taken(string warehouseId) =>
+        DomainError.Conflict(TakenRule, $"Warehouse {warehouseId} belongs to another store; a warehouse ships for one store only.");
+}
