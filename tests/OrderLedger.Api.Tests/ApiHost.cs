@@ -18,6 +18,9 @@ public sealed class ApiHost : IAsyncLifetime
     /// <summary>An administrator of every store.</summary>
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The host's services (the event store, to look at the log around a request).</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     /// <summary>A client without a token.</summary>
     public HttpClient Anonymous => _factory!.CreateClient();
 
