@@ -6,6 +6,7 @@ using OrderLedger.Api.Queries;
 using OrderLedger.Api.Security;
 using OrderLedger.Api.Streams;
 using OrderLedger.Api.Telemetry;
+using OrderLedger.Api.Validation;
 using OrderLedger.Api.Web;
 using OrderLedger.Application;
 using OrderLedger.Audit;
@@ -15,6 +16,9 @@ using OrderLedger.Reactors;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
+// Binding failures reach BindingProblems as exceptions, so their 400 names the parameter in every environment.
+builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+builder.Services.AddExceptionHandler<BindingProblems>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddOrderLedgerEventStore(builder.Configuration);
 builder.Services.AddOrderLedgerAccessControl(builder.Configuration);
@@ -39,6 +43,7 @@ app.UseWebPages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseInputTextLimits();
 app.MapOrderLedgerOpenApi();
 app.MapHealthEndpoints();
 app.MapStreamEndpoints();

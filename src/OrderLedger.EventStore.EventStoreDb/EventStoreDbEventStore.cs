@@ -35,12 +35,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
 
     public async Task<AppendResult> AppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(streamId);
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
-        {
-            throw new ArgumentException("An append needs at least one event.", nameof(events));
-        }
+        AppendRules.Check(streamId, events);
 
         var options = ProtocolMapping.ToAppendOptions(streamId, expected);
         var messages = events.Select(ProtocolMapping.ToProposedMessage).ToList();
@@ -84,7 +79,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        AppendRules.CheckStreamId(streamId);
         ArgumentNullException.ThrowIfNull(options);
         var remaining = options.MaxCount;
         var from = options.FromRevision;

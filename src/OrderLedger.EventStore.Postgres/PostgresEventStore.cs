@@ -88,7 +88,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 
     public async Task<AppendResult> AppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
-        ValidateAppend(streamId, events);
+        AppendRules.Check(streamId, events);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -228,33 +228,6 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         _ => (long)expected.Revision == firstRevision - 1,
     };
 
-    private static void ValidateAppend(string streamId, IReadOnlyList<EventData> events)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
-        if (streamId.StartsWith('$'))
-        {
-            throw new ArgumentException($"Stream ids starting with '$' are reserved for system streams: '{streamId}'.", nameof(streamId));
-        }
-
-        if (events.Count == 0)
-        {
-            throw new ArgumentException("An append needs at least one event.", nameof(events));
-        }
-
-        foreach (var e in events)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(e.Type, nameof(events));
-            if (e.Type.StartsWith('$'))
-            {
-                throw new ArgumentException($"Event types starting with '$' are reserved for system events: '{e.Type}'.", nameof(events));
-            }
-        }
-
-        if (events.Select(e => e.EventId).Distinct().Count() != events.Count)
-        {
-            throw new ArgumentException("The events of one append must have distinct ids.", nameof(events));
-        }
-    }
 
     private static long EncodeExpected(ExpectedRevision expected) => expected.Kind switch
     {
@@ -267,8 +240,9 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        AppendRules.CheckStreamId(streamId);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.FromRevision ?? 0, (ulong)long.MaxValue, nameof(options));
         var forwards = options.Direction == ReadDirection.Forwards;
         long? next = options.FromRevision is { } from ? checked((long)from) : null;
         var remaining = options.MaxCount;

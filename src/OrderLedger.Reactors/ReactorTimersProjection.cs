@@ -34,6 +34,12 @@ public sealed class ReactorTimersProjection : IProjection
 {
     public const string ProjectionName = "reactor_timers";
 
+    /// <summary>
+    /// A survey delay beyond this (10 years) is held to it: the API refuses such values, but one already in the log must
+    /// not put a due time past what PostgreSQL's timestamptz can hold and stop every store's timers.
+    /// </summary>
+    public const int MaxSurveyDelayDays = 3650;
+
     public string Name => ProjectionName;
 
     public int Version => 1;
@@ -124,7 +130,7 @@ public sealed class ReactorTimersProjection : IProjection
                 case ConversationEscalated x:
                     timers[(TimerKinds.EscalationDeadline, x.ConversationId)] = new Timer(
                         ReactorCommandIds.EscalationKey(x.ConversationId, x.OccurredAt),
-                        store, null, x.OccurredAt.AddHours(ConversationDecider.EscalationResolutionHours), false);
+                        store, null, Later(x.OccurredAt, TimeSpan.FromHours(ConversationDecider.EscalationResolutionHours)), false);
                     timers[(TimerKinds.RepeatContact, x.ConversationId)] = null;
                     settled.Add(x.ConversationId);
                     break;
@@ -150,7 +156,7 @@ public sealed class ReactorTimersProjection : IProjection
                     shipments[(i.OrderId, i.ShipmentId)] = true;
                     break;
                 case StoreSlaTargetsSet t:
-                    policies[t.StoreId] = t.Targets.NpsSurveyDelayDays;
+                    policies[t.StoreId] = Math.Clamp(t.Targets.NpsSurveyDelayDays, 0, MaxSurveyDelayDays);
                     break;
             }
         }
@@ -223,7 +229,9 @@ public sealed class ReactorTimersProjection : IProjection
                 $"""
                 INSERT INTO {schema}.reactor_timers AS t (kind, subject, key, store_id, order_id, due_at)
                 SELECT b.kind, b.subject, b.key, b.store_id, b.order_id,
-                       b.at + CASE WHEN b.nps THEN make_interval(days => coalesce(p.nps_delay_days, 7)) ELSE interval '0' END
+                       -- .NET reads no moment past 9999: a due time beyond it would stop the dispatcher.
+                       LEAST(b.at + CASE WHEN b.nps THEN make_interval(days => coalesce(p.nps_delay_days, 7)) ELSE interval '0' END,
+                             timestamptz '9999-12-31 23:59:59Z')
                 FROM unnest(@Kinds, @Subjects, @Keys, @Stores, @Orders, @Ats, @Nps) AS b(kind, subject, key, store_id, order_id, at, nps)
                 LEFT JOIN {schema}.reactor_store_policies p ON p.store_id = b.store_id
                 ON CONFLICT (kind, subject) DO UPDATE SET key = excluded.key, store_id = excluded.store_id, order_id = excluded.order_id, due_at = excluded.due_at
@@ -259,4 +267,8 @@ public sealed class ReactorTimersProjection : IProjection
                 new { Kind = TimerKinds.RepeatContact, Ids = unescalated }, context.Transaction, cancellationToken: cancellationToken));
         }
     }
+
+    /// <summary><paramref name="at"/> + <paramref name="delay"/>, or the last representable moment: a timer never faults on its due time.</summary>
+    internal static DateTimeOffset Later(DateTimeOffset at, TimeSpan delay) =>
+        at > DateTimeOffset.MaxValue - delay ? DateTimeOffset.MaxValue : at + delay;
 }

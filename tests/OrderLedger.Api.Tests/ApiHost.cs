@@ -18,7 +18,7 @@ public sealed class ApiHost : IAsyncLifetime
     /// <summary>An administrator of every store.</summary>
     public HttpClient Client { get; private set; } = null!;
 
-    /// <summary>The host's services (its endpoints, for the deny matrix).</summary>
+    /// <summary>The host's services: its endpoints (for the deny matrix) and the event store (to look at the log around a request).</summary>
     public IServiceProvider Services => _factory!.Services;
 
     /// <summary>A client without a token.</summary>

@@ -52,7 +52,7 @@ public sealed class RuntimeTests
     }
 
     [Fact]
-    public async Task A_handler_error_faults_that_projection_only_and_names_the_event()
+    public async Task Under_the_stop_policy_a_handler_error_faults_that_projection_only_and_names_the_event()
     {
         await using var fresh = await Fresh.CreateAsync();
         await TestEvents.AppendAsync(fresh.Store, total: 1_000, perAppend: 100, streams: 5);
@@ -62,9 +62,9 @@ public sealed class RuntimeTests
 
         var fragile = new LedgerProjection("fragile") { RejectedAmount = -666 };
         var sturdy = new LedgerProjection("sturdy");
-        await using var projector = await InProcessProjector.StartAsync(fresh.ConnectionString, [fragile, sturdy]);
+        await using var projector = await InProcessProjector.StartAsync(fresh.ConnectionString, [fragile, sturdy], o => o.FailurePolicies["fragile"] = FailurePolicy.Stop);
 
-        var faulted = await Eventually.Get(() => projector.Admin.StatusAsync("fragile"), s => s.State == ProjectionState.Faulted, TimeSpan.FromSeconds(30), "fragile faults");
+        var faulted = await Eventually.Get(() => projector.Admin.StatusAsync("fragile"), s => s.State == ProjectionState.Faulted, TimeSpan.FromSeconds(120), "fragile faults");
         await projector.Admin.CaughtUpAsync("sturdy");
 
         Assert.NotNull(faulted.LastError);
@@ -162,7 +162,7 @@ public sealed class RuntimeTests
         Assert.Equal(1, untouched.LagEvents);
     }
 
-    private static async Task<Position> PositionOfAsync(NpgsqlDataSource db, string stream, long revision)
+    internal static async Task<Position> PositionOfAsync(NpgsqlDataSource db, string stream, long revision)
     {
         await using var command = db.CreateCommand("SELECT tx_id, seq FROM eventstore.events WHERE stream_id = $1 AND stream_revision = $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });

@@ -17,6 +17,7 @@ namespace OrderLedger.Cli
               projections status                                         every projection: state, checkpoint, lag, rate, error
               projections rebuild <name> [--wait]                        blue/green rebuild; --wait follows it with a progress bar
               projections resume <name>                                  clear a fault so the active projector retries
+              projections retry <name>                                   apply the parked events again (removes those that succeed)
               seed [--stores 3] [--customers 20000] [--orders 100000] [--days 30] [--seed 42] [--start <date>]
                                                                          a realistic, deterministic month of operations
             common options: --connection <postgres connection string>

@@ -8,8 +8,9 @@ namespace OrderLedger.Projections.Runtime;
 /// <summary>
 /// Feeds one generation (build) of a projection from the process's shared <c>$all</c> reader: each batch it hands over
 /// (large while catching up, up to N events or T ms when live) is applied in one transaction that also moves the
-/// checkpoint. Transient database errors are retried with backoff; any other handler error faults this generation
-/// only, naming the offending event, and leaves the shared reader to the others.
+/// checkpoint. Transient database errors are retried with backoff; any other handler error parks the offending event
+/// (failure policy <c>park</c>, the default) or faults this generation only (<c>stop</c>), naming the event, and leaves
+/// the shared reader to the others.
 /// </summary>
 internal sealed class GenerationWorker(
     IProjection projection,
@@ -23,6 +24,7 @@ internal sealed class GenerationWorker(
     private readonly RateMeter _rate = new();
     private readonly string _name = projection.Name;
     private readonly int _number = generation.Generation;
+    private readonly FailurePolicy _policy = options.PolicyOf(projection.Name);
     private Position? _checkpoint;
 
     public GenerationRecord Generation => generation;
@@ -102,10 +104,23 @@ internal sealed class GenerationWorker(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Apply everything before the undecodable event, then fault on it.
+                // Apply everything before the undecodable event, then park it or fault on it.
                 if (segment.Records.Count > 0 && !await ApplyWithRetryAsync(segment, cancellationToken))
                 {
                     return false;
+                }
+
+                if (_policy == FailurePolicy.Park)
+                {
+                    var alone = new Segment();
+                    alone.Add(record, null, unknown: false);
+                    if (!await ParkWithRetryAsync(alone, record, ex, cancellationToken))
+                    {
+                        return false;
+                    }
+
+                    segment = new Segment();
+                    continue;
                 }
 
                 await FaultAsync(ex, record, cancellationToken);
@@ -137,15 +152,22 @@ internal sealed class GenerationWorker(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FencedException)
             {
-                if (ex is ProjectionEventException { OffendingEvent: { } named } && segment.Handled.Count == 1)
+                if (segment.Handled.Count == 1)
                 {
-                    await FaultAsync(ex, named.Record, cancellationToken);
+                    // One handled event: it is the offending one.
+                    var offending = ex is ProjectionEventException { OffendingEvent: { } named } ? named.Record : segment.Handled[0].Record;
+                    if (_policy == FailurePolicy.Park)
+                    {
+                        return await ParkWithRetryAsync(segment, offending, ex, cancellationToken);
+                    }
+
+                    await FaultAsync(ex, offending, cancellationToken);
                     return false;
                 }
 
-                if (segment.Handled.Count <= 1)
+                if (segment.Handled.Count == 0)
                 {
-                    await FaultAsync(ex, segment.Handled.Count == 1 ? segment.Handled[0].Record : segment.Records[^1], cancellationToken);
+                    await FaultAsync(ex, segment.Records[^1], cancellationToken);
                     return false;
                 }
 
@@ -184,17 +206,8 @@ internal sealed class GenerationWorker(
         var moved = await catalog.AdvanceCheckpointAsync(connection, transaction, generation, _checkpoint, last, segment.Counts, rate, cancellationToken);
         if (moved == 0)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            var stored = await catalog.ReadCheckpointAsync(generation, cancellationToken);
-            if (stored == last.Position)
-            {
-                // An earlier attempt committed but its acknowledgement was lost.
-                _checkpoint = stored;
-                _rate.Add(segment.Records.Count);
-                return;
-            }
-
-            throw new FencedException($"Projection {projection.Name} g{generation.Generation}: checkpoint is {stored?.ToString() ?? "none"}, expected {_checkpoint?.ToString() ?? "none"}; another instance owns it or the build was switched.");
+            await AcknowledgeOrFenceAsync(transaction, segment, cancellationToken);
+            return;
         }
 
         var applying = Timings.Now;
@@ -211,6 +224,64 @@ internal sealed class GenerationWorker(
         reader.Timings.Projection(_name, Timings.Step.Events, segment.Records.Count);
         _checkpoint = last.Position;
         _rate.Add(segment.Records.Count);
+    }
+
+    /// <summary>The checkpoint did not move: an earlier attempt committed but its acknowledgement was lost, or another instance owns it.</summary>
+    private async Task AcknowledgeOrFenceAsync(Npgsql.NpgsqlTransaction transaction, Segment segment, CancellationToken cancellationToken)
+    {
+        await transaction.RollbackAsync(cancellationToken);
+        var last = segment.Records[^1];
+        var stored = await catalog.ReadCheckpointAsync(generation, cancellationToken);
+        if (stored == last.Position)
+        {
+            _checkpoint = stored;
+            _rate.Add(segment.Records.Count);
+            return;
+        }
+
+        throw new FencedException($"Projection {projection.Name} g{generation.Generation}: checkpoint is {stored?.ToString() ?? "none"}, expected {_checkpoint?.ToString() ?? "none"}; another instance owns it or the build was switched.");
+    }
+
+    /// <summary>
+    /// Steps over <paramref name="offending"/> (the last handled event of <paramref name="segment"/>, or an undecodable one):
+    /// the checkpoint moves past the segment and the event goes to <c>parked_events</c> in one transaction, so it is
+    /// parked exactly once. False if even that failed (the generation is then faulted on the event).
+    /// </summary>
+    private async Task<bool> ParkWithRetryAsync(Segment segment, RecordedEvent offending, Exception error, CancellationToken cancellationToken)
+    {
+        Log.Parked(logger, error, _name, _number, offending.Type, offending.Position, offending.StreamId);
+        var delay = options.FirstRetryDelay;
+        while (true)
+        {
+            try
+            {
+                await using var connection = await catalog.DataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var last = segment.Records[^1];
+                var moved = await catalog.AdvanceCheckpointAsync(connection, transaction, generation, _checkpoint, last, segment.ParkedCounts, _rate.Peek(segment.Records.Count), cancellationToken);
+                if (moved == 0)
+                {
+                    await AcknowledgeOrFenceAsync(transaction, segment, cancellationToken);
+                    return true;
+                }
+
+                await catalog.ParkAsync(connection, transaction, generation, offending, error, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                _checkpoint = last.Position;
+                _rate.Add(segment.Records.Count);
+                return true;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FencedException && TransientErrors.IsTransient(ex))
+            {
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(options.MaxRetryDelay.Ticks, delay.Ticks * 2));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FencedException)
+            {
+                await FaultAsync(ex, offending, cancellationToken);
+                return false;
+            }
+        }
     }
 
     private async Task FaultAsync(Exception error, RecordedEvent offending, CancellationToken cancellationToken)
@@ -256,6 +327,9 @@ internal sealed class GenerationWorker(
         public List<DecodedEvent> Handled { get; } = [];
 
         public BatchCounts Counts => new(Records.Count, Handled.Count, _skipped, _unknown);
+
+        /// <summary>The counts when the handled events were parked instead of applied.</summary>
+        public BatchCounts ParkedCounts => new(Records.Count, 0, _skipped + Handled.Count, _unknown);
 
         public void Add(RecordedEvent record, DecodedEvent? handled, bool unknown)
         {

@@ -30,6 +30,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Information, Message = "Projection {Name}: readers switched to g{Generation} (version {Version}) at {Checkpoint}.")]
     public static partial void Switched(ILogger logger, string name, int generation, int version, Position? checkpoint);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Projection {Name} g{Generation} parked event {Type} at {Position} in {Stream} and goes on.")]
+    public static partial void Parked(ILogger logger, Exception exception, string name, int generation, string type, Position position, string stream);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Projection {Name}: could not write to the registry.")]
     public static partial void RegistryWriteFailed(ILogger logger, Exception exception, string name);
 }

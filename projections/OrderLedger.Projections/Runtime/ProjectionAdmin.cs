@@ -1,4 +1,5 @@
 using OrderLedger.EventStore;
+using OrderLedger.EventStore.Serialization;
 
 namespace OrderLedger.Projections.Runtime;
 
@@ -25,6 +26,13 @@ public interface IProjectionAdmin
 
     /// <summary>Clears a fault (after a fix is deployed, or the data repaired) so the active instance retries. False if not faulted.</summary>
     Task<bool> ResumeAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>retry NAME</c>: applies the live generation's parked events again with the code of this process, oldest first,
+    /// each in its own transaction that also removes it from <c>parked_events</c>; those that fail again stay parked
+    /// with the new error.
+    /// </summary>
+    Task<RetryOutcome> RetryParkedAsync(string name, CancellationToken cancellationToken = default);
 }
 
 internal sealed class ProjectionAdmin(
@@ -32,7 +40,8 @@ internal sealed class ProjectionAdmin(
     IEventStore store,
     ProjectionCatalog catalog,
     ProjectionOptions options,
-    IEventLogCounter? counter) : IProjectionAdmin
+    IEventLogCounter? counter,
+    EventCodec codec) : IProjectionAdmin
 {
     private readonly IReadOnlyList<IProjection> _projections = ProjectionValidation.Validate(projections);
     private int _migrated;
@@ -91,6 +100,48 @@ internal sealed class ProjectionAdmin(
         return await catalog.ResumeAsync(name, cancellationToken);
     }
 
+    public async Task<RetryOutcome> RetryParkedAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var projection = Find(name);
+        await EnsureMigratedAsync(cancellationToken);
+        var live = (await catalog.LoadAsync(name, [Roles.Live], cancellationToken)).SingleOrDefault();
+        if (live is null)
+        {
+            return new RetryOutcome(name, 0, 0, []);
+        }
+
+        var parked = await catalog.LoadParkedAsync(name, live.Generation, cancellationToken);
+        var applied = 0;
+        foreach (var entry in parked)
+        {
+            var record = await store.ReadStreamAsync(entry.StreamId, new StreamReadOptions(ReadDirection.Forwards, entry.Revision, 1), cancellationToken)
+                .FirstOrDefaultAsync(cancellationToken);
+            try
+            {
+                if (record is null || record.EventId != entry.EventId)
+                {
+                    throw new InvalidOperationException($"Event {entry.EventId} is no longer at {entry.StreamId}@{entry.Revision}.");
+                }
+
+                var decoded = codec.Decode(record);
+                await using var connection = await catalog.DataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                if (await catalog.UnparkAsync(connection, transaction, live, entry.Position, cancellationToken))
+                {
+                    await projection.ApplyAsync([decoded], new ProjectionContext(connection, transaction, live.Schema), cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    applied++;
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !TransientErrors.IsTransient(ex))
+            {
+                await catalog.RecordRetryFailureAsync(live, entry.Position, ex, cancellationToken);
+            }
+        }
+
+        return new RetryOutcome(name, parked.Count, applied, await catalog.LoadParkedAsync(name, live.Generation, cancellationToken));
+    }
+
     private IProjection Find(string name) =>
         _projections.FirstOrDefault(p => p.Name == name)
         ?? throw new ArgumentException($"No projection is named '{name}'. Known: {string.Join(", ", _projections.Select(p => p.Name))}.", nameof(name));
@@ -128,6 +179,7 @@ internal sealed class ProjectionAdmin(
             : live.Phase == Phases.Live && lagSeconds is not > 5 ? ProjectionState.Live
             : ProjectionState.CatchingUp;
         var error = ErrorOf(live) ?? (building is null ? null : ErrorOf(building));
+        var (parked, lastParked) = await catalog.ParkedSummaryAsync(projection.Name, live.Generation, cancellationToken);
         return new ProjectionStatus(
             projection.Name,
             live.Version,
@@ -145,7 +197,9 @@ internal sealed class ProjectionAdmin(
             error,
             running ? entry.Owner : null,
             entry.Heartbeat,
-            building is null ? null : await ProgressOfAsync(building, head, cancellationToken));
+            building is null ? null : await ProgressOfAsync(building, head, cancellationToken),
+            parked,
+            lastParked);
     }
 
     private async Task<(long? Events, double? Seconds)> LagAsync(Position? checkpoint, Position? head, DateTimeOffset now, CancellationToken cancellationToken)

@@ -7,9 +7,9 @@ namespace OrderLedger.Projections.Runtime;
 /// <summary>
 /// The runtime's own tables: <c>registry</c> (one row per projection: the live generation — the pointer readers
 /// follow — and the active instance's heartbeat) and <c>generations</c> (one row per build: schema, role, checkpoint,
-/// counters, last error). All SQL about them lives here.
+/// counters, last error) and <c>parked_events</c> (ProjectionCatalog.Parked.cs). All SQL about them lives here.
 /// </summary>
-internal sealed class ProjectionCatalog(NpgsqlDataSource dataSource, ProjectionOptions options)
+internal sealed partial class ProjectionCatalog(NpgsqlDataSource dataSource, ProjectionOptions options)
 {
     private const string GenerationColumns = """
         name, generation, version, schema_name, role, phase, tables_ready, checkpoint_commit, checkpoint_prepare, checkpoint_created,
@@ -71,6 +71,7 @@ internal sealed class ProjectionCatalog(NpgsqlDataSource dataSource, ProjectionO
             CREATE UNIQUE INDEX IF NOT EXISTS generations_one_building ON {_reg}.generations (name) WHERE role = 'building';
             CREATE UNIQUE INDEX IF NOT EXISTS generations_one_live ON {_reg}.generations (name) WHERE role = 'live';
             """, cancellationToken);
+        await ExecuteAsync(connection, transaction, ParkedTableSql, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -470,7 +471,7 @@ internal sealed class ProjectionCatalog(NpgsqlDataSource dataSource, ProjectionO
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = generation.Name });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = generation.Generation });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = transient });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{error.GetType().Name}: {error.Message}" });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = DescribeError(error) });
         AddPosition(command, offending?.Position);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)offending?.StreamId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)offending?.Type ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });

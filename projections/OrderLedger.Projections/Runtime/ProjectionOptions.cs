@@ -51,6 +51,17 @@ public sealed partial class ProjectionOptions
     /// </summary>
     public IReadOnlySet<string>? Only { get; set; }
 
+    /// <summary>
+    /// What a projection does when its handler fails on an event: <see cref="FailurePolicy.Park"/> (default) records the
+    /// event in <c>parked_events</c> and goes on, <see cref="FailurePolicy.Stop"/> faults the projection on it.
+    /// </summary>
+    public FailurePolicy FailurePolicy { get; set; } = FailurePolicy.Park;
+
+    /// <summary>Per projection name, a policy other than <see cref="FailurePolicy"/> (<c>Projections:FailurePolicies:orders = Stop</c>).</summary>
+    public Dictionary<string, FailurePolicy> FailurePolicies { get; set; } = new(StringComparer.Ordinal);
+
+    public FailurePolicy PolicyOf(string projection) => FailurePolicies.TryGetValue(projection, out var policy) ? policy : FailurePolicy;
+
     /// <summary>Identifies this process in the status (who holds each projection).</summary>
     public string InstanceName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 

@@ -68,17 +68,21 @@ public static class ProjectionServiceCollectionExtensions
             sp.GetRequiredService<IEventStore>(),
             sp.GetRequiredService<ProjectionCatalog>(),
             sp.GetRequiredService<ProjectionOptions>(),
-            sp.GetService<IEventLogCounter>()));
+            sp.GetService<IEventLogCounter>(),
+            CodecOf(sp)));
         services.AddSingleton<IHostedService>(sp => new ProjectionHostedService(
             Selected(sp),
             sp.GetRequiredService<IEventStore>(),
-            sp.GetService<EventCodec>() ?? new EventCodec(sp.GetService<EventTypeRegistry>()
-                ?? throw new InvalidOperationException("Projections need an EventTypeRegistry (e.g. DomainEventTypes.CreateRegistry()) registered as a singleton.")),
+            CodecOf(sp),
             sp.GetRequiredService<ProjectionCatalog>(),
             sp.GetRequiredService<ProjectionOptions>(),
             sp.GetRequiredService<ILoggerFactory>()));
         return new ProjectionsBuilder(services);
     }
+
+    private static EventCodec CodecOf(IServiceProvider services) =>
+        services.GetService<EventCodec>() ?? new EventCodec(services.GetService<EventTypeRegistry>()
+            ?? throw new InvalidOperationException("Projections need an EventTypeRegistry (e.g. DomainEventTypes.CreateRegistry()) registered as a singleton."));
 
     private static IEnumerable<IProjection> Selected(IServiceProvider services)
     {

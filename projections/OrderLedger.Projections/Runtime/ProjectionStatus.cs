@@ -33,6 +33,7 @@ public sealed record ProjectionError(
 /// <summary>What <c>GET /projections</c> and <c>ledger projections</c> show for one projection.</summary>
 /// <param name="LagEvents">Events in <c>$all</c> after the checkpoint; null when the event store cannot count (EventStoreDB).</param>
 /// <param name="LagSeconds">Age of the oldest event not yet applied (0 when caught up).</param>
+/// <param name="Parked">Events the live generation stepped over (failure policy <c>park</c>); <paramref name="LastParked"/> is the newest.</param>
 public sealed record ProjectionStatus(
     string Name,
     int Version,
@@ -50,7 +51,33 @@ public sealed record ProjectionStatus(
     ProjectionError? LastError,
     string? ActiveInstance,
     DateTimeOffset? Heartbeat,
-    RebuildProgress? Rebuild);
+    RebuildProgress? Rebuild,
+    long Parked = 0,
+    ParkedEvent? LastParked = null);
+
+/// <summary>What a projection does when a handler fails on an event (not a transient database error).</summary>
+public enum FailurePolicy
+{
+    /// <summary>Record the event in <c>parked_events</c> with the error and go on; <c>retry NAME</c> applies it later.</summary>
+    Park,
+
+    /// <summary>Stop the projection on the event (state faulted) until <c>resume NAME</c>.</summary>
+    Stop,
+}
+
+/// <summary>An event a projection stepped over under <see cref="FailurePolicy.Park"/>, with the error it failed with.</summary>
+public sealed record ParkedEvent(
+    Position Position,
+    string StreamId,
+    ulong Revision,
+    Guid EventId,
+    string EventType,
+    string Error,
+    DateTimeOffset ParkedAt,
+    int Attempts);
+
+/// <summary>The outcome of <c>retry NAME</c>: parked events applied (and removed from the table), and those still parked.</summary>
+public sealed record RetryOutcome(string Name, int Retried, int Applied, IReadOnlyList<ParkedEvent> StillParked);
 
 public enum RebuildState
 {

@@ -38,7 +38,9 @@ public sealed class Column<TRow, TValue>(string name, NpgsqlDbType elementType, 
 [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Short names after the SQL types (Int, Long) keep row mappings readable.")]
 public static class Col
 {
-    public static IColumn<TRow> Text<TRow>(string name, Func<TRow, string?> value) => new Column<TRow, string?>(name, NpgsqlDbType.Text, value);
+    /// <summary>Text as PostgreSQL can store it (no NUL: see <see cref="StorableText"/>), whatever the event held.</summary>
+    public static IColumn<TRow> Text<TRow>(string name, Func<TRow, string?> value) =>
+        new Column<TRow, string?>(name, NpgsqlDbType.Text, row => StorableText.CleanOrNull(value(row)));
 
     public static IColumn<TRow> Int<TRow>(string name, Func<TRow, int> value) => new Column<TRow, int>(name, NpgsqlDbType.Integer, value);
 
@@ -64,7 +66,7 @@ public static class Col
     public static IColumn<TRow> Clock<TRow>(string name, Func<TRow, TimeOnly> value) => new Column<TRow, TimeOnly>(name, NpgsqlDbType.Time, value);
 
     public static IColumn<TRow> Texts<TRow>(string name, Func<TRow, IReadOnlyList<string>> value) =>
-        new Column<TRow, string>(name, NpgsqlDbType.Jsonb, row => System.Text.Json.JsonSerializer.Serialize(value(row)));
+        new Column<TRow, string>(name, NpgsqlDbType.Jsonb, row => System.Text.Json.JsonSerializer.Serialize(value(row).Select(StorableText.Clean)));
 }
 
 /// <summary>
@@ -105,7 +107,7 @@ public sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataRea
             var part = i;
             command.Parameters.Add(new NpgsqlParameter<string[]>($"k{i}", NpgsqlDbType.Array | NpgsqlDbType.Text)
             {
-                TypedValue = keys.Select(k => k[part]).ToArray(),
+                TypedValue = keys.Select(k => StorableText.Clean(k[part])).ToArray(),
             });
         }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OrderLedger.Api.Telemetry;
+using OrderLedger.Api.Validation;
 using OrderLedger.Application;
 using OrderLedger.Domain.Stock;
 using OrderLedger.EventStore.Serialization;
@@ -11,7 +12,8 @@ using OrderLedger.Hosting;
 namespace OrderLedger.Api.Commands;
 
 /// <summary>
-/// One path for every command endpoint: read and validate the body (400 naming the field), resolve the commandId
+/// One path for every command endpoint: read and validate the body and route (<see cref="InputValidator"/>: 400 naming
+/// the field), resolve the commandId
 /// (body <c>commandId</c> or <c>Idempotency-Key</c>), check the caller may change the store the command touches (404
 /// otherwise), run it through <see cref="CommandService"/>, and answer with its events or the broken rule
 /// (<see cref="ApiProblems"/>). Nothing is appended on any error: validation and ownership come first, and the domain
@@ -29,7 +31,6 @@ public sealed class CommandPipeline(
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
-    private const int MaxCommandIdLength = 200;
 
     public async Task<IResult> RunAsync<TBody>(HttpContext http, Func<TBody, CommandInput, object> build, CancellationToken cancellationToken)
         where TBody : CommandBody
@@ -41,6 +42,8 @@ public sealed class CommandPipeline(
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        InputValidator.CheckRoute(http.Request.RouteValues, errors);
+        InputValidator.Check(body!, errors);
         var commandId = CommandIdOf(body!, http.Request, errors);
         var input = new CommandInput(http, body!.OccurredAt ?? clock.GetUtcNow());
         var command = build(body, input);
@@ -124,9 +127,13 @@ public sealed class CommandPipeline(
         }
 
         var id = body.CommandId ?? header;
-        if (id is not null && (string.IsNullOrWhiteSpace(id) || id.Length > MaxCommandIdLength))
+        if (id is not null && string.IsNullOrWhiteSpace(id))
         {
-            errors["commandId"] = [$"Between 1 and {MaxCommandIdLength} characters."];
+            errors["commandId"] = ["Must not be blank."];
+        }
+        else if (id is not null)
+        {
+            InputValidator.CheckText("commandId", "commandId", id, errors);
         }
 
         return id ?? Guid.NewGuid().ToString("N");

@@ -3,7 +3,7 @@ using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Api.Projections;
 
-/// <summary>Projection status for operators and the data team, and blue/green rebuilds with their progress (all-stores tokens only).</summary>
+/// <summary>Projection status for operators and the data team, blue/green rebuilds with their progress, and retries of parked events (all-stores tokens only).</summary>
 public static class ProjectionEndpoints
 {
     public static void MapProjectionEndpoints(this IEndpointRouteBuilder app)
@@ -18,6 +18,8 @@ public static class ProjectionEndpoints
                 admin.Names.Contains(name)
                     ? Results.Accepted($"/api/projections/{name}/rebuild", await admin.RequestRebuildAsync(name, ct))
                     : UnknownProjection(name, admin));
+        projections.MapPost("/{name}/retry", async (string name, IProjectionAdmin admin, CancellationToken ct) =>
+                admin.Names.Contains(name) ? Results.Ok(await admin.RetryParkedAsync(name, ct)) : UnknownProjection(name, admin));
         projections.MapGet("/{name}/rebuild", async (string name, IProjectionAdmin admin, CancellationToken ct) =>
                 await admin.GetRebuildProgressAsync(name, ct) is { } progress
                     ? Results.Ok(progress)

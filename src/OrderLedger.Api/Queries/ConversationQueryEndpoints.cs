@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using OrderLedger.Api.Validation;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Stores;
@@ -23,9 +24,14 @@ public static class ConversationQueryEndpoints
                     return StoreScope.StoreNotFound(storeId);
                 }
 
-                if (slaSeconds is < 1 || atRiskShare is <= 0 or > 1)
+                if (slaSeconds is < 1 or > QueryRanges.MaxSlaSeconds)
                 {
-                    return ApiProblems.Invalid(slaSeconds is < 1 ? "slaSeconds" : "atRiskShare", slaSeconds is < 1 ? "At least 1." : "Between 0 (excluded) and 1.");
+                    return ApiProblems.Invalid("slaSeconds", $"Between 1 and {QueryRanges.MaxSlaSeconds}.");
+                }
+
+                if (!double.IsFinite(atRiskShare) || atRiskShare is <= 0 or > 1)
+                {
+                    return ApiProblems.Invalid("atRiskShare", "Between 0 (excluded) and 1.");
                 }
 
                 if (StoreScope.CheckLimit(limit) is { } badLimit)
@@ -35,6 +41,8 @@ public static class ConversationQueryEndpoints
 
                 // The store's own first-reply target unless the caller asks for another one.
                 var target = slaSeconds ?? (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: ct)).State.Sla.FirstReplySeconds;
+                // A target beyond the API's range can only come of an older build's policy: hold it to the range.
+                target = Math.Clamp(target, 1, QueryRanges.MaxSlaSeconds);
                 return Results.Ok(await conversations.GetQueueAsync(stores, clock.GetUtcNow(), TimeSpan.FromSeconds(target), agentId, atRiskShare, limit, ct));
             })
             .WithSummary("Open conversations waiting for a human, longest wait first, with SLA at-risk / breached flags.")

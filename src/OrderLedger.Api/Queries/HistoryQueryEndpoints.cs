@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using OrderLedger.Api.Validation;
 using OrderLedger.Audit;
 using OrderLedger.Domain;
 using OrderLedger.EventStore;
@@ -33,6 +34,11 @@ public static class HistoryQueryEndpoints
 
     private static async Task<IResult> HistoryAsync(string streamId, ClaimsPrincipal user, StreamHistory history, DateTimeOffset? at, CancellationToken ct)
     {
+        if (QueryRanges.Moment("at", at) is { } outOfRange)
+        {
+            return outOfRange;
+        }
+
         var steps = await history.ReplayAsync(streamId, ct);
         if (steps.Count == 0 || !user.CanSee(steps[0].Event.Metadata?.StoreId))
         {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using OrderLedger.Api.Validation;
 using OrderLedger.Hosting;
 using OrderLedger.Metrics;
 
@@ -34,6 +35,11 @@ public static class MetricQueryEndpoints
         if (!CanSee(user, storeId))
         {
             return StoreScope.StoreNotFound(storeId);
+        }
+
+        if ((QueryRanges.Day("from", from) ?? QueryRanges.Day("to", to) ?? QueryRanges.Moment("now", now)) is { } outOfRange)
+        {
+            return outOfRange;
         }
 
         if ((from is null) != (to is null) || from > to)

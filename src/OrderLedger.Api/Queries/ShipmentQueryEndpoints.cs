@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using OrderLedger.Api.Validation;
 using OrderLedger.ReadModels;
 
 namespace OrderLedger.Api.Queries;
@@ -18,7 +19,7 @@ public static class ShipmentQueryEndpoints
         api.MapGet("/stores/{storeId}/shipments/stuck", async (
                 string storeId, ClaimsPrincipal user, ShipmentQueries shipments, TimeProvider clock, CancellationToken ct, int hours = 48, int limit = 100) =>
                 user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
-                : hours < 1 ? ApiProblems.Invalid("hours", "At least 1.")
+                : hours is < 1 or > QueryRanges.MaxStuckHours ? ApiProblems.Invalid("hours", $"Between 1 and {QueryRanges.MaxStuckHours}.")
                 : StoreScope.CheckLimit(limit) ?? Results.Ok(await shipments.ListStuckAsync(stores, clock.GetUtcNow(), TimeSpan.FromHours(hours), limit, ct)))
             .WithSummary("Parcels with the carrier and no scan for more than `hours` (default 48), longest silence first.")
             .WithTags("Shipments").Produces<List<StuckShipment>>().ProducesProblem(404);

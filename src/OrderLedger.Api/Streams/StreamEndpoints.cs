@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using OrderLedger.Api.Security;
+using OrderLedger.Api.Validation;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
@@ -34,6 +35,12 @@ public static class StreamEndpoints
             _ => Invalid(errors, "direction", "Use 'forwards' or 'backwards'.", ReadDirection.Forwards),
         };
         CheckLimit(errors, limit);
+        StreamInput.CheckStreamId(streamId, errors);
+        if (from > long.MaxValue)
+        {
+            errors["from"] = [$"A revision from 0 to {long.MaxValue}."];
+        }
+
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);
@@ -56,7 +63,9 @@ public static class StreamEndpoints
         Position? afterPosition = null;
         if (after is not null)
         {
-            afterPosition = Position.TryParse(after, out var parsed) ? parsed : Invalid<Position?>(errors, "after", "A position looks like '1234/5678' (commit/prepare).", null);
+            afterPosition = Position.TryParse(after, out var parsed) && parsed.Commit <= long.MaxValue && parsed.Prepare <= long.MaxValue
+                ? parsed
+                : Invalid<Position?>(errors, "after", "A position looks like '1234/5678' (commit/prepare, each at most 2^63 − 1).", null);
         }
 
         if (streamPrefix is not null && typePrefix is not null)
@@ -65,6 +74,8 @@ public static class StreamEndpoints
         }
 
         CheckLimit(errors, limit);
+        StreamInput.CheckPrefix("streamPrefix", streamPrefix, errors);
+        StreamInput.CheckPrefix("typePrefix", typePrefix, errors);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);
@@ -81,6 +92,8 @@ public static class StreamEndpoints
         string streamId, AppendRequest? request, HttpRequest http, ClaimsPrincipal user, IEventStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = Validate(streamId, request, out var expected);
+        StreamInput.CheckStreamId(streamId, errors);
+        StreamInput.CheckAppend(request?.StoreId, http.Headers["Idempotency-Key"].FirstOrDefault(), [.. request?.Events?.Select(e => (e.Type, e.Data)) ?? []], errors);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);

@@ -13,6 +13,7 @@ internal sealed class StreamStateCache(int capacity)
 {
     private readonly ConcurrentDictionary<(string Stream, object Decider), Entry> _entries = new();
     private long _clock;
+    private int _evicting;
 
     public bool Enabled => capacity > 0;
 
@@ -45,11 +46,31 @@ internal sealed class StreamStateCache(int capacity)
 
     private void EvictLeastRecentlyUsed()
     {
-        // Down to 90% at once, so that a full cache does not sort on every put.
-        var keep = capacity * 9 / 10;
-        foreach (var (key, _) in _entries.OrderBy(e => e.Value.LastUsed).Take(Math.Max(0, _entries.Count - keep)).ToList())
+        // One evictor at a time: the others' puts are trimmed by the next eviction.
+        if (Interlocked.Exchange(ref _evicting, 1) == 1)
         {
-            _entries.TryRemove(key, out _);
+            return;
+        }
+
+        try
+        {
+            // Enumerate, never copy: LINQ copies an ICollection by Count then CopyTo, which throws when another thread
+            // adds in between. Down to 90% at once, so that a full cache does not sort on every put.
+            var snapshot = new List<((string, object) Key, long LastUsed)>(capacity + 1);
+            foreach (var (key, entry) in _entries)
+            {
+                snapshot.Add((key, entry.LastUsed));
+            }
+
+            var keep = capacity * 9 / 10;
+            foreach (var (key, _) in snapshot.OrderBy(e => e.LastUsed).Take(Math.Max(0, snapshot.Count - keep)))
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _evicting, 0);
         }
     }
 

@@ -10,9 +10,7 @@ public static class StockDecider
 
     public static Decision<StockEvent> Decide(StockCommand command, StockState state) => command switch
     {
-        ReceiveStock c => c.Quantity <= 0
-            ? DomainError.Invalid("stock.quantity-invalid", "Received quantity must be positive.")
-            : new StockReceived(c.WarehouseId, c.Sku, c.Quantity, c.OccurredAt),
+        ReceiveStock c => Receive(c, state),
         ReserveStock c => Reserve(c, state),
         ReleaseReservation c => Release(c, state),
         CommitReservation c => Commit(c, state),
@@ -42,6 +40,25 @@ public static class StockDecider
         StockAdjusted e => state with { OnHand = e.OnHand },
         _ => state,
     };
+
+    /// <summary>The most units one warehouse may hold of one SKU: on hand is an <see cref="int"/> and must never wrap.</summary>
+    public const int MaxOnHand = int.MaxValue;
+
+    private static Decision<StockEvent> Receive(ReceiveStock c, StockState state)
+    {
+        if (c.Quantity <= 0)
+        {
+            return DomainError.Invalid("stock.quantity-invalid", "Received quantity must be positive.");
+        }
+
+        // In long: the sum itself must not wrap before it is compared.
+        if ((long)state.OnHand + c.Quantity > MaxOnHand)
+        {
+            return DomainError.Conflict("stock.on-hand-limit", $"{c.WarehouseId} holds {state.OnHand} of {c.Sku}; {c.Quantity} more would pass the limit of {MaxOnHand}.");
+        }
+
+        return new StockReceived(c.WarehouseId, c.Sku, c.Quantity, c.OccurredAt);
+    }
 
     private static Decision<StockEvent> Reserve(ReserveStock c, StockState state)
     {
@@ -103,8 +120,13 @@ public static class StockDecider
             return DomainError.Conflict("stock.adjust-below-reserved", $"Counted {c.CountedOnHand} but {state.Reserved} are reserved; release or re-allocate first.");
         }
 
-        return c.CountedOnHand == state.OnHand
-            ? Decision<StockEvent>.Nothing
-            : new StockAdjusted(c.WarehouseId, c.Sku, c.CountedOnHand - state.OnHand, c.CountedOnHand, c.Reason, c.OccurredAt);
+        // A difference that does not fit an int can only come of a wrapped history (an older build): refuse, do not wrap again.
+        var difference = (long)c.CountedOnHand - state.OnHand;
+        return difference switch
+        {
+            0 => Decision<StockEvent>.Nothing,
+            < int.MinValue or > int.MaxValue => DomainError.Conflict("stock.on-hand-limit", $"Counted {c.CountedOnHand} differs from {state.OnHand} on hand by more than a count can record."),
+            _ => new StockAdjusted(c.WarehouseId, c.Sku, (int)difference, c.CountedOnHand, c.Reason, c.OccurredAt),
+        };
     }
 }

@@ -53,8 +53,9 @@ public sealed class EventCodec(EventTypeRegistry registry)
     public static string? HashOf(RecordedEvent? lastEvent) =>
         lastEvent is null ? null : HashChain.TryUnseal(lastEvent.Metadata, out _, out var hash) ? hash : null;
 
+    /// <summary>The event and its metadata, with any NUL in their text made storable (<see cref="StorableText"/>).</summary>
     public DecodedEvent Decode(RecordedEvent record) =>
-        new(record, Registry.Deserialize(record.Type, record.Data), DecodeMetadata(record.Metadata));
+        new(record, Registry.Deserialize(record.Type, StorableText.CleanJson(record.Data)), DecodeMetadata(StorableText.CleanJson(record.Metadata)));
 
     public static EventMetadata? DecodeMetadata(ReadOnlyMemory<byte> metadata)
     {

@@ -20,6 +20,22 @@ public class StockSpecs
     public void Received_quantity_must_be_positive() =>
         Stock.When(new ReceiveStock("WH-SH", "TEA-01", 0, T0)).ThenError("stock.quantity-invalid");
 
+    [Fact]
+    public void Receiving_up_to_the_on_hand_limit_is_recorded() =>
+        Stock.Given(new StockReceived("WH-SH", "TEA-01", int.MaxValue - 1, T0)).When(new ReceiveStock("WH-SH", "TEA-01", 1, At(1)))
+            .Then(new StockReceived("WH-SH", "TEA-01", 1, At(1)));
+
+    [Fact]
+    public void A_receipt_that_would_pass_the_on_hand_limit_is_refused_rather_than_wrapping_negative() =>
+        Stock.Given(new StockReceived("WH-SH", "TEA-01", int.MaxValue, T0)).When(new ReceiveStock("WH-SH", "TEA-01", 1, At(1)))
+            .ThenError("stock.on-hand-limit");
+
+    [Fact]
+    public void A_count_after_a_wrapped_history_is_refused_rather_than_wrapping_again() =>
+        Stock.Given(new StockReceived("WH-SH", "TEA-01", int.MaxValue, T0), new StockReceived("WH-SH", "TEA-01", 1, T0))
+            .When(new AdjustStock("WH-SH", "TEA-01", 1_000_000_000, "count", At(1)))
+            .ThenError("stock.on-hand-limit");
+
     // ---- ReserveStock ------------------------------------------------------------------------------------
 
     [Fact]

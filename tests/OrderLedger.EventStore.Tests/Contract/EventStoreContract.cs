@@ -470,4 +470,42 @@ public abstract class EventStoreContract : IAsyncLifetime
 
         Assert.Equal(21, (await ReadStream(stream)).Count);
     }
+
+    // ---- hostile input: both stores refuse the same stream ids and types, with the same error, and write nothing ----
+
+    // Named cases: a NUL in a theory argument would end up in the test name (and the XML test report).
+    private static readonly Dictionary<string, (string StreamSuffix, string Type)> HostileNames = new()
+    {
+        ["NUL in the stream id"] = ("order-\u00001", "thing-happened"),
+        ["line break in the stream id"] = ("order-1\nX", "thing-happened"),
+        ["DEL in the stream id"] = ("order-1\u007f", "thing-happened"),
+        ["NUL in the event type"] = ("order-1", "thing\u0000happened"),
+        ["tab in the event type"] = ("order-1", "thing\thappened"),
+        ["event type over the limit"] = ("order-1", new string('t', AppendRules.MaxEventTypeLength + 1)),
+    };
+
+    public static TheoryData<string> HostileNameCases => [.. HostileNames.Keys];
+
+    [SkippableTheory]
+    [MemberData(nameof(HostileNameCases))]
+    public async Task Control_characters_in_stream_ids_and_event_types_are_refused_and_nothing_is_written(string hostile)
+    {
+        var (streamSuffix, type) = HostileNames[hostile];
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync(Stream(streamSuffix), ExpectedRevision.Any, [Event(type)]));
+
+        Assert.Contains(error.ParamName, new[] { "streamId", "events" });
+        Assert.Empty(await ReadMineFromAll());
+    }
+
+    [SkippableFact]
+    public async Task A_stream_id_longer_than_the_limit_is_refused()
+    {
+        var stream = Stream(new string('s', AppendRules.MaxStreamIdLength));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendAsync(stream, ExpectedRevision.Any, Events(1)));
+
+        Assert.Equal("streamId", error.ParamName);
+        Assert.Empty(await ReadMineFromAll());
+    }
 }

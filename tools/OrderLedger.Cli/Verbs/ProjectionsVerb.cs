@@ -6,13 +6,13 @@ using OrderLedger.Projections.Runtime;
 namespace OrderLedger.Cli.Verbs;
 
 /// <summary>
-/// <c>ledger projections status | rebuild &lt;name&gt; [--wait] | resume &lt;name&gt;</c>: operates the projections through
+/// <c>ledger projections status | rebuild &lt;name&gt; [--wait] | resume &lt;name&gt; | retry &lt;name&gt;</c>: operates the projections through
 /// <see cref="IProjectionAdmin"/>, from any machine that reaches the read-model database. This process never projects:
 /// the active projector (API host or <c>OrderLedger.Projector</c>) carries out a rebuild; <c>--wait</c> follows it.
 /// </summary>
 public static class ProjectionsVerb
 {
-    private const string Usage = "ledger projections: use 'status', 'rebuild <name> [--wait]' or 'resume <name>'.";
+    private const string Usage = "ledger projections: use 'status', 'rebuild <name> [--wait]', 'resume <name>' or 'retry <name>'.";
 
     /// <summary>How often <c>rebuild --wait</c> polls the progress.</summary>
     public static TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
@@ -27,7 +27,7 @@ public static class ProjectionsVerb
             throw new CliException($"ledger projections {action}: unexpected argument '{parsed.Positional[^1]}'.");
         }
 
-        if (action is "rebuild" or "resume" && name is null)
+        if (action is "rebuild" or "resume" or "retry" && name is null)
         {
             throw new CliException($"ledger projections {action}: name the projection, e.g. 'ledger projections {action} orders'.");
         }
@@ -46,6 +46,7 @@ public static class ProjectionsVerb
                 "status" => await StatusAsync(admin, output, cancellationToken),
                 "rebuild" => await RebuildAsync(admin, name!, parsed.Has("--wait"), output, error, cancellationToken),
                 "resume" => await ResumeAsync(admin, name!, output, cancellationToken),
+                "retry" => await RetryAsync(admin, name!, output, error, cancellationToken),
                 _ => throw new CliException($"ledger projections: unknown action '{action}'. {Usage}"),
             };
         }
@@ -83,7 +84,7 @@ public static class ProjectionsVerb
                 ? ProgressDisplay.Format($" rebuilding g{r.Generation}:", r.Done, r.Total, r.EventsPerSecond, r.Eta, withBar: false)
                 : "";
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Name,-20} {s.State,-11} {s.Generation,4} {s.Checkpoint?.ToString() ?? "-",-16} {s.Head?.ToString() ?? "-",-16} {s.LagEvents?.ToString("N0", CultureInfo.InvariantCulture) ?? "?",9} {s.LagSeconds ?? 0,8:0.0} {s.EventsPerSecond,8:N0}  {s.ActiveInstance ?? "-",-18} {Describe(s.LastError)}{rebuild}").TrimEnd());
+                $"{s.Name,-20} {s.State,-11} {s.Generation,4} {s.Checkpoint?.ToString() ?? "-",-16} {s.Head?.ToString() ?? "-",-16} {s.LagEvents?.ToString("N0", CultureInfo.InvariantCulture) ?? "?",9} {s.LagSeconds ?? 0,8:0.0} {s.EventsPerSecond,8:N0}  {s.ActiveInstance ?? "-",-18} {Describe(s.LastError)}{Parked(s)}{rebuild}").TrimEnd());
         }
 
         return string.Join(Environment.NewLine, lines);
@@ -134,6 +135,22 @@ public static class ProjectionsVerb
         return 0;
     }
 
+    /// <summary>Non-zero exit while events stay parked, so a script notices.</summary>
+    private static async Task<int> RetryAsync(IProjectionAdmin admin, string name, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var outcome = await admin.RetryParkedAsync(name, cancellationToken);
+        await output.WriteLineAsync($"{name}: {outcome.Applied} of {outcome.Retried} parked events applied, {outcome.StillParked.Count} still parked");
+        foreach (var parked in outcome.StillParked)
+        {
+            await error.WriteLineAsync($"{name}: still parked: {parked.EventType} at {parked.Position} in {parked.StreamId}: {parked.Error}");
+        }
+
+        return outcome.StillParked.Count == 0 ? 0 : CliException.FailureExitCode;
+    }
+
     private static string Describe(ProjectionError? error) =>
         error is null ? "" : $"{error.Message} (event {error.EventType} at {error.Position} in {error.StreamId})";
+
+    private static string Parked(ProjectionStatus s) =>
+        s.LastParked is not { } last ? "" : $" parked {s.Parked}: last {last.EventType} at {last.Position} in {last.StreamId} ({last.Error})";
 }
