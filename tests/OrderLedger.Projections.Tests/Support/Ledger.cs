@@ -15,16 +15,7 @@ public static class Ledger
         + " " + await DigestOfAsync(db, $"SELECT {EntriesColumns} FROM {schema}.{name}_entries");
 
     /// <summary>The same digest computed straight from the event log: what a correct build must contain.</summary>
-    public static async Task<string> ExpectedDigestAsync(NpgsqlDataSource db)
-    {
-        const string events = $"""
-            SELECT event_id, stream_id, stream_revision AS revision, tx_id AS commit_position, seq AS prepare_position,
-                   CASE event_type WHEN '{TestEvents.DepositedType}' THEN 1 ELSE -1 END * (convert_from(data, 'UTF8')::jsonb ->> 'amount')::bigint AS amount
-            FROM eventstore.events WHERE event_type IN ('{TestEvents.DepositedType}', '{TestEvents.WithdrawnType}')
-            """;
-        return await DigestOfAsync(db, $"SELECT stream_id, sum(amount)::bigint, count(*)::bigint, max(revision)::bigint FROM ({events}) e GROUP BY stream_id")
-            + " " + await DigestOfAsync(db, $"SELECT {EntriesColumns} FROM ({events}) e");
-    }
+    public static Task<string> ExpectedDigestAsync(NpgsqlDataSource db) => DigestOfEventTableAsync(db, "eventstore.events");
 
     /// <summary>
     /// The same digest from any store's log, read through the port: the events are copied into a table of the embedded
@@ -51,19 +42,24 @@ public static class Ledger
                 await copy.CompleteAsync();
             }
 
-            var events = $"""
-                SELECT event_id, stream_id, stream_revision AS revision, tx_id AS commit_position, seq AS prepare_position,
-                       CASE event_type WHEN '{TestEvents.DepositedType}' THEN 1 ELSE -1 END * (convert_from(data, 'UTF8')::jsonb ->> 'amount')::bigint AS amount
-                FROM {table} WHERE event_type IN ('{TestEvents.DepositedType}', '{TestEvents.WithdrawnType}')
-                """;
-            return await DigestOfAsync(db, $"SELECT stream_id, sum(amount)::bigint, count(*)::bigint, max(revision)::bigint FROM ({events}) e GROUP BY stream_id")
-                + " " + await DigestOfAsync(db, $"SELECT {EntriesColumns} FROM ({events}) e");
+            return await DigestOfEventTableAsync(db, table);
         }
         finally
         {
             await using var drop = db.CreateCommand($"DROP TABLE {table}");
             await drop.ExecuteNonQueryAsync();
         }
+    }
+
+    private static async Task<string> DigestOfEventTableAsync(NpgsqlDataSource db, string table)
+    {
+        var events = $"""
+            SELECT event_id, stream_id, stream_revision AS revision, tx_id AS commit_position, seq AS prepare_position,
+                   CASE event_type WHEN '{TestEvents.DepositedType}' THEN 1 ELSE -1 END * (convert_from(data, 'UTF8')::jsonb ->> 'amount')::bigint AS amount
+            FROM {table} WHERE event_type IN ('{TestEvents.DepositedType}', '{TestEvents.WithdrawnType}')
+            """;
+        return await DigestOfAsync(db, $"SELECT stream_id, sum(amount)::bigint, count(*)::bigint, max(revision)::bigint FROM ({events}) e GROUP BY stream_id")
+            + " " + await DigestOfAsync(db, $"SELECT {EntriesColumns} FROM ({events}) e");
     }
 
     public static async Task<string> DigestOfAsync(NpgsqlDataSource db, string query)
