@@ -2,6 +2,8 @@
 # Sets up and runs OrderLedger on its embedded defaults: a private PostgreSQL (tools/pg.sh) and the API host.
 #   tools/run.sh                 listen on http://127.0.0.1:5080 (ORDERLEDGER_URL overrides)
 #   ORDERLEDGER_SEED=1 tools/run.sh   first seed a demo month (tools/seed.sh; once per data directory)
+#   EventStore__Provider=eventstoredb tools/run.sh   events in EventStoreDB: ConnectionStrings__EventStoreDb, or else
+#                                the bundled server of ../shared/esdb (tools/esdb.sh; in memory, kept running)
 # Stop with Ctrl-C; the database keeps running (tools/pg.sh stop) and keeps its data for the next start.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,6 +12,16 @@ cd "$repo"
 command -v dotnet >/dev/null || { echo "run.sh: error: the .NET SDK (dotnet) is not on PATH; install .NET 10 first" >&2; exit 1; }
 
 connection=$(tools/pg.sh start)
+provider=$(echo "${EventStore__Provider:-postgres}" | tr '[:upper:]' '[:lower:]')
+if [ "$provider" = eventstoredb ] && [ -z "${ConnectionStrings__EventStoreDb:-}" ]; then
+  tools/esdb.sh bundle >/dev/null 2>&1 || {
+    echo "run.sh: error: EventStore__Provider=eventstoredb needs ConnectionStrings__EventStoreDb (with Docker: docker compose -f tools/docker-compose.yml up -d eventstoredb, then esdb://localhost:2113?tls=false); there is no bundled server in ../shared/esdb" >&2
+    exit 1
+  }
+  echo "run.sh: starting the bundled EventStoreDB (tools/esdb.sh; its log is in memory: stop it with tools/esdb.sh stop)" >&2
+  export ConnectionStrings__EventStoreDb=$(tools/esdb.sh start --reuse)
+  echo "run.sh: EventStoreDB at $ConnectionStrings__EventStoreDb" >&2
+fi
 url=${ORDERLEDGER_URL:-http://127.0.0.1:5080}
 
 echo "run.sh: building" >&2

@@ -19,6 +19,29 @@ if [ ! -x /usr/bin/chromium ]; then
   [ -x /usr/bin/chromium ] || { echo "test.sh: error: /usr/bin/chromium is missing and could not be installed (run as root, or: sudo apt-get install -y chromium)" >&2; exit 1; }
 fi
 
+# EventStoreDB: the server ORDERLEDGER_ESDB names, or else the bundled one (tools/esdb.sh), started in the background
+# while PostgreSQL starts and the suite builds, and stopped by pid when this script ends, however it ends.
+esdb_dir="$repo/.data/esdb-test"
+esdb_log="$repo/.data/esdb-test.log"
+esdb_starting=""
+if [ -n "${ORDERLEDGER_ESDB:-}" ]; then
+  echo "test.sh: EventStoreDB tests use ORDERLEDGER_ESDB=$ORDERLEDGER_ESDB" >&2
+elif esdb_bundle=$(tools/esdb.sh bundle 2>&1); then
+  mkdir -p "$repo/.data"
+  stop_esdb() {
+    [ -z "$esdb_starting" ] || { kill "$esdb_starting" 2>/dev/null; wait "$esdb_starting" 2>/dev/null; } || true
+    tools/esdb.sh stop --dir "$esdb_dir" || true
+  }
+  trap stop_esdb EXIT
+  tools/esdb.sh start --dir "$esdb_dir" >"$esdb_log" 2>&1 &
+  esdb_starting=$!
+  export ORDERLEDGER_ESDB_BUNDLE="$esdb_bundle"
+  # Suites that start nodes of their own (a cluster; a node per class) link this unpacked server instead of unpacking.
+  export ORDERLEDGER_ESDB_UNPACKED="$esdb_dir/eventstoredb"
+else
+  echo "test.sh: EventStoreDB tests will be SKIPPED: ORDERLEDGER_ESDB is unset and ${esdb_bundle#esdb.sh: }" >&2
+fi
+
 tools/pg.sh start >/dev/null
 # Tests create (and drop) a database per test class, so they connect as the cluster's superuser to its maintenance
 # database; each class's database also gets the split of owner and app role (tests/OrderLedger.Testing/TestDatabase.cs).
@@ -30,7 +53,21 @@ rm -rf "$results"
 export ORDERLEDGER_SCREENSHOTS="$results/screenshots"
 started=$(date +%s)
 status=0
-dotnet test OrderLedger.sln -c Release -nologo \
+built=""
+if [ -n "$esdb_starting" ]; then
+  dotnet build OrderLedger.sln -c Release -nologo -v quiet
+  built=1
+  esdb_status=0; wait "$esdb_starting" || esdb_status=$?
+  esdb_starting=""
+  if [ "$esdb_status" -eq 0 ]; then
+    export ORDERLEDGER_ESDB=$(tail -n 1 "$esdb_log")
+    echo "test.sh: EventStoreDB tests use the bundled server at $ORDERLEDGER_ESDB" >&2
+  else
+    echo "test.sh: EventStoreDB tests will be SKIPPED: the bundled server did not start ($esdb_log):" >&2
+    tail -n 5 "$esdb_log" >&2
+  fi
+fi
+dotnet test OrderLedger.sln -c Release -nologo ${built:+--no-build} \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
 
 sum() {
@@ -43,6 +80,9 @@ skipped=$(( ${total:-0} - ${executed:-0} ))
 echo
 echo "test.sh: wall time $(( $(date +%s) - started )) s"
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+if [ "$skipped" -gt 0 ]; then
+  echo "test.sh: skipped:" $(grep -ho '<UnitTestResult [^>]*outcome="NotExecuted"' "$results"/*.trx | grep -o 'testName="[^"]*"' | sed 's/testName="\(.*\)"/\1/' | sed 's/.*\.\([^.]*\.[^.]*\)$/\1/' | sort -u | head -n 30)
+fi
 if [ "$status" -ne 0 ] || [ "${failed:-0}" -ne 0 ]; then
   echo "test.sh: FAILED (dotnet test exit code $status)" >&2
   exit 1

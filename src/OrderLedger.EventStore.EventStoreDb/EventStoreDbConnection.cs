@@ -26,6 +26,7 @@ internal sealed class EventStoreDbConnection : IDisposable
     private readonly SemaphoreSlim _discovery = new(1, 1);
     private readonly string? _authorization;
     private DnsEndPoint? _current;
+    private DnsEndPoint? _leader;
     private bool _disposed;
 
     public EventStoreDbConnection(EventStoreDbConnectionString settings, Func<DnsEndPoint, CallInvoker>? invokerFactory = null)
@@ -47,27 +48,54 @@ internal sealed class EventStoreDbConnection : IDisposable
     /// <summary>The node calls currently go to, or null before the first call.</summary>
     public DnsEndPoint? CurrentEndpoint => Volatile.Read(ref _current);
 
-    public async ValueTask<CallInvoker> GetInvokerAsync(CancellationToken cancellationToken)
+    /// <summary>The leader a follower named for calls that require it, when the node preference is not the leader.</summary>
+    public DnsEndPoint? KnownLeader => Volatile.Read(ref _leader);
+
+    /// <summary>
+    /// The node for the next call. <paramref name="requiresLeader"/>: a read that must see the caller's own append
+    /// (a follower may not have replicated it yet) goes to the leader a follower named before, or else to the
+    /// preferred node, which answers "not leader" with the leader's address when it is not.
+    /// </summary>
+    public async ValueTask<CallInvoker> GetInvokerAsync(CancellationToken cancellationToken, bool requiresLeader = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var endpoint = Volatile.Read(ref _current) ?? await DiscoverAsync(cancellationToken);
+        var endpoint = (requiresLeader ? Volatile.Read(ref _leader) : null)
+            ?? Volatile.Read(ref _current)
+            ?? await DiscoverAsync(cancellationToken);
         return _invokers.GetOrAdd(endpoint, _invokerFactory);
     }
 
-    /// <summary>A follower answered "not leader": go to the leader it names, or find the leader again.</summary>
-    public void SwitchToLeader(DnsEndPoint? leader) =>
+    /// <summary>
+    /// A follower answered "not leader": go to the leader it names, or find the leader again. With a node preference
+    /// other than the leader, only the calls that require the leader go there; the others stay on the preferred node.
+    /// </summary>
+    public void SwitchToLeader(DnsEndPoint? leader, bool requiresLeader = false)
+    {
+        if (requiresLeader && !PrefersLeader)
+        {
+            Volatile.Write(ref _leader, leader);
+            if (leader is null)
+            {
+                Reset();
+            }
+
+            return;
+        }
+
         Volatile.Write(ref _current, leader ?? (_settings.UsesGossip ? null : Volatile.Read(ref _current)));
+    }
 
     /// <summary>A call failed transiently: in a cluster, ask gossip again before the next call.</summary>
     public void Reset()
     {
+        Volatile.Write(ref _leader, null);
         if (_settings.UsesGossip)
         {
             Volatile.Write(ref _current, null);
         }
     }
 
-    public CallOptions CallOptions(CancellationToken cancellationToken, TimeSpan? deadline = null)
+    public CallOptions CallOptions(CancellationToken cancellationToken, TimeSpan? deadline = null, bool requiresLeader = false)
     {
         var headers = new Metadata();
         if (_authorization is not null)
@@ -75,7 +103,7 @@ internal sealed class EventStoreDbConnection : IDisposable
             headers.Add("authorization", _authorization);
         }
 
-        if (_settings.NodePreference == NodePreference.Leader)
+        if (PrefersLeader || requiresLeader)
         {
             headers.Add("requires-leader", "true");
         }
@@ -90,6 +118,8 @@ internal sealed class EventStoreDbConnection : IDisposable
             deadline: deadline is { } timeout ? DateTime.UtcNow.Add(timeout) : null,
             cancellationToken: cancellationToken);
     }
+
+    private bool PrefersLeader => _settings.NodePreference == NodePreference.Leader;
 
     public void Dispose()
     {

@@ -77,7 +77,10 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
         return new AppendResult(revision, position);
     }
 
-    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, CancellationToken cancellationToken = default) =>
+        ReadStreamAsync(streamId, options, requiresLeader: false, cancellationToken);
+
+    private async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, bool requiresLeader, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         AppendRules.CheckStreamId(streamId);
         ArgumentNullException.ThrowIfNull(options);
@@ -87,8 +90,8 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
         while (remaining > 0)
         {
             var request = ProtocolMapping.ToReadStreamRequest(streamId, options with { FromRevision = from, MaxCount = remaining });
-            var invoker = await _connection.GetInvokerAsync(cancellationToken);
-            using var call = new Streams.StreamsClient(invoker).Read(request, _connection.CallOptions(cancellationToken));
+            var invoker = await _connection.GetInvokerAsync(cancellationToken, requiresLeader);
+            using var call = new Streams.StreamsClient(invoker).Read(request, _connection.CallOptions(cancellationToken, requiresLeader: requiresLeader));
             while (true)
             {
                 var (response, error) = await NextAsync(call.ResponseStream, cancellationToken);
@@ -99,7 +102,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
                         yield break;
                     }
 
-                    await RecoverOrThrowAsync(error, ++failures, streamId, cancellationToken);
+                    await RecoverOrThrowAsync(error, ++failures, streamId, cancellationToken, requiresLeader);
                     break;
                 }
 
@@ -286,7 +289,8 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
 
     private async Task<Position> PositionOfAsync(string streamId, ulong revision, CancellationToken cancellationToken)
     {
-        await foreach (var record in ReadStreamAsync(streamId, new StreamReadOptions(ReadDirection.Forwards, revision, 1), cancellationToken))
+        // The leader has every acknowledged append; a follower (nodePreference=follower) may not have replicated it yet.
+        await foreach (var record in ReadStreamAsync(streamId, new StreamReadOptions(ReadDirection.Forwards, revision, 1), requiresLeader: true, cancellationToken))
         {
             return record.Position;
         }
@@ -320,7 +324,7 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
         }
     }
 
-    private async Task RecoverOrThrowAsync(RpcException error, int failures, string? streamId, CancellationToken cancellationToken)
+    private async Task RecoverOrThrowAsync(RpcException error, int failures, string? streamId, CancellationToken cancellationToken, bool requiresLeader = false)
     {
         var kind = KindOf(error, cancellationToken);
         if (kind is not (ErrorKind.Transient or ErrorKind.NotLeader) || failures >= _options.RetryAttempts)
@@ -328,24 +332,24 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
             throw Final(error, kind, streamId, null, cancellationToken);
         }
 
-        await PauseBeforeRetryAsync(error, kind, failures, cancellationToken);
+        await PauseBeforeRetryAsync(error, kind, failures, cancellationToken, requiresLeader);
     }
 
-    private async Task PauseBeforeRetryAsync(RpcException error, ErrorKind kind, int attempt, CancellationToken cancellationToken)
+    private async Task PauseBeforeRetryAsync(RpcException error, ErrorKind kind, int attempt, CancellationToken cancellationToken, bool requiresLeader = false)
     {
-        if (Reconnect(error) is null || kind != ErrorKind.NotLeader)
+        if (Reconnect(error, requiresLeader) is null || kind != ErrorKind.NotLeader)
         {
             await Task.Delay(_options.Backoff(attempt), cancellationToken);
         }
     }
 
     /// <summary>Points the connection at the leader a follower named (returned), or has a cluster found again.</summary>
-    private DnsEndPoint? Reconnect(RpcException error)
+    private DnsEndPoint? Reconnect(RpcException error, bool requiresLeader = false)
     {
         if (ErrorMapping.Classify(error) == ErrorKind.NotLeader)
         {
             var leader = ErrorMapping.LeaderEndpoint(error);
-            _connection.SwitchToLeader(leader);
+            _connection.SwitchToLeader(leader, requiresLeader);
             return leader;
         }
 

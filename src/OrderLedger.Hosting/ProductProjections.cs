@@ -14,7 +14,7 @@ public static class ProductProjections
     /// <summary>
     /// The projections OrderLedger runs — the core read models, the service metrics and the reactors' timers — the
     /// same set in every process, so status, rebuilds and lag agree wherever they are asked. Lag in events is
-    /// counted when the event store is PostgreSQL. Projecting itself is on unless <paramref name="configure"/> turns
+    /// counted in the table when the event store is PostgreSQL, and by reading <c>$all</c> on EventStoreDB. Projecting itself is on unless <paramref name="configure"/> turns
     /// <see cref="ProjectionOptions.RunProjectors"/> off (processes that only answer status and rebuild calls).
     /// </summary>
     public static ProjectionsBuilder AddOrderLedgerProjections(
@@ -28,6 +28,10 @@ public static class ProductProjections
         if (EventStoreConfiguration.IsPostgres(configuration))
         {
             projections.CountEventsInPostgres(EventStoreConfiguration.PostgresSchema(configuration));
+        }
+        else
+        {
+            projections.CountEventsByReading();
         }
 
         return projections;

@@ -21,6 +21,7 @@ public sealed class StreamEndpointTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live")).StatusCode);
         var ready = await _client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("postgres", (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("store").GetString());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore;
+using OrderLedger.EventStore.EventStoreDb;
 using OrderLedger.EventStore.Postgres;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Testing;
@@ -15,32 +16,60 @@ namespace OrderLedger.Application.Tests;
 
 /// <summary>
 /// The application wired to a real PostgreSQL event store in a fresh database per test class. Tests use unique
-/// ids (<see cref="Id"/>) so they can share the class's database.
+/// ids (<see cref="Id"/>) so they can share the class's database — or one EventStoreDB server
+/// (<see cref="EventStoreDbLedger"/>).
 /// </summary>
-public sealed class Ledger : IAsyncLifetime
+public class Ledger : IAsyncLifetime
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 11, 10, 0, 0, TimeSpan.FromHours(8));
 
-    private readonly TestDatabase _database = new();
+    private TestDatabase? _database;
+    private IEventStore? _store;
 
-    public PostgresEventStore Store { get; private set; } = null!;
+    public IEventStore Store
+    {
+        get
+        {
+            Skip.If(SkipReason is not null, SkipReason);
+            return _store ?? throw new InvalidOperationException("Store not opened.");
+        }
+    }
 
-    public string ConnectionString => _database.ConnectionString;
+    public string ConnectionString => _database?.ConnectionString ?? throw new InvalidOperationException("Only a ledger on the embedded store has a PostgreSQL connection string.");
 
     public EventCodec Codec { get; } = new(DomainEventTypes.CreateRegistry());
 
     public ManualClock Clock { get; } = new(T0);
 
+    /// <summary>Non-null when this store cannot be had here; the tests then report as skipped with it.</summary>
+    protected virtual string? SkipReason => null;
+
     public async Task InitializeAsync()
     {
-        await _database.InitializeAsync();
-        Store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = _database.ConnectionString });
+        if (SkipReason is null)
+        {
+            _store = await OpenStoreAsync();
+        }
     }
 
     public async Task DisposeAsync()
     {
-        await Store.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_store is IAsyncDisposable store)
+        {
+            await store.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    protected virtual async Task<IEventStore> OpenStoreAsync()
+    {
+        _database = new TestDatabase();
+        await _database.InitializeAsync();
+        return await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = _database.ConnectionString });
     }
 
     /// <summary>
@@ -49,6 +78,7 @@ public sealed class Ledger : IAsyncLifetime
     /// </summary>
     public App App(IEventStore? store = null, IAllocationPolicy? policy = null, CommandHandlerOptions? options = null, TimeProvider? clock = null)
     {
+        Skip.If(SkipReason is not null, SkipReason);
         var handler = new CommandHandler(store ?? Store, Codec, options ?? new CommandHandlerOptions { MaxAttempts = 50 }, clock);
         var placement = new OrderPlacement(handler, policy ?? SingleWarehouseThenSplitByLine.Instance);
         return new App(handler, new CommandService(handler, placement), new ReservationRecovery(handler, placement, Clock));
@@ -109,6 +139,17 @@ public sealed class Ledger : IAsyncLifetime
     /// <summary>Asserts the stream holds exactly <paramref name="expected"/> after its first <paramref name="skip"/> events.</summary>
     public async Task AssertStreamAsync(string streamId, int skip, params object[] expected) =>
         Assert.Equal(expected.Select(Describe).ToList(), (await EventsAsync(streamId)).Skip(skip).Select(Describe).ToList());
+}
+
+/// <summary>
+/// The same application on the EventStoreDB server of <c>ORDERLEDGER_ESDB</c> (tools/test.sh starts the bundled one):
+/// a difference between the stores fails the suites that run on both.
+/// </summary>
+public sealed class EventStoreDbLedger : Ledger
+{
+    protected override string? SkipReason => EventStoreDbServer.SingleNodeSkipReason;
+
+    protected override Task<IEventStore> OpenStoreAsync() => Task.FromResult<IEventStore>(new EventStoreDbEventStore(EventStoreDbServer.SingleNode!));
 }
 
 public sealed record App(CommandHandler Handler, CommandService Commands, ReservationRecovery Recovery)

@@ -196,6 +196,31 @@ public sealed class EventStoreDbEventStoreTests
     }
 
     [Fact]
+    public async Task With_follower_preference_a_batch_reads_its_own_position_back_from_the_leader_and_other_reads_stay_on_the_follower()
+    {
+        var (follower, leader) = (new DnsEndPoint("node-a", 2113), new DnsEndPoint("node-b", 2113));
+        _server.OnGossip = _ => new Protocol.Gossip.ClusterInfo
+        {
+            Members = { Member("node-a", Protocol.Gossip.MemberInfo.Types.VNodeState.Follower), Member("node-b", Protocol.Gossip.MemberInfo.Types.VNodeState.Leader) },
+        };
+        _server.OnAppend = (_, _) => Server.Success(1, 100);
+        // The follower has not replicated the append yet; asked for the leader (the one-event read back), it names it.
+        _server.OnRead = (node, request) => node.Equals(leader)
+            ? [Server.Event("order-1", request.Options.Stream.Revision, 300)]
+            : request.Options.Count == 1 ? [Server.NotLeader("node-b", 2113)] : [];
+        using var store = _server.CreateStore("esdb://seed1:2113,seed2:2113?tls=false&nodePreference=follower&maxDiscoverAttempts=1");
+
+        var result = await store.AppendAsync("order-1", ExpectedRevision.NoStream, [Event(), Event()]);
+        await store.ReadStreamAsync("order-1", StreamReadOptions.All).ToListAsync();
+
+        Assert.Equal(new AppendResult(1, new Position(300, 300)), result);
+        Assert.Equal(follower, Assert.Single(_server.Appends).Node);
+        var reads = _server.Reads.ToList();
+        Assert.Equal([follower, leader, follower], reads.Select(r => r.Node));
+        Assert.Equal(["true", "true", null], reads.Select(r => r.Headers.GetValue("requires-leader")));
+    }
+
+    [Fact]
     public async Task Gossip_that_never_finds_a_node_ends_in_unavailable()
     {
         _server.OnGossip = _ => new Protocol.Gossip.ClusterInfo();

@@ -8,14 +8,15 @@ using Xunit.Abstractions;
 
 namespace OrderLedger.Projections.Tests;
 
-public sealed class RebuildUnderTrafficTests(ITestOutputHelper output)
+public abstract class RebuildUnderTrafficSpecs(ITestOutputHelper output, EventStoreDbNode? eventStoreDb)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Readers_never_fail_nor_see_an_empty_model_during_a_rebuild_under_traffic()
     {
-        await using var fresh = await Fresh.CreateAsync();
+        Skip.If(eventStoreDb?.SkipReason is not null, eventStoreDb?.SkipReason);
+        await using var fresh = await Fresh.CreateAsync(eventStoreDb);
         await TestEvents.AppendAsync(fresh.Store, 30_000, perAppend: 500, streams: 60);
-        await using var projector = await InProcessProjector.StartAsync(fresh.ConnectionString, [new LedgerProjection()]);
+        await using var projector = await fresh.ProjectorAsync([new LedgerProjection()]);
         await projector.Admin.CaughtUpAsync();
 
         using var stop = new CancellationTokenSource();
@@ -87,6 +88,13 @@ public sealed class RebuildUnderTrafficTests(ITestOutputHelper output)
         Assert.True(writes > 20, $"only {writes} appends");
 
         await projector.Admin.CaughtUpAsync();
-        Assert.Equal(await Ledger.ExpectedDigestAsync(fresh.Db), await Ledger.DigestAsync(fresh.Db));
+        Assert.Equal(await Ledger.ExpectedDigestAsync(fresh.Db, fresh.Store), await Ledger.DigestAsync(fresh.Db));
     }
 }
+
+/// <summary>A blue/green rebuild with the events in the embedded PostgreSQL store.</summary>
+public sealed class RebuildUnderTrafficTests(ITestOutputHelper output) : RebuildUnderTrafficSpecs(output, null);
+
+/// <summary>The same rebuild with the events in EventStoreDB (a node of this class's own), the tables in PostgreSQL.</summary>
+public sealed class RebuildUnderTrafficOnEventStoreDbTests(ITestOutputHelper output, EventStoreDbNode node)
+    : RebuildUnderTrafficSpecs(output, node), IClassFixture<EventStoreDbNode>;

@@ -4,12 +4,17 @@ namespace OrderLedger.Bench;
 /// <param name="Dataset">Keep the 1M-event dataset in this database (created and written when missing, reused otherwise, never dropped).</param>
 /// <param name="CatchUpSet">Only the core read models, or only all projections together.</param>
 /// <param name="RebuildMetrics">With <c>--only dashboard</c>: also time blue/green rebuilds of the two metric projections.</param>
+/// <param name="EventStoreDb">
+/// <c>--store eventstoredb</c>: only the EventStoreDB client figures, against this server (<c>ORDERLEDGER_BENCH_ESDB</c>),
+/// each beside the official Node client run by <see cref="OfficialClient"/> (<c>ORDERLEDGER_BENCH_OFFICIAL_CLIENT</c>).
+/// </param>
 public sealed record BenchOptions(
     string ServerConnectionString, bool Quick, bool Json, int Repetitions, int HotSkuRepetitions,
-    string? Only = null, string? Dataset = null, string? CatchUpSet = null, bool RebuildMetrics = false)
+    string? Only = null, string? Dataset = null, string? CatchUpSet = null, bool RebuildMetrics = false,
+    string? EventStoreDb = null, string? OfficialClient = null)
 {
     public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|catch-up|lag|dashboard]"
-        + " [--dataset NAME] [--catch-up-set core|all] [--rebuild-metrics] [--connection <admin connection string>]";
+        + " [--dataset NAME] [--catch-up-set core|all] [--rebuild-metrics] [--store postgres|eventstoredb] [--connection <admin connection string>]";
 
     /// <summary>Whether the section <paramref name="name"/> runs (all do unless <c>--only</c> picked one).</summary>
     public bool Runs(string name) => Only is null || Only == name;
@@ -28,6 +33,7 @@ public sealed record BenchOptions(
         string? dataset = null;
         string? catchUpSet = null;
         var rebuildMetrics = false;
+        var store = "postgres";
         string? connection = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_PG");
         for (var i = 0; i < args.Length; i++)
         {
@@ -56,6 +62,9 @@ public sealed record BenchOptions(
                 case "--dataset" when i + 1 < args.Length && IsDatabaseName(args[i + 1]):
                     dataset = args[++i];
                     break;
+                case "--store" when i + 1 < args.Length && args[i + 1] is "postgres" or "eventstoredb":
+                    store = args[++i];
+                    break;
                 case "--rebuild-metrics":
                     rebuildMetrics = true;
                     break;
@@ -65,6 +74,15 @@ public sealed record BenchOptions(
                 default:
                     return (null, $"bench: unknown or incomplete option '{args[i]}'. {Usage}");
             }
+        }
+
+        if (store == "eventstoredb")
+        {
+            var esdb = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_ESDB");
+            var official = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_OFFICIAL_CLIENT");
+            return string.IsNullOrWhiteSpace(esdb) || string.IsNullOrWhiteSpace(official)
+                ? (null, "bench: --store eventstoredb needs ORDERLEDGER_BENCH_ESDB and ORDERLEDGER_BENCH_OFFICIAL_CLIENT (tools/bench.sh --store eventstoredb sets both).")
+                : (new BenchOptions(connection ?? "", quick, json, quick ? 1 : repetitions, hotSkuRepetitions, EventStoreDb: esdb, OfficialClient: official), null);
         }
 
         if (string.IsNullOrWhiteSpace(connection))

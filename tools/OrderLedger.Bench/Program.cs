@@ -20,12 +20,17 @@ var total = Stopwatch.StartNew();
 
 try
 {
-    if (options.Only == "dashboard")
+    if (options.EventStoreDb is { } esdb)
+    {
+        figures.AddRange(await EventStoreDbFiguresAsync(new EventStoreDbBenchmark(esdb, options.OfficialClient!, options.Quick)));
+    }
+
+    if (options.EventStoreDb is null && options.Only == "dashboard")
     {
         figures.AddRange(await DashboardOnly.RunAsync(options, sizes.Customers, sizes.Events, sizes.Dashboard));
     }
 
-    if (options.Runs("append"))
+    if (options.EventStoreDb is null && options.Runs("append"))
     {
         await using var database = await BenchDatabase.CreateAsync(options.ServerConnectionString);
         var appends = new AppendBenchmarks(database.ConnectionString, options.Quick);
@@ -46,7 +51,7 @@ try
         }
     }
 
-    if (options.Runs("catch-up") || options.LagOnly)
+    if (options.EventStoreDb is null && (options.Runs("catch-up") || options.LagOnly))
     {
         await using var database = options.Dataset is { } kept
             ? await BenchDatabase.OpenOrCreateKeptAsync(options.ServerConnectionString, kept)
@@ -122,6 +127,11 @@ catch (Exception ex) when (ex is NpgsqlException or ArgumentException or Timeout
     Console.Error.WriteLine($"bench: PostgreSQL failed after {total.Elapsed.TotalSeconds:F0} s: {ex.Message}");
     return 1;
 }
+catch (Exception ex) when (ex is OrderLedger.EventStore.EventStoreException or InvalidOperationException && options.EventStoreDb is not null)
+{
+    Console.Error.WriteLine($"bench: EventStoreDB failed after {total.Elapsed.TotalSeconds:F0} s: {ex.Message}");
+    return 1;
+}
 
 Log($"total {total.Elapsed.TotalSeconds:F0} s");
 if (options.Json)
@@ -194,6 +204,43 @@ async Task LiveAndQueryFiguresAsync(string connectionString, CatchUpBenchmark ca
     }
 
     figures.Add(new Figure($"hot SKU, 64 clients, reservations/s (oversold: {oversold})", "orders/s", hot, "zero oversell", _ => oversold == 0));
+}
+
+async Task<List<Figure>> EventStoreDbFiguresAsync(EventStoreDbBenchmark bench)
+{
+    var workloads = new (string Name, Func<Task<double>> Ours, Func<Task<double>> Official)[]
+    {
+        ("EventStoreDB append, single-event (16 writers)", () => bench.AppendAsync(1), () => bench.OfficialAppendAsync(1)),
+        ("EventStoreDB append, 100-event batches (16 writers)", () => bench.AppendAsync(100), () => bench.OfficialAppendAsync(100)),
+        ($"EventStoreDB $all read ({bench.ReadEvents:N0} events)", bench.ReadAllAsync, bench.OfficialReadAllAsync),
+        ($"EventStoreDB catch-up subscription ({bench.ReadEvents:N0} events)", bench.CatchUpAsync, bench.OfficialCatchUpAsync),
+    };
+    var measured = new List<Figure>();
+    foreach (var (name, ours, official) in workloads)
+    {
+        var values = new List<double>();
+        var baseline = new List<double>();
+        for (var i = 0; i < options.Repetitions; i++)
+        {
+            // Alternate which client goes first, so neither always meets a warmer server.
+            if (i % 2 == 0)
+            {
+                values.Add(await ours());
+                baseline.Add(await official());
+            }
+            else
+            {
+                baseline.Add(await official());
+                values.Add(await ours());
+            }
+
+            Log($"{name}: run {i + 1}: OrderLedger {values[^1]:F0} events/s, official Node client {baseline[^1]:F0} events/s");
+        }
+
+        measured.Add(new Figure(name, "events/s", values, "≥ 80% of the official client", f => f.Ratio >= 0.8) { Baseline = baseline, BaselineName = "official" });
+    }
+
+    return measured;
 }
 
 static void Log(string line) => Console.Error.WriteLine($"  {line}");

@@ -5,8 +5,8 @@ namespace OrderLedger.Projections.Runtime;
 
 /// <summary>
 /// Optional capability: counts the events of <c>$all</c> after a position, for "lag in events" and rebuild totals.
-/// Registered for the embedded PostgreSQL store; without it those figures are null (the EventStoreDB adapter cannot
-/// count cheaply) and progress is estimated from positions.
+/// Registered for the embedded PostgreSQL store (<see cref="PostgresEventLogCounter"/>) and for EventStoreDB
+/// (<see cref="ReadingEventLogCounter"/>); without one those figures are null and progress is estimated from positions.
 /// </summary>
 public interface IEventLogCounter
 {
@@ -44,5 +44,36 @@ public sealed class PostgresEventLogCounter(NpgsqlDataSource dataSource, string 
         }
 
         return Math.Max(exact, reader.GetInt64(1) - checked((long)position.Prepare));
+    }
+}
+
+/// <summary>
+/// Counts by reading <c>$all</c>, for a store that keeps no count (EventStoreDB): exactly up to <see cref="ExactUpTo"/>
+/// events, beyond that estimated from commit positions (bytes of the log on EventStoreDB: the events read so far
+/// cover a known share of the distance to the head), so a status call never reads a long backlog.
+/// </summary>
+public sealed class ReadingEventLogCounter(IEventStore store) : IEventLogCounter
+{
+    public const long ExactUpTo = 1_000;
+
+    public async Task<long> CountAfterAsync(Position? after, CancellationToken cancellationToken = default)
+    {
+        long counted = 0;
+        Position? last = null;
+        await foreach (var record in store.ReadAllAsync(after, null, ExactUpTo + 1, cancellationToken))
+        {
+            counted++;
+            last = record.Position;
+        }
+
+        if (counted <= ExactUpTo || last is not { } reached || await store.ReadHeadPositionAsync(cancellationToken) is not { } head)
+        {
+            return counted;
+        }
+
+        var from = (after ?? Position.Start).Commit;
+        return reached.Commit <= from
+            ? counted
+            : Math.Max(counted, (long)Math.Round(counted * ((double)(head.Commit - from) / (reached.Commit - from))));
     }
 }

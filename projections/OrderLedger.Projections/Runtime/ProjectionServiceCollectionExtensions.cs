@@ -137,4 +137,11 @@ public sealed class ProjectionsBuilder(IServiceCollection services)
         Services.AddSingleton<IEventLogCounter>(sp => new PostgresEventLogCounter(sp.GetRequiredService<ProjectionServiceCollectionExtensions.ProjectionDataSource>().Value, eventStoreSchema));
         return this;
     }
+
+    /// <summary>Lag in events and rebuild totals by reading <c>$all</c> (<see cref="ReadingEventLogCounter"/>): for EventStoreDB.</summary>
+    public ProjectionsBuilder CountEventsByReading()
+    {
+        Services.AddSingleton<IEventLogCounter>(sp => new ReadingEventLogCounter(sp.GetRequiredService<IEventStore>()));
+        return this;
+    }
 }

@@ -1,4 +1,5 @@
 using OrderLedger.EventStore;
+using OrderLedger.Hosting;
 using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Api.Hosting;
@@ -9,6 +10,8 @@ public static class HealthEndpoints
     {
         // Liveness: the process answers. Readiness: its dependencies answer too.
         app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+        // Which event store this host runs on (EventStore:Provider), so a probe or a person sees it at a glance.
+        var storeName = EventStoreConfiguration.Provider(app.ServiceProvider.GetRequiredService<IConfiguration>());
         app.MapGet("/health/ready", async (IEventStore store, IProjectionAdmin projections, CancellationToken cancellationToken) =>
         {
             try
@@ -18,7 +21,7 @@ public static class HealthEndpoints
                 var head = await store.ReadHeadPositionAsync(timeout.Token);
                 var faulted = (await projections.GetStatusAsync(timeout.Token)).Where(p => p.State == ProjectionState.Faulted).Select(p => p.Name).ToList();
                 return faulted.Count == 0
-                    ? Results.Ok(new { status = "ready", eventStore = "reachable", postgres = "reachable", head = head?.ToString() })
+                    ? Results.Ok(new { status = "ready", store = storeName, eventStore = "reachable", postgres = "reachable", head = head?.ToString() })
                     : Results.Problem(title: "Not ready", detail: $"Projections faulted: {string.Join(", ", faulted)}.", statusCode: StatusCodes.Status503ServiceUnavailable);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrderLedger.Domain;
-using OrderLedger.EventStore.Postgres;
 using OrderLedger.Metrics.Tests.Support;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Testing;
@@ -12,14 +11,15 @@ using static OrderLedger.Metrics.Tests.Support.Day;
 namespace OrderLedger.Metrics.Tests.Specs;
 
 /// <summary>The metric projections under the real projection runtime, registered the way the hosts register them.</summary>
-public sealed class RuntimeSpecs(TestDatabase db) : IClassFixture<TestDatabase>
+public abstract class RuntimeSpecs(TestDatabase db, StoreUnderTest eventStore)
 {
-    [Fact]
+    [SkippableFact]
     public async Task The_hosted_projector_keeps_the_metrics_live_and_the_queries_read_them_from_the_rm_views()
     {
+        Skip.If(eventStore.SkipReason is not null, eventStore.SkipReason);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Services.AddPostgresEventStore(new PostgresEventStoreOptions { ConnectionString = db.ConnectionString });
+        eventStore.Register(builder.Services);
         builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
         builder.Services
             .AddProjections(options =>
@@ -33,7 +33,7 @@ public sealed class RuntimeSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         await host.StartAsync();
         try
         {
-            await using var l = await MetricsLedger.OpenAsync(db);
+            await using var l = await MetricsLedger.OpenAsync(db, await eventStore.OpenAsync());
             var cv = l.Conversation("CV1");
             await cv.OpenedWith("agent-1", At("09:59:00"));
             await cv.Customer(At("10:00:00"));
@@ -78,3 +78,9 @@ public sealed class RuntimeSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         }
     }
 }
+
+public sealed class RuntimeOnPostgresSpecs(TestDatabase db) : RuntimeSpecs(db, StoreUnderTest.Postgres(db)), IClassFixture<TestDatabase>;
+
+/// <summary>Conversation to metrics with the events in EventStoreDB (a node of this class's own), the metrics in PostgreSQL.</summary>
+public sealed class RuntimeOnEventStoreDbSpecs(TestDatabase db, EventStoreDbNode node)
+    : RuntimeSpecs(db, StoreUnderTest.EventStoreDb(node)), IClassFixture<TestDatabase>, IClassFixture<EventStoreDbNode>;

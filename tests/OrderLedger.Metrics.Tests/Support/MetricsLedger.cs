@@ -21,22 +21,23 @@ public sealed class MetricsLedger : IAsyncDisposable
     private static readonly EventCodec Codec = new(DomainEventTypes.CreateRegistry());
 
     private readonly TestDatabase database;
-    private readonly PostgresEventStore store;
+    private readonly IEventStore store;
     private readonly Position? start;
     private int appended;
 
-    private MetricsLedger(TestDatabase database, PostgresEventStore store, Position? start)
+    private MetricsLedger(TestDatabase database, IEventStore store, Position? start)
     {
         this.database = database;
         this.store = store;
         this.start = start;
     }
 
-    public static async Task<MetricsLedger> OpenAsync(TestDatabase database)
-    {
-        var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString });
-        return new MetricsLedger(database, store, await store.ReadHeadPositionAsync());
-    }
+    public static async Task<MetricsLedger> OpenAsync(TestDatabase database) =>
+        await OpenAsync(database, await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }));
+
+    /// <summary>Appends to <paramref name="store"/> (disposed with the ledger); read models in <paramref name="database"/>.</summary>
+    public static async Task<MetricsLedger> OpenAsync(TestDatabase database, IEventStore store) =>
+        new(database, store, await store.ReadHeadPositionAsync());
 
     public ServiceMetricsQueries Queries => new(database.DataSource);
 
@@ -107,7 +108,7 @@ public sealed class MetricsLedger : IAsyncDisposable
         return Queries;
     }
 
-    public ValueTask DisposeAsync() => store.DisposeAsync();
+    public ValueTask DisposeAsync() => store is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 }
 
 /// <summary>Appends one conversation's events, one command each, the way the channels and agents produce them.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrderLedger.EventStore.Postgres;
 using OrderLedger.Projections.Runtime;
+using OrderLedger.Testing;
 
 namespace OrderLedger.Projections.Tests.Support;
 
@@ -16,7 +17,9 @@ public sealed class InProcessProjector : IAsyncDisposable
 
     public IProjectionAdmin Admin => _host.Services.GetRequiredService<IProjectionAdmin>();
 
-    public static async Task<InProcessProjector> StartAsync(string connectionString, IEnumerable<IProjection> projections, Action<ProjectionOptions>? configure = null)
+    /// <summary>Projections in <paramref name="connectionString"/>'s database; events there too unless <paramref name="eventStore"/> says otherwise.</summary>
+    public static async Task<InProcessProjector> StartAsync(
+        string connectionString, IEnumerable<IProjection> projections, Action<ProjectionOptions>? configure = null, StoreUnderTest? eventStore = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -25,7 +28,15 @@ public sealed class InProcessProjector : IAsyncDisposable
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Information);
         }
 
-        builder.Services.AddPostgresEventStore(new PostgresEventStoreOptions { ConnectionString = connectionString });
+        if (eventStore is null)
+        {
+            builder.Services.AddPostgresEventStore(new PostgresEventStoreOptions { ConnectionString = connectionString });
+        }
+        else
+        {
+            eventStore.Register(builder.Services);
+        }
+
         builder.Services.AddSingleton(TestEvents.CreateRegistry());
         var runtime = builder.Services.AddProjections(options =>
         {
@@ -35,7 +46,8 @@ public sealed class InProcessProjector : IAsyncDisposable
             options.ControlInterval = TimeSpan.FromMilliseconds(200);
             options.FirstRetryDelay = TimeSpan.FromMilliseconds(20);
             configure?.Invoke(options);
-        }).CountEventsInPostgres();
+        });
+        _ = eventStore is null or { Provider: "postgres" } ? runtime.CountEventsInPostgres() : runtime.CountEventsByReading();
         foreach (var projection in projections)
         {
             runtime.Add(projection);

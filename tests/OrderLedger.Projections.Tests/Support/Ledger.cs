@@ -1,4 +1,5 @@
 using Npgsql;
+using OrderLedger.EventStore;
 
 namespace OrderLedger.Projections.Tests.Support;
 
@@ -14,12 +15,48 @@ public static class Ledger
         + " " + await DigestOfAsync(db, $"SELECT {EntriesColumns} FROM {schema}.{name}_entries");
 
     /// <summary>The same digest computed straight from the event log: what a correct build must contain.</summary>
-    public static async Task<string> ExpectedDigestAsync(NpgsqlDataSource db)
+    public static Task<string> ExpectedDigestAsync(NpgsqlDataSource db) => DigestOfEventTableAsync(db, "eventstore.events");
+
+    /// <summary>
+    /// The same digest from any store's log, read through the port: the events are copied into a table of the embedded
+    /// store's shape (positions as the store reports them), then digested by the same query.
+    /// </summary>
+    public static async Task<string> ExpectedDigestAsync(NpgsqlDataSource db, IEventStore store)
     {
-        const string events = $"""
+        var table = "expected_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var create = db.CreateCommand($"CREATE TABLE {table} (event_id uuid, stream_id text, stream_revision bigint, tx_id bigint, seq bigint, event_type text, data bytea)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            await using (var connection = await db.OpenConnectionAsync())
+            await using (var copy = await connection.BeginBinaryImportAsync($"COPY {table} FROM STDIN (FORMAT BINARY)"))
+            {
+                await foreach (var e in store.ReadAllAsync(null, null, long.MaxValue))
+                {
+                    await copy.WriteRowAsync(default, e.EventId, e.StreamId, checked((long)e.Revision), checked((long)e.Position.Commit), checked((long)e.Position.Prepare), e.Type, e.Data.ToArray());
+                }
+
+                await copy.CompleteAsync();
+            }
+
+            return await DigestOfEventTableAsync(db, table);
+        }
+        finally
+        {
+            await using var drop = db.CreateCommand($"DROP TABLE {table}");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task<string> DigestOfEventTableAsync(NpgsqlDataSource db, string table)
+    {
+        var events = $"""
             SELECT event_id, stream_id, stream_revision AS revision, tx_id AS commit_position, seq AS prepare_position,
                    CASE event_type WHEN '{TestEvents.DepositedType}' THEN 1 ELSE -1 END * (convert_from(data, 'UTF8')::jsonb ->> 'amount')::bigint AS amount
-            FROM eventstore.events WHERE event_type IN ('{TestEvents.DepositedType}', '{TestEvents.WithdrawnType}')
+            FROM {table} WHERE event_type IN ('{TestEvents.DepositedType}', '{TestEvents.WithdrawnType}')
             """;
         return await DigestOfAsync(db, $"SELECT stream_id, sum(amount)::bigint, count(*)::bigint, max(revision)::bigint FROM ({events}) e GROUP BY stream_id")
             + " " + await DigestOfAsync(db, $"SELECT {EntriesColumns} FROM ({events}) e");

@@ -14,23 +14,23 @@ namespace OrderLedger.ReadModels.Tests.Support;
 /// </summary>
 public sealed class Ledger : IAsyncDisposable
 {
-    private readonly PostgresEventStore store;
+    private readonly IEventStore store;
     private readonly Position? start;
     private readonly EventCodec codec = new(DomainEventTypes.CreateRegistry());
     private int appended;
 
-    private Ledger(PostgresEventStore store, Position? start)
+    private Ledger(IEventStore store, Position? start)
     {
         this.store = store;
         this.start = start;
     }
 
     /// <summary>Opens the store of <paramref name="database"/>; <see cref="ReadAsync"/> returns only what is appended from now on.</summary>
-    public static async Task<Ledger> OpenAsync(TestDatabase database)
-    {
-        var store = await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString });
-        return new Ledger(store, await store.ReadHeadPositionAsync());
-    }
+    public static async Task<Ledger> OpenAsync(TestDatabase database) =>
+        await OpenAsync(await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }));
+
+    /// <summary>Appends to <paramref name="store"/> (disposed with the ledger).</summary>
+    public static async Task<Ledger> OpenAsync(IEventStore store) => new(store, await store.ReadHeadPositionAsync());
 
     /// <summary>Appends the events of one command to <paramref name="streamId"/>, recorded as happening at <paramref name="at"/>.</summary>
     public async Task AppendAsync(string streamId, DateTimeOffset at, params object[] events)
@@ -55,7 +55,7 @@ public sealed class Ledger : IAsyncDisposable
         return [.. all.Select(codec.Decode)];
     }
 
-    public ValueTask DisposeAsync() => store.DisposeAsync();
+    public ValueTask DisposeAsync() => store is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 }
 
 /// <summary>Runs projections the way the runtime does, minus its loop: tables in a fresh schema, batches in transactions.</summary>
