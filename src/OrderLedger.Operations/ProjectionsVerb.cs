@@ -3,57 +3,85 @@ using Microsoft.Extensions.DependencyInjection;
 using OrderLedger.Hosting;
 using OrderLedger.Projections.Runtime;
 
-namespace OrderLedger.Cli.Verbs;
+namespace OrderLedger.Operations;
 
 /// <summary>
-/// <c>ledger projections status | rebuild &lt;name&gt; [--wait] | resume &lt;name&gt;</c>: operates the projections through
-/// <see cref="IProjectionAdmin"/>, from any machine that reaches the read-model database. This process never projects:
-/// the active projector (API host or <c>OrderLedger.Projector</c>) carries out a rebuild; <c>--wait</c> follows it.
+/// <c>ledger projections status | rebuild &lt;name&gt; [--wait] | resume &lt;name&gt;</c>, and the same verbs of
+/// <c>OrderLedger.Projector</c>: operates the projections through <see cref="IProjectionAdmin"/>, from any machine that
+/// reaches the read-model database. These verbs never project: the active projector (API host or
+/// <c>OrderLedger.Projector run</c>) carries out a rebuild; <c>--wait</c> follows it. A faulted projection makes
+/// <c>status</c> exit 1. One more verb is one more row in <see cref="Verbs"/> and its method.
 /// </summary>
 public static class ProjectionsVerb
 {
-    private const string Usage = "ledger projections: use 'status', 'rebuild <name> [--wait]' or 'resume <name>'.";
-
     /// <summary>How often <c>rebuild --wait</c> polls the progress.</summary>
     public static TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<CliVerb> Verbs { get; } =
+    [
+        new("status", "", "every projection: state, checkpoint, lag, rate, active instance, error; exit 1 when one is faulted", StatusAsync),
+        new("rebuild", "<name> [--wait]", "blue/green rebuild; --wait follows it with a progress bar (exit 1 unless it completes)", RebuildAsync),
+        new("resume", "<name>", "clear a fault so the active projector retries", ResumeAsync),
+    ];
+
+    private static async Task<int> StatusAsync(CliCall call)
     {
-        var parsed = CliArguments.Parse("projections", args, ["--connection"], ["--wait"]);
-        var action = parsed.Positional.Count > 0 ? parsed.Positional[0] : throw new CliException(Usage);
-        var name = parsed.Positional.Count > 1 ? parsed.Positional[1] : null;
-        if (parsed.Positional.Count > 2 || (action == "status" && name is not null))
+        var parsed = call.Parse(["--connection"], []);
+        Expect(call, parsed, names: 0);
+        return await WithAdminAsync(call, parsed, async admin =>
         {
-            throw new CliException($"ledger projections {action}: unexpected argument '{parsed.Positional[^1]}'.");
+            var statuses = await admin.GetStatusAsync(call.CancellationToken);
+            await call.Output.WriteLineAsync(StatusTable(statuses));
+            return statuses.Any(s => s.State == ProjectionState.Faulted) ? CliException.FailureExitCode : 0;
+        });
+    }
+
+    private static async Task<int> RebuildAsync(CliCall call)
+    {
+        var parsed = call.Parse(["--connection"], ["--wait"]);
+        var name = Expect(call, parsed, names: 1)!;
+        return await WithAdminAsync(call, parsed, admin => RebuildAsync(call, admin, name, parsed.Has("--wait")));
+    }
+
+    private static async Task<int> ResumeAsync(CliCall call)
+    {
+        var parsed = call.Parse(["--connection"], []);
+        var name = Expect(call, parsed, names: 1)!;
+        return await WithAdminAsync(call, parsed, async admin =>
+        {
+            await call.Output.WriteLineAsync(await admin.ResumeAsync(name, call.CancellationToken) ? $"{name}: resumed" : $"{name}: was not faulted");
+            return 0;
+        });
+    }
+
+    /// <summary>Checks the count of projection names given; returns the one name, if one is expected.</summary>
+    private static string? Expect(CliCall call, CliArguments parsed, int names)
+    {
+        if (parsed.Positional.Count > names)
+        {
+            throw new CliException($"{call.Command}: unexpected argument '{parsed.Positional[names]}'.");
         }
 
-        if (action is "rebuild" or "resume" && name is null)
+        if (parsed.Positional.Count < names)
         {
-            throw new CliException($"ledger projections {action}: name the projection, e.g. 'ledger projections {action} orders'.");
+            throw new CliException($"{call.Command}: name the projection, e.g. '{call.Command} orders'.");
         }
 
-        if (parsed.Has("--wait") && action != "rebuild")
-        {
-            throw new CliException($"ledger projections {action}: --wait is for rebuild only.");
-        }
+        return names == 1 ? parsed.Positional[0] : null;
+    }
 
+    private static async Task<int> WithAdminAsync(CliCall call, CliArguments parsed, Func<IProjectionAdmin, Task<int>> act)
+    {
         await using var services = CliServices.Create(parsed.Value("--connection"), AddAdmin);
-        var admin = services.Services.GetRequiredService<IProjectionAdmin>();
         try
         {
-            return action switch
-            {
-                "status" => await StatusAsync(admin, output, cancellationToken),
-                "rebuild" => await RebuildAsync(admin, name!, parsed.Has("--wait"), output, error, cancellationToken),
-                "resume" => await ResumeAsync(admin, name!, output, cancellationToken),
-                _ => throw new CliException($"ledger projections: unknown action '{action}'. {Usage}"),
-            };
+            return await act(services.Services.GetRequiredService<IProjectionAdmin>());
         }
         catch (ArgumentException ex) when (ex.ParamName == "name")
         {
             // "No projection is named 'x'. Known: …", without the framework's " (Parameter 'name')" suffix.
             var message = ex.Message.Replace($" (Parameter '{ex.ParamName}')", "", StringComparison.Ordinal);
-            throw new CliException($"ledger projections {action}: {message}", CliException.FailureExitCode);
+            throw new CliException($"{call.Command}: {message}", CliException.FailureExitCode);
         }
     }
 
@@ -61,13 +89,6 @@ public static class ProjectionsVerb
     private static void AddAdmin(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         services.AddOrderLedgerProjections(configuration, options => options.RunProjectors = false);
-    }
-
-    private static async Task<int> StatusAsync(IProjectionAdmin admin, TextWriter output, CancellationToken cancellationToken)
-    {
-        var statuses = await admin.GetStatusAsync(cancellationToken);
-        await output.WriteLineAsync(StatusTable(statuses));
-        return statuses.Any(s => s.State == ProjectionState.Faulted) ? CliException.FailureExitCode : 0;
     }
 
     /// <summary>One row per projection: state, build, checkpoint, head, lag, rate, active instance and last error.</summary>
@@ -89,14 +110,15 @@ public static class ProjectionsVerb
         return string.Join(Environment.NewLine, lines);
     }
 
-    private static async Task<int> RebuildAsync(IProjectionAdmin admin, string name, bool wait, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RebuildAsync(CliCall call, IProjectionAdmin admin, string name, bool wait)
     {
+        var (output, error, cancellationToken) = (call.Output, call.Error, call.CancellationToken);
         var status = await admin.GetStatusAsync(name, cancellationToken);
         var progress = await admin.RequestRebuildAsync(name, cancellationToken);
         await output.WriteLineAsync($"{name}: rebuild g{progress.Generation} requested (version {progress.Version}); the live build keeps serving until it catches up");
         if (status is null || status.ActiveInstance is null || status.State == ProjectionState.Stopped)
         {
-            await error.WriteLineAsync($"ledger projections rebuild: no projector is running {name} now; the rebuild starts when one does (tools/run.sh or OrderLedger.Projector).");
+            await error.WriteLineAsync($"{call.Command}: no projector is running {name} now; the rebuild starts when one does (tools/run.sh or OrderLedger.Projector run).");
             if (wait)
             {
                 return CliException.FailureExitCode;
@@ -124,14 +146,8 @@ public static class ProjectionsVerb
             return 0;
         }
 
-        await error.WriteLineAsync($"ledger projections rebuild: {name} g{progress.Generation} {progress.State.ToString().ToLowerInvariant()}: {Describe(progress.Error)}");
+        await error.WriteLineAsync($"{call.Command}: {name} g{progress.Generation} {progress.State.ToString().ToLowerInvariant()}: {Describe(progress.Error)}");
         return CliException.FailureExitCode;
-    }
-
-    private static async Task<int> ResumeAsync(IProjectionAdmin admin, string name, TextWriter output, CancellationToken cancellationToken)
-    {
-        await output.WriteLineAsync(await admin.ResumeAsync(name, cancellationToken) ? $"{name}: resumed" : $"{name}: was not faulted");
-        return 0;
     }
 
     private static string Describe(ProjectionError? error) =>
