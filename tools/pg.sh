@@ -3,7 +3,7 @@
 # 127.0.0.1 at a free port chosen on first start and kept afterwards.
 #   tools/pg.sh start    install PostgreSQL if missing, create the cluster once, start it, print the connection string
 #   tools/pg.sh stop     stop the cluster (data is kept)
-#   tools/pg.sh status   is it running?
+#   tools/pg.sh status   is it running? (exit 3 when no cluster was created yet, as pg_ctl for one that is stopped)
 #   tools/pg.sh url      print the connection string (cluster must exist)
 set -euo pipefail
 
@@ -139,6 +139,7 @@ case "${1:-}" in
   stop) stop ;;
   status)
     bin=$(find_bin) || die "PostgreSQL is not installed"
+    [ -f "$cluster/PG_VERSION" ] || { say "not created yet ($cluster): tools/pg.sh start or tools/run.sh creates it"; exit 3; }
     run_as_owner "$bin/pg_ctl" -D "$(readlink -f "$cluster")" status ;;
   url)
     [ -f "$port_file" ] || die "no cluster yet: run tools/pg.sh start"
