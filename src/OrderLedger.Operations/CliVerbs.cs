@@ -1,3 +1,6 @@
+using Npgsql;
+using OrderLedger.EventStore;
+
 namespace OrderLedger.Operations;
 
 /// <summary>One run of a verb: the command line that names it (for messages), its arguments and where it prints.</summary>
@@ -29,6 +32,28 @@ public static class CliVerbs
 {
     public static bool IsHelp(string arg) => arg is "--help" or "-h";
 
+    /// <summary>
+    /// A program's entry: dispatches <paramref name="args"/> to <paramref name="verbs"/>; a user mistake or an unreachable
+    /// store is one line on <paramref name="error"/> and its exit code, never a stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(string command, IReadOnlyList<CliVerb> verbs, string[] args, TextWriter output, TextWriter error, string? footer = null)
+    {
+        try
+        {
+            return await DispatchAsync(command, verbs, new CliCall(command, args, output, error, CancellationToken.None), footer);
+        }
+        catch (CliException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return ex.ExitCode;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or EventStoreUnavailableException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            await error.WriteLineAsync($"{command}: cannot reach the event store: {ex.Message.Split('\n')[0].Trim()}");
+            return CliException.FailureExitCode;
+        }
+    }
+
     /// <param name="command">The program and any parent verb, e.g. <c>ledger projections</c>.</param>
     /// <param name="footer">A last line for the usage, e.g. options every verb takes.</param>
     public static Task<int> DispatchAsync(string command, IReadOnlyList<CliVerb> verbs, CliCall call, string? footer = null)
@@ -58,12 +83,22 @@ public static class CliVerbs
         return verb.Run(call with { Command = verbCommand, Args = args[1..] });
     }
 
-    /// <summary>Every verb on one line each: name and synopsis, then the summary.</summary>
+    /// <summary>The synopses line up in one column up to this width; a longer one has its summary on the next line.</summary>
+    private const int SynopsisColumn = 56;
+
+    /// <summary>Every verb: name and synopsis, then the summary.</summary>
     public static string Usage(string command, IReadOnlyList<CliVerb> verbs, string? footer = null)
     {
-        var width = verbs.Max(v => $"{v.Name} {v.Synopsis}".Length);
+        var width = verbs.Select(v => $"{v.Name} {v.Synopsis}".TrimEnd().Length).Where(w => w <= SynopsisColumn).DefaultIfEmpty(0).Max();
         var lines = new List<string> { $"usage: {command} <verb> [options]   ({command} <verb> --help for one verb)" };
-        lines.AddRange(verbs.Select(v => $"  {$"{v.Name} {v.Synopsis}".PadRight(width)}   {v.Summary}"));
+        foreach (var verb in verbs)
+        {
+            var synopsis = $"{verb.Name} {verb.Synopsis}".TrimEnd();
+            lines.Add(synopsis.Length <= width
+                ? $"  {synopsis.PadRight(width)}   {verb.Summary}"
+                : $"  {synopsis}{Environment.NewLine}  {new string(' ', width)}   {verb.Summary}");
+        }
+
         if (footer is not null)
         {
             lines.Add(footer);

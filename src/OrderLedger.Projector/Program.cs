@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
-using OrderLedger.EventStore;
 using OrderLedger.Hosting;
 using OrderLedger.Operations;
 using OrderLedger.Reactors;
@@ -23,24 +21,8 @@ internal static class ProjectorCli
         .. ProjectionsVerb.Verbs,
     ];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
-    {
-        try
-        {
-            var verbArgs = StartsWithHostSettings(args) ? ["run", .. args] : args;
-            return await CliVerbs.DispatchAsync(Command, Verbs, new CliCall(Command, verbArgs, output, error, CancellationToken.None), Options);
-        }
-        catch (CliException ex)
-        {
-            await error.WriteLineAsync(ex.Message);
-            return ex.ExitCode;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or EventStoreUnavailableException or System.Net.Sockets.SocketException or TimeoutException)
-        {
-            await error.WriteLineAsync($"{Command}: cannot reach the event store: {ex.Message.Split('\n')[0].Trim()}");
-            return CliException.FailureExitCode;
-        }
-    }
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        CliVerbs.RunAsync(Command, Verbs, StartsWithHostSettings(args) ? ["run", .. args] : args, output, error, Options);
 
     /// <summary>No verb, or host settings only (<c>--Projections:Only=orders</c>, <c>Projections:Only=orders</c>): run, as before.</summary>
     private static bool StartsWithHostSettings(string[] args) =>

@@ -1,7 +1,5 @@
-using Npgsql;
 using OrderLedger.Cli;
 using OrderLedger.Cli.Verbs;
-using OrderLedger.EventStore;
 
 return await LedgerCli.RunAsync(args, Console.Out, Console.Error);
 
@@ -27,24 +25,7 @@ namespace OrderLedger.Cli
 
         private const string CommonOptions = "common options: --connection <postgres connection string>";
 
-        public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
-        {
-            try
-            {
-                return await CliVerbs.DispatchAsync(Command, Verbs, new CliCall(Command, args, output, error, CancellationToken.None), CommonOptions);
-            }
-            catch (CliException ex)
-            {
-                await error.WriteLineAsync(ex.Message);
-                return ex.ExitCode;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or EventStoreUnavailableException or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                await error.WriteLineAsync($"ledger: cannot reach the event store: {FirstLine(ex.Message)}");
-                return CliException.FailureExitCode;
-            }
-        }
-
-        private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+        public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+            CliVerbs.RunAsync(Command, Verbs, args, output, error, CommonOptions);
     }
 }
