@@ -3,7 +3,7 @@
 # 127.0.0.1 at a free port chosen on first start and kept afterwards.
 #   tools/pg.sh start      install PostgreSQL if missing, create the cluster once, start it, print the app's connection string
 #   tools/pg.sh stop       stop the cluster (data is kept)
-#   tools/pg.sh status     is it running?
+#   tools/pg.sh status     is it running? (exit 3 when no cluster was created yet, as pg_ctl for one that is stopped)
 #   tools/pg.sh url        print the app's connection string (cluster must exist)
 #   tools/pg.sh owner-url  print the owner's connection string (migrations: ConnectionStrings:PostgresOwner)
 #   tools/pg.sh admin-url  print the cluster superuser's, on the maintenance database (tests and benchmarks create databases)
@@ -203,6 +203,7 @@ case "${1:-}" in
   stop) stop ;;
   status)
     bin=$(find_bin) || die "PostgreSQL is not installed"
+    [ -f "$cluster/PG_VERSION" ] || { say "not created yet ($cluster): tools/pg.sh start or tools/run.sh creates it"; exit 3; }
     run_as_owner "$bin/pg_ctl" -D "$(readlink -f "$cluster")" status ;;
   url|owner-url|admin-url)
     [ -f "$port_file" ] && [ -s "$app_password_file" ] || die "no cluster yet (or made before the role split): run tools/pg.sh start"

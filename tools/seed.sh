@@ -15,4 +15,4 @@ if [ "$#" -eq 0 ]; then
   set -- --stores 3 --customers 2000 --orders 5000 --days 30 --seed 42
 fi
 
-ConnectionStrings__Postgres="$connection" dotnet run --project tools/OrderLedger.Cli -c Release -v quiet -- seed "$@"
+ConnectionStrings__Postgres="$connection" exec tools/ledger seed "$@"

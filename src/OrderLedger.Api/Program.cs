@@ -30,6 +30,7 @@ builder.Services.AddSingleton<StreamHistory>();
 builder.Services.AddSingleton<ChainVerifier>();
 builder.Services.AddReadModelQueries(builder.Configuration);
 builder.Services.AddRequestLimits(builder.Configuration);
+builder.Services.AddReadiness(builder.Configuration);
 builder.Services.AddOrderLedgerOpenApi();
 builder.AddOrderLedgerTelemetry();
 builder.Services.AddOrderLedgerProjections(builder.Configuration);

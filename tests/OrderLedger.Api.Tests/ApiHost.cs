@@ -8,9 +8,10 @@ using Xunit;
 namespace OrderLedger.Api.Tests;
 
 /// <summary>The real API host, in memory, on its own fresh database.</summary>
-public sealed class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime
 {
     private readonly TestDatabase _database = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private const string SigningKey = "test-signing-key-of-at-least-32-bytes!";
     private readonly AccessTokens _tokens = new(SigningKey);
     private WebApplicationFactory<Program>? _factory;
@@ -33,6 +34,14 @@ public sealed class ApiHost : IAsyncLifetime
         return client;
     }
 
+    public ApiHost()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="settings">Configuration on top of the defaults, e.g. <c>Projections:Run = false</c>.</param>
+    protected ApiHost(IReadOnlyDictionary<string, string> settings) => _settings = settings;
+
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
@@ -42,6 +51,10 @@ public sealed class ApiHost : IAsyncLifetime
             host.UseSetting("ConnectionStrings:Postgres", _database.AppConnectionString);
             host.UseSetting("ConnectionStrings:" + EventStoreConfiguration.OwnerConnectionName, _database.ConnectionString);
             host.UseSetting(AccessTokens.SigningKeySetting, SigningKey);
+            foreach (var (key, value) in _settings)
+            {
+                host.UseSetting(key, value);
+            }
         });
         Client = As(Roles.Admin);
     }

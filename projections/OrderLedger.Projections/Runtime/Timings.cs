@@ -10,7 +10,8 @@ namespace OrderLedger.Projections.Runtime;
 /// Where the projector's time goes, summed over a reporting interval: for the shared reader, waiting for <c>$all</c>
 /// pages, decoding, and waiting for the workers to take a batch; per projection, waiting for a batch, moving the
 /// checkpoint, the handler's SQL, and the commit. Logged every 10 s under <c>OrderLedger.Projections.Timings</c> at
-/// Information when that category is enabled (the benchmark turns it on to profile a catch-up).
+/// Information when that category is enabled (the benchmark turns it on to profile a catch-up), and only for an
+/// interval in which events were read or applied: an idle host stays quiet.
 /// </summary>
 internal sealed class Timings
 {
@@ -56,18 +57,31 @@ internal sealed class Timings
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"reader: {Interlocked.Exchange(ref _events, 0)} events; read wait {Ms(ref _readWait)}, decode {Ms(ref _decode)}, deliver wait {Ms(ref _deliverWait)}");
-                foreach (var (name, steps) in _projections.OrderBy(p => p.Key, StringComparer.Ordinal))
+                if (TakeReport() is { } line)
                 {
-                    line.Append(CultureInfo.InvariantCulture, $" | {name}: {Interlocked.Exchange(ref steps[(int)Step.Events], 0)} ev; wait {Ms(ref steps[0])}, checkpoint {Ms(ref steps[1])}, apply {Ms(ref steps[2])}, commit {Ms(ref steps[3])}");
+                    logger.LogInformation("{Timings}", line);
                 }
-
-                logger.LogInformation("{Timings}", line.ToString());
             }
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>The interval's line, resetting the sums; null when nothing was read or applied since the last one.</summary>
+    public string? TakeReport()
+    {
+        var events = Interlocked.Exchange(ref _events, 0);
+        var line = new StringBuilder().Append(CultureInfo.InvariantCulture, $"reader: {events} events; read wait {Ms(ref _readWait)}, decode {Ms(ref _decode)}, deliver wait {Ms(ref _deliverWait)}");
+        var applied = 0L;
+        foreach (var (name, steps) in _projections.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var projected = Interlocked.Exchange(ref steps[(int)Step.Events], 0);
+            applied += projected;
+            line.Append(CultureInfo.InvariantCulture, $" | {name}: {projected} ev; wait {Ms(ref steps[0])}, checkpoint {Ms(ref steps[1])}, apply {Ms(ref steps[2])}, commit {Ms(ref steps[3])}");
+        }
+
+        return events == 0 && applied == 0 ? null : line.ToString();
     }
 
     private static string Ms(ref long ticks) =>

@@ -20,7 +20,7 @@ public static class ReplayVerb
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        var parsed = CliArguments.Parse("replay", args, ["--at", "--format", "--connection"], []);
+        var parsed = CliArguments.Parse("ledger replay", args, ["--at", "--format", "--connection"], []);
         if (parsed.Positional.Count != 1)
         {
             throw new CliException("ledger replay: name exactly one stream, e.g. ledger replay order-1001.");

@@ -19,7 +19,7 @@ public static class SeedVerb
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var parsed = CliArguments.Parse("seed", args, ["--stores", "--customers", "--orders", "--days", "--seed", "--start", "--connection"], []);
+        var parsed = CliArguments.Parse("ledger seed", args, ["--stores", "--customers", "--orders", "--days", "--seed", "--start", "--connection"], []);
         if (parsed.Positional.Count > 0)
         {
             throw new CliException($"ledger seed: unexpected argument '{parsed.Positional[0]}'.");

@@ -8,7 +8,7 @@ public static class TokenVerb
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TimeProvider clock)
     {
-        var parsed = CliArguments.Parse("token", args, ["--role", "--store", "--hours", "--subject", "--signing-key"], []);
+        var parsed = CliArguments.Parse("ledger token", args, ["--role", "--store", "--hours", "--subject", "--signing-key"], []);
         var roles = Split(parsed.Value("--role"));
         var stores = Split(parsed.Value("--store"));
         if (roles.Count == 0)

@@ -9,7 +9,7 @@ public static class VerifyVerb
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var parsed = CliArguments.Parse("verify", args, ["--stream", "--connection"], ["--all"]);
+        var parsed = CliArguments.Parse("ledger verify", args, ["--stream", "--connection"], ["--all"]);
         if (parsed.Positional.Count > 0)
         {
             throw new CliException($"ledger verify: unexpected argument '{parsed.Positional[0]}'; use --stream <id> or --all.");

@@ -1,4 +1,4 @@
-namespace OrderLedger.Cli;
+namespace OrderLedger.Operations;
 
 /// <summary>A user mistake on the command line or in the environment: one line on stderr, a non-zero exit.</summary>
 public sealed class CliException(string message, int exitCode = CliException.UsageExitCode) : Exception(message)
@@ -21,9 +21,10 @@ public sealed class CliArguments
 
     public IReadOnlyList<string> Positional => _positional;
 
+    /// <param name="command">How the user called the verb, e.g. <c>ledger verify</c>: messages start with it.</param>
     /// <param name="valueOptions">Options that take a value, e.g. <c>--stream</c>.</param>
     /// <param name="flags">Options without a value, e.g. <c>--all</c>.</param>
-    public static CliArguments Parse(string verb, IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
+    public static CliArguments Parse(string command, IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
     {
         var parsed = new CliArguments();
         for (var i = 0; i < args.Count; i++)
@@ -43,14 +44,14 @@ public sealed class CliArguments
             {
                 if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {
-                    throw new CliException($"ledger {verb}: option {arg} needs a value.");
+                    throw new CliException($"{command}: option {arg} needs a value.");
                 }
 
                 parsed._options[arg] = args[++i];
             }
             else
             {
-                throw new CliException($"ledger {verb}: unknown option '{arg}'.");
+                throw new CliException($"{command}: unknown option '{arg}' ({command} --help).");
             }
         }
 

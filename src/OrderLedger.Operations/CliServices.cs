@@ -5,7 +5,7 @@ using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
 
-namespace OrderLedger.Cli;
+namespace OrderLedger.Operations;
 
 /// <summary>
 /// The CLI reads the same configuration as the host: appsettings.json beside it, environment variables

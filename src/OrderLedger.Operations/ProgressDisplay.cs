@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrderLedger.Cli;
+namespace OrderLedger.Operations;
 
 /// <summary>
 /// Progress of a long verb (a rebuild, seeding): a bar redrawn in place when the output is a terminal, plain lines
