@@ -95,6 +95,13 @@ public sealed class CommandOwnership(IEventStore store, CommandHandler handler)
             return ApiProblems.Invalid("storeId", $"'{AccessTokens.AllStores}' is not a store id.");
         }
 
+        var allStores = user.CanSee(AccessTokens.AllStores);
+        if (storeId is null && !allStores)
+        {
+            // The named store also scopes the command id (EventIds.Of), as an aggregate's store does.
+            return ApiProblems.Invalid("storeId", "Name the store whose warehouse this is.");
+        }
+
         var notFound = ApiProblems.NotFound($"Warehouse '{command.WarehouseId}' of store '{storeId}'");
         var owner = await StoreOfAsync(StreamIds.Warehouse(command.WarehouseId), cancellationToken);
         if (owner.Exists)
@@ -102,14 +109,9 @@ public sealed class CommandOwnership(IEventStore store, CommandHandler handler)
             return user.CanSee(owner.StoreId) && (storeId is null || storeId == owner.StoreId) ? null : notFound;
         }
 
-        if (user.CanSee(AccessTokens.AllStores) && storeId is null)
-        {
-            return null;
-        }
-
         if (storeId is null)
         {
-            return ApiProblems.Invalid("storeId", "Name the store whose warehouse this is.");
+            return null;
         }
 
         var ofStore = storeId is { Length: > 0 } && user.CanSee(storeId)
