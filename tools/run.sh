@@ -104,7 +104,7 @@ demo() {
   auth="Authorization: Bearer $token"
   field() { grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | cut -d'"' -f4; }
   stores=$(curl -sf -H "$auth" "$url/api/session") || return 0
-  store=$(echo "$stores" | grep -o '"stores":\["[^"]*"' | cut -d'"' -f6)
+  store=$(echo "$stores" | grep -o '"stores":\["[^"]*"' | cut -d'"' -f4)
   [ -n "$store" ] || return 0
   order=$(curl -sf -H "$auth" "$url/api/stores/$store/orders?limit=1") || return 0
   say "read models caught up; try store $store, customer $(echo "$order" | field customerId), order $(echo "$order" | field orderId), phone $(echo "$order" | field phone):"
