@@ -52,11 +52,6 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
                     : new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null);
             }
 
-            if (RefusedTime(decider, loaded, context.OccurredAt) is { } badTime)
-            {
-                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, badTime);
-            }
-
             var decision = decider.Decide(command, loaded.State);
             if (!decision.IsAccepted)
             {
@@ -66,6 +61,12 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             if (decision.Events.Count == 0)
             {
                 return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, null);
+            }
+
+            // Only a command that would record something can misdate it; a refusal by the rules says more than its time.
+            if (RefusedTime(decider, loaded, context.OccurredAt) is { } badTime)
+            {
+                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, badTime);
             }
 
             var events = decision.Events.Cast<object>().ToList();
@@ -110,9 +111,13 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
     {
         context = WithBusinessTime(command, context);
         var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
-        return loaded.EventsOfCommand.Count > 0
-            ? null
-            : RefusedTime(decider, loaded, context.OccurredAt) ?? decider.Decide(command, loaded.State).Error;
+        if (loaded.EventsOfCommand.Count > 0)
+        {
+            return null;
+        }
+
+        var decision = decider.Decide(command, loaded.State);
+        return decision.Error ?? (decision.Events.Count > 0 ? RefusedTime(decider, loaded, context.OccurredAt) : null);
     }
 
     private static CommandContext WithBusinessTime<TCommand>(TCommand command, CommandContext context) =>

@@ -39,9 +39,11 @@ public sealed class RefundWorkflow(CommandHandler handler)
                 return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, approve, context, cancellationToken));
 
             case RejectRefund:
-                if (await CheckReleaseAsync(stream, command, context, cancellationToken) is { } cannotRelease)
+                // The refund's own rule first, then the release of its claim: either refusal leaves both streams as they were.
+                if ((await handler.CheckAsync(RefundDecider.Decider, stream, command, context, cancellationToken)
+                     ?? await CheckReleaseAsync(stream, command, context, cancellationToken)) is { } refused)
                 {
-                    return new CommandOutcome([], cannotRelease);
+                    return new CommandOutcome([], refused);
                 }
 
                 var rejected = await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken);
