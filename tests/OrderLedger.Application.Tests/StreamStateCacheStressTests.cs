@@ -29,7 +29,7 @@ public class StreamStateCacheStressTests
                 if (random.Next(3) == 0)
                 {
                     var revision = (ulong)Interlocked.Increment(ref newestPut[stream]);
-                    cache.Put(key, decider, new StreamStateCache.Entry(revision, revision, null, ImmutableHashSet<string>.Empty));
+                    cache.Put(key, decider, new StreamStateCache.Entry(revision, revision, null, null, ImmutableHashSet<string>.Empty));
                 }
                 else if (cache.Get(key, decider) is { } entry)
                 {
