@@ -61,6 +61,7 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         ["GET /api/projections/{name}"] = new(Scope.AllStoresOnly, DataTeam),
         ["POST /api/projections/{name}/rebuild"] = new(Scope.AllStoresOnly, DataTeam),
         ["GET /api/projections/{name}/rebuild"] = new(Scope.AllStoresOnly, DataTeam),
+        ["POST /api/projections/{name}/retry"] = new(Scope.AllStoresOnly, DataTeam),
 
         ["POST /api/stores/{storeId}"] = new(Scope.StoreBound, Commanders),
         ["POST /api/stores/{storeId}/policies/auto-refund-window"] = new(Scope.StoreBound, PolicySetters),

@@ -67,9 +67,18 @@ public sealed class ReactorHost : IAsyncDisposable
     public static CommandContext Ctx(DateTimeOffset at, string? commandId = null, Actor? actor = null) =>
         new(commandId ?? Guid.NewGuid().ToString("N"), actor ?? new Actor(ActorKind.Agent, "agent-1"), at);
 
-    /// <summary>Runs a command as an agent (or as <paramref name="actor"/>, e.g. <see cref="Customer"/>) and expects it accepted.</summary>
+    /// <summary>
+    /// Runs a command as an agent (or as <paramref name="actor"/>, e.g. <see cref="Customer"/>) and expects it accepted.
+    /// A fact happens when it is recorded: the clock moves on to <paramref name="at"/> if it is behind, since the handler
+    /// refuses business times beyond its clock.
+    /// </summary>
     public async Task Do(object command, DateTimeOffset at, Actor? actor = null)
     {
+        if (Clock.GetUtcNow() < at)
+        {
+            Clock.Set(at);
+        }
+
         var outcome = await Commands.ExecuteAsync(command, Ctx(at, actor: actor));
         Xunit.Assert.Null(outcome.Error);
     }
