@@ -5,6 +5,7 @@ using OrderLedger.Projections.Tests.Support;
 namespace OrderLedger.Projections.Tests.Samples;
 
 // docs/projections.md shows this file: the smallest complete projection. Readers query rm.deposit_totals.
+#region sample: deposit-totals
 public sealed class DepositTotalsProjection : IProjection
 {
     public string Name => "deposit_totals";
@@ -39,3 +40,4 @@ public sealed class DepositTotalsProjection : IProjection
                 context.Transaction,
                 cancellationToken: cancellationToken));
 }
+#endregion
