@@ -23,7 +23,7 @@ public sealed class RegistrationSample
     [Fact]
     public void A_bad_connection_string_fails_at_registration_naming_the_bad_part()
     {
-        var error = Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddEventStoreDbEventStore("esdb://localhost:notaport"));
+        var error = Assert.Throws<FormatException>(() => new ServiceCollection().AddEventStoreDbEventStore("esdb://localhost:notaport"));
 
         Assert.Contains("notaport", error.Message, StringComparison.Ordinal);
     }
