@@ -1,3 +1,4 @@
+using OrderLedger.Domain;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
@@ -49,13 +50,11 @@ public sealed class CommerceMetricsProjection : IProjection
     /// <summary>2: hourly counts (<see cref="HourlyTable"/>) and indexes on the fact times for the dashboard.</summary>
     public int Version => 2;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "store-registered", "store-service-hours-set",
-        "order-placed", "order-payment-confirmed", "order-cancelled",
-        "shipment-created", "shipment-handed-to-carrier", "shipment-delivered",
-        "refund-requested", "refund-approved", "refund-paid", "refund-dispute-judged",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
+        .. StoreCalendars.Events,
+        typeof(OrderPlaced), typeof(OrderPaymentConfirmed), typeof(OrderCancelled),
+        typeof(ShipmentCreated), typeof(ShipmentHandedToCarrier), typeof(ShipmentDelivered),
+        typeof(RefundRequested), typeof(RefundApproved), typeof(RefundPaid), typeof(RefundDisputeJudged)]);
 
     public IReadOnlyList<string> Tables { get; } = [StoresTable, OrdersTable, ShipmentsTable, RefundsTable, DisputesTable, HourlyTable];
 
@@ -119,22 +118,16 @@ public sealed class CommerceMetricsProjection : IProjection
 
     public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
-        var orderIds = Ids(batch, e => e is OrderPlaced or OrderPaymentConfirmed or OrderCancelled ? OrderIdOf(e) : null);
-        var shipmentIds = Ids(batch, ShipmentIdOf);
-        var refundIds = Ids(batch, RefundIdOf);
+        var orderIds = Ids(batch, e => e is OrderEvent o ? o.OrderId : null);
+        var shipmentIds = Ids(batch, e => e is ShipmentEvent s ? s.ShipmentId : null);
+        var refundIds = Ids(batch, e => e is RefundEvent r ? r.RefundId : null);
         var orders = orderIds.Length == 0 ? [] : (await Orders.LoadAsync(context, "order_id = ANY(@ids)", Param(orderIds), cancellationToken))
             .ToDictionary(o => o.OrderId, StringComparer.Ordinal);
         var shipments = shipmentIds.Length == 0 ? [] : (await Shipments.LoadAsync(context, "shipment_id = ANY(@ids)", Param(shipmentIds), cancellationToken))
             .ToDictionary(s => s.ShipmentId, StringComparer.Ordinal);
         var refunds = refundIds.Length == 0 ? [] : (await Refunds.LoadAsync(context, "refund_id = ANY(@ids)", Param(refundIds), cancellationToken))
             .ToDictionary(r => r.RefundId, StringComparer.Ordinal);
-        var storeIds = batch.Select(e => e.Event switch
-            {
-                OrderPlaced p => p.StoreId,
-                ShipmentCreated c => c.StoreId,
-                RefundRequested r => r.StoreId,
-                var other => StoreCalendars.StoreIdOf(other),
-            })
+        var storeIds = batch.Select(e => e.Event is IStoreScoped scoped ? scoped.StoreId : null)
             .OfType<string>()
             .Concat(orders.Values.Select(o => o.StoreId))
             .Concat(shipments.Values.Select(s => s.StoreId))
@@ -231,31 +224,6 @@ public sealed class CommerceMetricsProjection : IProjection
         batch.Select(e => id(e.Event)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
 
     private static Dictionary<string, object> Param(string[] ids) => new() { ["ids"] = ids };
-
-    private static string? OrderIdOf(object e) => e switch
-    {
-        OrderPlaced x => x.OrderId,
-        OrderPaymentConfirmed x => x.OrderId,
-        OrderCancelled x => x.OrderId,
-        _ => null,
-    };
-
-    private static string? ShipmentIdOf(object e) => e switch
-    {
-        ShipmentCreated x => x.ShipmentId,
-        ShipmentHandedToCarrier x => x.ShipmentId,
-        ShipmentDelivered x => x.ShipmentId,
-        _ => null,
-    };
-
-    private static string? RefundIdOf(object e) => e switch
-    {
-        RefundRequested x => x.RefundId,
-        RefundApproved x => x.RefundId,
-        RefundPaid x => x.RefundId,
-        RefundDisputeJudged x => x.RefundId,
-        _ => null,
-    };
 
     internal sealed class OrderFacts
     {

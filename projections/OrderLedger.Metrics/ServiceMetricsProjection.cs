@@ -1,3 +1,4 @@
+using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Metrics.Infrastructure;
@@ -53,13 +54,10 @@ public sealed class ServiceMetricsProjection : IProjection
     /// </summary>
     public int Version => 3;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "store-registered", "store-service-hours-set",
-        "conversation-started", "conversation-customer-message-received", "conversation-handed-off", "conversation-agent-assigned",
-        "conversation-agent-replied", "conversation-resolved", "conversation-reopened", "conversation-satisfaction-rated",
-        "conversation-nps-survey-sent", "conversation-nps-answered",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
+        .. StoreCalendars.Events,
+        typeof(ConversationStarted), typeof(CustomerMessageReceived), typeof(ConversationHandedOff), typeof(AgentAssigned), typeof(AgentReplied),
+        typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated), typeof(NpsSurveySent), typeof(NpsAnswered)]);
 
     public IReadOnlyList<string> Tables { get; } = [StoresTable, ConversationsTable, InquiriesTable, RatingsTable, HourlyTable];
 
@@ -137,11 +135,7 @@ public sealed class ServiceMetricsProjection : IProjection
             new Dictionary<string, object> { ["ids"] = conversationIds }, cancellationToken))
             .GroupBy(i => i.ConversationId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.MaxBy(i => i.Seq)!, StringComparer.Ordinal);
-        var storeIds = batch.Select(e => e.Event switch
-            {
-                ConversationStarted s => s.StoreId,
-                var other => StoreCalendars.StoreIdOf(other),
-            })
+        var storeIds = batch.Select(e => e.Event is IStoreScoped scoped ? scoped.StoreId : null)
             .OfType<string>()
             .Concat(conversations.Values.Select(c => c.StoreId));
         var calendars = await Calendars.LoadAsync(context, storeIds, cancellationToken);
@@ -171,20 +165,7 @@ public sealed class ServiceMetricsProjection : IProjection
         await fold.Counts.SaveAsync(context, cancellationToken);
     }
 
-    private static string? ConversationIdOf(object e) => e switch
-    {
-        ConversationStarted x => x.ConversationId,
-        CustomerMessageReceived x => x.ConversationId,
-        ConversationHandedOff x => x.ConversationId,
-        AgentAssigned x => x.ConversationId,
-        AgentReplied x => x.ConversationId,
-        ConversationResolved x => x.ConversationId,
-        ConversationReopened x => x.ConversationId,
-        SatisfactionRated x => x.ConversationId,
-        NpsSurveySent x => x.ConversationId,
-        NpsAnswered x => x.ConversationId,
-        _ => null,
-    };
+    private static string? ConversationIdOf(object e) => e is ConversationEvent c ? c.ConversationId : null;
 
     /// <summary>The §5 rules as one pass over the batch.</summary>
     private sealed class Fold(

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
@@ -48,12 +49,10 @@ public sealed class ConversationsProjection : IProjection
 
     public int Version => 1;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "conversation-started", "conversation-customer-message-received", "conversation-bot-replied", "conversation-handed-off",
-        "conversation-agent-assigned", "conversation-agent-replied", "conversation-escalated", "conversation-resolved",
-        "conversation-reopened", "conversation-satisfaction-rated", "conversation-nps-answered",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
+        typeof(ConversationStarted), typeof(CustomerMessageReceived), typeof(BotReplied), typeof(ConversationHandedOff), typeof(AgentAssigned),
+        typeof(AgentReplied), typeof(ConversationEscalated), typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated),
+        typeof(NpsAnswered));
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -85,23 +84,7 @@ public sealed class ConversationsProjection : IProjection
         """;
 
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
-        Rows.FoldAsync(context, batch, e => ConversationIdOf(e.Event), id => [id], c => c.ConversationId, Evolve, cancellationToken);
-
-    private static string? ConversationIdOf(object e) => e switch
-    {
-        ConversationStarted x => x.ConversationId,
-        CustomerMessageReceived x => x.ConversationId,
-        BotReplied x => x.ConversationId,
-        ConversationHandedOff x => x.ConversationId,
-        AgentAssigned x => x.ConversationId,
-        AgentReplied x => x.ConversationId,
-        ConversationEscalated x => x.ConversationId,
-        ConversationResolved x => x.ConversationId,
-        ConversationReopened x => x.ConversationId,
-        SatisfactionRated x => x.ConversationId,
-        NpsAnswered x => x.ConversationId,
-        _ => null,
-    };
+        Rows.FoldAsync(context, batch, e => e.Event is ConversationEvent c ? c.ConversationId : null, id => [id], c => c.ConversationId, Evolve, cancellationToken);
 
     internal static ConversationSummary? Evolve(ConversationSummary? row, DecodedEvent e)
     {

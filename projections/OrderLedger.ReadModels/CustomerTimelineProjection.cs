@@ -45,18 +45,10 @@ public sealed class CustomerTimelineProjection : IProjection
     // 2: missed escalation deadlines are on the timeline.
     public int Version => 2;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "order-placed", "order-rejected", "order-payment-confirmed", "order-payment-failed", "order-payment-timed-out", "order-cancelled",
-        "order-completed",
-        "shipment-created", "shipment-picked", "shipment-packed-and-verified", "shipment-handed-to-carrier", "shipment-tracking-scanned",
-        "shipment-delivered", "shipment-exception-reported", "shipment-intercepted", "shipment-returned-to-sender",
-        "refund-requested", "refund-approved", "refund-rejected", "refund-return-address-assigned", "refund-return-shipped",
-        "refund-return-received", "refund-return-inspected", "refund-paid", "refund-dispute-opened", "refund-dispute-judged",
-        "conversation-started", "conversation-customer-message-received", "conversation-bot-replied", "conversation-handed-off",
-        "conversation-agent-assigned", "conversation-agent-replied", "conversation-escalated", "conversation-escalation-deadline-missed", "conversation-resolved",
-        "conversation-reopened", "conversation-satisfaction-rated", "conversation-nps-survey-sent", "conversation-nps-answered",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
+        typeof(OrderPlaced), typeof(OrderRejected), typeof(OrderPaymentConfirmed), typeof(OrderPaymentFailed), typeof(OrderPaymentTimedOut),
+        typeof(OrderCancelled), typeof(OrderCompleted),
+        typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent));
 
     public IReadOnlyList<string> Tables { get; } = [Table, SubjectsTable];
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
@@ -59,13 +60,11 @@ public sealed class OrdersProjection : IProjection
     // 2: the shipping address's phone (digits only), indexed per store for the agents' phone lookup.
     public int Version => 2;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "order-placed", "order-rejected", "order-payment-confirmed", "order-payment-failed", "order-cancelled", "order-completed",
-        "order-refund-claimed", "order-refund-claim-released",
-        "shipment-created", "shipment-handed-to-carrier", "shipment-delivered", "shipment-intercepted", "shipment-returned-to-sender",
-        "refund-paid",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
+        typeof(OrderPlaced), typeof(OrderRejected), typeof(OrderPaymentConfirmed), typeof(OrderPaymentFailed), typeof(OrderCancelled),
+        typeof(OrderCompleted), typeof(OrderRefundClaimed), typeof(OrderRefundClaimReleased),
+        typeof(ShipmentCreated), typeof(ShipmentHandedToCarrier), typeof(ShipmentDelivered), typeof(ShipmentIntercepted), typeof(ShipmentReturnedToSender),
+        typeof(RefundPaid));
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -109,16 +108,10 @@ public sealed class OrdersProjection : IProjection
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
         Rows.FoldAsync(context, batch, e => OrderIdOf(e.Event), id => [id], row => row.OrderId, Evolve, cancellationToken);
 
+    /// <summary>The order an event is about: its own stream's, or the one a parcel or refund fact names.</summary>
     internal static string? OrderIdOf(object e) => e switch
     {
-        OrderPlaced x => x.OrderId,
-        OrderRejected x => x.OrderId,
-        OrderPaymentConfirmed x => x.OrderId,
-        OrderPaymentFailed x => x.OrderId,
-        OrderCancelled x => x.OrderId,
-        OrderCompleted x => x.OrderId,
-        OrderRefundClaimed x => x.OrderId,
-        OrderRefundClaimReleased x => x.OrderId,
+        OrderEvent x => x.OrderId,
         ShipmentCreated x => x.OrderId,
         ShipmentHandedToCarrier x => x.OrderId,
         ShipmentDelivered x => x.OrderId,

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
@@ -48,11 +49,9 @@ public sealed class RefundsProjection : IProjection
 
     public int Version => 1;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "refund-requested", "refund-approved", "refund-rejected", "refund-return-shipped", "refund-return-received",
-        "refund-return-inspected", "refund-paid", "refund-dispute-opened", "refund-dispute-judged",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
+        typeof(RefundRequested), typeof(RefundApproved), typeof(RefundRejected), typeof(RefundReturnShipped), typeof(RefundReturnReceived),
+        typeof(RefundReturnInspected), typeof(RefundPaid), typeof(RefundDisputeOpened), typeof(RefundDisputeJudged));
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -89,21 +88,7 @@ public sealed class RefundsProjection : IProjection
         """;
 
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
-        Rows.FoldAsync(context, batch, e => RefundIdOf(e.Event), id => [id], r => r.RefundId, Evolve, cancellationToken);
-
-    private static string? RefundIdOf(object e) => e switch
-    {
-        RefundRequested x => x.RefundId,
-        RefundApproved x => x.RefundId,
-        RefundRejected x => x.RefundId,
-        RefundReturnShipped x => x.RefundId,
-        RefundReturnReceived x => x.RefundId,
-        RefundReturnInspected x => x.RefundId,
-        RefundPaid x => x.RefundId,
-        RefundDisputeOpened x => x.RefundId,
-        RefundDisputeJudged x => x.RefundId,
-        _ => null,
-    };
+        Rows.FoldAsync(context, batch, e => e.Event is RefundEvent r ? r.RefundId : null, id => [id], r => r.RefundId, Evolve, cancellationToken);
 
     internal static RefundSummary? Evolve(RefundSummary? row, DecodedEvent e)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
@@ -56,11 +57,7 @@ public sealed class ShipmentsProjection : IProjection
 
     public int Version => 1;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "shipment-created", "shipment-picked", "shipment-packed-and-verified", "shipment-handed-to-carrier", "shipment-tracking-scanned",
-        "shipment-delivered", "shipment-exception-reported", "shipment-intercepted", "shipment-returned-to-sender",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf<ShipmentEvent>();
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -98,21 +95,7 @@ public sealed class ShipmentsProjection : IProjection
         """;
 
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
-        Rows.FoldAsync(context, batch, e => ShipmentIdOf(e.Event), id => [id], s => s.ShipmentId, Evolve, cancellationToken);
-
-    private static string? ShipmentIdOf(object e) => e switch
-    {
-        ShipmentCreated x => x.ShipmentId,
-        ShipmentPicked x => x.ShipmentId,
-        ShipmentPackedAndVerified x => x.ShipmentId,
-        ShipmentHandedToCarrier x => x.ShipmentId,
-        ShipmentTrackingScanned x => x.ShipmentId,
-        ShipmentDelivered x => x.ShipmentId,
-        ShipmentExceptionReported x => x.ShipmentId,
-        ShipmentIntercepted x => x.ShipmentId,
-        ShipmentReturnedToSender x => x.ShipmentId,
-        _ => null,
-    };
+        Rows.FoldAsync(context, batch, e => e.Event is ShipmentEvent s ? s.ShipmentId : null, id => [id], s => s.ShipmentId, Evolve, cancellationToken);
 
     private static readonly string[] ClearedByScan = ["delayed", "lost"];
     private static readonly string[] ClearedByEnd = ["delayed", "lost", "address_error"];

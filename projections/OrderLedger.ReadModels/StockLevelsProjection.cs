@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore.Serialization;
@@ -43,11 +44,7 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
 
     public int Version => 1;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "stock-received", "stock-reserved", "stock-reservation-released", "stock-reservation-committed", "stock-adjusted",
-        "store-warehouses-set",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(typeof(StockEvent), typeof(StoreWarehousesSet));
 
     public IReadOnlyList<string> Tables { get; } = [Table, WarehousesTable];
 
@@ -82,15 +79,7 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
 
     private sealed record Key(string WarehouseId, string Sku);
 
-    private static Key? KeyOf(object e) => e switch
-    {
-        StockReceived x => new Key(x.WarehouseId, x.Sku),
-        StockReserved x => new Key(x.WarehouseId, x.Sku),
-        StockReservationReleased x => new Key(x.WarehouseId, x.Sku),
-        StockReservationCommitted x => new Key(x.WarehouseId, x.Sku),
-        StockAdjusted x => new Key(x.WarehouseId, x.Sku),
-        _ => null,
-    };
+    private static Key? KeyOf(object e) => e is StockEvent s ? new Key(s.WarehouseId, s.Sku) : null;
 
     private StockLevel? Evolve(StockLevel? row, DecodedEvent e)
     {

@@ -15,6 +15,17 @@ namespace OrderLedger.Domain;
 /// </summary>
 public static class DomainEventTypes
 {
+    private static readonly EventTypeRegistry Names = CreateRegistry();
+
+    /// <summary>
+    /// The type names of these events, from the registry: an event record names itself, a family's base record (e.g.
+    /// <see cref="RefundEvent"/>) every event of the family. How a projection declares what it handles.
+    /// </summary>
+    public static IReadOnlySet<string> NamesOf(params Type[] eventTypes) => Names.NamesOf(eventTypes);
+
+    /// <inheritdoc cref="NamesOf(Type[])"/>
+    public static IReadOnlySet<string> NamesOf<TEvent>() => Names.NamesOf(typeof(TEvent));
+
     /// <summary>A registry that knows every domain event; projections, the API and the CLI use it to encode and decode.</summary>
     public static EventTypeRegistry CreateRegistry() => new EventTypeRegistry()
         // store-…

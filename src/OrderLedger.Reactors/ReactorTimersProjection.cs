@@ -1,4 +1,5 @@
 using Dapper;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
@@ -44,14 +45,13 @@ public sealed class ReactorTimersProjection : IProjection
 
     public int Version => 1;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "order-placed", "order-payment-confirmed", "order-cancelled",
-        "conversation-started", "conversation-resolved", "conversation-reopened", "conversation-nps-survey-sent", "conversation-escalated", "conversation-escalation-deadline-missed",
-        "refund-approved", "refund-paid", "refund-rejected",
-        "shipment-created", "shipment-handed-to-carrier", "shipment-intercepted",
-        "store-sla-targets-set",
-    };
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
+        typeof(OrderPlaced), typeof(OrderPaymentConfirmed), typeof(OrderCancelled),
+        typeof(ConversationStarted), typeof(ConversationResolved), typeof(ConversationReopened), typeof(NpsSurveySent), typeof(ConversationEscalated),
+        typeof(EscalationDeadlineMissed),
+        typeof(RefundApproved), typeof(RefundPaid), typeof(RefundRejected),
+        typeof(ShipmentCreated), typeof(ShipmentHandedToCarrier), typeof(ShipmentIntercepted),
+        typeof(StoreSlaTargetsSet));
 
     public IReadOnlyList<string> Tables => ["reactor_timers", "reactor_shipments", "reactor_store_policies", "reactor_open_conversations"];
 

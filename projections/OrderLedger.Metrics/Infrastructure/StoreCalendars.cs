@@ -10,7 +10,8 @@ namespace OrderLedger.Metrics.Infrastructure;
 /// </summary>
 internal sealed class StoreCalendars(string table)
 {
-    public static readonly IReadOnlySet<string> EventTypes = new HashSet<string>(StringComparer.Ordinal) { "store-registered", "store-service-hours-set" };
+    /// <summary>The store events a calendar follows; a projection that keeps calendars takes them.</summary>
+    public static readonly Type[] Events = [typeof(StoreRegistered), typeof(StoreServiceHoursSet)];
 
     private readonly RowTable<StoreCalendar> rows = new(
         table,
@@ -32,12 +33,8 @@ internal sealed class StoreCalendars(string table)
         );
         """;
 
-    public static string? StoreIdOf(object e) => e switch
-    {
-        StoreRegistered r => r.StoreId,
-        StoreServiceHoursSet h => h.StoreId,
-        _ => null,
-    };
+    /// <summary>The store of a calendar event; null for every other event.</summary>
+    public static string? StoreIdOf(object e) => e is StoreEvent store && Events.Contains(e.GetType()) ? store.StoreId : null;
 
     /// <summary>The calendars of <paramref name="storeIds"/> as stored (stores never seen get the default when first asked for).</summary>
     public async Task<Batch> LoadAsync(ProjectionContext context, IEnumerable<string> storeIds, CancellationToken cancellationToken)

@@ -62,7 +62,14 @@ public enum SatisfactionRating
 
 // ---- Events ------------------------------------------------------------------------------------------------
 
-public abstract record ConversationEvent;
+/// <summary>
+/// A fact on a conversation's stream, <c>conversation-{ConversationId}</c>. Every event of the family carries the id; each event's
+/// positional parameter overrides the abstract property, which keeps the JSON as it was (docs/domain.md, "event ids").
+/// </summary>
+public abstract record ConversationEvent
+{
+    public abstract string ConversationId { get; init; }
+}
 
 public sealed record ConversationStarted(
     string ConversationId,
@@ -71,7 +78,7 @@ public sealed record ConversationStarted(
     string Channel,
     string? OrderId,
     ConversationMode Mode,
-    DateTimeOffset OccurredAt) : ConversationEvent;
+    DateTimeOffset OccurredAt) : ConversationEvent, IStoreScoped;
 
 public sealed record CustomerMessageReceived(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationEvent;
 

@@ -2,7 +2,14 @@ using System.Text.Json.Serialization;
 
 namespace OrderLedger.Domain.Orders;
 
-public abstract record OrderEvent;
+/// <summary>
+/// A fact on an order's stream, <c>order-{OrderId}</c>. Every event of the family carries the id; each event's
+/// positional parameter overrides the abstract property, which keeps the JSON as it was (docs/domain.md, "event ids").
+/// </summary>
+public abstract record OrderEvent
+{
+    public abstract string OrderId { get; init; }
+}
 
 /// <param name="Category">The product category (for return-address policies); optional.</param>
 /// <param name="Barcode">The barcode packers scan (GTIN/EAN); defaults to the SKU when null.</param>
@@ -38,11 +45,11 @@ public sealed record OrderPlaced(
     decimal Total,
     PostalAddress ShippingAddress,
     DateTimeOffset PaymentDueAt,
-    DateTimeOffset OccurredAt) : OrderEvent;
+    DateTimeOffset OccurredAt) : OrderEvent, IStoreScoped;
 
 public sealed record OrderAllocated(string OrderId, IReadOnlyList<LineAllocation> Allocations, DateTimeOffset OccurredAt) : OrderEvent;
 
-public sealed record OrderRejected(string OrderId, string StoreId, string CustomerId, RejectionReason Reason, IReadOnlyList<LineFault> Faults, DateTimeOffset OccurredAt) : OrderEvent;
+public sealed record OrderRejected(string OrderId, string StoreId, string CustomerId, RejectionReason Reason, IReadOnlyList<LineFault> Faults, DateTimeOffset OccurredAt) : OrderEvent, IStoreScoped;
 
 public sealed record OrderPaymentConfirmed(string OrderId, decimal Amount, string Currency, string PaymentReference, DateTimeOffset OccurredAt) : OrderEvent;
 

@@ -77,7 +77,14 @@ public enum RefundKind
 
 // ---- Events ------------------------------------------------------------------------------------------------
 
-public abstract record RefundEvent;
+/// <summary>
+/// A fact on a refund's stream, <c>refund-{RefundId}</c>. Every event of the family carries the id; each event's
+/// positional parameter overrides the abstract property, which keeps the JSON as it was (docs/domain.md, "event ids").
+/// </summary>
+public abstract record RefundEvent
+{
+    public abstract string RefundId { get; init; }
+}
 
 public sealed record RefundRequested(
     string RefundId,
@@ -88,7 +95,7 @@ public sealed record RefundRequested(
     IReadOnlyList<RefundLine> Lines,
     decimal Amount,
     string Reason,
-    DateTimeOffset OccurredAt) : RefundEvent;
+    DateTimeOffset OccurredAt) : RefundEvent, IStoreScoped;
 
 /// <param name="ByRule">True when approved automatically by the store's auto-refund window.</param>
 public sealed record RefundApproved(string RefundId, string OrderId, bool ByRule, string ApprovedBy, DateTimeOffset OccurredAt) : RefundEvent;

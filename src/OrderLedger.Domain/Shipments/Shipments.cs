@@ -50,7 +50,14 @@ public enum ShipmentExceptionKind
 
 // ---- Events ------------------------------------------------------------------------------------------------
 
-public abstract record ShipmentEvent;
+/// <summary>
+/// A fact on a parcel's stream, <c>shipment-{ShipmentId}</c>. Every event of the family carries the id; each event's
+/// positional parameter overrides the abstract property, which keeps the JSON as it was (docs/domain.md, "event ids").
+/// </summary>
+public abstract record ShipmentEvent
+{
+    public abstract string ShipmentId { get; init; }
+}
 
 public sealed record ShipmentCreated(
     string ShipmentId,
@@ -59,7 +66,7 @@ public sealed record ShipmentCreated(
     string WarehouseId,
     IReadOnlyList<ShipmentLine> Lines,
     PostalAddress ShippingAddress,
-    DateTimeOffset OccurredAt) : ShipmentEvent;
+    DateTimeOffset OccurredAt) : ShipmentEvent, IStoreScoped;
 
 public sealed record ShipmentPicked(string ShipmentId, string PickerId, DateTimeOffset OccurredAt) : ShipmentEvent;
 

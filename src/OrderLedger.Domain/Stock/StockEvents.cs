@@ -1,6 +1,14 @@
 namespace OrderLedger.Domain.Stock;
 
-public abstract record StockEvent;
+/// <summary>
+/// A fact on a stock item's stream, <c>stock-{WarehouseId}.{Sku}</c>. Every event of the family carries the id; each event's
+/// positional parameter overrides the abstract property, which keeps the JSON as it was (docs/domain.md, "event ids").
+/// </summary>
+public abstract record StockEvent
+{
+    public abstract string WarehouseId { get; init; }
+    public abstract string Sku { get; init; }
+}
 
 public sealed record StockReceived(string WarehouseId, string Sku, int Quantity, DateTimeOffset OccurredAt) : StockEvent;
 

@@ -1,6 +1,13 @@
 namespace OrderLedger.Domain.Stores;
 
-public abstract record StoreEvent;
+/// <summary>
+/// A fact on a store's stream, <c>store-{StoreId}</c>. Every event of the family carries the id; each event's
+/// positional parameter overrides the abstract property, which keeps the JSON as it was (docs/domain.md, "event ids").
+/// </summary>
+public abstract record StoreEvent : IStoreScoped
+{
+    public abstract string StoreId { get; init; }
+}
 
 public sealed record StoreRegistered(string StoreId, string Name, string TimeZone, string Currency, DateTimeOffset OccurredAt) : StoreEvent;
 

@@ -7,7 +7,15 @@ namespace OrderLedger.Domain.Stores;
 /// </summary>
 public sealed record ClaimWarehouse(string WarehouseId, string StoreId, DateTimeOffset OccurredAt) : IDomainCommand;
 
-public abstract record WarehouseEvent;
+/// <summary>
+/// A fact on a warehouse's ownership stream, <c>warehouse-{WarehouseId}</c>, naming the store that owns it. Every event of the family carries the id; each event's
+/// positional parameter overrides the abstract property, which keeps the JSON as it was (docs/domain.md, "event ids").
+/// </summary>
+public abstract record WarehouseEvent : IStoreScoped
+{
+    public abstract string WarehouseId { get; init; }
+    public abstract string StoreId { get; init; }
+}
 
 public sealed record WarehouseClaimed(string WarehouseId, string StoreId, DateTimeOffset OccurredAt) : WarehouseEvent;
 

@@ -46,6 +46,32 @@ public sealed class EventTypeRegistry
 
     public IReadOnlyCollection<string> TypeNames => _readers.Keys;
 
+    /// <summary>The records registered under their current names (a name kept only for an upcaster has no record of its own).</summary>
+    public IReadOnlyCollection<Type> RecordTypes => _writers.Keys;
+
+    /// <summary>
+    /// The current names of the registered records assignable to any of <paramref name="types"/>: a record stands for
+    /// itself, an abstract base record for every registered record derived from it. Projections declare the events they
+    /// handle this way, so the names come from the registry rather than copied literals.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A type that no registered record is assignable to.</exception>
+    public IReadOnlySet<string> NamesOf(params Type[] types)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in types)
+        {
+            var matched = _writers.Where(w => type.IsAssignableFrom(w.Key)).Select(w => w.Value.Name).ToList();
+            if (matched.Count == 0)
+            {
+                throw new InvalidOperationException($"No registered event type is a {type.Name}.");
+            }
+
+            names.UnionWith(matched);
+        }
+
+        return names;
+    }
+
     public string TypeNameOf(Type clrType) =>
         _writers.TryGetValue(clrType, out var writer)
             ? writer.Name

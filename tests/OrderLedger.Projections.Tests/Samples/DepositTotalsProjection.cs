@@ -12,7 +12,7 @@ public sealed class DepositTotalsProjection : IProjection
 
     public int Version => 1;
 
-    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { TestEvents.DepositedType };
+    public IReadOnlySet<string> EventTypes { get; } = TestEvents.CreateRegistry().NamesOf(typeof(Deposited));
 
     public IReadOnlyList<string> Tables => ["deposit_totals"];
 
