@@ -68,7 +68,9 @@ public static class CommandTable
         return string.Join('\n', Rows.Select(r => $"{Name(r).PadRight(commandWidth)}  {r.Streams.PadRight(streamsWidth)}  {r.Handler}")) + "\n";
     }
 
-    private static string Name(Row row) => row.Command.IsAbstract ? $"other {row.Command.Name}" : row.Command.Name;
+    /// <summary>"other StoreCommand" when some store commands have rows of their own.</summary>
+    private static string Name(Row row) =>
+        Rows.Any(r => r != row && row.Command.IsAssignableFrom(r.Command)) ? $"other {row.Command.Name}" : row.Command.Name;
 
     private static Row Workflow<TCommand>(string streams, string handler, Func<CommandService, TCommand, CommandContext, CancellationToken, Task<CommandOutcome>> run) =>
         new(typeof(TCommand), streams, handler, (service, command, context, cancellationToken) => run(service, (TCommand)command, context, cancellationToken));
