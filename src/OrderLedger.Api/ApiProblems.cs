@@ -43,6 +43,29 @@ public static class ApiProblems
     public static IResult Invalid(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>A raw append whose expected revision is not the stream's: 409 with the actual revision.</summary>
+    public static IResult WrongExpectedRevision(WrongExpectedRevisionException ex) =>
+        Results.Problem(
+            title: "Wrong expected revision",
+            detail: ex.Message,
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["actualRevision"] = ex.ActualRevision, ["field"] = "expectedRevision" });
+
+    /// <summary>A raw append whose <c>Idempotency-Key</c> already wrote other events: 409 naming the header.</summary>
+    public static IResult IdempotencyKeyReused(DuplicateEventIdException ex) =>
+        Results.Problem(
+            title: "Idempotency key already used",
+            detail: $"{ex.Message} The Idempotency-Key was used for a different request.",
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["field"] = "Idempotency-Key" });
+
+    /// <summary>503 with <c>Retry-After</c>: the event store is out of reach.</summary>
+    public static IResult Unavailable(HttpContext http, string detail, string title = "Event store unavailable")
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
     /// <summary>Answers 503 with <c>Retry-After</c> when the event store or PostgreSQL is out of reach, on every API endpoint.</summary>
     public static RouteGroupBuilder WithUnavailableAs503(this RouteGroupBuilder group)
     {
@@ -54,11 +77,8 @@ public static class ApiProblems
             }
             catch (Exception ex) when (ex is EventStoreUnavailableException or NpgsqlException { IsTransient: true } or TimeoutException)
             {
-                context.HttpContext.Response.Headers.RetryAfter = "5";
-                return Results.Problem(
-                    title: "Service unavailable",
-                    detail: "The event store or the read-model database is out of reach; nothing was changed. Try again.",
-                    statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Unavailable(
+                    context.HttpContext, "The event store or the read-model database is out of reach; nothing was changed. Try again.", "Service unavailable");
             }
         });
         return group;

@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.Application.Orders;
+using OrderLedger.Application.Refunds;
+using OrderLedger.Application.Shipments;
 using OrderLedger.Application.Stock;
+using OrderLedger.Application.Stores;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Allocation;
 using OrderLedger.EventStore.Serialization;
@@ -14,7 +17,8 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Registers command handling on top of an already registered <see cref="OrderLedger.EventStore.IEventStore"/>:
     /// the domain's <see cref="EventTypeRegistry"/> and <see cref="EventCodec"/>, the default allocation policy
-    /// (replace <see cref="IAllocationPolicy"/> to change it), <see cref="CommandService"/> and <see cref="ReservationRecovery"/>.
+    /// (replace <see cref="IAllocationPolicy"/> to change it), the workflows of <see cref="CommandTable"/>,
+    /// <see cref="CommandService"/> and <see cref="ReservationRecovery"/>.
     /// </summary>
     public static IServiceCollection AddOrderLedgerApplication(this IServiceCollection services, CommandHandlerOptions? options = null)
     {
@@ -25,6 +29,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IAllocationPolicy>(SingleWarehouseThenSplitByLine.Instance);
         services.TryAddSingleton<CommandHandler>();
         services.TryAddSingleton<OrderPlacement>();
+        services.TryAddSingleton<ShipmentWorkflow>();
+        services.TryAddSingleton<RefundWorkflow>();
+        services.TryAddSingleton<WarehousePolicy>();
         services.TryAddSingleton<CommandService>();
         services.TryAddSingleton<ReservationRecovery>();
         return services;

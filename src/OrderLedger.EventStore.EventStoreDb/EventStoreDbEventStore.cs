@@ -255,6 +255,15 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
 
     public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => ReadHeadAsync(null, cancellationToken);
 
+    /// <summary>
+    /// EventStoreDB keeps no index by event id, and a read of <c>$all</c> per command is not a look-up; a marker stream
+    /// written beside every append would double the writes without a transaction to keep the two in step
+    /// (docs/eventstoredb.md, "Event ids"). So this adapter cannot say, and answers null.
+    /// </summary>
+    public Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default) => Task.FromResult<EventLocation?>(null);
+
+    public bool FindsEventsById => false;
+
     public void Dispose() => _connection.Dispose();
 
     public ValueTask DisposeAsync()

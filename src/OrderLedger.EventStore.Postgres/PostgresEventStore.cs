@@ -397,6 +397,17 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
             : null;
     }
 
+    /// <summary>One probe of the unique index on the event id.</summary>
+    public async Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT stream_id, stream_revision FROM {_schema}.events WHERE event_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new EventLocation(reader.GetString(0), (ulong)reader.GetInt64(1)) : null;
+    }
+
+    public bool FindsEventsById => true;
+
     private sealed record AllPage(IReadOnlyList<RecordedEvent> Events, Position Horizon, bool HasPendingCommits);
 
     /// <summary>

@@ -27,7 +27,20 @@ public interface IEventStore
 
     /// <summary>The position of the newest event in $all, or null for an empty log.</summary>
     Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Where the event with this id is stored, or null when it is not — or when the store keeps no index by event id
+    /// (<see cref="FindsEventsById"/> false: EventStoreDB, docs/eventstoredb.md). Command handlers use it to see that a
+    /// command id was already used on another stream before a command that writes several streams appends anything.
+    /// </summary>
+    Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether <see cref="FindEventAsync"/> answers from an index of every event id (false: it always answers null).</summary>
+    bool FindsEventsById { get; }
 }
+
+/// <summary>The stream and revision an event is stored at.</summary>
+public sealed record EventLocation(string StreamId, ulong Revision);
 
 public enum ReadDirection
 {

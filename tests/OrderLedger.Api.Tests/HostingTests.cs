@@ -151,5 +151,9 @@ public sealed class HostingTests(ApiHost host) : IClassFixture<ApiHost>
             throw Down;
 
         public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => throw Down;
+
+        public Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default) => throw Down;
+
+        public bool FindsEventsById => true;
     }
 }

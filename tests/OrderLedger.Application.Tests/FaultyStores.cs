@@ -31,6 +31,10 @@ public sealed class CrashingStore(IEventStore inner, Func<string, bool> matches,
         inner.SubscribeToAllAsync(after, filter, cancellationToken);
 
     public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => inner.ReadHeadPositionAsync(cancellationToken);
+
+    public Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default) => inner.FindEventAsync(eventId, cancellationToken);
+
+    public bool FindsEventsById => inner.FindsEventsById;
 }
 
 /// <summary>Before every append to a matching stream, another writer gets there first (runs <paramref name="interfere"/>).</summary>
@@ -59,4 +63,8 @@ public sealed class InterferingStore(IEventStore inner, Func<string, bool> match
         inner.SubscribeToAllAsync(after, filter, cancellationToken);
 
     public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => inner.ReadHeadPositionAsync(cancellationToken);
+
+    public Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default) => inner.FindEventAsync(eventId, cancellationToken);
+
+    public bool FindsEventsById => inner.FindsEventsById;
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.Application.Orders;
 using OrderLedger.Application.Stock;
@@ -79,9 +80,16 @@ public class Ledger : IAsyncLifetime
     public App App(IEventStore? store = null, IAllocationPolicy? policy = null, CommandHandlerOptions? options = null, TimeProvider? clock = null)
     {
         Skip.If(SkipReason is not null, SkipReason);
-        var handler = new CommandHandler(store ?? Store, Codec, options ?? new CommandHandlerOptions { MaxAttempts = 50 }, clock);
-        var placement = new OrderPlacement(handler, policy ?? SingleWarehouseThenSplitByLine.Instance);
-        return new App(handler, new CommandService(handler, placement), new ReservationRecovery(handler, placement, Clock));
+        var services = new ServiceCollection()
+            .AddSingleton<IEventStore>(store ?? Store)
+            .AddSingleton<IAllocationPolicy>(policy ?? SingleWarehouseThenSplitByLine.Instance)
+            .AddSingleton(Codec)
+            .AddSingleton<TimeProvider>(clock ?? TimeProvider.System)
+            .AddOrderLedgerApplication(options ?? new CommandHandlerOptions { MaxAttempts = 50 })
+            .BuildServiceProvider();
+        var handler = services.GetRequiredService<CommandHandler>();
+        // Recovery runs on the ledger's clock, whatever clock the handler checks business times against.
+        return new App(handler, services.GetRequiredService<CommandService>(), new ReservationRecovery(handler, services.GetRequiredService<OrderPlacement>(), Clock));
     }
 
     public static string Id(string prefix) => $"{prefix}{Guid.NewGuid():N}"[..(prefix.Length + 12)];

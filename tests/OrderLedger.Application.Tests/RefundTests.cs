@@ -1,3 +1,4 @@
+using OrderLedger.Application.CommandHandling;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
@@ -83,6 +84,27 @@ public abstract class RefundSpecs(Ledger ledger)
         Assert.Single(outcomes, o => o.IsSuccess);
         Assert.All(outcomes.Where(o => !o.IsSuccess), o => Assert.Equal("refund.exceeds-paid", o.Error?.Rule));
         Assert.Equal(130m, (await app.OrderAsync(order.OrderId)).RefundClaimedTotal);
+    }
+
+    [SkippableFact]
+    public async Task A_refund_request_under_a_command_id_already_used_on_another_order_appends_nothing()
+    {
+        Skip.IfNot(ledger.Store.FindsEventsById, "The store keeps no index by event id (docs/eventstoredb.md).");
+        var (app, _, tea, mug, first) = await PaidAsync();
+        var second = first with { OrderId = Id("o-"), Lines = [new OrderLine(tea, 1, 50m, "grocery", "BC-" + tea), new OrderLine(mug, 1, 30m, "kitchen", "BC-" + mug)] };
+        Assert.Null((await app.Commands.ExecuteAsync(second, Ctx(T0))).Error);
+        var commandId = Id("cmd-");
+        Assert.Null((await app.Commands.ExecuteAsync(new ConfirmPayment(second.OrderId, 80m, "CNY", "pay-2", T0.AddMinutes(1)), Ctx(T0.AddMinutes(1), commandId))).Error);
+        var before = await ledger.ReadAsync(StreamIds.Order(first.OrderId));
+
+        // The claim on the first order would be new; the refund's own events would meet the payment's ids on the second order.
+        var reused = Request(first, RefundKind.RefundOnly, T0.AddHours(30), new RefundLine(mug, 1, 30m));
+        var outcome = await app.Commands.ExecuteAsync(reused, Ctx(T0.AddHours(30), commandId));
+
+        Assert.Equal(CommandHandler.CommandIdReusedRule, outcome.Error?.Rule);
+        Assert.Empty(outcome.Events);
+        Assert.Equal(before.Count, (await ledger.ReadAsync(StreamIds.Order(first.OrderId))).Count);
+        Assert.Empty(await ledger.ReadAsync(StreamIds.Refund(reused.RefundId)));
     }
 
     [SkippableFact]

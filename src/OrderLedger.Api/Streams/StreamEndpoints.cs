@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using OrderLedger.Api.Security;
 using OrderLedger.Api.Validation;
+using OrderLedger.Application.CommandHandling;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
@@ -89,7 +90,8 @@ public static class StreamEndpoints
     }
 
     private static async Task<IResult> AppendToStream(
-        string streamId, AppendRequest? request, HttpRequest http, ClaimsPrincipal user, IEventStore store, TimeProvider clock, CancellationToken cancellationToken)
+        string streamId, AppendRequest? request, HttpRequest http, ClaimsPrincipal user, IEventStore store, CommandHandler handler, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = Validate(streamId, request, out var expected);
         StreamInput.CheckStreamId(streamId, errors);
@@ -109,66 +111,20 @@ public static class StreamEndpoints
         var payloads = request.Events!.Select(e => (e.Type!, Encoding.UTF8.GetBytes(e.Data.GetRawText()))).ToList();
         try
         {
-            var result = await AppendChainedAsync(store, streamId, expected!.Value, payloads, context, cancellationToken);
+            var result = await handler.AppendRawAsync(streamId, expected!.Value, payloads, context, cancellationToken);
             return Results.Ok(new { streamId, commandId, nextExpectedRevision = result.NextExpectedRevision, position = result.Position.ToString() });
         }
         catch (WrongExpectedRevisionException ex)
         {
-            return Results.Problem(
-                title: "Wrong expected revision",
-                detail: ex.Message,
-                statusCode: StatusCodes.Status409Conflict,
-                extensions: new Dictionary<string, object?> { ["actualRevision"] = ex.ActualRevision, ["field"] = "expectedRevision" });
+            return ApiProblems.WrongExpectedRevision(ex);
         }
         catch (DuplicateEventIdException ex)
         {
-            return Results.Problem(
-                title: "Idempotency key already used",
-                detail: $"{ex.Message} The Idempotency-Key was used for a different request.",
-                statusCode: StatusCodes.Status409Conflict,
-                extensions: new Dictionary<string, object?> { ["field"] = "Idempotency-Key" });
+            return ApiProblems.IdempotencyKeyReused(ex);
         }
         catch (EventStoreUnavailableException ex)
         {
-            http.HttpContext.Response.Headers.RetryAfter = "5";
-            return Results.Problem(title: "Event store unavailable", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
-
-    /// <summary>
-    /// The hash chain needs the stream's last event, so every append is pinned to the revision it read;
-    /// "any" and "exists" re-read and try again when another writer got there first.
-    /// </summary>
-    private static async Task<AppendResult> AppendChainedAsync(
-        IEventStore store, string streamId, ExpectedRevision expected, IReadOnlyList<(string, byte[])> payloads, CommandContext context, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var last = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(1), cancellationToken).FirstOrDefaultAsync(cancellationToken);
-            var pinned = expected.Kind is ExpectedRevisionKind.Any || (expected.Kind is ExpectedRevisionKind.StreamExists && last is not null)
-                ? ExpectedRevision.After(last?.Revision)
-                : expected;
-            try
-            {
-                return await store.AppendAsync(streamId, pinned, EventCodec.EncodeRaw(payloads, context, EventCodec.HashOf(last)), cancellationToken);
-            }
-            catch (WrongExpectedRevisionException)
-            {
-                // A retried request (same Idempotency-Key) finds its events already written: answer as the first time.
-                var firstId = EventIds.Of(context, 0);
-                var recent = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(MaxPageSize), cancellationToken).ToListAsync(cancellationToken);
-                var index = recent.FindIndex(e => e.EventId == firstId);
-                if (index >= payloads.Count - 1)
-                {
-                    var original = recent[index - (payloads.Count - 1)];
-                    return new AppendResult(original.Revision, original.Position);
-                }
-
-                if (pinned == expected || attempt == 5)
-                {
-                    throw;
-                }
-            }
+            return ApiProblems.Unavailable(http.HttpContext, ex.Message);
         }
     }
 

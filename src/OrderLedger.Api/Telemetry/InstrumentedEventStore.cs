@@ -36,4 +36,8 @@ public sealed class InstrumentedEventStore(IEventStore inner, ApiTelemetry telem
         inner.SubscribeToAllAsync(after, filter, cancellationToken);
 
     public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => inner.ReadHeadPositionAsync(cancellationToken);
+
+    public Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default) => inner.FindEventAsync(eventId, cancellationToken);
+
+    public bool FindsEventsById => inner.FindsEventsById;
 }

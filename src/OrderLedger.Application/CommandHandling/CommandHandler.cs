@@ -22,6 +22,9 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
 
     public const string CommandIdReusedRule = "command.id-reused";
 
+    /// <summary>How many of a stream's newest events a conflicting raw append searches for its own earlier write.</summary>
+    private const int RawAppendLookBack = 1000;
+
     public CommandHandlerOptions Options { get; } = options ?? new CommandHandlerOptions();
 
     private readonly StreamStateCache _cache = new((options ?? new CommandHandlerOptions()).StateCacheStreams);
@@ -40,39 +43,26 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         CancellationToken cancellationToken = default)
         where TEvent : class
     {
-        context = WithBusinessTime(command, context);
-        context = context.WithFingerprintOf(command!);
+        context = WithBusinessTime(command, context).WithFingerprintOf(command!);
         for (var attempt = 1; ; attempt++)
         {
-            var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
-            if (loaded.EventsOfCommand.Count > 0)
+            var (loaded, decided) = await DecideAsync(decider, streamId, command, context, cancellationToken);
+            if (decided is null)
             {
-                return CommandFingerprints.Reused(context, loaded.OriginalCommand) is { } reused
-                    ? new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, reused)
-                    : new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null);
+                // The commandId's events are there: its first outcome, or a reuse by another command.
+                return loaded.Error is null
+                    ? new StreamResult<TState>(streamId, loaded.State, loaded.EventsOfCommand, loaded.Revision, true, null)
+                    : new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, loaded.Error);
             }
 
-            var decision = decider.Decide(command, loaded.State);
-            if (!decision.IsAccepted)
+            if (decided is not { IsAccepted: true, Events.Count: > 0 })
             {
-                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, decision.Error);
+                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, decided.Error);
             }
 
-            if (decision.Events.Count == 0)
-            {
-                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, null);
-            }
-
-            // Only a command that would record something can misdate it; a refusal by the rules says more than its time.
-            if (RefusedTime(decider, loaded, context.OccurredAt) is { } badTime)
-            {
-                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, badTime);
-            }
-
-            var events = decision.Events.Cast<object>().ToList();
-            var state = decision.Events.Aggregate(loaded.State, decider.Evolve);
-            var scoped = context.StoreId is null && state is IStoreScoped { StoreId.Length: > 0 } owner ? context with { StoreId = owner.StoreId } : context;
-            var data = codec.Encode(events, scoped, loaded.LastHash);
+            var events = decided.Events.Cast<object>().ToList();
+            var state = decided.Events.Aggregate(loaded.State, decider.Evolve);
+            var data = codec.Encode(events, ScopedTo(context, state), loaded.LastHash);
             try
             {
                 var appended = await store.AppendAsync(streamId, ExpectedRevision.After(loaded.Revision), data, cancellationToken);
@@ -85,13 +75,11 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             catch (DuplicateEventIdException ex)
             {
                 // Event ids derive from the commandId: the same commandId was already used for another stream.
-                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, DomainError.Invalid(
-                    CommandIdReusedRule, $"Command id {context.CommandId} was already used for another command (stream {ex.StreamId}); every command needs its own id."));
+                return new StreamResult<TState>(streamId, loaded.State, [], loaded.Revision, false, UsedOnAnotherStream(context, ex.StreamId));
             }
             catch (WrongExpectedRevisionException ex)
             {
-                return new StreamResult<TState>(streamId, loaded.State, [], ex.ActualRevision, false, DomainError.Conflict(
-                    ConflictRule, $"Stream {streamId} kept changing while the command was decided ({attempt} attempts); try again."));
+                return new StreamResult<TState>(streamId, loaded.State, [], ex.ActualRevision, false, KeptChanging(streamId, attempt));
             }
         }
     }
@@ -109,16 +97,105 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
         CancellationToken cancellationToken = default)
         where TEvent : class
     {
-        context = WithBusinessTime(command, context);
-        var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
-        if (loaded.EventsOfCommand.Count > 0)
+        var (loaded, decided) = await DecideAsync(decider, streamId, command, WithBusinessTime(command, context).WithFingerprintOf(command!), cancellationToken);
+        return loaded.Error ?? decided?.Error;
+    }
+
+    /// <summary>
+    /// <c>command.id-reused</c> when the first event id of this command (in <paramref name="storeId"/>'s scope, as
+    /// <see cref="HandleAsync"/> would derive it) is already stored on a stream other than <paramref name="streamId"/>.
+    /// A command that writes several streams asks before its first append, so that a reused id appends nothing anywhere.
+    /// Stores without an index by event id (<see cref="IEventStore.FindsEventsById"/>) never find one.
+    /// </summary>
+    public async Task<DomainError?> CheckIdUnusedElsewhereAsync(string streamId, CommandContext context, string? storeId, CancellationToken cancellationToken = default)
+    {
+        var scoped = context.StoreId is null && storeId is { Length: > 0 } ? context with { StoreId = storeId } : context;
+        var found = await store.FindEventAsync(EventIds.Of(scoped, 0), cancellationToken);
+        return found is not null && found.StreamId != streamId ? UsedOnAnotherStream(context, found.StreamId) : null;
+    }
+
+    /// <summary>
+    /// Appends events given as raw JSON (<c>POST /api/streams/{id}</c>) on the same path as a command's: chained to the
+    /// stream's last hash, so pinned to the revision read; "any" and "exists" read again and retry on a conflict (up to
+    /// <see cref="CommandHandlerOptions.MaxAttempts"/>, with the same back-off). A retry of the same commandId finds its
+    /// events and returns where they were written. Throws the store's errors for the caller to answer.
+    /// </summary>
+    public async Task<AppendResult> AppendRawAsync(
+        string streamId, ExpectedRevision expected, IReadOnlyList<(string Type, byte[] Data)> payloads, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var last = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(1), cancellationToken).FirstOrDefaultAsync(cancellationToken);
+            var pinned = expected.Kind is ExpectedRevisionKind.Any || (expected.Kind is ExpectedRevisionKind.StreamExists && last is not null)
+                ? ExpectedRevision.After(last?.Revision)
+                : expected;
+            try
+            {
+                return await store.AppendAsync(streamId, pinned, EventCodec.EncodeRaw(payloads, context, EventCodec.HashOf(last)), cancellationToken);
+            }
+            catch (WrongExpectedRevisionException)
+            {
+                if (await FindRawAppendAsync(streamId, payloads.Count, context, cancellationToken) is { } original)
+                {
+                    return original;
+                }
+
+                if (pinned == expected || attempt >= Options.MaxAttempts)
+                {
+                    throw;
+                }
+
+                await Task.Delay(Backoff(attempt), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Where a raw append of this commandId already wrote its events (its last one), among the stream's newest events.</summary>
+    private async Task<AppendResult?> FindRawAppendAsync(string streamId, int count, CommandContext context, CancellationToken cancellationToken)
+    {
+        var firstId = EventIds.Of(context, 0);
+        var recent = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(RawAppendLookBack), cancellationToken).ToListAsync(cancellationToken);
+        var index = recent.FindIndex(e => e.EventId == firstId);
+        if (index < count - 1)
         {
             return null;
         }
 
-        var decision = decider.Decide(command, loaded.State);
-        return decision.Error ?? (decision.Events.Count > 0 ? RefusedTime(decider, loaded, context.OccurredAt) : null);
+        // Read backwards: the last event of the earlier append sits count - 1 places before its first.
+        var original = recent[index - (count - 1)];
+        return new AppendResult(original.Revision, original.Position);
     }
+
+    /// <summary>
+    /// Loads the stream and decides. <see cref="LoadedStream{TState}.Error"/> is set when nothing is to be decided (the
+    /// commandId's events are there but came from another command); the decision is null for a genuine repeat (the
+    /// loaded events of the command are the outcome); a decision with events is refused here when it misdates them.
+    /// </summary>
+    private async Task<(LoadedStream<TState> Loaded, Decision<TEvent>? Decided)> DecideAsync<TCommand, TEvent, TState>(
+        Decider<TCommand, TEvent, TState> decider, string streamId, TCommand command, CommandContext context, CancellationToken cancellationToken)
+        where TEvent : class
+    {
+        var loaded = await LoadAsync(decider, streamId, context.CommandId, cancellationToken);
+        if (loaded.EventsOfCommand.Count > 0)
+        {
+            return (loaded with { Error = CommandFingerprints.Reused(context, loaded.OriginalCommand) }, null);
+        }
+
+        var decision = decider.Decide(command, loaded.State);
+        // Only a command that would record something can misdate it; a refusal by the rules says more than its time.
+        return decision is { IsAccepted: true, Events.Count: > 0 } && RefusedTime(decider, loaded, context.OccurredAt) is { } badTime
+            ? (loaded, Decision<TEvent>.Reject(badTime))
+            : (loaded, decision);
+    }
+
+    private static CommandContext ScopedTo<TState>(CommandContext context, TState state) =>
+        context.StoreId is null && state is IStoreScoped { StoreId.Length: > 0 } owner ? context with { StoreId = owner.StoreId } : context;
+
+    private static DomainError UsedOnAnotherStream(CommandContext context, string streamId) => DomainError.Invalid(
+        CommandIdReusedRule, $"Command id {context.CommandId} was already used for another command (stream {streamId}); every command needs its own id.");
+
+    private static DomainError KeptChanging(string streamId, int attempts) => DomainError.Conflict(
+        ConflictRule, $"Stream {streamId} kept changing while the command was decided ({attempts} attempts); try again.");
 
     private static CommandContext WithBusinessTime<TCommand>(TCommand command, CommandContext context) =>
         command is IDomainCommand { OccurredAt: var occurredAt } ? context with { OccurredAt = occurredAt } : context;
@@ -200,4 +277,9 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
 
 /// <param name="LastOccurredAt">The business time of the stream's last event (null: no events).</param>
 /// <param name="OriginalCommand">The command recorded on the first of <paramref name="EventsOfCommand"/>, if any.</param>
-public sealed record LoadedStream<TState>(TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand, DateTimeOffset? LastOccurredAt = null, RecordedCommand? OriginalCommand = null);
+/// <param name="Error">Set by the handler when the events of the commandId came from another command (<c>command.id-reused</c>).</param>
+public sealed record LoadedStream<TState>(
+    TState State, ulong? Revision, string? LastHash, IReadOnlyList<object> EventsOfCommand, DateTimeOffset? LastOccurredAt = null, RecordedCommand? OriginalCommand = null)
+{
+    public DomainError? Error { get; init; }
+}

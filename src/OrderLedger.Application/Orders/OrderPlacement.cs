@@ -51,14 +51,10 @@ public sealed class OrderPlacement(CommandHandler handler, IAllocationPolicy all
         }
 
         var store = await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(command.StoreId), cancellationToken: cancellationToken);
-        if (!store.State.Registered)
+        // Reservations come first, so a command id already used on another stream is refused before them.
+        if ((PlacementChecks.AgainstStore(command, store.State) ?? await handler.CheckIdUnusedElsewhereAsync(orderStream, context, command.StoreId, cancellationToken)) is { } refused)
         {
-            return new CommandOutcome([], DomainError.Conflict("store.not-registered", $"Store {command.StoreId} is not registered."));
-        }
-
-        if (store.State.Currency != command.Currency)
-        {
-            return new CommandOutcome([], DomainError.Invalid("order.currency-mismatch", $"Store {command.StoreId} sells in {store.State.Currency}, not {command.Currency}."));
+            return new CommandOutcome([], refused);
         }
 
         // What each warehouse can give this order. Units this order already holds (from an earlier attempt that died) count as available to it.
@@ -149,6 +145,33 @@ public sealed class OrderPlacement(CommandHandler handler, IAllocationPolicy all
             cancellationToken);
         changes.Add(rejected.Change);
         return new CommandOutcome(changes, OutOfStock(command.OrderId, faults));
+    }
+
+    /// <summary>
+    /// A cancellation (<see cref="CancelOrder"/>, <see cref="TimeOutPayment"/>): recorded on the order, then the order's
+    /// open reservations are released. Also on a repeat: a cancellation whose releases died half-way is completed by
+    /// retrying it.
+    /// </summary>
+    public async Task<CommandOutcome> CancelAsync(OrderCommand command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var result = await handler.HandleAsync(OrderDecider.Decider, StreamIds.Order(command.OrderId), command, context, cancellationToken);
+        if (!result.IsSuccess || result.State.Status != OrderStatus.Cancelled)
+        {
+            return CommandOutcome.From(result);
+        }
+
+        var open = new List<string>();
+        foreach (var stream in result.State.Allocation.Select(a => StreamIds.Stock(a.WarehouseId, a.Sku)).Distinct(StringComparer.Ordinal))
+        {
+            var stock = await handler.LoadAsync(StockDecider.Decider, stream, cancellationToken: cancellationToken);
+            if (stock.State.Reservations.GetValueOrDefault(command.OrderId) is { Status: ReservationStatus.Open })
+            {
+                open.Add(stream);
+            }
+        }
+
+        var released = await ReleaseAsync(command.OrderId, open, ReleaseReason.OrderCancelled, command.OccurredAt, context, cancellationToken);
+        return new CommandOutcome([result.Change, .. released], null);
     }
 
     public static DomainError OutOfStock(string orderId, IReadOnlyList<LineFault> faults) =>

@@ -15,58 +15,53 @@ namespace OrderLedger.Application.Refunds;
 /// </summary>
 public sealed class RefundWorkflow(CommandHandler handler)
 {
-    public async Task<CommandOutcome> ExecuteAsync(RefundCommand command, CommandContext context, CancellationToken cancellationToken = default)
+    /// <summary>Approves with the return-address policy of the refund's store and the categories of its order's lines, unless the command brings them.</summary>
+    public async Task<CommandOutcome> ApproveAsync(ApproveRefund command, CommandContext context, CancellationToken cancellationToken = default)
     {
         var stream = StreamIds.Refund(command.RefundId);
-        switch (command)
+        var refund = (await handler.LoadAsync(RefundDecider.Decider, stream, cancellationToken: cancellationToken)).State;
+        if (refund.Status != RefundStatus.None)
         {
-            case RequestRefund request:
-                return await RequestAsync(request, context, cancellationToken);
-
-            case ApproveRefund approve:
-                var refund = (await handler.LoadAsync(RefundDecider.Decider, stream, cancellationToken: cancellationToken)).State;
-                if (refund.Status != RefundStatus.None)
-                {
-                    var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(refund.StoreId), cancellationToken: cancellationToken)).State;
-                    var order = (await handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(refund.OrderId), cancellationToken: cancellationToken)).State;
-                    approve = approve with
-                    {
-                        ReturnAddresses = approve.ReturnAddresses ?? store.ReturnAddresses,
-                        CategoryBySku = approve.CategoryBySku ?? order.Lines.Where(l => l.Category is not null).ToDictionary(l => l.Sku, l => l.Category!, StringComparer.Ordinal),
-                    };
-                }
-
-                return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, approve, context, cancellationToken));
-
-            case RejectRefund:
-                // The refund's own rule first, then the release of its claim: either refusal leaves both streams as they were.
-                if ((await handler.CheckAsync(RefundDecider.Decider, stream, command, context, cancellationToken)
-                     ?? await CheckReleaseAsync(stream, command, context, cancellationToken)) is { } refused)
-                {
-                    return new CommandOutcome([], refused);
-                }
-
-                var rejected = await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken);
-                if (!rejected.IsSuccess || rejected.State.Status != RefundStatus.Rejected)
-                {
-                    return CommandOutcome.From(rejected);
-                }
-
-                var release = await handler.HandleAsync(
-                    OrderDecider.Decider,
-                    StreamIds.Order(rejected.State.OrderId),
-                    new ReleaseRefundClaim(rejected.State.OrderId, command.RefundId, command.OccurredAt),
-                    context.Step("release-claim"),
-                    cancellationToken);
-                return new CommandOutcome([rejected.Change, release.Change], release.Error);
-
-            default:
-                return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken));
+            var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(refund.StoreId), cancellationToken: cancellationToken)).State;
+            var order = (await handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(refund.OrderId), cancellationToken: cancellationToken)).State;
+            command = command with
+            {
+                ReturnAddresses = command.ReturnAddresses ?? store.ReturnAddresses,
+                CategoryBySku = command.CategoryBySku ?? order.Lines.Where(l => l.Category is not null).ToDictionary(l => l.Sku, l => l.Category!, StringComparer.Ordinal),
+            };
         }
+
+        return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken));
+    }
+
+    /// <summary>Rejects the refund, then frees its claim on the order.</summary>
+    public async Task<CommandOutcome> RejectAsync(RejectRefund command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Refund(command.RefundId);
+        // The refund's own rule first, then the release of its claim: either refusal leaves both streams as they were.
+        if ((await handler.CheckAsync(RefundDecider.Decider, stream, command, context, cancellationToken)
+             ?? await CheckReleaseAsync(stream, command, context, cancellationToken)) is { } refused)
+        {
+            return new CommandOutcome([], refused);
+        }
+
+        var rejected = await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken);
+        if (!rejected.IsSuccess || rejected.State.Status != RefundStatus.Rejected)
+        {
+            return CommandOutcome.From(rejected);
+        }
+
+        var release = await handler.HandleAsync(
+            OrderDecider.Decider,
+            StreamIds.Order(rejected.State.OrderId),
+            new ReleaseRefundClaim(rejected.State.OrderId, command.RefundId, command.OccurredAt),
+            context.Step("release-claim"),
+            cancellationToken);
+        return new CommandOutcome([rejected.Change, release.Change], release.Error);
     }
 
     /// <summary>Rejecting a refund frees its claim on the order; checked first, so a refusal there leaves the refund as it was.</summary>
-    private async Task<DomainError?> CheckReleaseAsync(string stream, RefundCommand command, CommandContext context, CancellationToken cancellationToken)
+    private async Task<DomainError?> CheckReleaseAsync(string stream, RejectRefund command, CommandContext context, CancellationToken cancellationToken)
     {
         var refund = (await handler.LoadAsync(RefundDecider.Decider, stream, cancellationToken: cancellationToken)).State;
         return refund.Status == RefundStatus.None
@@ -79,7 +74,8 @@ public sealed class RefundWorkflow(CommandHandler handler)
                 cancellationToken);
     }
 
-    private async Task<CommandOutcome> RequestAsync(RequestRefund command, CommandContext context, CancellationToken cancellationToken)
+    /// <summary>Claims the amounts on the order, then records the request on the refund stream (with what auto-approval needs).</summary>
+    public async Task<CommandOutcome> RequestAsync(RequestRefund command, CommandContext context, CancellationToken cancellationToken = default)
     {
         var orderStream = StreamIds.Order(command.OrderId);
         var order = (await handler.LoadAsync(OrderDecider.Decider, orderStream, cancellationToken: cancellationToken)).State;
@@ -87,8 +83,10 @@ public sealed class RefundWorkflow(CommandHandler handler)
         var auto = order.PaidAt is { } paidAt ? new AutoRefundContext(paidAt, store.AutoRefundWindowHours, order.AnyHandedOver) : null;
         var request = command with { AutoApproval = auto, RequestedBy = RequesterOf(command, context.Actor) };
 
-        // The request is decided before the claim is written: a refused request leaves the order's ledger untouched.
-        if (await handler.CheckAsync(RefundDecider.Decider, StreamIds.Refund(command.RefundId), request, context, cancellationToken) is { } refused)
+        // The request is decided before the claim is written, its id too: a refused request leaves the order's ledger untouched.
+        var refundStream = StreamIds.Refund(command.RefundId);
+        if ((await handler.CheckAsync(RefundDecider.Decider, refundStream, request, context, cancellationToken)
+             ?? await handler.CheckIdUnusedElsewhereAsync(refundStream, context, command.StoreId, cancellationToken)) is { } refused)
         {
             return new CommandOutcome([], refused);
         }
@@ -100,8 +98,7 @@ public sealed class RefundWorkflow(CommandHandler handler)
             return CommandOutcome.From(claim);
         }
 
-        var requested = await handler.HandleAsync(
-            RefundDecider.Decider, StreamIds.Refund(command.RefundId), request, context, cancellationToken);
+        var requested = await handler.HandleAsync(RefundDecider.Decider, refundStream, request, context, cancellationToken);
         if (requested.IsSuccess)
         {
             return new CommandOutcome([claim.Change, requested.Change], null);

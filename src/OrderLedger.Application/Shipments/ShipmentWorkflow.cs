@@ -8,78 +8,37 @@ using OrderLedger.EventStore.Serialization;
 namespace OrderLedger.Application.Shipments;
 
 /// <summary>
-/// Shipment commands. Creating a shipment checks its lines against the order's allocation for that warehouse;
+/// The shipment commands that read or write other streams. Creating a shipment checks its lines against the order's allocation for that warehouse;
 /// handing it to the carrier commits the order's reservations in that warehouse (the units leave the stock) and
 /// records the hand-over on the order (which then can no longer be cancelled, and refunds lose auto-approval).
 /// </summary>
 public sealed class ShipmentWorkflow(CommandHandler handler)
 {
-    public async Task<CommandOutcome> ExecuteAsync(ShipmentCommand command, CommandContext context, CancellationToken cancellationToken = default)
-    {
-        var stream = StreamIds.Shipment(command.ShipmentId);
-        switch (command)
-        {
-            case CreateShipment create:
-                if (await CheckAgainstOrderAsync(create, cancellationToken) is { } invalid)
-                {
-                    return new CommandOutcome([], invalid);
-                }
-
-                break;
-            case HandOverToCarrier handOver:
-                return await HandOverAsync(handOver, context, cancellationToken);
-        }
-
-        return CommandOutcome.From(await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken));
-    }
-
-    private async Task<DomainError?> CheckAgainstOrderAsync(CreateShipment command, CancellationToken cancellationToken)
+    /// <summary>Creates the shipment once its lines are checked against the order (<see cref="ShipmentChecks.AgainstOrder"/>).</summary>
+    public async Task<CommandOutcome> CreateAsync(CreateShipment command, CommandContext context, CancellationToken cancellationToken = default)
     {
         var order = (await handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(command.OrderId), cancellationToken: cancellationToken)).State;
-        if (!order.IsPlaced)
-        {
-            return DomainError.Conflict("order.not-placed", $"Order {command.OrderId} was not placed.");
-        }
-
-        if (order.Status == OrderStatus.Cancelled)
-        {
-            return DomainError.Conflict("order.cancelled", $"Order {command.OrderId} was cancelled; nothing ships.");
-        }
-
-        var allocated = order.Allocation.Where(a => a.WarehouseId == command.WarehouseId)
-            .GroupBy(a => a.Sku).ToDictionary(g => g.Key, g => g.Sum(a => a.Quantity), StringComparer.Ordinal);
-        var faults = command.Lines.Where(l => allocated.GetValueOrDefault(l.Sku) != l.Quantity)
-            .Select(l => new LineFault(l.Sku, l.Quantity, allocated.GetValueOrDefault(l.Sku), "not-allocated-here"))
-            .Concat(allocated.Where(a => command.Lines.All(l => l.Sku != a.Key)).Select(a => new LineFault(a.Key, 0, a.Value, "missing-from-shipment")))
-            .ToList();
-        return faults.Count > 0
-            ? new DomainError("shipment.lines-not-allocated", $"The shipment's lines must be exactly what order {command.OrderId} allocated to {command.WarehouseId}.", faults)
-            { Kind = DomainErrorKind.Invalid }
-            : null;
+        return ShipmentChecks.AgainstOrder(command, order) is { } invalid
+            ? new CommandOutcome([], invalid)
+            : CommandOutcome.From(await handler.HandleAsync(ShipmentDecider.Decider, StreamIds.Shipment(command.ShipmentId), command, context, cancellationToken));
     }
 
-    private async Task<CommandOutcome> HandOverAsync(HandOverToCarrier command, CommandContext context, CancellationToken cancellationToken)
+    /// <summary>Hands the shipment over, then commits the order's reservations in its warehouse and records the hand-over on the order.</summary>
+    public async Task<CommandOutcome> HandOverAsync(HandOverToCarrier command, CommandContext context, CancellationToken cancellationToken = default)
     {
         var stream = StreamIds.Shipment(command.ShipmentId);
         var shipment = (await handler.LoadAsync(ShipmentDecider.Decider, stream, cancellationToken: cancellationToken)).State;
         if (shipment.Status is ShipmentStatus.Packed)
         {
             var order = (await handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(shipment.OrderId), cancellationToken: cancellationToken)).State;
-            if (order.Status != OrderStatus.Paid)
-            {
-                return new CommandOutcome([], order.Status == OrderStatus.Cancelled
-                    ? DomainError.Conflict("order.cancelled", $"Order {order.OrderId} was cancelled; intercept the shipment.")
-                    : DomainError.Conflict("order.not-paid", $"Order {order.OrderId} is {order.Status}; it cannot ship."));
-            }
-
-            if (await CheckFollowUpsAsync(shipment, command, context, cancellationToken) is { } refused)
+            if ((ShipmentChecks.HandOverAgainstOrder(shipment, order) ?? await CheckFollowUpsAsync(shipment, command, context, cancellationToken)) is { } refused)
             {
                 return new CommandOutcome([], refused);
             }
         }
 
         var handedOver = await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken);
-        if (!handedOver.IsSuccess || handedOver.State.Status is not (ShipmentStatus.HandedToCarrier or ShipmentStatus.Delivered or ShipmentStatus.ReturnedToSender))
+        if (!handedOver.IsSuccess || !handedOver.State.HandedOver)
         {
             return CommandOutcome.From(handedOver);
         }

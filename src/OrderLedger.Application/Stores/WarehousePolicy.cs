@@ -23,18 +23,12 @@ public sealed class WarehousePolicy(CommandHandler handler)
             return new CommandOutcome([], reused);
         }
 
-        if (store.EventsOfCommand.Count == 0 && StoreDecider.Decide(command, store.State).Error is { } invalid)
+        var firstTime = store.EventsOfCommand.Count == 0;
+        if (((firstTime ? StoreDecider.Decide(command, store.State).Error : null)
+             ?? await CheckClaimsAsync(command, cancellationToken)
+             ?? (firstTime ? await handler.CheckIdUnusedElsewhereAsync(storeStream, context, command.StoreId, cancellationToken) : null)) is { } refused)
         {
-            return new CommandOutcome([], invalid);
-        }
-
-        foreach (var warehouse in command.Warehouses)
-        {
-            var owner = (await handler.LoadAsync(WarehouseDecider.Decider, StreamIds.Warehouse(warehouse.WarehouseId), cancellationToken: cancellationToken)).State;
-            if (owner.IsClaimed && owner.StoreId != command.StoreId)
-            {
-                return new CommandOutcome([], WarehouseDecider.Taken(warehouse.WarehouseId));
-            }
+            return new CommandOutcome([], refused);
         }
 
         var changes = new List<StreamChange>();
@@ -55,5 +49,16 @@ public sealed class WarehousePolicy(CommandHandler handler)
 
         var set = await handler.HandleAsync(StoreDecider.Decider, storeStream, command, context, cancellationToken);
         return new CommandOutcome([.. changes, set.Change], set.Error);
+    }
+
+    private async Task<DomainError?> CheckClaimsAsync(SetWarehouses command, CancellationToken cancellationToken)
+    {
+        var owners = new List<WarehouseState>();
+        foreach (var warehouse in command.Warehouses)
+        {
+            owners.Add((await handler.LoadAsync(WarehouseDecider.Decider, StreamIds.Warehouse(warehouse.WarehouseId), cancellationToken: cancellationToken)).State);
+        }
+
+        return WarehouseDecider.CheckOwners(command, owners);
     }
 }

@@ -8,18 +8,76 @@ public static partial class OrderDecider
 {
     public static Decider<OrderCommand, OrderEvent, OrderState> Decider { get; } = new(Decide, Evolve, OrderState.Initial);
 
-    public static Decision<OrderEvent> Decide(OrderCommand command, OrderState state) => command switch
+    public static Decision<OrderEvent> Decide(OrderCommand command, OrderState state) => (command, state.Status) switch
     {
-        PlaceOrder c => Place(c, state),
-        RejectOrder c => Reject(c, state),
-        ConfirmPayment c => ConfirmPayment(c, state),
-        FailPayment c => FailPayment(c, state),
-        TimeOutPayment c => TimeOutPayment(c, state),
-        CancelOrder c => Cancel(c, state),
-        RecordShipmentHandedOver c => RecordHandOver(c, state),
-        CompleteOrder c => Complete(c, state),
-        ClaimRefund c => ClaimRefund(c, state),
-        ReleaseRefundClaim c => ReleaseRefundClaim(c, state),
+        (PlaceOrder c, OrderStatus.Rejected) => DomainError.Conflict("order.rejected", $"Order {c.OrderId} was rejected; place a new order."),
+        (PlaceOrder, _) when state.IsPlaced => Decision<OrderEvent>.Nothing,
+        (PlaceOrder c, _) => Place(c),
+
+        (RejectOrder c, OrderStatus.None) => new OrderRejected(c.OrderId, c.StoreId, c.CustomerId, c.Reason, c.Faults, c.OccurredAt),
+        (RejectOrder, OrderStatus.Rejected) => Decision<OrderEvent>.Nothing,
+        (RejectOrder c, _) => DomainError.Conflict("order.already-placed", $"Order {c.OrderId} was placed; cancel it instead."),
+
+        (ConfirmPayment c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
+        (ConfirmPayment c, OrderStatus.Cancelled) => DomainError.Conflict("order.cancelled", $"Order {c.OrderId} was cancelled; the payment must be returned."),
+        (ConfirmPayment c, OrderStatus.Paid or OrderStatus.Completed) when c.PaymentReference == state.PaymentReference => Decision<OrderEvent>.Nothing,
+        (ConfirmPayment c, OrderStatus.Paid or OrderStatus.Completed) =>
+            DomainError.Conflict("order.already-paid", $"Order {c.OrderId} is already paid (payment {state.PaymentReference})."),
+        (ConfirmPayment c, _) when c.Currency != state.Currency || c.Amount != state.Total =>
+            DomainError.Invalid("payment.amount-mismatch", $"Payment of {c.Amount} {c.Currency} does not match the order total {state.Total} {state.Currency}."),
+        (ConfirmPayment c, _) => new OrderPaymentConfirmed(c.OrderId, c.Amount, c.Currency, c.PaymentReference, c.OccurredAt),
+
+        (FailPayment c, OrderStatus.AwaitingPayment) => new OrderPaymentFailed(c.OrderId, c.PaymentReference, c.Reason, c.OccurredAt),
+        (FailPayment c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
+        (FailPayment c, _) => DomainError.Conflict("order.not-awaiting-payment", $"Order {c.OrderId} is {state.Status}; a payment failure no longer applies."),
+
+        (TimeOutPayment c, OrderStatus.AwaitingPayment) when c.OccurredAt < state.PaymentDueAt =>
+            DomainError.Conflict("order.payment-not-due", $"Payment for order {c.OrderId} is due at {state.PaymentDueAt:O}."),
+        (TimeOutPayment c, OrderStatus.AwaitingPayment) => new OrderEvent[]
+        {
+            new OrderPaymentTimedOut(c.OrderId, state.PaymentDueAt, c.OccurredAt),
+            new OrderCancelled(c.OrderId, "payment-timeout", false, c.OccurredAt),
+        },
+        (TimeOutPayment, OrderStatus.Cancelled) => Decision<OrderEvent>.Nothing,
+        (TimeOutPayment c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
+        (TimeOutPayment c, _) => DomainError.Conflict("order.already-paid", $"Order {c.OrderId} is paid; it cannot time out."),
+
+        (CancelOrder c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
+        (CancelOrder, OrderStatus.Cancelled) => Decision<OrderEvent>.Nothing,
+        (CancelOrder c, OrderStatus.Completed) => DomainError.Conflict("order.completed", $"Order {c.OrderId} is completed; request a refund instead."),
+        (CancelOrder c, _) when state.AnyHandedOver =>
+            DomainError.Conflict("order.already-handed-to-carrier", $"Order {c.OrderId} has left the warehouse; intercept the shipment or request a refund."),
+        (CancelOrder c, _) => new OrderCancelled(c.OrderId, c.Reason, state.WasPaid, c.OccurredAt),
+
+        (RecordShipmentHandedOver c, _) when state.HandedOverShipments.ContainsKey(c.ShipmentId) => Decision<OrderEvent>.Nothing,
+        (RecordShipmentHandedOver c, OrderStatus.Paid) when state.Allocation.Any(a => a.WarehouseId == c.WarehouseId) =>
+            new OrderShipmentHandedOver(c.OrderId, c.ShipmentId, c.WarehouseId, c.OccurredAt),
+        (RecordShipmentHandedOver c, OrderStatus.Paid) =>
+            DomainError.Conflict("order.warehouse-not-allocated", $"Order {c.OrderId} has nothing allocated to warehouse {c.WarehouseId}."),
+        (RecordShipmentHandedOver c, OrderStatus.AwaitingPayment) => DomainError.Conflict("order.not-paid", $"Order {c.OrderId} is not paid; it cannot ship."),
+        (RecordShipmentHandedOver c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
+        (RecordShipmentHandedOver c, _) => DomainError.Conflict("order.not-shippable", $"Order {c.OrderId} is {state.Status}; it cannot ship."),
+
+        (CompleteOrder, OrderStatus.Completed) => Decision<OrderEvent>.Nothing,
+        (CompleteOrder c, not OrderStatus.Paid) => DomainError.Conflict("order.not-paid", $"Order {c.OrderId} is {state.Status}; only a paid order completes."),
+        (CompleteOrder c, _) when WarehousesNotHandedOver(state) is { Count: > 0 } missing =>
+            DomainError.Conflict("order.not-shipped", $"Order {c.OrderId} still waits for shipments from {string.Join(", ", missing)}."),
+        (CompleteOrder c, _) => new OrderCompleted(c.OrderId, c.OccurredAt),
+
+        (ClaimRefund c, _) when !state.IsPlaced => NotPlaced(c.OrderId),
+        (ClaimRefund c, _) when state.RefundClaims.GetValueOrDefault(c.RefundId) is { } existing => existing.Lines.SequenceEqual(c.Lines) && !existing.Released
+            ? Decision<OrderEvent>.Nothing
+            : DomainError.Conflict("refund.already-claimed", $"Refund {c.RefundId} was already recorded against order {c.OrderId}."),
+        (ClaimRefund c, _) when !state.WasPaid => DomainError.Conflict("refund.order-not-paid", $"Order {c.OrderId} was never paid; there is nothing to refund."),
+        (ClaimRefund c, _) when c.Lines.Count == 0 || c.Lines.Any(l => l.Amount <= 0 || l.Quantity < 0) =>
+            DomainError.Invalid("refund.lines-invalid", "A refund names at least one line; amounts are positive and quantities not negative."),
+        (ClaimRefund c, _) => ClaimRefund(c, state),
+
+        (ReleaseRefundClaim c, _) when !state.RefundClaims.ContainsKey(c.RefundId) =>
+            DomainError.Conflict("refund.not-claimed", $"Refund {c.RefundId} is not recorded against order {c.OrderId}."),
+        (ReleaseRefundClaim c, _) when state.RefundClaims[c.RefundId].Released => Decision<OrderEvent>.Nothing,
+        (ReleaseRefundClaim c, _) => new OrderRefundClaimReleased(c.OrderId, c.RefundId, state.RefundClaims[c.RefundId].Amount, c.OccurredAt),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown order command."),
     };
 
@@ -105,18 +163,9 @@ public static partial class OrderDecider
         return null;
     }
 
-    private static Decision<OrderEvent> Place(PlaceOrder c, OrderState state)
+    /// <summary>A first placement: the order's own rules, then its allocation must cover every line exactly.</summary>
+    private static Decision<OrderEvent> Place(PlaceOrder c)
     {
-        if (state.Status == OrderStatus.Rejected)
-        {
-            return DomainError.Conflict("order.rejected", $"Order {c.OrderId} was rejected; place a new order.");
-        }
-
-        if (state.IsPlaced)
-        {
-            return Decision<OrderEvent>.Nothing;
-        }
-
         if (ValidatePlacement(c) is { } invalid)
         {
             return invalid;
@@ -144,118 +193,12 @@ public static partial class OrderDecider
         };
     }
 
-    private static Decision<OrderEvent> Reject(RejectOrder c, OrderState state) => state.Status switch
-    {
-        OrderStatus.None => new OrderRejected(c.OrderId, c.StoreId, c.CustomerId, c.Reason, c.Faults, c.OccurredAt),
-        OrderStatus.Rejected => Decision<OrderEvent>.Nothing,
-        _ => DomainError.Conflict("order.already-placed", $"Order {c.OrderId} was placed; cancel it instead."),
-    };
+    private static List<string> WarehousesNotHandedOver(OrderState state) =>
+        [.. state.Allocation.Select(a => a.WarehouseId).Distinct().Except(state.HandedOverShipments.Values)];
 
-    private static Decision<OrderEvent> ConfirmPayment(ConfirmPayment c, OrderState state)
-    {
-        switch (state.Status)
-        {
-            case OrderStatus.None or OrderStatus.Rejected:
-                return NotPlaced(c.OrderId);
-            case OrderStatus.Cancelled:
-                return DomainError.Conflict("order.cancelled", $"Order {c.OrderId} was cancelled; the payment must be returned.");
-            case OrderStatus.Paid or OrderStatus.Completed:
-                return c.PaymentReference == state.PaymentReference
-                    ? Decision<OrderEvent>.Nothing
-                    : DomainError.Conflict("order.already-paid", $"Order {c.OrderId} is already paid (payment {state.PaymentReference}).");
-        }
-
-        if (c.Currency != state.Currency || c.Amount != state.Total)
-        {
-            return DomainError.Invalid("payment.amount-mismatch", $"Payment of {c.Amount} {c.Currency} does not match the order total {state.Total} {state.Currency}.");
-        }
-
-        return new OrderPaymentConfirmed(c.OrderId, c.Amount, c.Currency, c.PaymentReference, c.OccurredAt);
-    }
-
-    private static Decision<OrderEvent> FailPayment(FailPayment c, OrderState state) => state.Status switch
-    {
-        OrderStatus.AwaitingPayment => new OrderPaymentFailed(c.OrderId, c.PaymentReference, c.Reason, c.OccurredAt),
-        OrderStatus.None or OrderStatus.Rejected => NotPlaced(c.OrderId),
-        _ => DomainError.Conflict("order.not-awaiting-payment", $"Order {c.OrderId} is {state.Status}; a payment failure no longer applies."),
-    };
-
-    private static Decision<OrderEvent> TimeOutPayment(TimeOutPayment c, OrderState state) => state.Status switch
-    {
-        OrderStatus.AwaitingPayment when c.OccurredAt < state.PaymentDueAt =>
-            DomainError.Conflict("order.payment-not-due", $"Payment for order {c.OrderId} is due at {state.PaymentDueAt:O}."),
-        OrderStatus.AwaitingPayment => new OrderEvent[]
-        {
-            new OrderPaymentTimedOut(c.OrderId, state.PaymentDueAt, c.OccurredAt),
-            new OrderCancelled(c.OrderId, "payment-timeout", false, c.OccurredAt),
-        },
-        OrderStatus.Cancelled => Decision<OrderEvent>.Nothing,
-        OrderStatus.None or OrderStatus.Rejected => NotPlaced(c.OrderId),
-        _ => DomainError.Conflict("order.already-paid", $"Order {c.OrderId} is paid; it cannot time out."),
-    };
-
-    private static Decision<OrderEvent> Cancel(CancelOrder c, OrderState state) => state.Status switch
-    {
-        OrderStatus.None or OrderStatus.Rejected => NotPlaced(c.OrderId),
-        OrderStatus.Cancelled => Decision<OrderEvent>.Nothing,
-        OrderStatus.Completed => DomainError.Conflict("order.completed", $"Order {c.OrderId} is completed; request a refund instead."),
-        _ when state.AnyHandedOver => DomainError.Conflict("order.already-handed-to-carrier", $"Order {c.OrderId} has left the warehouse; intercept the shipment or request a refund."),
-        _ => new OrderCancelled(c.OrderId, c.Reason, state.WasPaid, c.OccurredAt),
-    };
-
-    private static Decision<OrderEvent> RecordHandOver(RecordShipmentHandedOver c, OrderState state) => state.Status switch
-    {
-        _ when state.HandedOverShipments.ContainsKey(c.ShipmentId) => Decision<OrderEvent>.Nothing,
-        OrderStatus.Paid => state.Allocation.Any(a => a.WarehouseId == c.WarehouseId)
-            ? new OrderShipmentHandedOver(c.OrderId, c.ShipmentId, c.WarehouseId, c.OccurredAt)
-            : DomainError.Conflict("order.warehouse-not-allocated", $"Order {c.OrderId} has nothing allocated to warehouse {c.WarehouseId}."),
-        OrderStatus.AwaitingPayment => DomainError.Conflict("order.not-paid", $"Order {c.OrderId} is not paid; it cannot ship."),
-        OrderStatus.None or OrderStatus.Rejected => NotPlaced(c.OrderId),
-        _ => DomainError.Conflict("order.not-shippable", $"Order {c.OrderId} is {state.Status}; it cannot ship."),
-    };
-
-    private static Decision<OrderEvent> Complete(CompleteOrder c, OrderState state)
-    {
-        if (state.Status == OrderStatus.Completed)
-        {
-            return Decision<OrderEvent>.Nothing;
-        }
-
-        if (state.Status != OrderStatus.Paid)
-        {
-            return DomainError.Conflict("order.not-paid", $"Order {c.OrderId} is {state.Status}; only a paid order completes.");
-        }
-
-        var missing = state.Allocation.Select(a => a.WarehouseId).Distinct().Except(state.HandedOverShipments.Values).ToList();
-        return missing.Count > 0
-            ? DomainError.Conflict("order.not-shipped", $"Order {c.OrderId} still waits for shipments from {string.Join(", ", missing)}.")
-            : new OrderCompleted(c.OrderId, c.OccurredAt);
-    }
-
+    /// <summary>A new claim on a paid order: per line within what was paid and ordered, and in total within the amount paid.</summary>
     private static Decision<OrderEvent> ClaimRefund(ClaimRefund c, OrderState state)
     {
-        if (!state.IsPlaced)
-        {
-            return NotPlaced(c.OrderId);
-        }
-
-        if (state.RefundClaims.TryGetValue(c.RefundId, out var existing))
-        {
-            return existing.Lines.SequenceEqual(c.Lines) && !existing.Released
-                ? Decision<OrderEvent>.Nothing
-                : DomainError.Conflict("refund.already-claimed", $"Refund {c.RefundId} was already recorded against order {c.OrderId}.");
-        }
-
-        if (!state.WasPaid)
-        {
-            return DomainError.Conflict("refund.order-not-paid", $"Order {c.OrderId} was never paid; there is nothing to refund.");
-        }
-
-        if (c.Lines.Count == 0 || c.Lines.Any(l => l.Amount <= 0 || l.Quantity < 0))
-        {
-            return DomainError.Invalid("refund.lines-invalid", "A refund names at least one line; amounts are positive and quantities not negative.");
-        }
-
         var faults = new List<LineFault>();
         foreach (var group in c.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal))
         {
@@ -287,11 +230,6 @@ public static partial class OrderDecider
             ? DomainError.Conflict("refund.exceeds-paid", $"Refund {c.RefundId} would bring refunds above the {state.PaidAmount} paid for order {c.OrderId}.")
             : new OrderRefundClaimed(c.OrderId, c.RefundId, c.Lines, amount, c.OccurredAt);
     }
-
-    private static Decision<OrderEvent> ReleaseRefundClaim(ReleaseRefundClaim c, OrderState state) =>
-        state.RefundClaims.TryGetValue(c.RefundId, out var claim)
-            ? claim.Released ? Decision<OrderEvent>.Nothing : new OrderRefundClaimReleased(c.OrderId, c.RefundId, claim.Amount, c.OccurredAt)
-            : DomainError.Conflict("refund.not-claimed", $"Refund {c.RefundId} is not recorded against order {c.OrderId}.");
 
     private static DomainError NotPlaced(string orderId) => DomainError.Conflict("order.not-placed", $"Order {orderId} was not placed.");
 

@@ -8,13 +8,43 @@ public static class StockDecider
 {
     public static Decider<StockCommand, StockEvent, StockState> Decider { get; } = new(Decide, Evolve, StockState.Initial, KeepsTimeOrder: false);
 
-    public static Decision<StockEvent> Decide(StockCommand command, StockState state) => command switch
+    public static Decision<StockEvent> Decide(StockCommand command, StockState state) => (command, state) switch
     {
-        ReceiveStock c => Receive(c, state),
-        ReserveStock c => Reserve(c, state),
-        ReleaseReservation c => Release(c, state),
-        CommitReservation c => Commit(c, state),
-        AdjustStock c => Adjust(c, state),
+        (ReceiveStock c, _) when c.Quantity <= 0 => DomainError.Invalid("stock.quantity-invalid", "Received quantity must be positive."),
+        // In long: the sum itself must not wrap before it is compared.
+        (ReceiveStock c, _) when (long)state.OnHand + c.Quantity > MaxOnHand =>
+            DomainError.Conflict("stock.on-hand-limit", $"{c.WarehouseId} holds {state.OnHand} of {c.Sku}; {c.Quantity} more would pass the limit of {MaxOnHand}."),
+        (ReceiveStock c, _) => new StockReceived(c.WarehouseId, c.Sku, c.Quantity, c.OccurredAt),
+
+        (ReserveStock c, _) when c.Quantity <= 0 => DomainError.Invalid("stock.quantity-invalid", "Reserved quantity must be positive."),
+        (ReserveStock c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Open } held => held.Quantity == c.Quantity
+            ? Decision<StockEvent>.Nothing
+            : DomainError.Conflict("stock.reservation-exists", $"Order {c.OrderId} already holds {held.Quantity} of {c.Sku} here."),
+        (ReserveStock c, _) when ReservationOf(state, c.OrderId) is { } closed =>
+            DomainError.Conflict("stock.reservation-closed", $"Order {c.OrderId}'s reservation of {c.Sku} was already {closed.Status.ToString().ToLowerInvariant()}."),
+        (ReserveStock c, _) when c.Quantity > state.Available => new DomainError(
+            "stock.insufficient",
+            $"Only {state.Available} of {c.Sku} available in {c.WarehouseId}, {c.Quantity} requested.",
+            [new LineFault(c.Sku, c.Quantity, state.Available, "insufficient-stock")]),
+        (ReserveStock c, _) => new StockReserved(c.WarehouseId, c.Sku, c.OrderId, c.Quantity, c.OccurredAt),
+
+        (ReleaseReservation c, _) when ReservationOf(state, c.OrderId) is null => NoReservation(c.OrderId, c),
+        (ReleaseReservation c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Open } open =>
+            new StockReservationReleased(c.WarehouseId, c.Sku, c.OrderId, open.Quantity, c.Reason, c.OccurredAt),
+        (ReleaseReservation c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Released } => Decision<StockEvent>.Nothing,
+        (ReleaseReservation c, _) => DomainError.Conflict("stock.reservation-committed", $"Order {c.OrderId}'s units of {c.Sku} already left the warehouse."),
+
+        (CommitReservation c, _) when ReservationOf(state, c.OrderId) is null => NoReservation(c.OrderId, c),
+        (CommitReservation c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Open } open =>
+            new StockReservationCommitted(c.WarehouseId, c.Sku, c.OrderId, open.Quantity, c.ShipmentId, c.OccurredAt),
+        (CommitReservation c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Committed } => Decision<StockEvent>.Nothing,
+        (CommitReservation c, _) => DomainError.Conflict("stock.reservation-released", $"Order {c.OrderId}'s reservation of {c.Sku} was released; nothing to ship."),
+
+        (AdjustStock c, _) when c.CountedOnHand < 0 => DomainError.Invalid("stock.quantity-invalid", "A count cannot be negative."),
+        (AdjustStock c, _) when c.CountedOnHand < state.Reserved =>
+            DomainError.Conflict("stock.adjust-below-reserved", $"Counted {c.CountedOnHand} but {state.Reserved} are reserved; release or re-allocate first."),
+        (AdjustStock c, _) => Adjust(c, state),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown stock command."),
     };
 
@@ -44,89 +74,16 @@ public static class StockDecider
     /// <summary>The most units one warehouse may hold of one SKU: on hand is an <see cref="int"/> and must never wrap.</summary>
     public const int MaxOnHand = int.MaxValue;
 
-    private static Decision<StockEvent> Receive(ReceiveStock c, StockState state)
+    private static Reservation? ReservationOf(StockState state, string orderId) => state.Reservations.GetValueOrDefault(orderId);
+
+    private static DomainError NoReservation(string orderId, StockCommand c) =>
+        DomainError.Conflict("stock.reservation-not-found", $"Order {orderId} holds no reservation of {c.Sku} in {c.WarehouseId}.");
+
+    /// <summary>A count that differs from on hand records the difference; one that does not fit an int can only come of a wrapped history (an older build): refuse, do not wrap again.</summary>
+    private static Decision<StockEvent> Adjust(AdjustStock c, StockState state) => ((long)c.CountedOnHand - state.OnHand) switch
     {
-        if (c.Quantity <= 0)
-        {
-            return DomainError.Invalid("stock.quantity-invalid", "Received quantity must be positive.");
-        }
-
-        // In long: the sum itself must not wrap before it is compared.
-        if ((long)state.OnHand + c.Quantity > MaxOnHand)
-        {
-            return DomainError.Conflict("stock.on-hand-limit", $"{c.WarehouseId} holds {state.OnHand} of {c.Sku}; {c.Quantity} more would pass the limit of {MaxOnHand}.");
-        }
-
-        return new StockReceived(c.WarehouseId, c.Sku, c.Quantity, c.OccurredAt);
-    }
-
-    private static Decision<StockEvent> Reserve(ReserveStock c, StockState state)
-    {
-        if (c.Quantity <= 0)
-        {
-            return DomainError.Invalid("stock.quantity-invalid", "Reserved quantity must be positive.");
-        }
-
-        if (state.Reservations.TryGetValue(c.OrderId, out var existing))
-        {
-            return existing switch
-            {
-                { Status: ReservationStatus.Open } when existing.Quantity == c.Quantity => Decision<StockEvent>.Nothing,
-                { Status: ReservationStatus.Open } => DomainError.Conflict("stock.reservation-exists", $"Order {c.OrderId} already holds {existing.Quantity} of {c.Sku} here."),
-                _ => DomainError.Conflict("stock.reservation-closed", $"Order {c.OrderId}'s reservation of {c.Sku} was already {existing.Status.ToString().ToLowerInvariant()}."),
-            };
-        }
-
-        if (c.Quantity > state.Available)
-        {
-            return new DomainError(
-                "stock.insufficient",
-                $"Only {state.Available} of {c.Sku} available in {c.WarehouseId}, {c.Quantity} requested.",
-                [new LineFault(c.Sku, c.Quantity, state.Available, "insufficient-stock")]);
-        }
-
-        return new StockReserved(c.WarehouseId, c.Sku, c.OrderId, c.Quantity, c.OccurredAt);
-    }
-
-    private static Decision<StockEvent> Release(ReleaseReservation c, StockState state) =>
-        state.Reservations.TryGetValue(c.OrderId, out var r)
-            ? r.Status switch
-            {
-                ReservationStatus.Open => new StockReservationReleased(c.WarehouseId, c.Sku, c.OrderId, r.Quantity, c.Reason, c.OccurredAt),
-                ReservationStatus.Released => Decision<StockEvent>.Nothing,
-                _ => DomainError.Conflict("stock.reservation-committed", $"Order {c.OrderId}'s units of {c.Sku} already left the warehouse."),
-            }
-            : DomainError.Conflict("stock.reservation-not-found", $"Order {c.OrderId} holds no reservation of {c.Sku} in {c.WarehouseId}.");
-
-    private static Decision<StockEvent> Commit(CommitReservation c, StockState state) =>
-        state.Reservations.TryGetValue(c.OrderId, out var r)
-            ? r.Status switch
-            {
-                ReservationStatus.Open => new StockReservationCommitted(c.WarehouseId, c.Sku, c.OrderId, r.Quantity, c.ShipmentId, c.OccurredAt),
-                ReservationStatus.Committed => Decision<StockEvent>.Nothing,
-                _ => DomainError.Conflict("stock.reservation-released", $"Order {c.OrderId}'s reservation of {c.Sku} was released; nothing to ship."),
-            }
-            : DomainError.Conflict("stock.reservation-not-found", $"Order {c.OrderId} holds no reservation of {c.Sku} in {c.WarehouseId}.");
-
-    private static Decision<StockEvent> Adjust(AdjustStock c, StockState state)
-    {
-        if (c.CountedOnHand < 0)
-        {
-            return DomainError.Invalid("stock.quantity-invalid", "A count cannot be negative.");
-        }
-
-        if (c.CountedOnHand < state.Reserved)
-        {
-            return DomainError.Conflict("stock.adjust-below-reserved", $"Counted {c.CountedOnHand} but {state.Reserved} are reserved; release or re-allocate first.");
-        }
-
-        // A difference that does not fit an int can only come of a wrapped history (an older build): refuse, do not wrap again.
-        var difference = (long)c.CountedOnHand - state.OnHand;
-        return difference switch
-        {
-            0 => Decision<StockEvent>.Nothing,
-            < int.MinValue or > int.MaxValue => DomainError.Conflict("stock.on-hand-limit", $"Counted {c.CountedOnHand} differs from {state.OnHand} on hand by more than a count can record."),
-            _ => new StockAdjusted(c.WarehouseId, c.Sku, (int)difference, c.CountedOnHand, c.Reason, c.OccurredAt),
-        };
-    }
+        0 => Decision<StockEvent>.Nothing,
+        < int.MinValue or > int.MaxValue => DomainError.Conflict("stock.on-hand-limit", $"Counted {c.CountedOnHand} differs from {state.OnHand} on hand by more than a count can record."),
+        var difference => new StockAdjusted(c.WarehouseId, c.Sku, (int)difference, c.CountedOnHand, c.Reason, c.OccurredAt),
+    };
 }

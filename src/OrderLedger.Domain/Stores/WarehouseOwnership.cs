@@ -46,6 +46,13 @@ public static class WarehouseDecider
         _ => state,
     };
 
+    /// <summary>
+    /// Null when the store may claim every warehouse its policy names: none belongs to another store. The owners are
+    /// other aggregates' states (<c>warehouse-{id}</c>), loaded by the warehouse policy before it appends anything.
+    /// </summary>
+    public static DomainError? CheckOwners(SetWarehouses command, IEnumerable<WarehouseState> owners) =>
+        owners.FirstOrDefault(owner => owner.IsClaimed && owner.StoreId != command.StoreId) is { } taken ? Taken(taken.WarehouseId) : null;
+
     public static DomainError Taken(string warehouseId) =>
         DomainError.Conflict(TakenRule, $"Warehouse {warehouseId} belongs to another store; a warehouse ships for one store only.");
 }

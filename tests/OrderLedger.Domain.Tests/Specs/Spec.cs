@@ -21,6 +21,22 @@ public sealed record Spec<TCommand, TEvent, TState>(Decider<TCommand, TEvent, TS
     public Outcome<TEvent> When(TCommand command) => new(Decider.Decide(command, Decider.Fold(History)));
 
     public TState State => Decider.Fold(History);
+
+    /// <summary>When a pre-check (a rule of another aggregate's command, <c>…Checks</c>) runs against this stream's state.</summary>
+    public CheckOutcome WhenChecked(Func<TState, DomainError?> check) => new(check(State));
+}
+
+/// <summary>The answer of a pre-check: ok (null), or exactly this refusal.</summary>
+public sealed class CheckOutcome(DomainError? error)
+{
+    public void ThenOk() => Assert.True(error is null, $"Expected the check to pass but it refused: {error}");
+
+    public DomainError ThenError(string rule)
+    {
+        Assert.True(error is not null, $"Expected error {rule} but the check passed.");
+        Assert.Equal(rule, error.Rule);
+        return error;
+    }
 }
 
 public sealed class Outcome<TEvent>(Decision<TEvent> decision)

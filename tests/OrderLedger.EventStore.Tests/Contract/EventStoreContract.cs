@@ -80,6 +80,20 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task An_event_is_found_by_its_id_at_its_stream_and_revision_when_the_store_indexes_event_ids()
+    {
+        var stream = Stream("found");
+        var events = Events(3);
+        await Store.AppendAsync(stream, ExpectedRevision.NoStream, events);
+
+        var found = await Store.FindEventAsync(events[2].EventId);
+        var missing = await Store.FindEventAsync(Guid.NewGuid());
+
+        Assert.Equal(Store.FindsEventsById ? new EventLocation(stream, 2) : null, found);
+        Assert.Null(missing);
+    }
+
+    [SkippableFact]
     public async Task Exact_revision_appends_after_the_last_event()
     {
         var stream = Stream("s");

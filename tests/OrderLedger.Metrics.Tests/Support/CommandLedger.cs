@@ -1,8 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrderLedger.Application;
 using OrderLedger.Application.CommandHandling;
-using OrderLedger.Application.Orders;
 using OrderLedger.Domain;
-using OrderLedger.Domain.Allocation;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Postgres;
 using OrderLedger.EventStore.Serialization;
@@ -27,8 +26,8 @@ public sealed class CommandLedger : IAsyncDisposable
     {
         this.store = store;
         this.start = start;
-        var handler = new CommandHandler(store, Codec);
-        commands = new CommandService(handler, new OrderPlacement(handler, SingleWarehouseThenSplitByLine.Instance));
+        commands = new ServiceCollection().AddSingleton<IEventStore>(store).AddSingleton(Codec).AddOrderLedgerApplication()
+            .BuildServiceProvider().GetRequiredService<CommandService>();
     }
 
     public static async Task<CommandLedger> OpenAsync(TestDatabase database)

@@ -88,4 +88,8 @@ public sealed class CachingEventStore(IEventStore inner, int maxCachedEvents = 3
         inner.SubscribeToAllAsync(after, filter, cancellationToken);
 
     public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => inner.ReadHeadPositionAsync(cancellationToken);
+
+    public Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default) => inner.FindEventAsync(eventId, cancellationToken);
+
+    public bool FindsEventsById => inner.FindsEventsById;
 }

@@ -1,0 +1,82 @@
+using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain;
+using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Shipments;
+using OrderLedger.Domain.Stock;
+using OrderLedger.Domain.Stores;
+using OrderLedger.EventStore.Serialization;
+
+namespace OrderLedger.Application;
+
+/// <summary>
+/// Where each command goes: command type (or family) → the streams it writes → the decider or workflow that handles it.
+/// <see cref="CommandService"/> dispatches through it; a command takes the row of its own type, else of the nearest
+/// base record that has one. A test checks that every command type of the domain finds exactly one row, and
+/// docs/domain.md shows <see cref="Describe"/>.
+/// </summary>
+public static class CommandTable
+{
+    /// <param name="Streams">The streams written, in order (<c>…</c>: the stream named in full on another row).</param>
+    /// <param name="Handler">The decider or workflow, and what it does beyond the decider.</param>
+    public sealed record Row(Type Command, string Streams, string Handler, Func<CommandService, object, CommandContext, CancellationToken, Task<CommandOutcome>> Run);
+
+    public static IReadOnlyList<Row> Rows { get; } =
+    [
+        Workflow<SetWarehouses>("warehouse-{warehouseId} then store-{storeId}", "WarehousePolicy (each warehouse belongs to one store)", (s, c, x, t) => s.Warehouses.SetAsync(c, x, t)),
+        Decide<StoreCommand, StoreEvent, StoreState>("store-{storeId}", nameof(StoreDecider), StoreDecider.Decider, c => StreamIds.Store(c.StoreId)),
+        new(typeof(ClaimWarehouse), "warehouse-{warehouseId}", "a step of SetWarehouses only (WarehouseDecider)", (_, c, _, _) =>
+            throw new ArgumentException($"{c.GetType().Name} is a step of {nameof(SetWarehouses)}, not a command of its own.", "command")),
+        Decide<StockCommand, StockEvent, StockState>("stock-{warehouseId}.{sku}", nameof(StockDecider), StockDecider.Decider, c => StreamIds.Stock(c.WarehouseId, c.Sku)),
+        Workflow<PlaceOrder>("stock-… then order-{orderId}", "OrderPlacement (reserve, record, or reject and release)", (s, c, x, t) => s.Placement.PlaceAsync(c, x, t)),
+        Workflow<CancelOrder>("order-… then stock-…", "OrderPlacement.CancelAsync (OrderDecider, then release the open reservations)", (s, c, x, t) => s.Placement.CancelAsync(c, x, t)),
+        Workflow<TimeOutPayment>("order-… then stock-…", "OrderPlacement.CancelAsync (same as CancelOrder)", (s, c, x, t) => s.Placement.CancelAsync(c, x, t)),
+        Decide<OrderCommand, OrderEvent, OrderState>("order-{orderId}", nameof(OrderDecider), OrderDecider.Decider, c => StreamIds.Order(c.OrderId)),
+        Workflow<CreateShipment>("shipment-{shipmentId}", "ShipmentWorkflow (ShipmentChecks.AgainstOrder, then ShipmentDecider)", (s, c, x, t) => s.Shipments.CreateAsync(c, x, t)),
+        Workflow<HandOverToCarrier>("shipment-… then stock-… then order-…", "ShipmentWorkflow (commit reservations, record on the order)", (s, c, x, t) => s.Shipments.HandOverAsync(c, x, t)),
+        Decide<ShipmentCommand, ShipmentEvent, ShipmentState>("shipment-{shipmentId}", nameof(ShipmentDecider), ShipmentDecider.Decider, c => StreamIds.Shipment(c.ShipmentId)),
+        Workflow<RequestRefund>("order-… then refund-…", "RefundWorkflow (claim against what was paid, auto-approval)", (s, c, x, t) => s.Refunds.RequestAsync(c, x, t)),
+        Workflow<ApproveRefund>("refund-…", "RefundWorkflow (return addresses from the store, categories from the order)", (s, c, x, t) => s.Refunds.ApproveAsync(c, x, t)),
+        Workflow<RejectRefund>("refund-… then order-…", "RefundWorkflow (release the refund's claim)", (s, c, x, t) => s.Refunds.RejectAsync(c, x, t)),
+        Decide<RefundCommand, RefundEvent, RefundState>("refund-{refundId}", nameof(RefundDecider), RefundDecider.Decider, c => StreamIds.Refund(c.RefundId)),
+        Decide<ConversationCommand, ConversationEvent, ConversationState>(
+            "conversation-{conversationId}", nameof(ConversationDecider), ConversationDecider.Decider, c => StreamIds.Conversation(c.ConversationId)),
+    ];
+
+    private static readonly Dictionary<Type, Row> ByType = Rows.ToDictionary(r => r.Command);
+
+    /// <summary>The row of <paramref name="commandType"/>: its own, else its nearest base record's; null for a type that is no command.</summary>
+    public static Row? For(Type commandType)
+    {
+        for (var type = commandType; type is not null; type = type.BaseType)
+        {
+            if (ByType.TryGetValue(type, out var row))
+            {
+                return row;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The table as text, one row a line (docs/domain.md shows it).</summary>
+    public static string Describe()
+    {
+        var commandWidth = Rows.Max(r => Name(r).Length);
+        var streamsWidth = Rows.Max(r => r.Streams.Length);
+        return string.Join('\n', Rows.Select(r => $"{Name(r).PadRight(commandWidth)}  {r.Streams.PadRight(streamsWidth)}  {r.Handler}")) + "\n";
+    }
+
+    /// <summary>"other StoreCommand" when some store commands have rows of their own.</summary>
+    private static string Name(Row row) =>
+        Rows.Any(r => r != row && row.Command.IsAssignableFrom(r.Command)) ? $"other {row.Command.Name}" : row.Command.Name;
+
+    private static Row Workflow<TCommand>(string streams, string handler, Func<CommandService, TCommand, CommandContext, CancellationToken, Task<CommandOutcome>> run) =>
+        new(typeof(TCommand), streams, handler, (service, command, context, cancellationToken) => run(service, (TCommand)command, context, cancellationToken));
+
+    private static Row Decide<TCommand, TEvent, TState>(string streams, string handler, Decider<TCommand, TEvent, TState> decider, Func<TCommand, string> streamOf)
+        where TEvent : class =>
+        new(typeof(TCommand), streams, handler, async (service, command, context, cancellationToken) =>
+            CommandOutcome.From(await service.Handler.HandleAsync(decider, streamOf((TCommand)command), (TCommand)command, context, cancellationToken)));
+}
