@@ -9,6 +9,7 @@ using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -245,8 +246,11 @@ public sealed class CustomerTimelineProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.customer_timeline</c>.</summary>
-public sealed class CustomerTimelineQueries(NpgsqlDataSource dataSource)
+/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
+public sealed class CustomerTimelineQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
 {
+    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
+
     /// <summary>
     /// One page of a customer's timeline in the given stores, newest first (business time, then log position). Pass the
     /// previous page's <see cref="TimelinePage.NextCursor"/> to continue; keyset paging, so pages stay stable while new
@@ -260,7 +264,7 @@ public sealed class CustomerTimelineQueries(NpgsqlDataSource dataSource)
         var rows = await ReadModelQuery.ListAsync(
             dataSource,
             $"""
-            SELECT {CustomerTimelineProjection.SelectList} FROM rm.customer_timeline
+            SELECT {CustomerTimelineProjection.SelectList} FROM {_views}.customer_timeline
             WHERE customer_id = @customerId AND store_id = ANY(@storeIds)
               {(after is null ? "" : "AND (occurred_at, position_commit, position_prepare) < (@at, @commit, @prepare)")}
             ORDER BY occurred_at DESC, position_commit DESC, position_prepare DESC

@@ -4,6 +4,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -234,11 +235,14 @@ public sealed class OrdersProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.orders</c>.</summary>
-public sealed class OrderQueries(NpgsqlDataSource dataSource)
+/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
+public sealed class OrderQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
 {
+    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
+
     public Task<OrderSummary?> GetOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {OrdersProjection.Rows.SelectList} FROM rm.orders WHERE order_id = @orderId",
+            dataSource, $"SELECT {OrdersProjection.Rows.SelectList} FROM {_views}.orders WHERE order_id = @orderId",
             new { orderId }, OrdersProjection.Rows.Read, cancellationToken);
 
     /// <summary>A customer's orders in the given stores, newest first.</summary>
@@ -247,7 +251,7 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource)
         ReadModelQuery.ListAsync(
             dataSource,
             $"""
-            SELECT {OrdersProjection.Rows.SelectList} FROM rm.orders
+            SELECT {OrdersProjection.Rows.SelectList} FROM {_views}.orders
             WHERE customer_id = @customerId AND store_id = ANY(@storeIds)
             ORDER BY coalesce(placed_at, rejected_at) DESC, order_id DESC LIMIT @limit
             """,
@@ -261,7 +265,7 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource)
         ReadModelQuery.ListAsync(
             dataSource,
             $"""
-            SELECT {OrdersProjection.Rows.SelectList} FROM rm.orders
+            SELECT {OrdersProjection.Rows.SelectList} FROM {_views}.orders
             WHERE store_id = ANY(@storeIds) AND (@status::text IS NULL OR status = @status)
             ORDER BY coalesce(placed_at, rejected_at) DESC, order_id DESC LIMIT @limit
             """,
@@ -279,7 +283,7 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource)
             dataSource,
             """
             SELECT store_id, customer_id, count(*)::int, max(coalesce(placed_at, rejected_at))
-            FROM rm.orders
+            FROM {_views}.orders
             WHERE store_id = @storeId AND phone = @digits
             GROUP BY store_id, customer_id
             ORDER BY max(coalesce(placed_at, rejected_at)) DESC NULLS LAST, customer_id LIMIT @limit

@@ -2,6 +2,7 @@ using Npgsql;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -162,18 +163,21 @@ public sealed class RefundsProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.refunds</c>.</summary>
-public sealed class RefundQueries(NpgsqlDataSource dataSource)
+/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
+public sealed class RefundQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
 {
+    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
+
     private static readonly string Columns = RefundsProjection.Rows.SelectList;
 
     public Task<RefundSummary?> GetAsync(string refundId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM rm.refunds WHERE refund_id = @refundId", new { refundId },
+            dataSource, $"SELECT {Columns} FROM {_views}.refunds WHERE refund_id = @refundId", new { refundId },
             RefundsProjection.Rows.Read, cancellationToken);
 
     public Task<List<RefundSummary>> ListForOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource, $"SELECT {Columns} FROM rm.refunds WHERE order_id = @orderId ORDER BY requested_at, refund_id", new { orderId },
+            dataSource, $"SELECT {Columns} FROM {_views}.refunds WHERE order_id = @orderId ORDER BY requested_at, refund_id", new { orderId },
             RefundsProjection.Rows.Read, cancellationToken);
 
     /// <summary>The stores' refunds, optionally in one status, newest request first.</summary>
@@ -182,7 +186,7 @@ public sealed class RefundQueries(NpgsqlDataSource dataSource)
         ReadModelQuery.ListAsync(
             dataSource,
             $"""
-            SELECT {Columns} FROM rm.refunds
+            SELECT {Columns} FROM {_views}.refunds
             WHERE store_id = ANY(@storeIds) AND (@status::text IS NULL OR status = @status)
             ORDER BY requested_at DESC, refund_id LIMIT @limit
             """,

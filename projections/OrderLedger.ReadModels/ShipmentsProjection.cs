@@ -2,6 +2,7 @@ using Npgsql;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -190,18 +191,21 @@ public sealed class ShipmentsProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.shipments</c>.</summary>
-public sealed class ShipmentQueries(NpgsqlDataSource dataSource)
+/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
+public sealed class ShipmentQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
 {
+    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
+
     private static readonly string Columns = ShipmentsProjection.Rows.SelectList;
 
     public Task<ShipmentSummary?> GetAsync(string shipmentId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM rm.shipments WHERE shipment_id = @shipmentId", new { shipmentId },
+            dataSource, $"SELECT {Columns} FROM {_views}.shipments WHERE shipment_id = @shipmentId", new { shipmentId },
             ShipmentsProjection.Rows.Read, cancellationToken);
 
     public Task<List<ShipmentSummary>> ListForOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource, $"SELECT {Columns} FROM rm.shipments WHERE order_id = @orderId ORDER BY created_at, shipment_id", new { orderId },
+            dataSource, $"SELECT {Columns} FROM {_views}.shipments WHERE order_id = @orderId ORDER BY created_at, shipment_id", new { orderId },
             ShipmentsProjection.Rows.Read, cancellationToken);
 
     /// <summary>Parcels with open exceptions, most recent exception first.</summary>
@@ -210,7 +214,7 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource)
         ReadModelQuery.ListAsync(
             dataSource,
             $"""
-            SELECT {Columns} FROM rm.shipments
+            SELECT {Columns} FROM {_views}.shipments
             WHERE store_id = ANY(@storeIds) AND open_exceptions <> '[]'::jsonb
             ORDER BY last_exception_at DESC, shipment_id LIMIT @limit
             """,
@@ -228,7 +232,7 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource)
         var rows = await ReadModelQuery.ListAsync(
             dataSource,
             $"""
-            SELECT {Columns} FROM rm.shipments
+            SELECT {Columns} FROM {_views}.shipments
             WHERE store_id = ANY(@storeIds) AND status = 'handed_to_carrier' AND last_movement_at < @before
             ORDER BY last_movement_at, shipment_id LIMIT @limit
             """,
@@ -237,4 +241,21 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource)
             cancellationToken);
         return [.. rows.Select(s => new StuckShipment(s, now - s.LastMovementAt!.Value))];
     }
+
+    /// <summary>
+    /// How many parcels of a store (null: every store) have open exceptions, and how many are stuck at <paramref name="now"/>
+    /// (as <see cref="ListStuckAsync"/>): two counts, each over its partial index, not over every parcel. Null while the
+    /// read model is not built in this database.
+    /// </summary>
+    public Task<(long OpenExceptions, long Stuck)?> CountExceptionsAndStuckAsync(
+        string? storeId, DateTimeOffset now, TimeSpan stuckAfter, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ScalarIfBuiltAsync(
+            dataSource,
+            $"""
+            SELECT (SELECT count(*) FROM {_views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND open_exceptions <> '[]'::jsonb),
+                   (SELECT count(*) FROM {_views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND status = 'handed_to_carrier' AND last_movement_at < @before)
+            """,
+            new { store = storeId ?? "", before = ReadModelQuery.Utc(now - stuckAfter) },
+            r => (r.GetInt64(0), r.GetInt64(1)),
+            cancellationToken);
 }

@@ -255,6 +255,10 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
 
     public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => ReadHeadAsync(null, cancellationToken);
 
+    /// <summary>The server keeps no count of $all, so the events are read (and, past a bound, estimated from positions).</summary>
+    public Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) =>
+        EventCounting.CountByReadingAsync(this, after, cancellationToken);
+
     public void Dispose() => _connection.Dispose();
 
     public ValueTask DisposeAsync()

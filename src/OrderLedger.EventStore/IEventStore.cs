@@ -27,6 +27,14 @@ public interface IEventStore
 
     /// <summary>The position of the newest event in $all, or null for an empty log.</summary>
     Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many events of $all lie strictly after <paramref name="after"/> (null = from the start), for lag and rebuild
+    /// progress: exact up to a bound of the adapter's, estimated beyond it, so asking never reads a long backlog. Without
+    /// an adapter's own count it is <see cref="EventCounting.CountByReadingAsync"/>.
+    /// </summary>
+    Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) =>
+        EventCounting.CountByReadingAsync(this, after, cancellationToken);
 }
 
 public enum ReadDirection

@@ -36,4 +36,6 @@ public sealed class InstrumentedEventStore(IEventStore inner, ApiTelemetry telem
         inner.SubscribeToAllAsync(after, filter, cancellationToken);
 
     public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => inner.ReadHeadPositionAsync(cancellationToken);
+
+    public Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) => inner.CountAllAfterAsync(after, cancellationToken);
 }

@@ -88,4 +88,6 @@ public sealed class CachingEventStore(IEventStore inner, int maxCachedEvents = 3
         inner.SubscribeToAllAsync(after, filter, cancellationToken);
 
     public Task<Position?> ReadHeadPositionAsync(CancellationToken cancellationToken = default) => inner.ReadHeadPositionAsync(cancellationToken);
+
+    public Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) => inner.CountAllAfterAsync(after, cancellationToken);
 }
