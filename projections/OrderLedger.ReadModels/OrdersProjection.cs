@@ -281,7 +281,7 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource, string viewSchema 
         string storeId, string phone, int limit = 50, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
             dataSource,
-            """
+            $"""
             SELECT store_id, customer_id, count(*)::int, max(coalesce(placed_at, rejected_at))
             FROM {_views}.orders
             WHERE store_id = @storeId AND phone = @digits
