@@ -12,15 +12,14 @@ namespace OrderLedger.Metrics;
 /// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
 public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
 {
-    private readonly MetricSql _sql = new(dataSource);
-    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
+    private readonly MetricSql _sql = new(dataSource, viewSchema);
 
     public async Task<RefundTimes> GetRefundTimesAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var sql = $"""
             WITH r AS (
                 SELECT kind, extract(epoch FROM paid_at - requested_at)::float8 AS secs, approved_by_rule
-                FROM {_views}.{CommerceMetricsProjection.RefundsTable}
+                FROM {_sql.View(CommerceMetricsProjection.RefundsTable)}
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")}
             )
             SELECT kind, count(*), avg(secs), percentile_cont(0.9) WITHIN GROUP (ORDER BY secs), count(*) FILTER (WHERE approved_by_rule)
@@ -54,10 +53,10 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
     {
         var store = MetricSql.Is(storeId, "store_id", "store");
         string Live(string fact, string table, string dayColumn, string timeColumn, string condition = "TRUE") =>
-            $"SELECT '{fact}', count(*) FROM {_views}.{table} WHERE {store} AND {timeColumn} IS NOT NULL AND {condition} AND {window.WhereOutsideBuckets(dayColumn, timeColumn)}";
+            $"SELECT '{fact}', count(*) FROM {_sql.View(table)} WHERE {store} AND {timeColumn} IS NOT NULL AND {condition} AND {window.WhereOutsideBuckets(dayColumn, timeColumn)}";
         var sql = $"""
             SELECT fact, sum(n)::bigint FROM (
-                SELECT fact, n FROM {_views}.{CommerceMetricsProjection.HourlyTable} WHERE {store} AND {window.WhereBuckets()}
+                SELECT fact, n FROM {_sql.View(CommerceMetricsProjection.HourlyTable)} WHERE {store} AND {window.WhereBuckets()}
                 UNION ALL {Live(CommerceMetricsProjection.Facts.Placed, CommerceMetricsProjection.OrdersTable, "placed_day", "placed_at")}
                 UNION ALL {Live(CommerceMetricsProjection.Facts.Paid, CommerceMetricsProjection.OrdersTable, "paid_day", "paid_at")}
                 UNION ALL {Live(CommerceMetricsProjection.Facts.Cancelled, CommerceMetricsProjection.OrdersTable, "cancelled_day", "cancelled_at")}

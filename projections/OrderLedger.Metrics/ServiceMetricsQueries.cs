@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
@@ -16,8 +15,7 @@ namespace OrderLedger.Metrics;
 /// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
 public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
 {
-    private readonly MetricSql _sql = new(dataSource);
-    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
+    private readonly MetricSql _sql = new(dataSource, viewSchema);
 
     /// <summary>§5: a first human reply within 180 s of the inquiry's start (exactly 180 s included) is in time.</summary>
     public const int ReplyTargetSeconds = 180;
@@ -42,7 +40,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// </summary>
     private async Task<ReplyRate> StoreReplyRateAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var inquiries = $"{_views}.{ServiceMetricsProjection.InquiriesTable}";
+        var inquiries = $"{_sql.View(ServiceMetricsProjection.InquiriesTable)}";
         var store = MetricSql.Is(storeId, "store_id", "store");
         var inWindow = window.Where("local_day", "started_at");
         var sql = $"""
@@ -66,7 +64,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                        END AS outcome
                 FROM unanswered
             ), outside AS (
-                SELECT n FROM {_views}.{ServiceMetricsProjection.HourlyTable}
+                SELECT n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
                 WHERE {store} AND fact = '{ServiceMetricsProjection.Facts.OutsideHours}' AND {window.WhereBuckets()}
                 UNION ALL
                 SELECT count(*) FROM {inquiries} WHERE {store} AND NOT in_service_hours AND {window.WhereOutsideBuckets("local_day", "started_at")}
@@ -124,7 +122,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                 SELECT {groupBy} AS g, in_service_hours, started_at,
                        CASE WHEN first_reply_at <= @now THEN first_reply_at END AS reply_at,
                        CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
-                FROM {_views}.{ServiceMetricsProjection.InquiriesTable}
+                FROM {_sql.View(ServiceMetricsProjection.InquiriesTable)}
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "agent_id", "agent")}
                   AND started_at <= @now AND {window.Where("local_day", "started_at")}
             ), o AS (
@@ -170,10 +168,10 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// </summary>
     public async Task<Nps> GetNpsAsync(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var conversations = $"{_views}.{ServiceMetricsProjection.ConversationsTable}";
+        var conversations = $"{_sql.View(ServiceMetricsProjection.ConversationsTable)}";
         var answers = agentId is null
             ? $"""
-                SELECT fact, n FROM {_views}.{ServiceMetricsProjection.HourlyTable}
+                SELECT fact, n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
                   AND fact IN ('{ServiceMetricsProjection.Facts.Promoter}', '{ServiceMetricsProjection.Facts.Passive}', '{ServiceMetricsProjection.Facts.Detractor}')
                 UNION ALL
@@ -214,7 +212,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         var sql = $"""
             WITH c AS (
                 SELECT nps_score, nps_answered_at, nps_day, survey_day, survey_sent_at
-                FROM {_views}.{ServiceMetricsProjection.ConversationsTable}
+                FROM {_sql.View(ServiceMetricsProjection.ConversationsTable)}
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "survey_agent_id", "agent")}
                   AND survey_sent_at IS NOT NULL
             ), answers AS (
@@ -266,7 +264,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     public async Task<FirstContactResolution> GetFirstContactResolutionAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var conversations = $"{_views}.{ServiceMetricsProjection.ConversationsTable}";
+        var conversations = $"{_sql.View(ServiceMetricsProjection.ConversationsTable)}";
         var store = MetricSql.Is(storeId, "store_id", "store");
         string Live(string where) => $"""
             SELECT count(*) AS resolved,
@@ -285,7 +283,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                              - coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Broken}'), 0) AS final_first,
                            coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Resolved}'), 0)
                              - coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Broken}'), 0) AS first_so_far
-                    FROM {_views}.{ServiceMetricsProjection.HourlyTable}
+                    FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
                     WHERE {store} AND {window.WhereBuckets()} AND hour < @finalHour
                       AND fact IN ('{ServiceMetricsProjection.Facts.Resolved}', '{ServiceMetricsProjection.Facts.Broken}')
                     UNION ALL
@@ -312,11 +310,11 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     public async Task<GoodReviewRate> GetGoodReviewRateAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var ratings = $"{_views}.{ServiceMetricsProjection.RatingsTable}";
+        var ratings = $"{_sql.View(ServiceMetricsProjection.RatingsTable)}";
         var sql = agentId is null
             ? $"""
                 WITH a AS (
-                    SELECT fact, n FROM {_views}.{ServiceMetricsProjection.HourlyTable}
+                    SELECT fact, n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
                     WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
                       AND fact IN ('{ServiceMetricsProjection.Facts.Rating}', '{ServiceMetricsProjection.Facts.SatisfiedRating}')
                     UNION ALL
@@ -343,7 +341,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// <summary>The store's time zone as registered, or null for a store the read model does not know.</summary>
     public async Task<string?> GetTimeZoneAsync(string storeId, CancellationToken cancellationToken = default) =>
         (await _sql.ListAsync(
-            $"SELECT time_zone FROM {_views}.{ServiceMetricsProjection.StoresTable} WHERE store_id = @store",
+            $"SELECT time_zone FROM {_sql.View(ServiceMetricsProjection.StoresTable)} WHERE store_id = @store",
             // No figure here depends on "now": any moment does.
             storeId, null, MetricWindow.Rolling30Days, DateTimeOffset.UnixEpoch, r => r.Text(0), cancellationToken)).SingleOrDefault();
 
@@ -353,7 +351,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         try
         {
             return await _sql.ListAsync(
-                $"SELECT store_id FROM {_views}.{ServiceMetricsProjection.StoresTable} ORDER BY store_id",
+                $"SELECT store_id FROM {_sql.View(ServiceMetricsProjection.StoresTable)} ORDER BY store_id",
                 null, null, MetricWindow.Rolling30Days, DateTimeOffset.UnixEpoch, r => r.Text(0), cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)

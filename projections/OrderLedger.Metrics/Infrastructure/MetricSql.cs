@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Metrics.Infrastructure;
 
@@ -7,8 +8,13 @@ namespace OrderLedger.Metrics.Infrastructure;
 /// How the metric queries run: every statement gets the same named parameters (<c>@store</c>, <c>@agent</c>, <c>@now</c>,
 /// the window's days and the hour boundaries derived from <c>now</c>), so a figure's SQL names only what it uses.
 /// </summary>
-internal sealed class MetricSql(NpgsqlDataSource dataSource)
+internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
 {
+    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
+
+    /// <summary>The stable view of a metric table, in the configured view schema.</summary>
+    public string View(string table) => $"{_views}.{table}";
+
     /// <summary>The condition for an optional filter: none at all when the value is null, so every plan can use the indexes.</summary>
     public static string Is(string? value, string column, string parameter) => value is null ? "TRUE" : $"{column} = @{parameter}";
 
