@@ -163,11 +163,9 @@ public sealed class ConversationsProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.conversations</c>.</summary>
-/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
 public sealed class ConversationQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
-    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
-
     /// <summary>A conversation is at risk once it has waited this share of the SLA target.</summary>
     public const double DefaultAtRiskShare = 0.8;
 
@@ -175,7 +173,7 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
 
     public Task<ConversationSummary?> GetAsync(string conversationId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM {_views}.conversations WHERE conversation_id = @conversationId", new { conversationId },
+            DataSource, $"SELECT {Columns} FROM {Views}.conversations WHERE conversation_id = @conversationId", new { conversationId },
             ConversationsProjection.Rows.Read, cancellationToken);
 
     /// <summary>
@@ -193,9 +191,9 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
         CancellationToken cancellationToken = default)
     {
         var rows = await ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM {_views}.conversations
+            SELECT {Columns} FROM {Views}.conversations
             WHERE store_id = ANY(@storeIds) AND waiting_since IS NOT NULL AND status = 'open' AND mode = 'human'
               AND (@agentId::text IS NULL OR assigned_agent = @agentId)
             ORDER BY waiting_since, conversation_id LIMIT @limit
@@ -219,9 +217,9 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
     public Task<List<ConversationSummary>> ListForCustomerAsync(
         IReadOnlyCollection<string> storeIds, string customerId, int limit = 50, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM {_views}.conversations
+            SELECT {Columns} FROM {Views}.conversations
             WHERE customer_id = @customerId AND store_id = ANY(@storeIds)
             ORDER BY started_at DESC, conversation_id LIMIT @limit
             """,

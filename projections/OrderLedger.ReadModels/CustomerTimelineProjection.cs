@@ -246,11 +246,9 @@ public sealed class CustomerTimelineProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.customer_timeline</c>.</summary>
-/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
 public sealed class CustomerTimelineQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
-    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
-
     /// <summary>
     /// One page of a customer's timeline in the given stores, newest first (business time, then log position). Pass the
     /// previous page's <see cref="TimelinePage.NextCursor"/> to continue; keyset paging, so pages stay stable while new
@@ -262,9 +260,9 @@ public sealed class CustomerTimelineQueries(NpgsqlDataSource dataSource, string 
         var size = ReadModelQuery.Clamp(pageSize);
         var after = cursor is null ? null : Cursor.Parse(cursor);
         var rows = await ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {CustomerTimelineProjection.SelectList} FROM {_views}.customer_timeline
+            SELECT {CustomerTimelineProjection.SelectList} FROM {Views}.customer_timeline
             WHERE customer_id = @customerId AND store_id = ANY(@storeIds)
               {(after is null ? "" : "AND (occurred_at, position_commit, position_prepare) < (@at, @commit, @prepare)")}
             ORDER BY occurred_at DESC, position_commit DESC, position_prepare DESC

@@ -163,30 +163,28 @@ public sealed class RefundsProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.refunds</c>.</summary>
-/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
 public sealed class RefundQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
-    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
-
     private static readonly string Columns = RefundsProjection.Rows.SelectList;
 
     public Task<RefundSummary?> GetAsync(string refundId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM {_views}.refunds WHERE refund_id = @refundId", new { refundId },
+            DataSource, $"SELECT {Columns} FROM {Views}.refunds WHERE refund_id = @refundId", new { refundId },
             RefundsProjection.Rows.Read, cancellationToken);
 
     public Task<List<RefundSummary>> ListForOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource, $"SELECT {Columns} FROM {_views}.refunds WHERE order_id = @orderId ORDER BY requested_at, refund_id", new { orderId },
+            DataSource, $"SELECT {Columns} FROM {Views}.refunds WHERE order_id = @orderId ORDER BY requested_at, refund_id", new { orderId },
             RefundsProjection.Rows.Read, cancellationToken);
 
     /// <summary>The stores' refunds, optionally in one status, newest request first.</summary>
     public Task<List<RefundSummary>> ListForStoresAsync(
         IReadOnlyCollection<string> storeIds, string? status = null, int limit = 100, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM {_views}.refunds
+            SELECT {Columns} FROM {Views}.refunds
             WHERE store_id = ANY(@storeIds) AND (@status::text IS NULL OR status = @status)
             ORDER BY requested_at DESC, refund_id LIMIT @limit
             """,

@@ -191,30 +191,28 @@ public sealed class ShipmentsProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.shipments</c>.</summary>
-/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
 public sealed class ShipmentQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
-    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
-
     private static readonly string Columns = ShipmentsProjection.Rows.SelectList;
 
     public Task<ShipmentSummary?> GetAsync(string shipmentId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM {_views}.shipments WHERE shipment_id = @shipmentId", new { shipmentId },
+            DataSource, $"SELECT {Columns} FROM {Views}.shipments WHERE shipment_id = @shipmentId", new { shipmentId },
             ShipmentsProjection.Rows.Read, cancellationToken);
 
     public Task<List<ShipmentSummary>> ListForOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource, $"SELECT {Columns} FROM {_views}.shipments WHERE order_id = @orderId ORDER BY created_at, shipment_id", new { orderId },
+            DataSource, $"SELECT {Columns} FROM {Views}.shipments WHERE order_id = @orderId ORDER BY created_at, shipment_id", new { orderId },
             ShipmentsProjection.Rows.Read, cancellationToken);
 
     /// <summary>Parcels with open exceptions, most recent exception first.</summary>
     public Task<List<ShipmentSummary>> ListWithOpenExceptionsAsync(
         IReadOnlyCollection<string> storeIds, int limit = 100, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM {_views}.shipments
+            SELECT {Columns} FROM {Views}.shipments
             WHERE store_id = ANY(@storeIds) AND open_exceptions <> '[]'::jsonb
             ORDER BY last_exception_at DESC, shipment_id LIMIT @limit
             """,
@@ -230,9 +228,9 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource, string viewSche
         IReadOnlyCollection<string> storeIds, DateTimeOffset now, TimeSpan stuckAfter, int limit = 100, CancellationToken cancellationToken = default)
     {
         var rows = await ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM {_views}.shipments
+            SELECT {Columns} FROM {Views}.shipments
             WHERE store_id = ANY(@storeIds) AND status = 'handed_to_carrier' AND last_movement_at < @before
             ORDER BY last_movement_at, shipment_id LIMIT @limit
             """,
@@ -250,10 +248,10 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource, string viewSche
     public Task<(long OpenExceptions, long Stuck)?> CountExceptionsAndStuckAsync(
         string? storeId, DateTimeOffset now, TimeSpan stuckAfter, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ScalarIfBuiltAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT (SELECT count(*) FROM {_views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND open_exceptions <> '[]'::jsonb),
-                   (SELECT count(*) FROM {_views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND status = 'handed_to_carrier' AND last_movement_at < @before)
+            SELECT (SELECT count(*) FROM {Views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND open_exceptions <> '[]'::jsonb),
+                   (SELECT count(*) FROM {Views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND status = 'handed_to_carrier' AND last_movement_at < @before)
             """,
             new { store = storeId ?? "", before = ReadModelQuery.Utc(now - stuckAfter) },
             r => (r.GetInt64(0), r.GetInt64(1)),

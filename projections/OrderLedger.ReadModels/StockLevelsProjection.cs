@@ -165,25 +165,23 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
 }
 
 /// <summary>Reads <c>rm.stock_levels</c>.</summary>
-/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
 public sealed class StockLevelQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
-    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
-
     private static readonly string Columns = string.Join(", ", StockLevelsProjection.Rows.SelectList.Split(", ").Select(c => "s." + c));
 
     public Task<StockLevel?> GetAsync(string warehouseId, string sku, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM {_views}.stock_levels s WHERE s.warehouse_id = @warehouseId AND s.sku = @sku",
+            DataSource, $"SELECT {Columns} FROM {Views}.stock_levels s WHERE s.warehouse_id = @warehouseId AND s.sku = @sku",
             new { warehouseId, sku }, StockLevelsProjection.Rows.Read, cancellationToken);
 
     /// <summary>Levels in the given warehouses, by warehouse then SKU; only low ones when <paramref name="lowStockOnly"/>.</summary>
     public Task<List<StockLevel>> ListForWarehousesAsync(
         IReadOnlyCollection<string> warehouseIds, bool lowStockOnly = false, int limit = 200, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM {_views}.stock_levels s
+            SELECT {Columns} FROM {Views}.stock_levels s
             WHERE s.warehouse_id = ANY(@warehouseIds) AND (NOT @lowStockOnly OR s.low_stock)
             ORDER BY s.warehouse_id, s.sku LIMIT @limit
             """,
@@ -195,10 +193,10 @@ public sealed class StockLevelQueries(NpgsqlDataSource dataSource, string viewSc
     public Task<List<StockLevel>> ListForStoresAsync(
         IReadOnlyCollection<string> storeIds, bool lowStockOnly = false, int limit = 200, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM {_views}.stock_levels s
-            WHERE s.warehouse_id IN (SELECT w.warehouse_id FROM {_views}.stock_level_warehouses w WHERE w.store_id = ANY(@storeIds))
+            SELECT {Columns} FROM {Views}.stock_levels s
+            WHERE s.warehouse_id IN (SELECT w.warehouse_id FROM {Views}.stock_level_warehouses w WHERE w.store_id = ANY(@storeIds))
               AND (NOT @lowStockOnly OR s.low_stock)
             ORDER BY s.warehouse_id, s.sku LIMIT @limit
             """,
@@ -209,10 +207,10 @@ public sealed class StockLevelQueries(NpgsqlDataSource dataSource, string viewSc
     /// <summary>How many SKUs are low in some warehouse a store (null: any store) uses; null while the read model is not built in this database.</summary>
     public Task<long?> CountLowStockSkusAsync(string? storeId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ScalarIfBuiltAsync(
-            dataSource,
+            DataSource,
             $"""
             SELECT count(DISTINCT s.sku)
-            FROM {_views}.stock_levels s JOIN {_views}.stock_level_warehouses w ON w.warehouse_id = s.warehouse_id
+            FROM {Views}.stock_levels s JOIN {Views}.stock_level_warehouses w ON w.warehouse_id = s.warehouse_id
             WHERE s.low_stock AND {ReadModelQuery.StoreIs(storeId, "w.store_id")}
             """,
             new { store = storeId ?? "" },
