@@ -184,7 +184,7 @@ public sealed class CommerceMetricsProjection : IProjection
                 case RefundRequested r when !refunds.ContainsKey(r.RefundId):
                     changedRefunds[r.RefundId] = refunds[r.RefundId] = new RefundFacts
                     {
-                        RefundId = r.RefundId, StoreId = r.StoreId, OrderId = r.OrderId, Kind = Snake(r.Kind), RequestedAt = at,
+                        RefundId = r.RefundId, StoreId = r.StoreId, OrderId = r.OrderId, Kind = r.Kind.Snake(), RequestedAt = at,
                     };
                     break;
                 case RefundApproved a when refunds.TryGetValue(a.RefundId, out var r) && r.ApprovedAt is null:
@@ -217,8 +217,6 @@ public sealed class CommerceMetricsProjection : IProjection
         await Disputes.UpsertAsync(context, disputes, cancellationToken);
         await counts.SaveAsync(context, cancellationToken);
     }
-
-    internal static string Snake(RefundKind kind) => kind == RefundKind.RefundOnly ? "refund_only" : "return_and_refund";
 
     private static string[] Ids(IReadOnlyList<DecodedEvent> batch, Func<object, string?> id) =>
         batch.Select(e => id(e.Event)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();

@@ -267,7 +267,7 @@ public sealed class ServiceMetricsProjection : IProjection
                     break;
                 case SatisfactionRated rated:
                     c.Ratings++;
-                    NewRatings.Add(new RatingFacts(c.ConversationId, c.Ratings, c.StoreId, c.AgentId, at, calendar.LocalDay(at), Snake(rated.Rating)));
+                    NewRatings.Add(new RatingFacts(c.ConversationId, c.Ratings, c.StoreId, c.AgentId, at, calendar.LocalDay(at), rated.Rating.Snake()));
                     counts.Add(c.StoreId, Facts.Rating, NewRatings[^1].LocalDay, at);
                     if (rated.Rating == SatisfactionRating.Satisfied)
                     {
@@ -390,13 +390,6 @@ public sealed class ServiceMetricsProjection : IProjection
 
         private void Touch(InquiryFacts i) => changedInquiries[(i.ConversationId, i.Seq)] = i;
     }
-
-    internal static string Snake(SatisfactionRating rating) => rating switch
-    {
-        SatisfactionRating.Satisfied => "satisfied",
-        SatisfactionRating.Neutral => "neutral",
-        _ => "dissatisfied",
-    };
 
     internal sealed class ConversationFacts
     {

@@ -1,26 +1,27 @@
 using Npgsql;
-using NpgsqlTypes;
 using OrderLedger.Metrics.Infrastructure;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Metrics;
 
 /// <summary>
-/// The §5 figures, computed on demand from the facts the metric projections keep (the stable <c>rm.metric_*</c> views):
-/// counts, rates and percentiles are aggregated over the rows in the window, and <c>now</c> decides what is overdue,
-/// pending or final, so "now"-dependent figures never need re-projecting. See <c>docs/metrics.md</c>.
+/// The service figures of §5 (reply rate, NPS, first-contact resolution, good reviews), computed on demand from the
+/// facts <see cref="ServiceMetricsProjection"/> keeps and nothing else: counts, rates and percentiles are aggregated over
+/// the rows in the window, and <c>now</c> decides what is overdue, pending or final, so "now"-dependent figures never need
+/// re-projecting. See <c>docs/metrics.md</c>; the figures of every projection together: <see cref="MetricQueries"/>.
 /// <para><c>storeId</c> null = every store (each fact on its own store's local day); <c>agentId</c> null = every agent.</para>
 /// </summary>
-/// <param name="stuckAfter">A parcel in transit without carrier movement for this long is stuck (default 48 hours).</param>
-public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan? stuckAfter = null)
+/// <param name="viewSchema">Where the stable views live (<c>Projections:ViewSchema</c>).</param>
+public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
 {
+    private readonly MetricSql _sql = new(dataSource, viewSchema);
+
     /// <summary>§5: a first human reply within 180 s of the inquiry's start (exactly 180 s included) is in time.</summary>
     public const int ReplyTargetSeconds = 180;
 
     /// <summary>§5: a resolution is first-contact when no reopen and no repeat contact follow within this many days.</summary>
     public const int RepeatContactDays = 7;
-
-    public TimeSpan StuckAfter { get; } = stuckAfter ?? TimeSpan.FromHours(48);
 
     // ---- Three-minute human reply rate ----------------------------------------------------------------------------
 
@@ -39,8 +40,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
     /// </summary>
     private async Task<ReplyRate> StoreReplyRateAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var inquiries = $"rm.{ServiceMetricsProjection.InquiriesTable}";
-        var store = Is(storeId, "store_id", "store");
+        var inquiries = $"{_sql.View(ServiceMetricsProjection.InquiriesTable)}";
+        var store = MetricSql.Is(storeId, "store_id", "store");
         var inWindow = window.Where("local_day", "started_at");
         var sql = $"""
             WITH answered AS (
@@ -63,7 +64,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                        END AS outcome
                 FROM unanswered
             ), outside AS (
-                SELECT n FROM rm.{ServiceMetricsProjection.HourlyTable}
+                SELECT n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
                 WHERE {store} AND fact = '{ServiceMetricsProjection.Facts.OutsideHours}' AND {window.WhereBuckets()}
                 UNION ALL
                 SELECT count(*) FROM {inquiries} WHERE {store} AND NOT in_service_hours AND {window.WhereOutsideBuckets("local_day", "started_at")}
@@ -77,11 +78,11 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                   FROM u) u,
                  (SELECT sum(n)::bigint AS outside FROM outside) o
             """;
-        return (await ListAsync(sql, storeId, null, window, now, r =>
+        return (await _sql.ListAsync(sql, storeId, null, window, now, r =>
         {
             long inTime = r.LongOrZero(0), late = r.LongOrZero(1), overdue = r.LongOrZero(2);
             var p = r.IsDBNull(7) ? null : r.GetFieldValue<double[]>(7);
-            return new ReplyRate(inTime, late, overdue, r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5), Ratio(inTime, inTime + late + overdue), r.DoubleN(6), p?[0], p?[1]);
+            return new ReplyRate(inTime, late, overdue, r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5), MetricSql.Ratio(inTime, inTime + late + overdue), r.DoubleN(6), p?[0], p?[1]);
         }, cancellationToken)).Single();
     }
 
@@ -121,8 +122,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                 SELECT {groupBy} AS g, in_service_hours, started_at,
                        CASE WHEN first_reply_at <= @now THEN first_reply_at END AS reply_at,
                        CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
-                FROM rm.{ServiceMetricsProjection.InquiriesTable}
-                WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "agent_id", "agent")}
+                FROM {_sql.View(ServiceMetricsProjection.InquiriesTable)}
+                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "agent_id", "agent")}
                   AND started_at <= @now AND {window.Where("local_day", "started_at")}
             ), o AS (
                 SELECT g, extract(epoch FROM reply_at - started_at)::float8 AS wait,
@@ -149,12 +150,12 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             FROM o
             GROUP BY g
             """;
-        return await ListAsync(sql, storeId, agentId, window, now, r =>
+        return await _sql.ListAsync(sql, storeId, agentId, window, now, r =>
         {
             long inTime = r.LongOrZero(1), late = r.LongOrZero(2), overdue = r.LongOrZero(3);
             var p = r.IsDBNull(8) ? null : r.GetFieldValue<double[]>(8); // p50 and p90 from one sort
             return (r.TextN(0), new ReplyRate(
-                inTime, late, overdue, r.LongOrZero(4), r.LongOrZero(5), r.LongOrZero(6), Ratio(inTime, inTime + late + overdue), r.DoubleN(7), p?[0], p?[1]));
+                inTime, late, overdue, r.LongOrZero(4), r.LongOrZero(5), r.LongOrZero(6), MetricSql.Ratio(inTime, inTime + late + overdue), r.DoubleN(7), p?[0], p?[1]));
         }, cancellationToken);
     }
 
@@ -167,20 +168,20 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
     /// </summary>
     public async Task<Nps> GetNpsAsync(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var conversations = $"rm.{ServiceMetricsProjection.ConversationsTable}";
+        var conversations = $"{_sql.View(ServiceMetricsProjection.ConversationsTable)}";
         var answers = agentId is null
             ? $"""
-                SELECT fact, n FROM rm.{ServiceMetricsProjection.HourlyTable}
-                WHERE {Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
+                SELECT fact, n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
+                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
                   AND fact IN ('{ServiceMetricsProjection.Facts.Promoter}', '{ServiceMetricsProjection.Facts.Passive}', '{ServiceMetricsProjection.Facts.Detractor}')
                 UNION ALL
                 SELECT {ScoreClass}, 1 FROM {conversations}
-                WHERE {Is(storeId, "store_id", "store")} AND nps_answered_at IS NOT NULL AND survey_sent_at IS NOT NULL
+                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND nps_answered_at IS NOT NULL AND survey_sent_at IS NOT NULL
                   AND {window.WhereOutsideBuckets("nps_day", "nps_answered_at")}
                 """
             : $"""
                 SELECT {ScoreClass} AS fact, 1 AS n FROM {conversations}
-                WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "survey_agent_id", "agent")}
+                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "survey_agent_id", "agent")}
                   AND nps_answered_at IS NOT NULL AND survey_sent_at IS NOT NULL AND {window.Where("nps_day", "nps_answered_at")}
                 """;
         var sql = $"""
@@ -191,10 +192,10 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                    s.sent, s.answered
             FROM (SELECT count(*) AS sent, count(*) FILTER (WHERE nps_answered_at <= @now) AS answered
                   FROM {conversations}
-                  WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "survey_agent_id", "agent")}
+                  WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "survey_agent_id", "agent")}
                     AND survey_sent_at IS NOT NULL AND {window.Where("survey_day", "survey_sent_at")}) s
             """;
-        var rows = await ListAsync(sql, storeId, agentId, window, now,
+        var rows = await _sql.ListAsync(sql, storeId, agentId, window, now,
             r => Nps.Of(r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4)), cancellationToken);
         return rows.Single();
     }
@@ -211,8 +212,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
         var sql = $"""
             WITH c AS (
                 SELECT nps_score, nps_answered_at, nps_day, survey_day, survey_sent_at
-                FROM rm.{ServiceMetricsProjection.ConversationsTable}
-                WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "survey_agent_id", "agent")}
+                FROM {_sql.View(ServiceMetricsProjection.ConversationsTable)}
+                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "survey_agent_id", "agent")}
                   AND survey_sent_at IS NOT NULL
             ), answers AS (
                 SELECT nps_day AS day,
@@ -231,7 +232,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             SELECT to_char(coalesce(a.day, s.day), 'YYYY-MM-DD'), a.promoters, a.passives, a.detractors, s.sent, s.answered
             FROM answers a FULL JOIN surveys s ON s.day = a.day
             """;
-        var rows = (await ListAsync(sql, storeId, agentId, window, now,
+        var rows = (await _sql.ListAsync(sql, storeId, agentId, window, now,
                 r => (Day: r.Text(0), Figures: Nps.Of(r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5))), cancellationToken))
             .ToDictionary(r => r.Day, r => r.Figures, StringComparer.Ordinal);
         var days = new List<DailyNps>();
@@ -263,15 +264,15 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
     public async Task<FirstContactResolution> GetFirstContactResolutionAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var conversations = $"rm.{ServiceMetricsProjection.ConversationsTable}";
-        var store = Is(storeId, "store_id", "store");
+        var conversations = $"{_sql.View(ServiceMetricsProjection.ConversationsTable)}";
+        var store = MetricSql.Is(storeId, "store_id", "store");
         string Live(string where) => $"""
             SELECT count(*) AS resolved,
                    count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now) AS final,
                    count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now AND (broken_at IS NULL OR broken_at > @now)) AS final_first,
                    count(*) FILTER (WHERE broken_at IS NULL OR broken_at > @now) AS first_so_far
             FROM {conversations}
-            WHERE {store} AND {Is(agentId, "resolved_agent_id", "agent")} AND first_resolved_at IS NOT NULL AND {where}
+            WHERE {store} AND {MetricSql.Is(agentId, "resolved_agent_id", "agent")} AND first_resolved_at IS NOT NULL AND {where}
             """;
         var sql = agentId is null
             ? $"""
@@ -282,7 +283,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                              - coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Broken}'), 0) AS final_first,
                            coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Resolved}'), 0)
                              - coalesce(sum(n) FILTER (WHERE fact = '{ServiceMetricsProjection.Facts.Broken}'), 0) AS first_so_far
-                    FROM rm.{ServiceMetricsProjection.HourlyTable}
+                    FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
                     WHERE {store} AND {window.WhereBuckets()} AND hour < @finalHour
                       AND fact IN ('{ServiceMetricsProjection.Facts.Resolved}', '{ServiceMetricsProjection.Facts.Broken}')
                     UNION ALL
@@ -292,71 +293,15 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
                 ) f
                 """
             : Live(window.Where("first_resolved_day", "first_resolved_at"));
-        var rows = await ListAsync(sql, storeId, agentId, window, now, r =>
+        var rows = await _sql.ListAsync(sql, storeId, agentId, window, now, r =>
         {
             long resolved = r.LongOrZero(0), final = r.LongOrZero(1), finalFirst = r.LongOrZero(2), soFar = r.LongOrZero(3);
-            return new FirstContactResolution(resolved, final, finalFirst, Ratio(finalFirst, final), soFar, Ratio(soFar, resolved));
+            return new FirstContactResolution(resolved, final, finalFirst, MetricSql.Ratio(finalFirst, final), soFar, MetricSql.Ratio(soFar, resolved));
         }, cancellationToken);
         return rows.Single();
     }
 
-    // ---- Refunds, disputes, reviews -----------------------------------------------------------------------------------
-
-    public async Task<RefundTimes> GetRefundTimesAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var sql = $"""
-            WITH r AS (
-                SELECT kind, extract(epoch FROM paid_at - requested_at)::float8 AS secs, approved_by_rule
-                FROM rm.{CommerceMetricsProjection.RefundsTable}
-                WHERE {Is(storeId, "store_id", "store")} AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")}
-            )
-            SELECT kind, count(*), avg(secs), percentile_cont(0.9) WITHIN GROUP (ORDER BY secs), count(*) FILTER (WHERE approved_by_rule)
-            FROM r
-            GROUP BY kind
-            """;
-        var rows = (await ListAsync(sql, storeId, null, window, now, r =>
-        {
-            long completed = r.LongOrZero(1), auto = r.LongOrZero(4);
-            return (Kind: r.Text(0), Times: new RefundKindTimes(completed, r.DoubleN(2), r.DoubleN(3), auto, Ratio(auto, completed)));
-        }, cancellationToken)).ToDictionary(x => x.Kind, x => x.Times, StringComparer.Ordinal);
-        var none = new RefundKindTimes(0, null, null, 0, null);
-        return new RefundTimes(rows.GetValueOrDefault("refund_only") ?? none, rows.GetValueOrDefault("return_and_refund") ?? none);
-    }
-
-    public async Task<DisputeRate> GetDisputeRateAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        DisputeRateOf(await CommerceCountsAsync(storeId, window, now, cancellationToken));
-
-    private static DisputeRate DisputeRateOf(IReadOnlyDictionary<string, long> counts)
-    {
-        long atFault = counts.GetValueOrDefault(CommerceMetricsProjection.Facts.DisputeAtFault), paid = counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Paid);
-        return new DisputeRate(atFault, paid, Ratio(atFault, paid));
-    }
-
-    /// <summary>
-    /// The commerce counts of a window (orders placed, paid, cancelled; parcels shipped, delivered; disputes judged merchant
-    /// at fault) in one statement: the hourly buckets wholly inside the window, plus the facts of its edge hours counted
-    /// live from the fact rows (each over an index on the fact's time).
-    /// </summary>
-    private async Task<IReadOnlyDictionary<string, long>> CommerceCountsAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var store = Is(storeId, "store_id", "store");
-        string Live(string fact, string table, string dayColumn, string timeColumn, string condition = "TRUE") =>
-            $"SELECT '{fact}', count(*) FROM rm.{table} WHERE {store} AND {timeColumn} IS NOT NULL AND {condition} AND {window.WhereOutsideBuckets(dayColumn, timeColumn)}";
-        var sql = $"""
-            SELECT fact, sum(n)::bigint FROM (
-                SELECT fact, n FROM rm.{CommerceMetricsProjection.HourlyTable} WHERE {store} AND {window.WhereBuckets()}
-                UNION ALL {Live(CommerceMetricsProjection.Facts.Placed, CommerceMetricsProjection.OrdersTable, "placed_day", "placed_at")}
-                UNION ALL {Live(CommerceMetricsProjection.Facts.Paid, CommerceMetricsProjection.OrdersTable, "paid_day", "paid_at")}
-                UNION ALL {Live(CommerceMetricsProjection.Facts.Cancelled, CommerceMetricsProjection.OrdersTable, "cancelled_day", "cancelled_at")}
-                UNION ALL {Live(CommerceMetricsProjection.Facts.Shipped, CommerceMetricsProjection.ShipmentsTable, "handed_over_day", "handed_over_at")}
-                UNION ALL {Live(CommerceMetricsProjection.Facts.Delivered, CommerceMetricsProjection.ShipmentsTable, "delivered_day", "delivered_at")}
-                UNION ALL {Live(CommerceMetricsProjection.Facts.DisputeAtFault, CommerceMetricsProjection.DisputesTable, "judged_day", "judged_at", "merchant_at_fault")}
-            ) c
-            GROUP BY fact
-            """;
-        return (await ListAsync(sql, storeId, null, window, now, r => (Fact: r.Text(0), Count: r.LongOrZero(1)), cancellationToken))
-            .ToDictionary(x => x.Fact, x => x.Count, StringComparer.Ordinal);
-    }
+    // ---- Good reviews -------------------------------------------------------------------------------------------------
 
     /// <summary>
     /// Per agent: the agent assigned to the conversation when it was rated (counted over the rating rows). For a whole
@@ -365,19 +310,19 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
     public async Task<GoodReviewRate> GetGoodReviewRateAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var ratings = $"rm.{ServiceMetricsProjection.RatingsTable}";
+        var ratings = $"{_sql.View(ServiceMetricsProjection.RatingsTable)}";
         var sql = agentId is null
             ? $"""
                 WITH a AS (
-                    SELECT fact, n FROM rm.{ServiceMetricsProjection.HourlyTable}
-                    WHERE {Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
+                    SELECT fact, n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
+                    WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
                       AND fact IN ('{ServiceMetricsProjection.Facts.Rating}', '{ServiceMetricsProjection.Facts.SatisfiedRating}')
                     UNION ALL
                     SELECT '{ServiceMetricsProjection.Facts.Rating}', count(*) FROM {ratings}
-                    WHERE {Is(storeId, "store_id", "store")} AND {window.WhereOutsideBuckets("local_day", "rated_at")}
+                    WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereOutsideBuckets("local_day", "rated_at")}
                     UNION ALL
                     SELECT '{ServiceMetricsProjection.Facts.SatisfiedRating}', count(*) FROM {ratings}
-                    WHERE {Is(storeId, "store_id", "store")} AND rating = 'satisfied' AND {window.WhereOutsideBuckets("local_day", "rated_at")}
+                    WHERE {MetricSql.Is(storeId, "store_id", "store")} AND rating = 'satisfied' AND {window.WhereOutsideBuckets("local_day", "rated_at")}
                 )
                 SELECT (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.SatisfiedRating}')::bigint,
                        (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.Rating}')::bigint
@@ -385,130 +330,33 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
             : $"""
                 SELECT count(*) FILTER (WHERE rating = 'satisfied'), count(*)
                 FROM {ratings}
-                WHERE {Is(storeId, "store_id", "store")} AND {Is(agentId, "agent_id", "agent")} AND {window.Where("local_day", "rated_at")}
+                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "agent_id", "agent")} AND {window.Where("local_day", "rated_at")}
                 """;
-        var rows = await ListAsync(sql, storeId, agentId, window, now, r => new GoodReviewRate(r.LongOrZero(0), r.LongOrZero(1), Ratio(r.LongOrZero(0), r.LongOrZero(1))), cancellationToken);
+        var rows = await _sql.ListAsync(sql, storeId, agentId, window, now, r => new GoodReviewRate(r.LongOrZero(0), r.LongOrZero(1), MetricSql.Ratio(r.LongOrZero(0), r.LongOrZero(1))), cancellationToken);
         return rows.Single();
     }
 
-    // ---- Order flow ------------------------------------------------------------------------------------------------
+    // ---- Stores -------------------------------------------------------------------------------------------------------
 
-    public async Task<OrderFlow> GetOrderFlowAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        OrderFlowOf(await CommerceCountsAsync(storeId, window, now, cancellationToken), await CurrentLogisticsAsync(storeId, now, cancellationToken));
+    /// <summary>The store's time zone as registered, or null for a store the read model does not know.</summary>
+    public async Task<string?> GetTimeZoneAsync(string storeId, CancellationToken cancellationToken = default) =>
+        (await _sql.ListAsync(
+            $"SELECT time_zone FROM {_sql.View(ServiceMetricsProjection.StoresTable)} WHERE store_id = @store",
+            // No figure here depends on "now": any moment does.
+            storeId, null, MetricWindow.Rolling30Days, DateTimeOffset.UnixEpoch, r => r.Text(0), cancellationToken)).SingleOrDefault();
 
-    private static OrderFlow OrderFlowOf(IReadOnlyDictionary<string, long> counts, (long? Exceptions, long? Stuck, long? LowStock) current) => new(
-        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Placed),
-        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Paid),
-        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Shipped),
-        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Delivered),
-        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Cancelled),
-        current.Exceptions,
-        current.Stuck,
-        current.LowStock);
-
-    /// <summary>
-    /// State now, read from the core read models (<c>rm.shipments</c>, <c>rm.stock_levels</c>) rather than duplicated;
-    /// null for a figure whose read model is not built in this database.
-    /// </summary>
-    private async Task<(long? Exceptions, long? Stuck, long? LowStock)> CurrentLogisticsAsync(string? storeId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The registered stores by id; none while the read model is not built yet (its views appear with the first build).</summary>
+    public async Task<IReadOnlyList<string>> ListStoresAsync(CancellationToken cancellationToken = default)
     {
-        var present = (await ListAsync(
-            "SELECT to_regclass('rm.shipments') IS NOT NULL, to_regclass('rm.stock_levels') IS NOT NULL AND to_regclass('rm.stock_level_warehouses') IS NOT NULL",
-            storeId, null, MetricWindow.Rolling30Days, now, r => (Shipments: r.Bool(0), Stock: r.Bool(1)), cancellationToken)).Single();
-        long? exceptions = null, stuck = null, lowStock = null;
-        if (present.Shipments)
+        try
         {
-            // Two counts, each over its partial index of rm.shipments (open exceptions; in transit), not over every parcel.
-            var sql = $"""
-                SELECT (SELECT count(*) FROM rm.shipments WHERE {Is(storeId, "store_id", "store")} AND open_exceptions <> '[]'::jsonb),
-                       (SELECT count(*) FROM rm.shipments WHERE {Is(storeId, "store_id", "store")} AND status = 'handed_to_carrier' AND last_movement_at < @now - @stuckAfter)
-                """;
-            (exceptions, stuck) = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => (r.LongOrZero(0), r.LongOrZero(1)), cancellationToken)).Single();
+            return await _sql.ListAsync(
+                $"SELECT store_id FROM {_sql.View(ServiceMetricsProjection.StoresTable)} ORDER BY store_id",
+                null, null, MetricWindow.Rolling30Days, DateTimeOffset.UnixEpoch, r => r.Text(0), cancellationToken);
         }
-
-        if (present.Stock)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            var sql = $"""
-                SELECT count(DISTINCT s.sku)
-                FROM rm.stock_levels s JOIN rm.stock_level_warehouses w ON w.warehouse_id = s.warehouse_id
-                WHERE s.low_stock AND {Is(storeId, "w.store_id", "store")}
-                """;
-            lowStock = (await ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => r.LongOrZero(0), cancellationToken)).Single();
+            return [];
         }
-
-        return (exceptions, stuck, lowStock);
-    }
-
-    // ---- Dashboard -------------------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// Every figure of one store for its local today and the rolling 30 days, evaluated at <paramref name="now"/>. The
-    /// state-now figures of the order flow (logistics exceptions, stuck parcels, low stock) do not depend on the window and
-    /// are read once for both.
-    /// </summary>
-    public async Task<Dashboard> GetDashboardAsync(string storeId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var timeZone = (await ListAsync(
-            $"SELECT time_zone FROM rm.{ServiceMetricsProjection.StoresTable} WHERE store_id = @store",
-            storeId, null, MetricWindow.Rolling30Days, now, r => r.Text(0), cancellationToken)).SingleOrDefault() ?? StoreCalendar.DefaultTimeZone;
-        var today = new StoreCalendar(storeId, timeZone, StoreCalendar.DefaultOpens, StoreCalendar.DefaultCloses).LocalDay(now);
-        var current = await CurrentLogisticsAsync(storeId, now, cancellationToken);
-        return new Dashboard(
-            storeId, now, today, timeZone,
-            await FiguresAsync(storeId, MetricWindow.Day(today), now, current, cancellationToken),
-            await FiguresAsync(storeId, MetricWindow.Rolling30Days, now, current, cancellationToken));
-    }
-
-    /// <summary>Every figure of one store (or all: null) for one window.</summary>
-    public async Task<MetricFigures> GetFiguresAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        await FiguresAsync(storeId, window, now, await CurrentLogisticsAsync(storeId, now, cancellationToken), cancellationToken);
-
-    private async Task<MetricFigures> FiguresAsync(
-        string? storeId, MetricWindow window, DateTimeOffset now, (long? Exceptions, long? Stuck, long? LowStock) current, CancellationToken cancellationToken)
-    {
-        var counts = await CommerceCountsAsync(storeId, window, now, cancellationToken);
-        return new(
-            await GetReplyRateAsync(storeId, null, window, now, cancellationToken),
-            await GetNpsAsync(storeId, null, window, now, cancellationToken),
-            await GetFirstContactResolutionAsync(storeId, null, window, now, cancellationToken),
-            await GetRefundTimesAsync(storeId, window, now, cancellationToken),
-            DisputeRateOf(counts),
-            await GetGoodReviewRateAsync(storeId, null, window, now, cancellationToken),
-            OrderFlowOf(counts, current));
-    }
-
-    // ---- Plumbing --------------------------------------------------------------------------------------------------
-
-    /// <summary>The condition for an optional filter: none at all when the value is null, so every plan can use the indexes.</summary>
-    private static string Is(string? value, string column, string parameter) => value is null ? "TRUE" : $"{column} = @{parameter}";
-
-    private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
-
-    private async Task<List<T>> ListAsync<T>(
-        string sql, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = (object?)storeId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = (object?)agentId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("stuckAfter", NpgsqlDbType.Interval) { Value = StuckAfter });
-        command.Parameters.Add(new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz)
-        {
-            Value = HourlyCounts.HourOf(now.AddDays(-MetricWindow.RollingDays)).AddHours(1).UtcDateTime,
-        });
-        // Resolutions before this hour (and their whole hour bucket) are more than 7 days old: final.
-        command.Parameters.Add(new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-RepeatContactDays)).UtcDateTime });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
     }
 }

@@ -3,6 +3,7 @@ using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -145,13 +146,17 @@ public sealed class ConversationsProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.conversations</c>.</summary>
-public sealed class ConversationQueries(NpgsqlDataSource dataSource)
+public sealed class ConversationQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
+    /// <summary>A conversation is at risk once it has waited this share of the SLA target.</summary>
+    public const double DefaultAtRiskShare = 0.8;
+
     private static readonly string Columns = ConversationsProjection.Rows.SelectList;
 
     public Task<ConversationSummary?> GetAsync(string conversationId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM rm.conversations WHERE conversation_id = @conversationId", new { conversationId },
+            DataSource, $"SELECT {Columns} FROM {Views}.conversations WHERE conversation_id = @conversationId", new { conversationId },
             ConversationsProjection.Rows.Read, cancellationToken);
 
     /// <summary>
@@ -164,14 +169,14 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource)
         DateTimeOffset now,
         TimeSpan slaTarget,
         string? agentId = null,
-        double atRiskShare = 0.8,
+        double atRiskShare = DefaultAtRiskShare,
         int limit = 200,
         CancellationToken cancellationToken = default)
     {
         var rows = await ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM rm.conversations
+            SELECT {Columns} FROM {Views}.conversations
             WHERE store_id = ANY(@storeIds) AND waiting_since IS NOT NULL AND status = 'open' AND mode = 'human'
               AND (@agentId::text IS NULL OR assigned_agent = @agentId)
             ORDER BY waiting_since, conversation_id LIMIT @limit
@@ -195,9 +200,9 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource)
     public Task<List<ConversationSummary>> ListForCustomerAsync(
         IReadOnlyCollection<string> storeIds, string customerId, int limit = 50, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM rm.conversations
+            SELECT {Columns} FROM {Views}.conversations
             WHERE customer_id = @customerId AND store_id = ANY(@storeIds)
             ORDER BY started_at DESC, conversation_id LIMIT @limit
             """,

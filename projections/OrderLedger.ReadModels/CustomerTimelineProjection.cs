@@ -9,6 +9,7 @@ using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -237,7 +238,8 @@ public sealed class CustomerTimelineProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.customer_timeline</c>.</summary>
-public sealed class CustomerTimelineQueries(NpgsqlDataSource dataSource)
+public sealed class CustomerTimelineQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
     /// <summary>
     /// One page of a customer's timeline in the given stores, newest first (business time, then log position). Pass the
@@ -250,9 +252,9 @@ public sealed class CustomerTimelineQueries(NpgsqlDataSource dataSource)
         var size = ReadModelQuery.Clamp(pageSize);
         var after = cursor is null ? null : Cursor.Parse(cursor);
         var rows = await ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {CustomerTimelineProjection.SelectList} FROM rm.customer_timeline
+            SELECT {CustomerTimelineProjection.SelectList} FROM {Views}.customer_timeline
             WHERE customer_id = @customerId AND store_id = ANY(@storeIds)
               {(after is null ? "" : "AND (occurred_at, position_commit, position_prepare) < (@at, @commit, @prepare)")}
             ORDER BY occurred_at DESC, position_commit DESC, position_prepare DESC

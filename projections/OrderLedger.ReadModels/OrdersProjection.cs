@@ -5,6 +5,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -227,20 +228,21 @@ public sealed class OrdersProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.orders</c>.</summary>
-public sealed class OrderQueries(NpgsqlDataSource dataSource)
+public sealed class OrderQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
     public Task<OrderSummary?> GetOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {OrdersProjection.Rows.SelectList} FROM rm.orders WHERE order_id = @orderId",
+            DataSource, $"SELECT {OrdersProjection.Rows.SelectList} FROM {Views}.orders WHERE order_id = @orderId",
             new { orderId }, OrdersProjection.Rows.Read, cancellationToken);
 
     /// <summary>A customer's orders in the given stores, newest first.</summary>
     public Task<List<OrderSummary>> ListForCustomerAsync(
         IReadOnlyCollection<string> storeIds, string customerId, int limit = 50, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {OrdersProjection.Rows.SelectList} FROM rm.orders
+            SELECT {OrdersProjection.Rows.SelectList} FROM {Views}.orders
             WHERE customer_id = @customerId AND store_id = ANY(@storeIds)
             ORDER BY coalesce(placed_at, rejected_at) DESC, order_id DESC LIMIT @limit
             """,
@@ -252,9 +254,9 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource)
     public Task<List<OrderSummary>> ListForStoresAsync(
         IReadOnlyCollection<string> storeIds, string? status = null, int limit = 50, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {OrdersProjection.Rows.SelectList} FROM rm.orders
+            SELECT {OrdersProjection.Rows.SelectList} FROM {Views}.orders
             WHERE store_id = ANY(@storeIds) AND (@status::text IS NULL OR status = @status)
             ORDER BY coalesce(placed_at, rejected_at) DESC, order_id DESC LIMIT @limit
             """,
@@ -269,10 +271,10 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource)
     public Task<List<CustomerMatch>> FindCustomersByPhoneAsync(
         string storeId, string phone, int limit = 50, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
-            """
+            DataSource,
+            $"""
             SELECT store_id, customer_id, count(*)::int, max(coalesce(placed_at, rejected_at))
-            FROM rm.orders
+            FROM {Views}.orders
             WHERE store_id = @storeId AND phone = @digits
             GROUP BY store_id, customer_id
             ORDER BY max(coalesce(placed_at, rejected_at)) DESC NULLS LAST, customer_id LIMIT @limit

@@ -3,6 +3,7 @@ using OrderLedger.Domain;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -147,27 +148,28 @@ public sealed class RefundsProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.refunds</c>.</summary>
-public sealed class RefundQueries(NpgsqlDataSource dataSource)
+public sealed class RefundQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
     private static readonly string Columns = RefundsProjection.Rows.SelectList;
 
     public Task<RefundSummary?> GetAsync(string refundId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM rm.refunds WHERE refund_id = @refundId", new { refundId },
+            DataSource, $"SELECT {Columns} FROM {Views}.refunds WHERE refund_id = @refundId", new { refundId },
             RefundsProjection.Rows.Read, cancellationToken);
 
     public Task<List<RefundSummary>> ListForOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource, $"SELECT {Columns} FROM rm.refunds WHERE order_id = @orderId ORDER BY requested_at, refund_id", new { orderId },
+            DataSource, $"SELECT {Columns} FROM {Views}.refunds WHERE order_id = @orderId ORDER BY requested_at, refund_id", new { orderId },
             RefundsProjection.Rows.Read, cancellationToken);
 
     /// <summary>The stores' refunds, optionally in one status, newest request first.</summary>
     public Task<List<RefundSummary>> ListForStoresAsync(
         IReadOnlyCollection<string> storeIds, string? status = null, int limit = 100, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM rm.refunds
+            SELECT {Columns} FROM {Views}.refunds
             WHERE store_id = ANY(@storeIds) AND (@status::text IS NULL OR status = @status)
             ORDER BY requested_at DESC, refund_id LIMIT @limit
             """,

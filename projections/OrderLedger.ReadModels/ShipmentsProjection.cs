@@ -3,6 +3,7 @@ using OrderLedger.Domain;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -173,27 +174,28 @@ public sealed class ShipmentsProjection : IProjection
 }
 
 /// <summary>Reads <c>rm.shipments</c>.</summary>
-public sealed class ShipmentQueries(NpgsqlDataSource dataSource)
+public sealed class ShipmentQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
     private static readonly string Columns = ShipmentsProjection.Rows.SelectList;
 
     public Task<ShipmentSummary?> GetAsync(string shipmentId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM rm.shipments WHERE shipment_id = @shipmentId", new { shipmentId },
+            DataSource, $"SELECT {Columns} FROM {Views}.shipments WHERE shipment_id = @shipmentId", new { shipmentId },
             ShipmentsProjection.Rows.Read, cancellationToken);
 
     public Task<List<ShipmentSummary>> ListForOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource, $"SELECT {Columns} FROM rm.shipments WHERE order_id = @orderId ORDER BY created_at, shipment_id", new { orderId },
+            DataSource, $"SELECT {Columns} FROM {Views}.shipments WHERE order_id = @orderId ORDER BY created_at, shipment_id", new { orderId },
             ShipmentsProjection.Rows.Read, cancellationToken);
 
     /// <summary>Parcels with open exceptions, most recent exception first.</summary>
     public Task<List<ShipmentSummary>> ListWithOpenExceptionsAsync(
         IReadOnlyCollection<string> storeIds, int limit = 100, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM rm.shipments
+            SELECT {Columns} FROM {Views}.shipments
             WHERE store_id = ANY(@storeIds) AND open_exceptions <> '[]'::jsonb
             ORDER BY last_exception_at DESC, shipment_id LIMIT @limit
             """,
@@ -209,9 +211,9 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource)
         IReadOnlyCollection<string> storeIds, DateTimeOffset now, TimeSpan stuckAfter, int limit = 100, CancellationToken cancellationToken = default)
     {
         var rows = await ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM rm.shipments
+            SELECT {Columns} FROM {Views}.shipments
             WHERE store_id = ANY(@storeIds) AND status = 'handed_to_carrier' AND last_movement_at < @before
             ORDER BY last_movement_at, shipment_id LIMIT @limit
             """,
@@ -220,4 +222,21 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource)
             cancellationToken);
         return [.. rows.Select(s => new StuckShipment(s, now - s.LastMovementAt!.Value))];
     }
+
+    /// <summary>
+    /// How many parcels of a store (null: every store) have open exceptions, and how many are stuck at <paramref name="now"/>
+    /// (as <see cref="ListStuckAsync"/>): two counts, each over its partial index, not over every parcel. Null while the
+    /// read model is not built in this database.
+    /// </summary>
+    public Task<(long OpenExceptions, long Stuck)?> CountExceptionsAndStuckAsync(
+        string? storeId, DateTimeOffset now, TimeSpan stuckAfter, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ScalarIfBuiltAsync(
+            DataSource,
+            $"""
+            SELECT (SELECT count(*) FROM {Views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND open_exceptions <> '[]'::jsonb),
+                   (SELECT count(*) FROM {Views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND status = 'handed_to_carrier' AND last_movement_at < @before)
+            """,
+            new { store = storeId ?? "", before = ReadModelQuery.Utc(now - stuckAfter) },
+            r => (r.GetInt64(0), r.GetInt64(1)),
+            cancellationToken);
 }

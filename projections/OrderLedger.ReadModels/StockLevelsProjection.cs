@@ -5,6 +5,7 @@ using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -153,22 +154,23 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
 }
 
 /// <summary>Reads <c>rm.stock_levels</c>.</summary>
-public sealed class StockLevelQueries(NpgsqlDataSource dataSource)
+public sealed class StockLevelQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
+    : ViewQueries(dataSource, viewSchema)
 {
     private static readonly string Columns = string.Join(", ", StockLevelsProjection.Rows.SelectList.Split(", ").Select(c => "s." + c));
 
     public Task<StockLevel?> GetAsync(string warehouseId, string sku, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
-            dataSource, $"SELECT {Columns} FROM rm.stock_levels s WHERE s.warehouse_id = @warehouseId AND s.sku = @sku",
+            DataSource, $"SELECT {Columns} FROM {Views}.stock_levels s WHERE s.warehouse_id = @warehouseId AND s.sku = @sku",
             new { warehouseId, sku }, StockLevelsProjection.Rows.Read, cancellationToken);
 
     /// <summary>Levels in the given warehouses, by warehouse then SKU; only low ones when <paramref name="lowStockOnly"/>.</summary>
     public Task<List<StockLevel>> ListForWarehousesAsync(
         IReadOnlyCollection<string> warehouseIds, bool lowStockOnly = false, int limit = 200, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM rm.stock_levels s
+            SELECT {Columns} FROM {Views}.stock_levels s
             WHERE s.warehouse_id = ANY(@warehouseIds) AND (NOT @lowStockOnly OR s.low_stock)
             ORDER BY s.warehouse_id, s.sku LIMIT @limit
             """,
@@ -180,14 +182,27 @@ public sealed class StockLevelQueries(NpgsqlDataSource dataSource)
     public Task<List<StockLevel>> ListForStoresAsync(
         IReadOnlyCollection<string> storeIds, bool lowStockOnly = false, int limit = 200, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ListAsync(
-            dataSource,
+            DataSource,
             $"""
-            SELECT {Columns} FROM rm.stock_levels s
-            WHERE s.warehouse_id IN (SELECT w.warehouse_id FROM rm.stock_level_warehouses w WHERE w.store_id = ANY(@storeIds))
+            SELECT {Columns} FROM {Views}.stock_levels s
+            WHERE s.warehouse_id IN (SELECT w.warehouse_id FROM {Views}.stock_level_warehouses w WHERE w.store_id = ANY(@storeIds))
               AND (NOT @lowStockOnly OR s.low_stock)
             ORDER BY s.warehouse_id, s.sku LIMIT @limit
             """,
             new { storeIds = ReadModelQuery.Array(storeIds), lowStockOnly, limit = ReadModelQuery.Clamp(limit) },
             StockLevelsProjection.Rows.Read,
+            cancellationToken);
+
+    /// <summary>How many SKUs are low in some warehouse a store (null: any store) uses; null while the read model is not built in this database.</summary>
+    public Task<long?> CountLowStockSkusAsync(string? storeId, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ScalarIfBuiltAsync(
+            DataSource,
+            $"""
+            SELECT count(DISTINCT s.sku)
+            FROM {Views}.stock_levels s JOIN {Views}.stock_level_warehouses w ON w.warehouse_id = s.warehouse_id
+            WHERE s.low_stock AND {ReadModelQuery.StoreIs(storeId, "w.store_id")}
+            """,
+            new { store = storeId ?? "" },
+            r => r.GetInt64(0),
             cancellationToken);
 }

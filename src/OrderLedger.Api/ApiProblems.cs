@@ -1,6 +1,7 @@
 using Npgsql;
 using OrderLedger.Domain;
 using OrderLedger.EventStore;
+using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.Api;
 
@@ -40,8 +41,55 @@ public static class ApiProblems
     public static IResult NotFound(string what) =>
         Results.Problem(title: "Not found", detail: $"{what} was not found.", statusCode: StatusCodes.Status404NotFound);
 
-    public static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    public static IResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>A 400 validation problem: the fields at fault under <c>errors</c>, each with its messages.</summary>
+    public static IResult Invalid(IDictionary<string, string[]> errors) => Results.ValidationProblem(errors);
+
+    /// <summary>A page size outside 1 to <paramref name="max"/> is a 400 naming <paramref name="field"/>; null when it is in range.</summary>
+    public static IResult? CheckPageSize(int size, string field = "limit", int max = ReadModelPage.MaxSize) =>
+        PageSizeError(size, max) is { } error ? Invalid(field, error) : null;
+
+    /// <summary>What is wrong with a page size outside 1 to <paramref name="max"/>, or null: for checks that gather every field's errors.</summary>
+    public static string? PageSizeError(int size, int max = ReadModelPage.MaxSize) => size is < 1 || size > max ? $"Between 1 and {max}." : null;
+
+    /// <summary>A stream with no events, as the raw log endpoints answer it.</summary>
+    public static IResult StreamNotFound(string streamId) =>
+        Results.Problem(title: "Stream not found", detail: $"No events in stream '{streamId}'.", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>A projection this process does not know: 404 naming the known ones, with <c>field</c> = <c>name</c>.</summary>
+    public static IResult UnknownProjection(string name, IEnumerable<string> known) =>
+        Results.Problem(
+            title: "Unknown projection",
+            detail: $"No projection is named '{name}'. Known: {string.Join(", ", known)}.",
+            statusCode: StatusCodes.Status404NotFound,
+            extensions: new Dictionary<string, object?> { ["field"] = "name" });
+
+    public static IResult NoRebuild(string name) =>
+        Results.Problem(title: "No rebuild", detail: $"Projection '{name}' has no rebuild in progress or on record.", statusCode: StatusCodes.Status404NotFound);
+
+    public static IResult UnsupportedMediaType() =>
+        Results.Problem(title: "Unsupported media type", detail: "Send the command as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>A request the framework refused while reading it (typically 413 once the body outgrew its limit).</summary>
+    public static IResult BadRequest(BadHttpRequestException refused, string title = "Bad request") =>
+        Results.Problem(title: title, detail: refused.Message, statusCode: refused.StatusCode);
+
+    public static IResult TooLarge(long maxBytes) =>
+        Results.Problem(title: "Request too large", detail: $"This endpoint accepts at most {maxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    public static IResult TooManyCommands(int perMinute) =>
+        Results.Problem(title: "Too many requests", detail: $"At most {perMinute} commands a minute per caller.", statusCode: StatusCodes.Status429TooManyRequests);
+
+    /// <summary>How long a client waits before trying again after a 503.</summary>
+    public const string UnavailableRetryAfterSeconds = "5";
+
+    /// <summary>503 with <c>Retry-After</c>: a dependency is out of reach and nothing was changed.</summary>
+    public static IResult Unavailable(HttpContext http, string title, string detail)
+    {
+        http.Response.Headers.RetryAfter = UnavailableRetryAfterSeconds;
+        return Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
 
     /// <summary>A raw append whose expected revision is not the stream's: 409 with the actual revision.</summary>
     public static IResult WrongExpectedRevision(WrongExpectedRevisionException ex) =>
@@ -59,13 +107,6 @@ public static class ApiProblems
             statusCode: StatusCodes.Status409Conflict,
             extensions: new Dictionary<string, object?> { ["field"] = "Idempotency-Key" });
 
-    /// <summary>503 with <c>Retry-After</c>: the event store is out of reach.</summary>
-    public static IResult Unavailable(HttpContext http, string detail, string title = "Event store unavailable")
-    {
-        http.Response.Headers.RetryAfter = "5";
-        return Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
-
     /// <summary>Answers 503 with <c>Retry-After</c> when the event store or PostgreSQL is out of reach, on every API endpoint.</summary>
     public static RouteGroupBuilder WithUnavailableAs503(this RouteGroupBuilder group)
     {
@@ -78,7 +119,9 @@ public static class ApiProblems
             catch (Exception ex) when (ex is EventStoreUnavailableException or NpgsqlException { IsTransient: true } or TimeoutException)
             {
                 return Unavailable(
-                    context.HttpContext, "The event store or the read-model database is out of reach; nothing was changed. Try again.", "Service unavailable");
+                    context.HttpContext,
+                    "Service unavailable",
+                    "The event store or the read-model database is out of reach; nothing was changed. Try again.");
             }
         });
         return group;

@@ -28,7 +28,7 @@ builder.Services.AddSingleton<CommandEnrichment>();
 builder.Services.AddSingleton<CommandPipeline>();
 builder.Services.AddSingleton<StreamHistory>();
 builder.Services.AddSingleton<ChainVerifier>();
-builder.Services.AddReadModelQueries(builder.Configuration);
+builder.Services.AddReadModelQueries();
 builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddReadiness(builder.Configuration);
 builder.Services.AddOrderLedgerOpenApi();

@@ -264,6 +264,10 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
 
     public bool FindsEventsById => false;
 
+    /// <summary>The server keeps no count of $all, so the events are read (and, past a bound, estimated from positions).</summary>
+    public Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) =>
+        EventCounting.CountByReadingAsync(this, after, cancellationToken);
+
     public void Dispose() => _connection.Dispose();
 
     public ValueTask DisposeAsync()

@@ -28,8 +28,10 @@ public sealed partial class PostgresEventStoreOptions
         await PostgresMigrator.MigrateAsync(dataSource, ValidatedSchema, appRole, cancellationToken);
     }
 
+    public const string DefaultSchema = "eventstore";
+
     /// <summary>The schema holding the log; one database can hold several independent logs.</summary>
-    public string Schema { get; init; } = "eventstore";
+    public string Schema { get; init; } = DefaultSchema;
 
     /// <summary>Fallback poll for live subscriptions when a notification is lost (LISTEN/NOTIFY wakes them normally).</summary>
     public TimeSpan FallbackPollInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -37,6 +37,14 @@ public interface IEventStore
 
     /// <summary>Whether <see cref="FindEventAsync"/> answers from an index of every event id (false: it always answers null).</summary>
     bool FindsEventsById { get; }
+
+    /// <summary>
+    /// How many events of $all lie strictly after <paramref name="after"/> (null = from the start), for lag and rebuild
+    /// progress: exact up to a bound of the adapter's, estimated beyond it, so asking never reads a long backlog. Without
+    /// an adapter's own count it is <see cref="EventCounting.CountByReadingAsync"/>.
+    /// </summary>
+    Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) =>
+        EventCounting.CountByReadingAsync(this, after, cancellationToken);
 }
 
 /// <summary>The stream and revision an event is stored at.</summary>

@@ -13,6 +13,8 @@ public static class EventStoreConfiguration
     /// </summary>
     public static IServiceCollection AddOrderLedgerEventStore(this IServiceCollection services, IConfiguration configuration)
     {
+        // The read models live in PostgreSQL whichever store holds the log: one pool per database for the whole process.
+        services.AddPostgresDataSources();
         var provider = Provider(configuration);
         switch (provider)
         {
@@ -58,5 +60,5 @@ public static class EventStoreConfiguration
 
     public static bool IsPostgres(IConfiguration configuration) => Provider(configuration) == "postgres";
 
-    public static string PostgresSchema(IConfiguration configuration) => configuration["EventStore:Schema"] ?? "eventstore";
+    public static string PostgresSchema(IConfiguration configuration) => configuration["EventStore:Schema"] ?? PostgresEventStoreOptions.DefaultSchema;
 }

@@ -1,3 +1,5 @@
+using OrderLedger.Projections.Runtime;
+
 namespace OrderLedger.Reactors;
 
 /// <summary>How the reactors run (docs/reactors.md).</summary>
@@ -7,7 +9,7 @@ public sealed class ReactorOptions
     public string ConnectionString { get; set; } = "";
 
     /// <summary>Schema of the read-model views (the projections' <c>ViewSchema</c>).</summary>
-    public string ViewSchema { get; set; } = "rm";
+    public string ViewSchema { get; set; } = ProjectionOptions.DefaultViewSchema;
 
     /// <summary>How often due timers are looked for.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 using OrderLedger.Application;
 using OrderLedger.Projections;
 using OrderLedger.Projections.Runtime;
@@ -25,7 +27,16 @@ public static class ReactorServiceCollectionExtensions
             configure?.Invoke(options);
             return options;
         });
-        services.TryAddSingleton<TimerDispatcher>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<ReactorOptions>();
+            return new TimerDispatcher(
+                sp.GetRequiredService<CommandService>(),
+                options,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<TimerDispatcher>>(),
+                sp.GetRequiredKeyedService<NpgsqlDataSource>(options.ConnectionString));
+        });
         services.AddHostedService(sp => sp.GetRequiredService<TimerDispatcher>());
         services.AddReservationRecoveryService();
         return services;

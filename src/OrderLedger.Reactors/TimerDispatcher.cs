@@ -21,13 +21,15 @@ namespace OrderLedger.Reactors;
 /// was paid meanwhile, the conversation resolved) is an outcome too; a transient failure is retried on the next pass.
 /// Several hosts may run it: the command ids make a timer fired twice record its events once.
 /// </summary>
+/// <param name="dataSource">The read-model database's pool, shared with the rest of the process (and disposed by its owner).</param>
 public sealed partial class TimerDispatcher(
     CommandService commands,
     ReactorOptions options,
     TimeProvider time,
-    ILogger<TimerDispatcher> logger) : BackgroundService
+    ILogger<TimerDispatcher> logger,
+    NpgsqlDataSource dataSource) : BackgroundService
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+    private readonly NpgsqlDataSource _dataSource = dataSource;
     private int _migrated;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -198,12 +200,6 @@ public sealed partial class TimerDispatcher(
             """,
             cancellationToken: cancellationToken));
         Volatile.Write(ref _migrated, 1);
-    }
-
-    public override void Dispose()
-    {
-        _dataSource.Dispose();
-        base.Dispose();
     }
 
     private sealed record DueTimerRow(string Kind, string Subject, string Key, string? StoreId, string? OrderId, DateTime DueAt);

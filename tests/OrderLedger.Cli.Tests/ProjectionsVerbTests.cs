@@ -24,7 +24,7 @@ public sealed class ProjectionsVerbTests(TestDatabase database) : IClassFixture<
         builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
         builder.Services.AddProjections(builder.Configuration, o => o.ControlInterval = TimeSpan.FromMilliseconds(200))
             .AddFromAssembly(typeof(OrdersProjection).Assembly)
-            .CountEventsInPostgres();
+            ;
         return builder.Build();
     }
 

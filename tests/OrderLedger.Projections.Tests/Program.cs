@@ -45,7 +45,6 @@ public static class Program
                 options.LockRetryInterval = TimeSpan.FromMilliseconds(500);
                 options.ControlInterval = TimeSpan.FromMilliseconds(500);
             })
-            .CountEventsInPostgres()
             .Add(new LedgerProjection { MidBatchSleepMs = int.TryParse(Environment.GetEnvironmentVariable(SleepVariable), out var sleep) ? sleep : 0 });
         using var host = builder.Build();
         await host.RunAsync();

@@ -22,7 +22,7 @@ public sealed class AppendBenchmarks(string connectionString, bool quick)
     public async Task PrepareAsync()
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await PostgresMigrator.MigrateAsync(dataSource, "eventstore");
+        await PostgresMigrator.MigrateAsync(dataSource, PostgresEventStoreOptions.DefaultSchema);
         await using var command = dataSource.CreateCommand("""
             CREATE TABLE IF NOT EXISTS baseline_events (
                 tx_id bigint NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY, stream_id text NOT NULL, stream_revision bigint NOT NULL,

@@ -41,7 +41,7 @@ public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<strin
     public async Task<Latencies> DashboardLatenciesAsync(int queries, DateTimeOffset now)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var metrics = new ServiceMetricsQueries(dataSource);
+        var metrics = new MetricQueries(dataSource);
         var latencies = new Latencies();
         for (var i = 0; i < queries; i++)
         {
@@ -55,16 +55,16 @@ public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<strin
     public async Task<IReadOnlyList<(string Figure, double MedianMs)>> DashboardBreakdownAsync(string store, int calls, DateTimeOffset now)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var metrics = new ServiceMetricsQueries(dataSource);
+        var metrics = new MetricQueries(dataSource);
         var window = MetricWindow.Rolling30Days;
         var figures = new (string, Func<Task<object>>)[]
         {
-            ("reply rate", async () => await metrics.GetReplyRateAsync(store, null, window, now)),
-            ("NPS", async () => await metrics.GetNpsAsync(store, null, window, now)),
-            ("first-contact resolution", async () => await metrics.GetFirstContactResolutionAsync(store, null, window, now)),
-            ("refund times", async () => await metrics.GetRefundTimesAsync(store, window, now)),
-            ("dispute rate", async () => await metrics.GetDisputeRateAsync(store, window, now)),
-            ("good-review rate", async () => await metrics.GetGoodReviewRateAsync(store, null, window, now)),
+            ("reply rate", async () => await metrics.Service.GetReplyRateAsync(store, null, window, now)),
+            ("NPS", async () => await metrics.Service.GetNpsAsync(store, null, window, now)),
+            ("first-contact resolution", async () => await metrics.Service.GetFirstContactResolutionAsync(store, null, window, now)),
+            ("refund times", async () => await metrics.Commerce.GetRefundTimesAsync(store, window, now)),
+            ("dispute rate", async () => await metrics.Commerce.GetDisputeRateAsync(store, window, now)),
+            ("good-review rate", async () => await metrics.Service.GetGoodReviewRateAsync(store, null, window, now)),
             ("order flow (with logistics now)", async () => await metrics.GetOrderFlowAsync(store, window, now)),
         };
         var result = new List<(string, double)>();

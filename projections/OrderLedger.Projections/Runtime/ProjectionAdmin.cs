@@ -40,7 +40,6 @@ internal sealed class ProjectionAdmin(
     IEventStore store,
     ProjectionCatalog catalog,
     ProjectionOptions options,
-    IEventLogCounter? counter,
     EventCodec codec) : IProjectionAdmin
 {
     private readonly IReadOnlyList<IProjection> _projections = ProjectionValidation.Validate(projections);
@@ -209,7 +208,7 @@ internal sealed class ProjectionAdmin(
             return (0, 0);
         }
 
-        long? events = counter is null ? null : await counter.CountAfterAsync(checkpoint, cancellationToken);
+        long? events = await store.CountAllAfterAsync(checkpoint, cancellationToken);
         if (events == 0)
         {
             return (0, 0);
@@ -241,19 +240,7 @@ internal sealed class ProjectionAdmin(
         long? total = g.EventsSeen;
         if (state == RebuildState.Building || state == RebuildState.Faulted)
         {
-            if (counter is not null)
-            {
-                total = g.EventsSeen + await counter.CountAfterAsync(g.Checkpoint, cancellationToken);
-            }
-            else if (head is { Commit: > 0 } h && g.Checkpoint is { Commit: > 0 } c)
-            {
-                // Commit positions grow with the log (EventStoreDB: bytes), so the fraction done is a fair estimate.
-                total = (long)Math.Ceiling(g.EventsSeen * ((double)h.Commit / c.Commit));
-            }
-            else
-            {
-                total = head is null ? 0 : null;
-            }
+            total = g.EventsSeen + await store.CountAllAfterAsync(g.Checkpoint, cancellationToken);
         }
 
         var rate = RateOf(g, now);

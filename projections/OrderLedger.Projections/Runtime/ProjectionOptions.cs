@@ -1,21 +1,29 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace OrderLedger.Projections.Runtime;
 
 /// <summary>How the projection runtime runs (docs/projections.md). Bound from the <c>Projections</c> configuration section.</summary>
 public sealed partial class ProjectionOptions
 {
+    /// <summary>The configuration section the options are bound from (<c>Projections:BatchSize</c>, …).</summary>
+    public const string Section = "Projections";
+
+    public const string DefaultViewSchema = "rm";
+
     /// <summary>The read-model database; defaults to <c>ConnectionStrings:Postgres</c>.</summary>
     public string ConnectionString { get; set; } = "";
 
-    /// <summary>When false, this process only answers status and rebuild calls; another process runs the projectors.</summary>
+    /// <summary>When false (<c>Projections:Run</c>), this process only answers status and rebuild calls; another process runs the projectors.</summary>
+    [ConfigurationKeyName("Run")]
     public bool RunProjectors { get; set; } = true;
 
     /// <summary>Schema of the runtime's own tables (registry, generations with checkpoints).</summary>
     public string RegistrySchema { get; set; } = "projections";
 
     /// <summary>Schema of the stable views readers query (<c>rm.&lt;table&gt;</c>).</summary>
-    public string ViewSchema { get; set; } = "rm";
+    public string ViewSchema { get; set; } = DefaultViewSchema;
 
     /// <summary>N: the most events (handled or not) one batch transaction covers.</summary>
     public int BatchSize { get; set; } = 1000;
@@ -30,6 +38,13 @@ public sealed partial class ProjectionOptions
 
     /// <summary>T: once a batch has its first event, how long to wait for more before writing it.</summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary><see cref="BatchWindow"/> in milliseconds, as configuration spells it (<c>Projections:BatchWindowMs</c>).</summary>
+    public int BatchWindowMs
+    {
+        get => (int)BatchWindow.TotalMilliseconds;
+        set => BatchWindow = TimeSpan.FromMilliseconds(value);
+    }
 
     /// <summary>How often a standby tries to take a projection's lock (takeover time is about this).</summary>
     public TimeSpan LockRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -65,33 +80,33 @@ public sealed partial class ProjectionOptions
     /// <summary>Identifies this process in the status (who holds each projection).</summary>
     public string InstanceName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    internal void Validate()
+    /// <summary>What is wrong with these options, or null.</summary>
+    internal string? Problem()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
         {
-            throw new InvalidOperationException("Projections need a PostgreSQL connection string: set ConnectionStrings:Postgres or Projections:ConnectionString.");
+            return "Projections need a PostgreSQL connection string: set ConnectionStrings:Postgres or Projections:ConnectionString.";
         }
 
-        foreach (var schema in new[] { RegistrySchema, ViewSchema })
+        if (new[] { RegistrySchema, ViewSchema }.FirstOrDefault(schema => !Identifier().IsMatch(schema)) is { } badSchema)
         {
-            if (!Identifier().IsMatch(schema))
-            {
-                throw new InvalidOperationException($"Schema name '{schema}' must be a lower-case SQL identifier.");
-            }
+            return $"Schema name '{badSchema}' must be a lower-case SQL identifier.";
         }
 
-        if (BatchSize < 1)
-        {
-            throw new InvalidOperationException("Projections:BatchSize must be at least 1.");
-        }
+        return BatchSize < 1 ? "Projections:BatchSize must be at least 1." : null;
+    }
 
-        if (CatchUpBatchSize < BatchSize)
-        {
-            CatchUpBatchSize = BatchSize;
-        }
+    internal sealed class Validation : IValidateOptions<ProjectionOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ProjectionOptions options) =>
+            options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
     }
 
     internal static bool IsIdentifier(string name) => Identifier().IsMatch(name);
+
+    /// <summary><paramref name="schema"/> when it is a lower-case SQL identifier (so it can stand in SQL text); otherwise throws.</summary>
+    public static string CheckedSchema(string schema) =>
+        IsIdentifier(schema) ? schema : throw new ArgumentException($"Schema name '{schema}' must be a lower-case SQL identifier.", nameof(schema));
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,40}$")]
     private static partial Regex Identifier();

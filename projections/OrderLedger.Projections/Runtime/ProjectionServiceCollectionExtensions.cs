@@ -1,8 +1,10 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
@@ -14,61 +16,48 @@ public static class ProjectionServiceCollectionExtensions
     /// <summary>
     /// Registers the projection runtime: the hosted projector (<see cref="ProjectionHostedService"/>) and
     /// <see cref="IProjectionAdmin"/>. Needs an <see cref="IEventStore"/> and an <see cref="EventTypeRegistry"/> (or
-    /// <see cref="EventCodec"/>) in the container. Options come from the <c>Projections</c> section; the connection string
-    /// defaults to <c>ConnectionStrings:Postgres</c>.
+    /// <see cref="EventCodec"/>) in the container. <see cref="ProjectionOptions"/> are bound from the <c>Projections</c>
+    /// section (<see cref="ProjectionOptions.Section"/>), then <paramref name="configure"/> runs; the connection string
+    /// defaults to <c>ConnectionStrings:Postgres</c>. Bad options stop the host at start.
     /// </summary>
-    public static ProjectionsBuilder AddProjections(this IServiceCollection services, IConfiguration configuration, Action<ProjectionOptions>? configure = null) =>
-        services.AddProjections(options =>
-        {
-            var section = configuration.GetSection("Projections");
-            options.ConnectionString = section["ConnectionString"] is { Length: > 0 } own ? own : configuration.GetConnectionString("Postgres") ?? "";
-            options.RunProjectors = !bool.TryParse(section["Run"], out var run) || run;
-            if (int.TryParse(section["BatchSize"], out var batchSize))
+    public static ProjectionsBuilder AddProjections(this IServiceCollection services, IConfiguration configuration, Action<ProjectionOptions>? configure = null)
+    {
+        services.AddOptions<ProjectionOptions>()
+            .Bind(configuration.GetSection(ProjectionOptions.Section))
+            .Configure(options =>
             {
-                options.BatchSize = batchSize;
-            }
+                if (options.ConnectionString.Length == 0)
+                {
+                    options.ConnectionString = configuration.GetConnectionString("Postgres") ?? "";
+                }
 
-            if (int.TryParse(section["CatchUpBatchSize"], out var catchUpBatchSize))
-            {
-                options.CatchUpBatchSize = catchUpBatchSize;
-            }
+                // A comma-separated list (--Projections:Only=orders,stock), which the binder does not split.
+                if (configuration[$"{ProjectionOptions.Section}:Only"] is { Length: > 0 } only)
+                {
+                    options.Only = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+                }
+            });
+        return services.AddProjections(configure ?? (_ => { }));
+    }
 
-            if (int.TryParse(section["BatchWindowMs"], out var windowMs))
-            {
-                options.BatchWindow = TimeSpan.FromMilliseconds(windowMs);
-            }
-
-            if (section["Only"] is { Length: > 0 } only)
-            {
-                options.Only = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-            }
-
-            if (section["InstanceName"] is { Length: > 0 } instance)
-            {
-                options.InstanceName = instance;
-            }
-
-            configure?.Invoke(options);
-        });
-
-    /// <summary>As above with options set in code; they are read when the container first needs them.</summary>
+    /// <summary>As above with options set in code (after any bound from configuration); they are read when the container first needs them.</summary>
     public static ProjectionsBuilder AddProjections(this IServiceCollection services, Action<ProjectionOptions> configure)
     {
-        services.AddSingleton(_ =>
-        {
-            var options = new ProjectionOptions();
-            configure(options);
-            options.Validate();
-            return options;
-        });
-        services.AddSingleton(sp => new ProjectionDataSource(NpgsqlDataSource.Create(sp.GetRequiredService<ProjectionOptions>().ConnectionString)));
-        services.AddSingleton(sp => new ProjectionCatalog(sp.GetRequiredService<ProjectionDataSource>().Value, sp.GetRequiredService<ProjectionOptions>()));
+        services.AddOptions<ProjectionOptions>()
+            .Configure(configure)
+            .PostConfigure(options => options.CatchUpBatchSize = Math.Max(options.CatchUpBatchSize, options.BatchSize))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProjectionOptions>, ProjectionOptions.Validation>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ProjectionOptions>>().Value);
+        // A fallback for containers without the product's data sources (AddPostgresDataSources): one pool per connection string still.
+        services.TryAddKeyedSingleton(KeyedService.AnyKey, (_, key) => NpgsqlDataSource.Create((string)key!));
+        services.AddSingleton(sp => new ProjectionCatalog(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(sp.GetRequiredService<ProjectionOptions>().ConnectionString), sp.GetRequiredService<ProjectionOptions>()));
         services.AddSingleton<IProjectionAdmin>(sp => new ProjectionAdmin(
             Selected(sp),
             sp.GetRequiredService<IEventStore>(),
             sp.GetRequiredService<ProjectionCatalog>(),
             sp.GetRequiredService<ProjectionOptions>(),
-            sp.GetService<IEventLogCounter>(),
             CodecOf(sp)));
         services.AddSingleton<IHostedService>(sp => new ProjectionHostedService(
             Selected(sp),
@@ -88,14 +77,6 @@ public static class ProjectionServiceCollectionExtensions
     {
         var only = services.GetRequiredService<ProjectionOptions>().Only;
         return services.GetServices<IProjection>().Where(p => only is null || only.Contains(p.Name));
-    }
-
-    /// <summary>The runtime's own connection pool, disposed with the container.</summary>
-    internal sealed class ProjectionDataSource(NpgsqlDataSource value) : IAsyncDisposable
-    {
-        public NpgsqlDataSource Value { get; } = value;
-
-        public ValueTask DisposeAsync() => Value.DisposeAsync();
     }
 }
 
@@ -125,23 +106,6 @@ public sealed class ProjectionsBuilder(IServiceCollection services)
             Services.AddSingleton(typeof(IProjection), type);
         }
 
-        return this;
-    }
-
-    /// <summary>
-    /// Lag in events and rebuild totals by counting rows of the embedded PostgreSQL event store, which lives in the
-    /// read models' database (<c>ConnectionStrings:Postgres</c>) under <paramref name="eventStoreSchema"/>.
-    /// </summary>
-    public ProjectionsBuilder CountEventsInPostgres(string eventStoreSchema = "eventstore")
-    {
-        Services.AddSingleton<IEventLogCounter>(sp => new PostgresEventLogCounter(sp.GetRequiredService<ProjectionServiceCollectionExtensions.ProjectionDataSource>().Value, eventStoreSchema));
-        return this;
-    }
-
-    /// <summary>Lag in events and rebuild totals by reading <c>$all</c> (<see cref="ReadingEventLogCounter"/>): for EventStoreDB.</summary>
-    public ProjectionsBuilder CountEventsByReading()
-    {
-        Services.AddSingleton<IEventLogCounter>(sp => new ReadingEventLogCounter(sp.GetRequiredService<IEventStore>()));
         return this;
     }
 }

@@ -31,7 +31,7 @@ public sealed record ProjectionError(
     Guid? EventId);
 
 /// <summary>What <c>GET /projections</c> and <c>ledger projections</c> show for one projection.</summary>
-/// <param name="LagEvents">Events in <c>$all</c> after the checkpoint; null when the event store cannot count (EventStoreDB).</param>
+/// <param name="LagEvents">Events in <c>$all</c> after the checkpoint, as the event store counts them (<c>IEventStore.CountAllAfterAsync</c>: exact up to a bound, estimated beyond).</param>
 /// <param name="LagSeconds">Age of the oldest event not yet applied (0 when caught up).</param>
 /// <param name="Parked">Events the live generation stepped over (failure policy <c>park</c>); <paramref name="LastParked"/> is the newest.</param>
 public sealed record ProjectionStatus(

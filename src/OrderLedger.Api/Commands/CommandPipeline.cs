@@ -54,7 +54,7 @@ public sealed class CommandPipeline(
 
         if (errors.Count > 0)
         {
-            return Results.ValidationProblem(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         if (await ownership.CheckAsync(command, input.ClaimedStoreId, http.User, cancellationToken) is { } denied)
@@ -93,7 +93,7 @@ public sealed class CommandPipeline(
     {
         if (request.ContentLength is > 0 && request.HasJsonContentType() is false)
         {
-            return (null, Results.Problem(title: "Unsupported media type", detail: "Send the command as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType));
+            return (null, ApiProblems.UnsupportedMediaType());
         }
 
         try
@@ -103,18 +103,18 @@ public sealed class CommandPipeline(
                 ? JsonSerializer.Deserialize<TBody>("{}", json.Value.SerializerOptions)
                 : await JsonSerializer.DeserializeAsync<TBody>(request.Body, json.Value.SerializerOptions, cancellationToken);
             return body is null
-                ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] }))
+                ? (null, ApiProblems.Invalid("body", "A JSON object is required."))
                 : (body, null);
         }
         catch (JsonException ex)
         {
             var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "body";
-            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = ["Not valid JSON for this field."] }));
+            return (null, ApiProblems.Invalid(field.Length == 0 ? "body" : field, "Not valid JSON for this field."));
         }
         catch (BadHttpRequestException ex)
         {
             // Typically 413: the body outgrew the endpoint's limit while it was read.
-            return (null, Results.Problem(title: "Bad request body", detail: ex.Message, statusCode: ex.StatusCode));
+            return (null, ApiProblems.BadRequest(ex, "Bad request body"));
         }
     }
 

@@ -26,11 +26,7 @@ public static class RequestLimits
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await Results.Problem(
-                        title: "Too many requests",
-                        detail: $"At most {perMinute} commands a minute per caller.",
-                        statusCode: StatusCodes.Status429TooManyRequests)
-                    .ExecuteAsync(context.HttpContext);
+                await ApiProblems.TooManyCommands(perMinute).ExecuteAsync(context.HttpContext);
             };
             options.AddPolicy(CommandRoutes.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 CallerOf(http),
@@ -48,11 +44,7 @@ public static class RequestLimits
         {
             if (http.Request.ContentLength > limit.MaxBytes)
             {
-                await Results.Problem(
-                        title: "Request too large",
-                        detail: $"This endpoint accepts at most {limit.MaxBytes} bytes.",
-                        statusCode: StatusCodes.Status413PayloadTooLarge)
-                    .ExecuteAsync(http);
+                await ApiProblems.TooLarge(limit.MaxBytes).ExecuteAsync(http);
                 return;
             }
 

@@ -24,14 +24,9 @@ public static class ProjectionEndpoints
                 await admin.GetRebuildProgressAsync(name, ct) is { } progress
                     ? Results.Ok(progress)
                     : admin.Names.Contains(name)
-                        ? Results.Problem(title: "No rebuild", detail: $"Projection '{name}' has no rebuild in progress or on record.", statusCode: StatusCodes.Status404NotFound)
+                        ? ApiProblems.NoRebuild(name)
                         : UnknownProjection(name, admin));
     }
 
-    private static IResult UnknownProjection(string name, IProjectionAdmin admin) =>
-        Results.Problem(
-            title: "Unknown projection",
-            detail: $"No projection is named '{name}'. Known: {string.Join(", ", admin.Names)}.",
-            statusCode: StatusCodes.Status404NotFound,
-            extensions: new Dictionary<string, object?> { ["field"] = "name" });
+    private static IResult UnknownProjection(string name, IProjectionAdmin admin) => ApiProblems.UnknownProjection(name, admin.Names);
 }

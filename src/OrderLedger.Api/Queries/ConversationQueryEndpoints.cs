@@ -17,7 +17,7 @@ public static class ConversationQueryEndpoints
             .WithSummary("A conversation's state.").WithTags("Conversations").Produces<ConversationSummary>().ProducesProblem(404);
         api.MapGet("/stores/{storeId}/conversations/queue", async (
                 string storeId, ClaimsPrincipal user, ConversationQueries conversations, CommandHandler handler, TimeProvider clock, CancellationToken ct,
-                string? agentId = null, int? slaSeconds = null, double atRiskShare = 0.8, int limit = 200) =>
+                string? agentId = null, int? slaSeconds = null, double atRiskShare = ConversationQueries.DefaultAtRiskShare, int limit = 200) =>
             {
                 if (user.Visible(storeId) is not { } stores)
                 {
@@ -34,7 +34,7 @@ public static class ConversationQueryEndpoints
                     return ApiProblems.Invalid("atRiskShare", "Between 0 (excluded) and 1.");
                 }
 
-                if (StoreScope.CheckLimit(limit) is { } badLimit)
+                if (ApiProblems.CheckPageSize(limit) is { } badLimit)
                 {
                     return badLimit;
                 }

@@ -21,9 +21,9 @@ public static class CustomerQueryEndpoints
                     return StoreScope.StoreNotFound(storeId);
                 }
 
-                if (StoreScope.CheckLimit(pageSize) is not null)
+                if (ApiProblems.CheckPageSize(pageSize, "pageSize") is { } badPageSize)
                 {
-                    return ApiProblems.Invalid("pageSize", "Between 1 and 500.");
+                    return badPageSize;
                 }
 
                 try
@@ -39,11 +39,11 @@ public static class CustomerQueryEndpoints
             .Produces<TimelinePage>().ProducesValidationProblem().ProducesProblem(404);
         customers.MapGet("/orders", async (string storeId, string customerId, ClaimsPrincipal user, OrderQueries orders, CancellationToken ct, int limit = 50) =>
                 user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
-                : StoreScope.CheckLimit(limit) ?? Results.Ok(await orders.ListForCustomerAsync(stores, customerId, limit, ct)))
+                : ApiProblems.CheckPageSize(limit) ?? Results.Ok(await orders.ListForCustomerAsync(stores, customerId, limit, ct)))
             .WithSummary("The customer's orders in this store, newest first.").Produces<List<OrderSummary>>().ProducesProblem(404);
         customers.MapGet("/conversations", async (string storeId, string customerId, ClaimsPrincipal user, ConversationQueries conversations, CancellationToken ct, int limit = 50) =>
                 user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
-                : StoreScope.CheckLimit(limit) ?? Results.Ok(await conversations.ListForCustomerAsync(stores, customerId, limit, ct)))
+                : ApiProblems.CheckPageSize(limit) ?? Results.Ok(await conversations.ListForCustomerAsync(stores, customerId, limit, ct)))
             .WithSummary("The customer's conversations in this store, newest first.").Produces<List<ConversationSummary>>().ProducesProblem(404);
     }
 

@@ -29,7 +29,7 @@ public static class MetricQueryEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        string storeId, string name, ClaimsPrincipal user, ServiceMetricsQueries metrics, TimeProvider clock, CancellationToken ct,
+        string storeId, string name, ClaimsPrincipal user, MetricQueries metrics, TimeProvider clock, CancellationToken ct,
         string? agentId = null, DateOnly? from = null, DateOnly? to = null, DateTimeOffset? now = null)
     {
         if (!CanSee(user, storeId))
@@ -57,17 +57,17 @@ public static class MetricQueryEndpoints
         var at = now ?? clock.GetUtcNow();
         return name switch
         {
-            "reply-rate" => Results.Ok(await metrics.GetReplyRateAsync(store, agentId, window, at, ct)),
+            "reply-rate" => Results.Ok(await metrics.Service.GetReplyRateAsync(store, agentId, window, at, ct)),
             "reply-rate-daily" when from is null => ApiProblems.Invalid("from", "Daily figures need from and to."),
-            "reply-rate-daily" => Results.Ok(await metrics.GetDailyReplyRateAsync(store, agentId, from!.Value, to!.Value, at, ct)),
-            "reply-rate-by-agent" => Results.Ok(await metrics.GetReplyRateByAgentAsync(store, window, at, ct)),
-            "nps" => Results.Ok(await metrics.GetNpsAsync(store, agentId, window, at, ct)),
+            "reply-rate-daily" => Results.Ok(await metrics.Service.GetDailyReplyRateAsync(store, agentId, from!.Value, to!.Value, at, ct)),
+            "reply-rate-by-agent" => Results.Ok(await metrics.Service.GetReplyRateByAgentAsync(store, window, at, ct)),
+            "nps" => Results.Ok(await metrics.Service.GetNpsAsync(store, agentId, window, at, ct)),
             "nps-daily" when from is null => ApiProblems.Invalid("from", "Daily figures need from and to."),
-            "nps-daily" => Results.Ok(await metrics.GetDailyNpsAsync(store, agentId, from!.Value, to!.Value, at, ct)),
-            "first-contact-resolution" => Results.Ok(await metrics.GetFirstContactResolutionAsync(store, agentId, window, at, ct)),
-            "refund-times" => Results.Ok(await metrics.GetRefundTimesAsync(store, window, at, ct)),
-            "dispute-rate" => Results.Ok(await metrics.GetDisputeRateAsync(store, window, at, ct)),
-            "good-review-rate" => Results.Ok(await metrics.GetGoodReviewRateAsync(store, agentId, window, at, ct)),
+            "nps-daily" => Results.Ok(await metrics.Service.GetDailyNpsAsync(store, agentId, from!.Value, to!.Value, at, ct)),
+            "first-contact-resolution" => Results.Ok(await metrics.Service.GetFirstContactResolutionAsync(store, agentId, window, at, ct)),
+            "refund-times" => Results.Ok(await metrics.Commerce.GetRefundTimesAsync(store, window, at, ct)),
+            "dispute-rate" => Results.Ok(await metrics.Commerce.GetDisputeRateAsync(store, window, at, ct)),
+            "good-review-rate" => Results.Ok(await metrics.Service.GetGoodReviewRateAsync(store, agentId, window, at, ct)),
             "order-flow" => Results.Ok(await metrics.GetOrderFlowAsync(store, window, at, ct)),
             "figures" => Results.Ok(await metrics.GetFiguresAsync(store, window, at, ct)),
             "dashboard" when store is null => ApiProblems.Invalid("storeId", "The dashboard is per store."),

@@ -19,7 +19,7 @@ public static class OrderQueryEndpoints
             .WithSummary("The order's refunds.").WithTags("Orders", "Refunds").Produces<List<RefundSummary>>().ProducesProblem(404);
         api.MapGet("/stores/{storeId}/orders", async (string storeId, ClaimsPrincipal user, OrderQueries orders, CancellationToken ct, string? status = null, int limit = 50) =>
                 user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
-                : StoreScope.CheckLimit(limit) ?? Results.Ok(await orders.ListForStoresAsync(stores, status, limit, ct)))
+                : ApiProblems.CheckPageSize(limit) ?? Results.Ok(await orders.ListForStoresAsync(stores, status, limit, ct)))
             .WithSummary("A store's orders, newest first, optionally in one status.").WithTags("Orders").Produces<List<OrderSummary>>().ProducesProblem(404);
     }
 

@@ -1,26 +1,38 @@
 using Npgsql;
 using OrderLedger.Api.Security;
 using OrderLedger.Metrics;
+using OrderLedger.Projections.Runtime;
 using OrderLedger.ReadModels;
 
 namespace OrderLedger.Api.Queries;
 
-/// <summary>The read-model queries, on their own data source over the read-model database (<c>ConnectionStrings:Postgres</c>).</summary>
+/// <summary>The read-model queries and their endpoints.</summary>
 public static class ReadModelServices
 {
-    public static IServiceCollection AddReadModelQueries(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The query classes, each over the process's one pool of the read-model database and the configured view schema.</summary>
+    public static IServiceCollection AddReadModelQueries(this IServiceCollection services)
     {
-        services.AddSingleton(_ => new ReadModelDatabase(NpgsqlDataSource.Create(
-            configuration["Projections:ConnectionString"] is { Length: > 0 } own ? own : configuration.GetConnectionString("Postgres") ?? "")));
-        services.AddSingleton(sp => new OrderQueries(sp.GetRequiredService<ReadModelDatabase>().DataSource));
-        services.AddSingleton(sp => new CustomerTimelineQueries(sp.GetRequiredService<ReadModelDatabase>().DataSource));
-        services.AddSingleton(sp => new StockLevelQueries(sp.GetRequiredService<ReadModelDatabase>().DataSource));
-        services.AddSingleton(sp => new ShipmentQueries(sp.GetRequiredService<ReadModelDatabase>().DataSource));
-        services.AddSingleton(sp => new RefundQueries(sp.GetRequiredService<ReadModelDatabase>().DataSource));
-        services.AddSingleton(sp => new ConversationQueries(sp.GetRequiredService<ReadModelDatabase>().DataSource));
-        services.AddSingleton(sp => new ServiceMetricsQueries(sp.GetRequiredService<ReadModelDatabase>().DataSource));
+        AddQueries(services, (dataSource, views) => new OrderQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new CustomerTimelineQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new StockLevelQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new ShipmentQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new RefundQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new ConversationQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
+        services.AddSingleton(sp => new MetricQueries(
+            sp.GetRequiredService<ServiceMetricsQueries>(), sp.GetRequiredService<CommerceMetricsQueries>(),
+            sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>()));
         return services;
     }
+
+    private static void AddQueries<TQueries>(IServiceCollection services, Func<NpgsqlDataSource, string, TQueries> create)
+        where TQueries : class =>
+        services.AddSingleton(sp =>
+        {
+            var projections = sp.GetRequiredService<ProjectionOptions>();
+            return create(sp.GetRequiredKeyedService<NpgsqlDataSource>(projections.ConnectionString), projections.ViewSchema);
+        });
 
     public static void MapQueryEndpoints(this IEndpointRouteBuilder app)
     {
@@ -34,11 +46,4 @@ public static class ReadModelServices
         read.MapMetricQueries();
         app.MapGroup("/api").RequireAuthorization(Policies.ReadLog).WithUnavailableAs503().MapHistoryQueries();
     }
-}
-
-public sealed class ReadModelDatabase(NpgsqlDataSource dataSource) : IAsyncDisposable
-{
-    public NpgsqlDataSource DataSource { get; } = dataSource;
-
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

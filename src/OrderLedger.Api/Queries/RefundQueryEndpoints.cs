@@ -13,7 +13,7 @@ public static class RefundQueryEndpoints
             .WithSummary("A refund's status, approval, return leg and dispute.").WithTags("Refunds").Produces<RefundSummary>().ProducesProblem(404);
         api.MapGet("/stores/{storeId}/refunds", async (string storeId, ClaimsPrincipal user, RefundQueries refunds, CancellationToken ct, string? status = null, int limit = 100) =>
                 user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
-                : StoreScope.CheckLimit(limit) ?? Results.Ok(await refunds.ListForStoresAsync(stores, status, limit, ct)))
+                : ApiProblems.CheckPageSize(limit) ?? Results.Ok(await refunds.ListForStoresAsync(stores, status, limit, ct)))
             .WithSummary("A store's refunds, newest request first, optionally in one status.").WithTags("Refunds").Produces<List<RefundSummary>>().ProducesProblem(404);
     }
 }

@@ -14,13 +14,13 @@ public static class ShipmentQueryEndpoints
             .WithSummary("A parcel's tracking: status, latest scan, open exceptions.").WithTags("Shipments").Produces<ShipmentSummary>().ProducesProblem(404);
         api.MapGet("/stores/{storeId}/shipments/exceptions", async (string storeId, ClaimsPrincipal user, ShipmentQueries shipments, CancellationToken ct, int limit = 100) =>
                 user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
-                : StoreScope.CheckLimit(limit) ?? Results.Ok(await shipments.ListWithOpenExceptionsAsync(stores, limit, ct)))
+                : ApiProblems.CheckPageSize(limit) ?? Results.Ok(await shipments.ListWithOpenExceptionsAsync(stores, limit, ct)))
             .WithSummary("Parcels with open exceptions, most recent first.").WithTags("Shipments").Produces<List<ShipmentSummary>>().ProducesProblem(404);
         api.MapGet("/stores/{storeId}/shipments/stuck", async (
                 string storeId, ClaimsPrincipal user, ShipmentQueries shipments, TimeProvider clock, CancellationToken ct, int hours = 48, int limit = 100) =>
                 user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
                 : hours is < 1 or > QueryRanges.MaxStuckHours ? ApiProblems.Invalid("hours", $"Between 1 and {QueryRanges.MaxStuckHours}.")
-                : StoreScope.CheckLimit(limit) ?? Results.Ok(await shipments.ListStuckAsync(stores, clock.GetUtcNow(), TimeSpan.FromHours(hours), limit, ct)))
+                : ApiProblems.CheckPageSize(limit) ?? Results.Ok(await shipments.ListStuckAsync(stores, clock.GetUtcNow(), TimeSpan.FromHours(hours), limit, ct)))
             .WithSummary("Parcels with the carrier and no scan for more than `hours` (default 48), longest silence first.")
             .WithTags("Shipments").Produces<List<StuckShipment>>().ProducesProblem(404);
     }

@@ -10,7 +10,7 @@ public static class StockQueryEndpoints
         api.MapGet("/stores/{storeId}/stock", async (
                 string storeId, ClaimsPrincipal user, StockLevelQueries stock, CancellationToken ct, bool lowStockOnly = false, int limit = 200) =>
                 user.Visible(storeId) is not { } stores ? StoreScope.StoreNotFound(storeId)
-                : StoreScope.CheckLimit(limit) ?? Results.Ok(await stock.ListForStoresAsync(stores, lowStockOnly, limit, ct)))
+                : ApiProblems.CheckPageSize(limit) ?? Results.Ok(await stock.ListForStoresAsync(stores, lowStockOnly, limit, ct)))
             .WithSummary("On hand, reserved and available per warehouse and SKU; lowStockOnly=true for the low ones.")
             .WithTags("Stock").Produces<List<StockLevel>>().ProducesProblem(404);
 }

@@ -15,7 +15,4 @@ public static class StoreScope
     public static IResult Visible<T>(this ClaimsPrincipal user, T? item, Func<T, string?> storeOf, string what)
         where T : class =>
         item is not null && user.CanSee(storeOf(item)) ? Results.Ok(item) : ApiProblems.NotFound(what);
-
-    public static IResult? CheckLimit(int limit, int max = 500) =>
-        limit is < 1 || limit > max ? ApiProblems.Invalid("limit", $"Between 1 and {max}.") : null;
 }

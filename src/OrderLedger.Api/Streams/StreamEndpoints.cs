@@ -44,7 +44,7 @@ public static class StreamEndpoints
 
         if (errors.Count > 0)
         {
-            return Results.ValidationProblem(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         // Store isolation: events of stores outside the caller's token are not there, as far as the caller can tell.
@@ -52,7 +52,7 @@ public static class StreamEndpoints
             .Where(user.CanSee)
             .ToList();
         return events.Count == 0 && from is null
-            ? Results.Problem(title: "Stream not found", detail: $"No events in stream '{streamId}'.", statusCode: StatusCodes.Status404NotFound)
+            ? ApiProblems.StreamNotFound(streamId)
             : Results.Ok(new { streamId, events = events.Select(EventView.Of) });
     }
 
@@ -79,7 +79,7 @@ public static class StreamEndpoints
         StreamInput.CheckPrefix("typePrefix", typePrefix, errors);
         if (errors.Count > 0)
         {
-            return Results.ValidationProblem(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         var filter = streamPrefix is { Length: > 0 } ? EventFilter.StreamPrefix(streamPrefix)
@@ -98,7 +98,7 @@ public static class StreamEndpoints
         StreamInput.CheckAppend(request?.StoreId, http.Headers["Idempotency-Key"].FirstOrDefault(), [.. request?.Events?.Select(e => (e.Type, e.Data)) ?? []], errors);
         if (errors.Count > 0)
         {
-            return Results.ValidationProblem(errors);
+            return ApiProblems.Invalid(errors);
         }
 
         if (await StreamStoreScope.CheckAppendAsync(streamId, request!.StoreId, user, store, cancellationToken) is { } denied)
@@ -124,7 +124,7 @@ public static class StreamEndpoints
         }
         catch (EventStoreUnavailableException ex)
         {
-            return ApiProblems.Unavailable(http.HttpContext, ex.Message);
+            return ApiProblems.Unavailable(http.HttpContext, "Event store unavailable", ex.Message);
         }
     }
 
@@ -188,9 +188,9 @@ public static class StreamEndpoints
 
     private static void CheckLimit(Dictionary<string, string[]> errors, int limit)
     {
-        if (limit is < 1 or > MaxPageSize)
+        if (ApiProblems.PageSizeError(limit, MaxPageSize) is { } error)
         {
-            errors["limit"] = [$"Between 1 and {MaxPageSize}."];
+            errors["limit"] = [error];
         }
     }
 

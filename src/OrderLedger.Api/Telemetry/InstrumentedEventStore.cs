@@ -40,4 +40,6 @@ public sealed class InstrumentedEventStore(IEventStore inner, ApiTelemetry telem
     public Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default) => inner.FindEventAsync(eventId, cancellationToken);
 
     public bool FindsEventsById => inner.FindsEventsById;
+
+    public Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) => inner.CountAllAfterAsync(after, cancellationToken);
 }

@@ -17,9 +17,9 @@ public sealed partial class BindingProblems : IExceptionHandler
             return false;
         }
 
-        IResult problem = bad.StatusCode == StatusCodes.Status400BadRequest
-            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [FieldOf(bad.Message)] = [Explain(bad.Message)] })
-            : TypedResults.Problem(title: "Bad request", detail: bad.Message, statusCode: bad.StatusCode);
+        var problem = bad.StatusCode == StatusCodes.Status400BadRequest
+            ? ApiProblems.Invalid(FieldOf(bad.Message), Explain(bad.Message))
+            : ApiProblems.BadRequest(bad);
         await problem.ExecuteAsync(http);
         return true;
     }

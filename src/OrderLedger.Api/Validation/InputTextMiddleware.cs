@@ -11,7 +11,7 @@ public static class InputTextMiddleware
     {
         if (http.Request.Path.StartsWithSegments("/api") && Check(http.Request) is { Count: > 0 } errors)
         {
-            await Results.ValidationProblem(errors).ExecuteAsync(http);
+            await ApiProblems.Invalid(errors).ExecuteAsync(http);
             return;
         }
 

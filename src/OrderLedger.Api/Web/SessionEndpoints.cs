@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Npgsql;
-using OrderLedger.Api.Queries;
 using OrderLedger.Hosting;
 using OrderLedger.Metrics;
 
@@ -23,7 +21,7 @@ public static class SessionEndpoints
             .Produces<Session>();
     }
 
-    private static async Task<IResult> GetAsync(ClaimsPrincipal user, ReadModelDatabase readModels, CancellationToken ct)
+    private static async Task<IResult> GetAsync(ClaimsPrincipal user, ServiceMetricsQueries serviceMetrics, CancellationToken ct)
     {
         var stores = user.Stores();
         var all = stores.Contains(AccessTokens.AllStores);
@@ -32,30 +30,7 @@ public static class SessionEndpoints
             user.FindFirstValue("sub") ?? "",
             [.. user.FindAll("role").Select(c => c.Value).Order(StringComparer.Ordinal)],
             all,
-            all ? await KnownStoresAsync(readModels.DataSource, ct) : [.. stores.Order(StringComparer.Ordinal)],
+            all ? await serviceMetrics.ListStoresAsync(ct) : [.. stores.Order(StringComparer.Ordinal)],
             expires));
-    }
-
-    /// <summary>The registered stores, from the service-metrics read model (empty while it is not built yet).</summary>
-    private static async Task<IReadOnlyList<string>> KnownStoresAsync(NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $"SELECT store_id FROM rm.{ServiceMetricsProjection.StoresTable} ORDER BY store_id", connection);
-        var stores = new List<string>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                stores.Add(reader.GetString(0));
-            }
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            // The metric views appear with the projection's first build.
-        }
-
-        return stores;
     }
 }

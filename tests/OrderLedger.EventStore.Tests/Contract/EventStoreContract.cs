@@ -288,6 +288,25 @@ public abstract class EventStoreContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Counting_all_after_a_position_counts_the_events_after_it()
+    {
+        var stream = Stream("counted");
+        await Store.AppendAsync(stream, ExpectedRevision.NoStream, Events(5));
+        var mine = await ReadStream(stream);
+
+        var afterSecond = await Store.CountAllAfterAsync(mine[1].Position);
+        var afterLast = await Store.CountAllAfterAsync(mine[^1].Position);
+        var readAfterSecond = await Store.ReadAllAsync(mine[1].Position, null, long.MaxValue).CountAsync();
+        var readAfterLast = await Store.ReadAllAsync(mine[^1].Position, null, long.MaxValue).CountAsync();
+
+        // Other tests may append meanwhile (a shared server): the count is at least this test's own events after the
+        // position and at most what a later read of $all finds there.
+        Assert.InRange(afterSecond, 3, readAfterSecond);
+        Assert.InRange(afterLast, 0, readAfterLast);
+        Assert.True(afterSecond >= afterLast + 3);
+    }
+
+    [SkippableFact]
     public async Task Unfiltered_all_contains_every_event_in_order()
     {
         var start = await Store.ReadHeadPositionAsync();

@@ -56,22 +56,22 @@ public sealed class CrossCheckTests(TestDatabase db, ITestOutputHelper output) :
             foreach (var (window, now) in cases)
             {
                 var at = $"store {store ?? "(all)"}, {window}, now {now:O}";
-                Same(oracle.ReplyRate(store, null, window, now), await queries.GetReplyRateAsync(store, null, window, now), $"reply rate, {at}");
-                Same(oracle.Nps(store, null, window, now), await queries.GetNpsAsync(store, null, window, now), $"NPS, {at}");
-                Same(oracle.FirstContactResolution(store, null, window, now), await queries.GetFirstContactResolutionAsync(store, null, window, now), $"FCR, {at}");
-                Same(oracle.GoodReviewRate(store, null, window, now), await queries.GetGoodReviewRateAsync(store, null, window, now), $"good reviews, {at}");
-                Same(oracle.RefundTimes(store, window, now), await queries.GetRefundTimesAsync(store, window, now), $"refund times, {at}");
-                Same(oracle.DisputeRate(store, window, now), await queries.GetDisputeRateAsync(store, window, now), $"dispute rate, {at}");
+                Same(oracle.ReplyRate(store, null, window, now), await queries.Service.GetReplyRateAsync(store, null, window, now), $"reply rate, {at}");
+                Same(oracle.Nps(store, null, window, now), await queries.Service.GetNpsAsync(store, null, window, now), $"NPS, {at}");
+                Same(oracle.FirstContactResolution(store, null, window, now), await queries.Service.GetFirstContactResolutionAsync(store, null, window, now), $"FCR, {at}");
+                Same(oracle.GoodReviewRate(store, null, window, now), await queries.Service.GetGoodReviewRateAsync(store, null, window, now), $"good reviews, {at}");
+                Same(oracle.RefundTimes(store, window, now), await queries.Commerce.GetRefundTimesAsync(store, window, now), $"refund times, {at}");
+                Same(oracle.DisputeRate(store, window, now), await queries.Commerce.GetDisputeRateAsync(store, window, now), $"dispute rate, {at}");
                 var flow = await queries.GetOrderFlowAsync(store, window, now);
                 Same(oracle.OrderFlow(store, window, now), flow with { LogisticsExceptionsOpen = null, StuckParcels = null, LowStockSkus = null }, $"order flow, {at}");
                 compared += 7;
             }
 
-            Same(oracle.ReplyRateByAgent(store, everything, final), await queries.GetReplyRateByAgentAsync(store, everything, final), $"reply rate by agent, {store}");
-            Same(oracle.ReplyRateByAgent(store, dstWeek, mid), await queries.GetReplyRateByAgentAsync(store, dstWeek, mid), $"reply rate by agent mid-way, {store}");
+            Same(oracle.ReplyRateByAgent(store, everything, final), await queries.Service.GetReplyRateByAgentAsync(store, everything, final), $"reply rate by agent, {store}");
+            Same(oracle.ReplyRateByAgent(store, dstWeek, mid), await queries.Service.GetReplyRateByAgentAsync(store, dstWeek, mid), $"reply rate by agent mid-way, {store}");
             Same(
                 oracle.DailyReplyRate(store, new DateOnly(2026, 2, 28), new DateOnly(2026, 4, 12), final),
-                await queries.GetDailyReplyRateAsync(store, null, new DateOnly(2026, 2, 28), new DateOnly(2026, 4, 12), final),
+                await queries.Service.GetDailyReplyRateAsync(store, null, new DateOnly(2026, 2, 28), new DateOnly(2026, 4, 12), final),
                 $"daily reply rate, {store}");
             compared += 3;
         }
@@ -79,14 +79,14 @@ public sealed class CrossCheckTests(TestDatabase db, ITestOutputHelper output) :
         foreach (var agent in new[] { "S-SH-agent1", "S-LA-agent3", "S-BER-agent5" })
         {
             var store = agent[..agent.LastIndexOf('-')];
-            Same(oracle.ReplyRate(store, agent, dstWeek, final), await queries.GetReplyRateAsync(store, agent, dstWeek, final), $"reply rate of {agent}");
-            Same(oracle.Nps(store, agent, everything, final), await queries.GetNpsAsync(store, agent, everything, final), $"NPS of {agent}");
-            Same(oracle.FirstContactResolution(store, agent, everything, mid), await queries.GetFirstContactResolutionAsync(store, agent, everything, mid), $"FCR of {agent}");
-            Same(oracle.GoodReviewRate(store, agent, dstWeek, final), await queries.GetGoodReviewRateAsync(store, agent, dstWeek, final), $"good reviews of {agent}");
+            Same(oracle.ReplyRate(store, agent, dstWeek, final), await queries.Service.GetReplyRateAsync(store, agent, dstWeek, final), $"reply rate of {agent}");
+            Same(oracle.Nps(store, agent, everything, final), await queries.Service.GetNpsAsync(store, agent, everything, final), $"NPS of {agent}");
+            Same(oracle.FirstContactResolution(store, agent, everything, mid), await queries.Service.GetFirstContactResolutionAsync(store, agent, everything, mid), $"FCR of {agent}");
+            Same(oracle.GoodReviewRate(store, agent, dstWeek, final), await queries.Service.GetGoodReviewRateAsync(store, agent, dstWeek, final), $"good reviews of {agent}");
             compared += 4;
         }
 
-        var total = await queries.GetReplyRateAsync(null, null, everything, final);
+        var total = await queries.Service.GetReplyRateAsync(null, null, everything, final);
         output.WriteLine($"compared {compared} figures: {clock.Elapsed}; all stores: {total}");
         Assert.True(total.InTime > 1000 && total.Late > 1000 && total.OverdueUnanswered > 100 && total.Withdrawn > 100 && total.OutsideServiceHours > 1000, $"the dataset must exercise every outcome: {total}");
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromMinutes(3));

@@ -34,7 +34,7 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
         }
     }
 
-    private static async Task SameFiguresAsync(ServiceMetricsQueries queries, Oracle oracle, int batchSize)
+    private static async Task SameFiguresAsync(MetricQueries queries, Oracle oracle, int batchSize)
     {
         var start = SeededDataset.Start;
         var nows = new[]
@@ -54,10 +54,10 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
                 foreach (var store in stores)
                 {
                     var at = $"store {store ?? "(all)"}, {window}, now {now:O}, batches of {batchSize}";
-                    Same(oracle.Nps(store, null, window, now), await queries.GetNpsAsync(store, null, window, now), $"NPS, {at}");
-                    Same(oracle.FirstContactResolution(store, null, window, now), await queries.GetFirstContactResolutionAsync(store, null, window, now), $"FCR, {at}");
-                    Same(oracle.GoodReviewRate(store, null, window, now), await queries.GetGoodReviewRateAsync(store, null, window, now), $"good reviews, {at}");
-                    Same(oracle.DisputeRate(store, window, now), await queries.GetDisputeRateAsync(store, window, now), $"dispute rate, {at}");
+                    Same(oracle.Nps(store, null, window, now), await queries.Service.GetNpsAsync(store, null, window, now), $"NPS, {at}");
+                    Same(oracle.FirstContactResolution(store, null, window, now), await queries.Service.GetFirstContactResolutionAsync(store, null, window, now), $"FCR, {at}");
+                    Same(oracle.GoodReviewRate(store, null, window, now), await queries.Service.GetGoodReviewRateAsync(store, null, window, now), $"good reviews, {at}");
+                    Same(oracle.DisputeRate(store, window, now), await queries.Commerce.GetDisputeRateAsync(store, window, now), $"dispute rate, {at}");
                     var flow = await queries.GetOrderFlowAsync(store, window, now);
                     Same(oracle.OrderFlow(store, window, now), flow with { LogisticsExceptionsOpen = null, StuckParcels = null, LowStockSkus = null }, $"order flow, {at}");
                 }

@@ -28,7 +28,7 @@ public sealed class BusinessTimeSpecs(TestDatabase db) : IClassFixture<TestDatab
         await l.RunAsync(new SendAgentReply(conversationId, "agent-1", "m2", "hi!", At("10:10:00")));
 
         Assert.Equal(BusinessTime.BeforeLastEventRule, backdated.Error?.Rule);
-        var rate = await (await l.ProjectAsync(db)).GetReplyRateAsync(storeId, null, MetricWindow.Day(Monday), At("23:59:59"));
+        var rate = await (await l.ProjectAsync(db)).Service.GetReplyRateAsync(storeId, null, MetricWindow.Day(Monday), At("23:59:59"));
         Assert.Equal((0, 1), (rate.InTime, rate.Late));
     }
 }

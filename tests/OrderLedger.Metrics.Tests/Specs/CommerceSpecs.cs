@@ -36,7 +36,7 @@ public sealed class CommerceSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         // Requested today, not paid yet: not completed, not counted.
         await l.RefundRequested("R5", "O5", RefundKind.RefundOnly, At("08:00"), autoApproved: true);
 
-        var times = await (await l.ProjectAsync()).GetRefundTimesAsync("S1", Today, EndOfDay);
+        var times = await (await l.ProjectAsync()).Commerce.GetRefundTimesAsync("S1", Today, EndOfDay);
 
         Assert.Equal((3L, 3 * 3600.0, 1L, 1.0 / 3), (times.RefundOnly.Completed, times.RefundOnly.MeanSeconds!.Value, times.RefundOnly.AutoApproved, times.RefundOnly.AutoApprovedShare!.Value));
         Assert.Equal(4.6 * 3600, times.RefundOnly.P90Seconds!.Value, 6); // 3 h + 0.8 × (5 h − 3 h)
@@ -61,7 +61,7 @@ public sealed class CommerceSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         await l.RefundRequested("R3", "O3", RefundKind.ReturnAndRefund, After(-9, "10:00"));
         await l.DisputeJudged("R3", "O3", merchantAtFault: false, After(-5, "10:00"));
 
-        var rate = await (await l.ProjectAsync()).GetDisputeRateAsync("S1", MetricWindow.Rolling30Days, At("12:00"));
+        var rate = await (await l.ProjectAsync()).Commerce.GetDisputeRateAsync("S1", MetricWindow.Rolling30Days, At("12:00"));
 
         Assert.Equal((1L, 4L, 0.25), (rate.MerchantAtFault, rate.PaidOrders, rate.Rate!.Value));
     }

@@ -28,7 +28,7 @@ public sealed class FirstContactResolutionSpecs(TestDatabase db) : IClassFixture
         var repeatDay8 = l.Conversation("CV-B2", customerId: "C2");
         await repeatDay8.Started(After(8, "12:00"), orderId: "O2");
 
-        var fcr = await (await l.ProjectAsync()).GetFirstContactResolutionAsync("S1", null, Today, After(10, "00:00"));
+        var fcr = await (await l.ProjectAsync()).Service.GetFirstContactResolutionAsync("S1", null, Today, After(10, "00:00"));
 
         Assert.Equal((2L, 2L, 1L, 0.5), (fcr.Resolved, fcr.Final, fcr.FinalFirstContact, fcr.Rate!.Value));
         Assert.True(fcr.IsFinal);
@@ -48,9 +48,9 @@ public sealed class FirstContactResolutionSpecs(TestDatabase db) : IClassFixture
         await other.Resolve(At("12:00"));
         var queries = await l.ProjectAsync();
 
-        var day3 = await queries.GetFirstContactResolutionAsync("S1", null, Today, After(3, "00:00"));
-        var day7 = await queries.GetFirstContactResolutionAsync("S1", null, Today, After(7, "00:00"));
-        var exactlySevenDays = await queries.GetFirstContactResolutionAsync("S1", null, Today, After(7, "12:00"));
+        var day3 = await queries.Service.GetFirstContactResolutionAsync("S1", null, Today, After(3, "00:00"));
+        var day7 = await queries.Service.GetFirstContactResolutionAsync("S1", null, Today, After(7, "00:00"));
+        var exactlySevenDays = await queries.Service.GetFirstContactResolutionAsync("S1", null, Today, After(7, "12:00"));
 
         Assert.Equal((2L, 0L, (double?)null, 2L, 1.0), (day3.Resolved, day3.Final, day3.Rate, day3.FirstContactSoFar, day3.ProvisionalRate!.Value));
         Assert.False(day3.IsFinal);
@@ -72,7 +72,7 @@ public sealed class FirstContactResolutionSpecs(TestDatabase db) : IClassFixture
         await much.Resolve(At("12:00"));
         await much.Reopen(After(9, "09:00"));
 
-        var fcr = await (await l.ProjectAsync()).GetFirstContactResolutionAsync("S1", null, Today, After(20, "00:00"));
+        var fcr = await (await l.ProjectAsync()).Service.GetFirstContactResolutionAsync("S1", null, Today, After(20, "00:00"));
 
         Assert.Equal((2L, 1L, 0.5), (fcr.Final, fcr.FinalFirstContact, fcr.Rate!.Value));
     }
@@ -88,7 +88,7 @@ public sealed class FirstContactResolutionSpecs(TestDatabase db) : IClassFixture
         await l.Conversation("CV-other-customer", customerId: "C2").Started(After(1, "11:00"), orderId: "O1");
         await l.Conversation("CV-no-order", customerId: "C1").Started(After(1, "12:00"));
 
-        var fcr = await (await l.ProjectAsync()).GetFirstContactResolutionAsync("S1", null, Today, After(8, "00:00"));
+        var fcr = await (await l.ProjectAsync()).Service.GetFirstContactResolutionAsync("S1", null, Today, After(8, "00:00"));
 
         Assert.Equal((1L, 1L, 1.0), (fcr.Final, fcr.FinalFirstContact, fcr.Rate!.Value));
     }
@@ -102,7 +102,7 @@ public sealed class FirstContactResolutionSpecs(TestDatabase db) : IClassFixture
         await l.Conversation("CV-parallel", customerId: "C1").Started(At("11:00"), orderId: "O1");
         await resolved.Resolve(At("12:00"));
 
-        var fcr = await (await l.ProjectAsync()).GetFirstContactResolutionAsync("S1", null, Today, After(8, "00:00"));
+        var fcr = await (await l.ProjectAsync()).Service.GetFirstContactResolutionAsync("S1", null, Today, After(8, "00:00"));
 
         Assert.Equal((1L, 1L, 1.0), (fcr.Final, fcr.FinalFirstContact, fcr.Rate!.Value));
     }
@@ -120,10 +120,10 @@ public sealed class FirstContactResolutionSpecs(TestDatabase db) : IClassFixture
         var queries = await l.ProjectAsync();
         var now = After(20, "00:00");
 
-        var monday = await queries.GetFirstContactResolutionAsync("S1", null, Today, now);
-        var tuesday = await queries.GetFirstContactResolutionAsync("S1", null, MetricWindow.Day(Monday.AddDays(1)), now);
-        var agent1 = await queries.GetFirstContactResolutionAsync("S1", "agent-1", MetricWindow.Days(Monday, Monday.AddDays(1)), now);
-        var agent2 = await queries.GetFirstContactResolutionAsync("S1", "agent-2", MetricWindow.Days(Monday, Monday.AddDays(1)), now);
+        var monday = await queries.Service.GetFirstContactResolutionAsync("S1", null, Today, now);
+        var tuesday = await queries.Service.GetFirstContactResolutionAsync("S1", null, MetricWindow.Day(Monday.AddDays(1)), now);
+        var agent1 = await queries.Service.GetFirstContactResolutionAsync("S1", "agent-1", MetricWindow.Days(Monday, Monday.AddDays(1)), now);
+        var agent2 = await queries.Service.GetFirstContactResolutionAsync("S1", "agent-2", MetricWindow.Days(Monday, Monday.AddDays(1)), now);
 
         Assert.Equal((1L, 0L), (monday.Final, monday.FinalFirstContact));
         Assert.Equal(0, tuesday.Resolved);

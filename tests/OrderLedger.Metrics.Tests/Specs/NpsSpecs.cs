@@ -34,7 +34,7 @@ public sealed class NpsSpecs(TestDatabase db) : IClassFixture<TestDatabase>
             await SurveyedAsync(l, $"CV{i}", "agent-1", scores[i]);
         }
 
-        var nps = await (await l.ProjectAsync()).GetNpsAsync("S1", null, Today, EndOfDay);
+        var nps = await (await l.ProjectAsync()).Service.GetNpsAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((4L, 2L, 2L, 8L), (nps.Promoters, nps.Passives, nps.Detractors, nps.Answers));
         Assert.Equal(25, nps.Score); // 50 % − 25 %
@@ -54,7 +54,7 @@ public sealed class NpsSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         var queries = await l.ProjectAsync();
         var now = After(2, "00:00");
 
-        var days = await queries.GetDailyNpsAsync("S1", null, Monday.AddDays(-1), Monday.AddDays(1), now);
+        var days = await queries.Service.GetDailyNpsAsync("S1", null, Monday.AddDays(-1), Monday.AddDays(1), now);
 
         Assert.Equal([Monday.AddDays(-1), Monday, Monday.AddDays(1)], days.Select(d => d.Day));
         Assert.Equal((1L, 1L, 0.0, 3L), (days[1].Figures.Promoters, days[1].Figures.Detractors, days[1].Figures.Score!.Value, days[1].Figures.SurveysSent));
@@ -62,7 +62,7 @@ public sealed class NpsSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         Assert.Null(days[0].Figures.Score);
         foreach (var day in days)
         {
-            Assert.Equal(await queries.GetNpsAsync("S1", null, MetricWindow.Day(day.Day), now), day.Figures);
+            Assert.Equal(await queries.Service.GetNpsAsync("S1", null, MetricWindow.Day(day.Day), now), day.Figures);
         }
     }
 
@@ -74,8 +74,8 @@ public sealed class NpsSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         await SurveyedAsync(l, "CV2", "agent-1", null);
         var queries = await l.ProjectAsync();
 
-        var nps = await queries.GetNpsAsync("S1", null, Today, EndOfDay);
-        var yesterday = await queries.GetNpsAsync("S1", null, MetricWindow.Day(Monday.AddDays(-1)), EndOfDay);
+        var nps = await queries.Service.GetNpsAsync("S1", null, Today, EndOfDay);
+        var yesterday = await queries.Service.GetNpsAsync("S1", null, MetricWindow.Day(Monday.AddDays(-1)), EndOfDay);
 
         Assert.Equal((0L, (double?)null, 2L, 0.0), (nps.Answers, nps.Score, nps.SurveysSent, nps.ResponseRate!.Value));
         Assert.Equal((0L, (double?)null, 0L, (double?)null), (yesterday.Answers, yesterday.Score, yesterday.SurveysSent, yesterday.ResponseRate));
@@ -91,8 +91,8 @@ public sealed class NpsSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         await SurveyedAsync(l, "CV4", "agent-1", null);
         var queries = await l.ProjectAsync();
 
-        var beforeAnswers = await queries.GetNpsAsync("S1", null, Today, At("11:00:00"));
-        var afterAnswers = await queries.GetNpsAsync("S1", null, Today, EndOfDay);
+        var beforeAnswers = await queries.Service.GetNpsAsync("S1", null, Today, At("11:00:00"));
+        var afterAnswers = await queries.Service.GetNpsAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((4L, 0L, 0.0), (beforeAnswers.SurveysSent, beforeAnswers.SurveysAnswered, beforeAnswers.ResponseRate!.Value));
         Assert.Equal((2L, 0.5, 0.0), (afterAnswers.SurveysAnswered, afterAnswers.ResponseRate!.Value, afterAnswers.Score!.Value));
@@ -107,10 +107,10 @@ public sealed class NpsSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         await SurveyedAsync(l, "CV3", "agent-2", 10, storeId: "S2");
         var queries = await l.ProjectAsync();
 
-        var agent1 = await queries.GetNpsAsync("S1", "agent-1", Today, EndOfDay);
-        var agent2 = await queries.GetNpsAsync("S1", "agent-2", Today, EndOfDay);
-        var store1 = await queries.GetNpsAsync("S1", null, Today, EndOfDay);
-        var everyStore = await queries.GetNpsAsync(null, null, Today, EndOfDay);
+        var agent1 = await queries.Service.GetNpsAsync("S1", "agent-1", Today, EndOfDay);
+        var agent2 = await queries.Service.GetNpsAsync("S1", "agent-2", Today, EndOfDay);
+        var store1 = await queries.Service.GetNpsAsync("S1", null, Today, EndOfDay);
+        var everyStore = await queries.Service.GetNpsAsync(null, null, Today, EndOfDay);
 
         Assert.Equal(100, agent1.Score);
         Assert.Equal(-100, agent2.Score);
@@ -138,9 +138,9 @@ public sealed class NpsSpecs(TestDatabase db) : IClassFixture<TestDatabase>
         await again.Rate(SatisfactionRating.Dissatisfied, At("11:11:00"));
         var queries = await l.ProjectAsync();
 
-        var store = await queries.GetGoodReviewRateAsync("S1", null, Today, EndOfDay);
-        var agent2 = await queries.GetGoodReviewRateAsync("S1", "agent-2", Today, EndOfDay);
-        var none = await queries.GetGoodReviewRateAsync("S1", null, MetricWindow.Day(Monday.AddDays(1)), After(2, "00:00"));
+        var store = await queries.Service.GetGoodReviewRateAsync("S1", null, Today, EndOfDay);
+        var agent2 = await queries.Service.GetGoodReviewRateAsync("S1", "agent-2", Today, EndOfDay);
+        var none = await queries.Service.GetGoodReviewRateAsync("S1", null, MetricWindow.Day(Monday.AddDays(1)), After(2, "00:00"));
 
         Assert.Equal((2L, 5L, 0.4), (store.Satisfied, store.Ratings, store.Rate!.Value));
         Assert.Equal((1L, 2L, 0.5), (agent2.Satisfied, agent2.Ratings, agent2.Rate!.Value));

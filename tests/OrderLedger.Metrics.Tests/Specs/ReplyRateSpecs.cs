@@ -27,7 +27,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Customer(At("10:05:00"));
         await cv.Agent("agent-1", At("10:08:01"));
 
-        var rate = await (await l.ProjectAsync(batchSize)).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync(batchSize)).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal(1, rate.InTime);
         Assert.Equal(1, rate.Late);
@@ -51,7 +51,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await oneMore.Customer(At("11:00:00"));
         await oneMore.Agent("agent-1", At("11:03:01"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((1, 1, 0.5), (rate.InTime, rate.Late, rate.Rate));
     }
@@ -65,9 +65,9 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Customer(At("10:00:00"));
         var queries = await l.ProjectAsync();
 
-        var atTwoMinutes = await queries.GetReplyRateAsync("S1", null, Today, At("10:02:00"));
-        var atExactly180 = await queries.GetReplyRateAsync("S1", null, Today, At("10:03:00"));
-        var at181 = await queries.GetReplyRateAsync("S1", null, Today, At("10:03:01"));
+        var atTwoMinutes = await queries.Service.GetReplyRateAsync("S1", null, Today, At("10:02:00"));
+        var atExactly180 = await queries.Service.GetReplyRateAsync("S1", null, Today, At("10:03:00"));
+        var at181 = await queries.Service.GetReplyRateAsync("S1", null, Today, At("10:03:01"));
 
         Assert.Equal((1L, 0L, (double?)null), (atTwoMinutes.Pending, atTwoMinutes.Counted, atTwoMinutes.Rate));
         Assert.Equal((1L, 0L, (double?)null), (atExactly180.Pending, atExactly180.Counted, atExactly180.Rate));
@@ -84,8 +84,8 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Agent("agent-1", At("10:10:00"));
         var queries = await l.ProjectAsync();
 
-        var before = await queries.GetReplyRateAsync("S1", null, Today, At("10:05:00"));
-        var after = await queries.GetReplyRateAsync("S1", null, Today, At("10:10:00"));
+        var before = await queries.Service.GetReplyRateAsync("S1", null, Today, At("10:05:00"));
+        var after = await queries.Service.GetReplyRateAsync("S1", null, Today, At("10:10:00"));
 
         Assert.Equal((1L, 0L), (before.OverdueUnanswered, before.Late));
         Assert.Equal((0L, 1L, 600.0), (after.OverdueUnanswered, after.Late, after.FirstResponseMeanSeconds!.Value));
@@ -102,7 +102,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Bot(At("10:01:00"));
         await cv.Agent("agent-1", At("10:03:30"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((0L, 1L, 210.0), (rate.InTime, rate.Late, rate.FirstResponseMeanSeconds!.Value));
     }
@@ -118,7 +118,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Customer(At("10:02:30"));
         await cv.Agent("agent-1", At("10:03:10"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((0L, 1L, 190.0), (rate.InTime, rate.Late, rate.FirstResponseMeanSeconds!.Value));
     }
@@ -134,7 +134,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Agent("agent-1", At("10:05:00"));
         await cv.Agent("agent-1", At("10:09:00"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((1L, 1L, 60.0), (rate.InTime, rate.Counted, rate.FirstResponseMeanSeconds!.Value));
     }
@@ -153,7 +153,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Assign("agent-1", At("10:02:00"));
         await cv.Agent("agent-1", At("10:03:59"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((1L, 1L, 179.0), (rate.InTime, rate.Counted, rate.FirstResponseMeanSeconds!.Value));
     }
@@ -169,7 +169,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Assign("agent-1", At("10:02:30"));
         await cv.Agent("agent-1", At("10:04:00"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((0L, 1L, 240.0), (rate.InTime, rate.Late, rate.FirstResponseMeanSeconds!.Value));
     }
@@ -189,7 +189,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
             await cv.Agent("agent-1", At(reply));
         }
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal(2, rate.OutsideServiceHours); // 07:59:59 and 23:00:00
         Assert.Equal((1L, 1L, 0.5), (rate.InTime, rate.Late, rate.Rate)); // 08:00 in time, 22:59:59 late
@@ -207,7 +207,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
             await cv.Customer(At(start));
         }
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((2L, 1L), (rate.OutsideServiceHours, rate.OverdueUnanswered));
     }
@@ -229,7 +229,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await inside.Customer(At("21:00:00"));
         await inside.Agent("agent-1", At("21:01:00"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((2L, 1L, 1.0), (rate.OutsideServiceHours, rate.InTime, rate.Rate!.Value));
     }
@@ -246,7 +246,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
             await cv.Resolve(At(resolved), by: "customer");
         }
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((2L, 1L, 0.0), (rate.Withdrawn, rate.OverdueUnanswered, rate.Rate));
     }
@@ -269,7 +269,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await closed.Customer(After(1, "03:00:00"));
         var queries = await l.ProjectAsync();
 
-        var days = await queries.GetDailyReplyRateAsync("S1", null, Monday, Monday.AddDays(1), After(2, "00:00"));
+        var days = await queries.Service.GetDailyReplyRateAsync("S1", null, Monday, Monday.AddDays(1), After(2, "00:00"));
 
         Assert.Equal((1L, 0L, 150.0), (days[0].Figures.InTime, days[0].Figures.Late, days[0].Figures.FirstResponseMeanSeconds!.Value));
         Assert.Equal((0L, 1L, 1L), (days[1].Figures.InTime, days[1].Figures.Late, days[1].Figures.OutsideServiceHours));
@@ -287,7 +287,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Reopen(At("15:00:00"));
         await cv.Agent("agent-1", At("15:04:00"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((1L, 1L), (rate.InTime, rate.Late));
         Assert.Equal(150, rate.FirstResponseMeanSeconds); // (60 + 240) / 2
@@ -315,10 +315,10 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         var queries = await l.ProjectAsync();
         var now = After(2, "12:00");
 
-        var shanghaiMonday = await queries.GetReplyRateAsync("SH", null, Today, now);
-        var shanghaiTuesday = await queries.GetReplyRateAsync("SH", null, MetricWindow.Day(Monday.AddDays(1)), now);
-        var laMonday = await queries.GetReplyRateAsync("LA", null, Today, now);
-        var laTuesday = await queries.GetReplyRateAsync("LA", null, MetricWindow.Day(Monday.AddDays(1)), now);
+        var shanghaiMonday = await queries.Service.GetReplyRateAsync("SH", null, Today, now);
+        var shanghaiTuesday = await queries.Service.GetReplyRateAsync("SH", null, MetricWindow.Day(Monday.AddDays(1)), now);
+        var laMonday = await queries.Service.GetReplyRateAsync("LA", null, Today, now);
+        var laTuesday = await queries.Service.GetReplyRateAsync("LA", null, MetricWindow.Day(Monday.AddDays(1)), now);
 
         Assert.Equal((1L, 0L), (shanghaiMonday.InTime, shanghaiMonday.OutsideServiceHours));
         Assert.Equal((0L, 1L), (shanghaiTuesday.Counted, shanghaiTuesday.OutsideServiceHours));
@@ -348,8 +348,8 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await unassigned.Customer(At("13:00:00"));
         var queries = await l.ProjectAsync();
 
-        var byAgent = await queries.GetReplyRateByAgentAsync("S1", Today, EndOfDay);
-        var agent2 = await queries.GetReplyRateAsync("S1", "agent-2", Today, EndOfDay);
+        var byAgent = await queries.Service.GetReplyRateByAgentAsync("S1", Today, EndOfDay);
+        var agent2 = await queries.Service.GetReplyRateAsync("S1", "agent-2", Today, EndOfDay);
 
         Assert.Equal(["agent-1", "agent-2", "agent-3", null], byAgent.Select(x => x.AgentId));
         Assert.Equal((0L, 1L, 0L), (byAgent[0].Figures.InTime, byAgent[0].Figures.Late, byAgent[0].Figures.OverdueUnanswered));
@@ -377,7 +377,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await unanswered.OpenedWith("agent-1", At("16:00:00"));
         await unanswered.Customer(At("16:00:00"));
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((2L, 2L, 1L), (rate.InTime, rate.Late, rate.OverdueUnanswered));
         Assert.Equal(0.4, rate.Rate);
@@ -400,8 +400,8 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
 
         var queries = await l.ProjectAsync();
 
-        var rolling = await queries.GetReplyRateAsync("S1", null, MetricWindow.Rolling30Days, At("10:05:00"));
-        var daily = await queries.GetDailyReplyRateAsync("S1", null, Monday.AddDays(-30), Monday, At("12:00:00"));
+        var rolling = await queries.Service.GetReplyRateAsync("S1", null, MetricWindow.Rolling30Days, At("10:05:00"));
+        var daily = await queries.Service.GetDailyReplyRateAsync("S1", null, Monday.AddDays(-30), Monday, At("12:00:00"));
 
         Assert.Equal(2, rolling.InTime); // 29 days ago and today; 30 days ago is exactly outside
         Assert.Equal(31, daily.Count);

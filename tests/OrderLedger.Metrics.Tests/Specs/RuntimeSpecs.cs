@@ -45,12 +45,12 @@ public abstract class RuntimeSpecs(TestDatabase db, StoreUnderTest eventStore)
 
             var queries = l.Queries;
             var live = await Eventually.Get(
-                () => Safely(() => queries.GetReplyRateAsync("S1", null, MetricWindow.Day(Monday), At("10:07:00"))),
+                () => Safely(() => queries.Service.GetReplyRateAsync("S1", null, MetricWindow.Day(Monday), At("10:07:00"))),
                 r => r is { InTime: 1, Pending: 1 },
                 because: "the first inquiry answered and the second pending");
             await cv.Agent("agent-1", At("10:08:01"));
             var later = await Eventually.Get(
-                () => Safely(() => queries.GetReplyRateAsync("S1", null, MetricWindow.Day(Monday), At("12:00:00"))),
+                () => Safely(() => queries.Service.GetReplyRateAsync("S1", null, MetricWindow.Day(Monday), At("12:00:00"))),
                 r => r is { Late: 1 },
                 because: "the second inquiry answered late");
             var flow = await queries.GetOrderFlowAsync("S1", MetricWindow.Day(Monday), At("12:00:00"));

@@ -63,7 +63,7 @@ public sealed class CommandLedger : IAsyncDisposable
     }
 
     /// <summary>Builds the metric projections from everything the commands appended and publishes them as <c>rm.*</c>.</summary>
-    public async Task<ServiceMetricsQueries> ProjectAsync(TestDatabase database)
+    public async Task<MetricQueries> ProjectAsync(TestDatabase database)
     {
         var events = await ReadAsync();
         foreach (var projection in new Projections.IProjection[] { new ServiceMetricsProjection(), new CommerceMetricsProjection() })
@@ -71,7 +71,7 @@ public sealed class CommandLedger : IAsyncDisposable
             await Projector.BuildAndPublishAsync(database.DataSource, projection, events);
         }
 
-        return new ServiceMetricsQueries(database.DataSource);
+        return new MetricQueries(database.DataSource);
     }
 
     public ValueTask DisposeAsync() => store.DisposeAsync();

@@ -39,7 +39,7 @@ public sealed class MetricsLedger : IAsyncDisposable
     public static async Task<MetricsLedger> OpenAsync(TestDatabase database, IEventStore store) =>
         new(database, store, await store.ReadHeadPositionAsync());
 
-    public ServiceMetricsQueries Queries => new(database.DataSource);
+    public MetricQueries Queries => new(database.DataSource);
 
     /// <summary>Appends <paramref name="events"/> to a stream as one command happening at <paramref name="at"/>.</summary>
     public async Task AppendAsync(string streamId, DateTimeOffset at, params object[] events)
@@ -94,7 +94,7 @@ public sealed class MetricsLedger : IAsyncDisposable
     /// Builds the metric projections (and, with <paramref name="withCoreReadModels"/>, the core shipments and stock
     /// levels) from everything appended, in batches of <paramref name="batchSize"/>, and publishes them as <c>rm.*</c>.
     /// </summary>
-    public async Task<ServiceMetricsQueries> ProjectAsync(int batchSize = int.MaxValue, bool withCoreReadModels = false, IReadOnlyList<DecodedEvent>? events = null)
+    public async Task<MetricQueries> ProjectAsync(int batchSize = int.MaxValue, bool withCoreReadModels = false, IReadOnlyList<DecodedEvent>? events = null)
     {
         events ??= await ReadAsync();
         IProjection[] projections = withCoreReadModels

@@ -47,7 +47,6 @@ public sealed class InProcessProjector : IAsyncDisposable
             options.FirstRetryDelay = TimeSpan.FromMilliseconds(20);
             configure?.Invoke(options);
         });
-        _ = eventStore is null or { Provider: "postgres" } ? runtime.CountEventsInPostgres() : runtime.CountEventsByReading();
         foreach (var projection in projections)
         {
             runtime.Add(projection);

@@ -92,4 +92,6 @@ public sealed class CachingEventStore(IEventStore inner, int maxCachedEvents = 3
     public Task<EventLocation?> FindEventAsync(Guid eventId, CancellationToken cancellationToken = default) => inner.FindEventAsync(eventId, cancellationToken);
 
     public bool FindsEventsById => inner.FindsEventsById;
+
+    public Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) => inner.CountAllAfterAsync(after, cancellationToken);
 }

@@ -1,6 +1,7 @@
-namespace OrderLedger.ReadModels.Infrastructure;
+namespace OrderLedger.Projections.Sql;
 
-internal static class EventFacts
+/// <summary>Enum values as every projection stores them, one spelling for the read models and the metrics alike.</summary>
+public static class EnumNames
 {
     /// <summary>Snake-case name of an enum value, as stored in read models (<c>ReturnAndRefund</c> → <c>return_and_refund</c>).</summary>
     public static string Snake<TEnum>(this TEnum value)

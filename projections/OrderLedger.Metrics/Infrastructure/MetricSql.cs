@@ -1,0 +1,49 @@
+using Npgsql;
+using NpgsqlTypes;
+using OrderLedger.Projections.Runtime;
+
+namespace OrderLedger.Metrics.Infrastructure;
+
+/// <summary>
+/// How the metric queries run: every statement gets the same named parameters (<c>@store</c>, <c>@agent</c>, <c>@now</c>,
+/// the window's days and the hour boundaries derived from <c>now</c>), so a figure's SQL names only what it uses.
+/// </summary>
+internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
+{
+    private readonly string _views = ProjectionOptions.CheckedSchema(viewSchema);
+
+    /// <summary>The stable view of a metric table, in the configured view schema.</summary>
+    public string View(string table) => $"{_views}.{table}";
+
+    /// <summary>The condition for an optional filter: none at all when the value is null, so every plan can use the indexes.</summary>
+    public static string Is(string? value, string column, string parameter) => value is null ? "TRUE" : $"{column} = @{parameter}";
+
+    public static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
+
+    public async Task<List<T>> ListAsync<T>(
+        string sql, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = (object?)storeId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = (object?)agentId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz)
+        {
+            Value = HourlyCounts.HourOf(now.AddDays(-MetricWindow.RollingDays)).AddHours(1).UtcDateTime,
+        });
+        // Resolutions before this hour (and their whole hour bucket) are more than 7 days old: final.
+        command.Parameters.Add(new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-ServiceMetricsQueries.RepeatContactDays)).UtcDateTime });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+}

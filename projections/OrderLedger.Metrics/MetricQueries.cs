@@ -1,0 +1,87 @@
+using Npgsql;
+using OrderLedger.Projections.Runtime;
+using OrderLedger.ReadModels;
+
+namespace OrderLedger.Metrics;
+
+/// <summary>
+/// Every §5 figure, each asked of the projection that owns its rows: the service figures of
+/// <see cref="ServiceMetricsQueries"/>, the commerce counts of <see cref="CommerceMetricsQueries"/>, and the order flow's
+/// state now (logistics exceptions, stuck parcels, low stock) of the core read models' own queries rather than duplicated.
+/// Reads no table itself. See <c>docs/metrics.md</c>.
+/// </summary>
+/// <param name="stuckAfter">A parcel in transit without carrier movement for this long is stuck (default 48 hours).</param>
+public sealed class MetricQueries(
+    ServiceMetricsQueries service, CommerceMetricsQueries commerce, ShipmentQueries shipments, StockLevelQueries stock, TimeSpan? stuckAfter = null)
+{
+    /// <summary>All of them over one database and view schema.</summary>
+    public MetricQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema, TimeSpan? stuckAfter = null)
+        : this(
+            new ServiceMetricsQueries(dataSource, viewSchema),
+            new CommerceMetricsQueries(dataSource, viewSchema),
+            new ShipmentQueries(dataSource, viewSchema),
+            new StockLevelQueries(dataSource, viewSchema),
+            stuckAfter)
+    {
+    }
+
+    public ServiceMetricsQueries Service { get; } = service;
+
+    public CommerceMetricsQueries Commerce { get; } = commerce;
+
+    public TimeSpan StuckAfter { get; } = stuckAfter ?? TimeSpan.FromHours(48);
+
+    public async Task<OrderFlow> GetOrderFlowAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        OrderFlowOf(await Commerce.CountsAsync(storeId, window, now, cancellationToken), await CurrentLogisticsAsync(storeId, now, cancellationToken));
+
+    private static OrderFlow OrderFlowOf(IReadOnlyDictionary<string, long> counts, Logistics current) => new(
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Placed),
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Paid),
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Shipped),
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Delivered),
+        counts.GetValueOrDefault(CommerceMetricsProjection.Facts.Cancelled),
+        current.Exceptions,
+        current.Stuck,
+        current.LowStock);
+
+    private sealed record Logistics(long? Exceptions, long? Stuck, long? LowStock);
+
+    /// <summary>State now, from the core read models; null for a figure whose read model is not built in this database.</summary>
+    private async Task<Logistics> CurrentLogisticsAsync(string? storeId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parcels = await shipments.CountExceptionsAndStuckAsync(storeId, now, StuckAfter, cancellationToken);
+        return new Logistics(parcels?.OpenExceptions, parcels?.Stuck, await stock.CountLowStockSkusAsync(storeId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Every figure of one store for its local today and the rolling 30 days, evaluated at <paramref name="now"/>. The
+    /// state-now figures of the order flow do not depend on the window and are read once for both.
+    /// </summary>
+    public async Task<Dashboard> GetDashboardAsync(string storeId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var timeZone = await Service.GetTimeZoneAsync(storeId, cancellationToken) ?? StoreCalendar.DefaultTimeZone;
+        var today = new StoreCalendar(storeId, timeZone, StoreCalendar.DefaultOpens, StoreCalendar.DefaultCloses).LocalDay(now);
+        var current = await CurrentLogisticsAsync(storeId, now, cancellationToken);
+        return new Dashboard(
+            storeId, now, today, timeZone,
+            await FiguresAsync(storeId, MetricWindow.Day(today), now, current, cancellationToken),
+            await FiguresAsync(storeId, MetricWindow.Rolling30Days, now, current, cancellationToken));
+    }
+
+    /// <summary>Every figure of one store (or all: null) for one window.</summary>
+    public async Task<MetricFigures> GetFiguresAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await FiguresAsync(storeId, window, now, await CurrentLogisticsAsync(storeId, now, cancellationToken), cancellationToken);
+
+    private async Task<MetricFigures> FiguresAsync(string? storeId, MetricWindow window, DateTimeOffset now, Logistics current, CancellationToken cancellationToken)
+    {
+        var counts = await Commerce.CountsAsync(storeId, window, now, cancellationToken);
+        return new(
+            await Service.GetReplyRateAsync(storeId, null, window, now, cancellationToken),
+            await Service.GetNpsAsync(storeId, null, window, now, cancellationToken),
+            await Service.GetFirstContactResolutionAsync(storeId, null, window, now, cancellationToken),
+            await Commerce.GetRefundTimesAsync(storeId, window, now, cancellationToken),
+            CommerceMetricsQueries.DisputeRateOf(counts),
+            await Service.GetGoodReviewRateAsync(storeId, null, window, now, cancellationToken),
+            OrderFlowOf(counts, current));
+    }
+}
