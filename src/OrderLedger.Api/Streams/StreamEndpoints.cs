@@ -150,7 +150,7 @@ public static class StreamEndpoints
                 : expected;
             try
             {
-                return await store.AppendAsync(streamId, pinned, EventCodec.EncodeRaw(payloads, context, EventCodec.HashOf(last)), cancellationToken);
+                return await store.AppendAsync(streamId, pinned, EventCodec.EncodeRaw(payloads, context, ChainTip.After(streamId, last)), cancellationToken);
             }
             catch (WrongExpectedRevisionException)
             {

@@ -72,7 +72,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
             var events = decision.Events.Cast<object>().ToList();
             var state = decision.Events.Aggregate(loaded.State, decider.Evolve);
             var scoped = context.StoreId is null && state is IStoreScoped { StoreId.Length: > 0 } owner ? context with { StoreId = owner.StoreId } : context;
-            var data = codec.Encode(events, scoped, loaded.LastHash);
+            var data = codec.Encode(events, scoped, new ChainTip(streamId, loaded.Revision, loaded.LastHash));
             try
             {
                 var appended = await store.AppendAsync(streamId, ExpectedRevision.After(loaded.Revision), data, cancellationToken);

@@ -32,10 +32,15 @@ public static class VerifyVerb
         }
 
         await output.WriteLineAsync($"checked {report.EventsChecked:N0} events in {report.StreamsChecked:N0} streams");
-        if (report.FirstBreak is { } broken)
+        foreach (var broken in report.Breaks)
         {
             await output.WriteLineAsync(
                 $"BROKEN at {broken.StreamId} revision {broken.Revision} (position {broken.Position}): expected {broken.Expected}, found {broken.Found}");
+        }
+
+        if (report.FirstBreak is { } first)
+        {
+            await output.WriteLineAsync($"{report.Breaks.Count} break(s); the first position affected is {first.Position} ({first.StreamId} revision {first.Revision})");
             return BrokenExitCode;
         }
 
