@@ -49,6 +49,15 @@ public static class HashChain
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(V2Tag);
+        AppendIdentity(sha, streamId, revision, eventId, typeName, data, unsealedMetadata);
+        AppendField(sha, Encoding.ASCII.GetBytes(prevHash));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>Appends, each as one field, what identifies an event: stream id, revision, event id, type, data and metadata.</summary>
+    public static void AppendIdentity(
+        IncrementalHash sha, string streamId, ulong revision, Guid eventId, string typeName, ReadOnlySpan<byte> data, ReadOnlySpan<byte> metadata)
+    {
         AppendField(sha, Encoding.UTF8.GetBytes(streamId));
         Span<byte> fixedField = stackalloc byte[16];
         BinaryPrimitives.WriteUInt64BigEndian(fixedField, revision);
@@ -57,9 +66,7 @@ public static class HashChain
         AppendField(sha, fixedField);
         AppendField(sha, Encoding.UTF8.GetBytes(typeName));
         AppendField(sha, data);
-        AppendField(sha, unsealedMetadata);
-        AppendField(sha, Encoding.ASCII.GetBytes(prevHash));
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        AppendField(sha, metadata);
     }
 
     /// <summary>Appends one field as its length (8 bytes, big-endian) and its bytes: no field can run into the next.</summary>
