@@ -126,7 +126,15 @@ public sealed class NotaryStore(NpgsqlDataSource dataSource)
     public async Task<SignedCheckpoint?> NewestCheckpointAsync(CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("SELECT document FROM notary.checkpoints ORDER BY tree_size DESC LIMIT 1");
-        return await command.ExecuteScalarAsync(cancellationToken) is string json ? SignedCheckpoint.FromJson(json) : null;
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken) is string json ? SignedCheckpoint.FromJson(json) : null;
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            // No notary has run against this database yet.
+            return null;
+        }
     }
 
     /// <summary>The recorded leaves 0 … count-1 in order.</summary>
