@@ -17,8 +17,6 @@ public sealed record SignedCheckpoint(
 {
     public const string CurrentFormat = "orderledger-checkpoint/v1";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     /// <summary>The exact bytes signed: one field a line, the time as UTC ISO 8601 with 7 fractional digits.</summary>
     public static byte[] SignedText(long treeSize, string rootHash, string lastPosition, DateTimeOffset time) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
@@ -48,23 +46,33 @@ public sealed record SignedCheckpoint(
 
     public byte[] Root() => Convert.FromHexString(RootHash);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => AuditDocuments.Write(this);
 
-    public static SignedCheckpoint FromJson(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<SignedCheckpoint>(json, Json) ?? throw new InvalidDataException("The checkpoint is empty.");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"Not a checkpoint: {ex.Message}", ex);
-        }
-    }
+    public static SignedCheckpoint FromJson(string json) => AuditDocuments.Read<SignedCheckpoint>(json, "a checkpoint");
 
     /// <summary>One file per checkpoint, named by its tree size so they sort in log order.</summary>
     [JsonIgnore]
     public string FileName => string.Create(CultureInfo.InvariantCulture, $"checkpoint-{TreeSize:D12}.json");
+}
+
+/// <summary>The JSON of checkpoints and proofs: files an auditor reads and keeps.</summary>
+internal static class AuditDocuments
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static string Write<T>(T document) => JsonSerializer.Serialize(document, Json);
+
+    public static T Read<T>(string json, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Json) ?? throw new InvalidDataException($"Not {what}: the document is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Not {what}: {ex.Message}", ex);
+        }
+    }
 }
 
 /// <summary>The notary's Ed25519 private key, kept in a file outside the database (PKCS#8 PEM, mode 0600).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrderLedger.EventStore;
 
 namespace OrderLedger.Audit.Notary;
@@ -21,21 +20,9 @@ public sealed record InclusionProof(
 {
     public const string CurrentFormat = "orderledger-inclusion-proof/v1";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    public string ToJson() => AuditDocuments.Write(this);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static InclusionProof FromJson(string json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<InclusionProof>(json, Json) ?? throw new InvalidDataException("The proof is empty.");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"Not an inclusion proof: {ex.Message}", ex);
-        }
-    }
+    public static InclusionProof FromJson(string json) => AuditDocuments.Read<InclusionProof>(json, "an inclusion proof");
 
     /// <summary>Null when the proof holds; else why not. Needs nothing but the proof and the public key.</summary>
     public string? Refutation(NotaryPublicKey key)

@@ -91,49 +91,22 @@ public static class NotaryVerb
             services.AddSingleton(provider => new LogAuditor(provider.GetRequiredService<OrderLedger.EventStore.IEventStore>(), provider.GetRequiredService<NotaryStore>()));
         });
 
-    private static NotaryKey ReadKey(string command, string? path)
-    {
-        if (path is null)
-        {
-            throw new CliException($"{command}: name the notary key with --key <file> (or Notary:KeyFile).");
-        }
+    private static NotaryKey ReadKey(string command, string? path) =>
+        ReadFile(command, path ?? throw new CliException($"{command}: name the notary key with --key <file> (or Notary:KeyFile)."), NotaryKey.ReadFrom);
 
+    public static NotaryPublicKey ReadPublicKey(string command, string? path) =>
+        ReadFile(command, path ?? throw new CliException($"{command}: name the notary's public key with --public-key <file> (or Notary:PublicKeyFile)."), NotaryPublicKey.ReadFrom);
+
+    /// <summary>Reads a file the user named; a missing, unreadable or malformed one is a one-line failure.</summary>
+    public static T ReadFile<T>(string command, string path, Func<string, T> read)
+    {
         try
         {
-            return NotaryKey.ReadFrom(path);
+            return read(path);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            throw new CliException($"{command}: {ex.Message}", CliException.FailureExitCode);
-        }
-    }
-
-    public static NotaryPublicKey ReadPublicKey(string command, string? path)
-    {
-        if (path is null)
-        {
-            throw new CliException($"{command}: name the notary's public key with --public-key <file> (or Notary:PublicKeyFile).");
-        }
-
-        try
-        {
-            return NotaryPublicKey.ReadFrom(path);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new CliException($"{command}: {ex.Message}", CliException.FailureExitCode);
-        }
-    }
-
-    public static string ReadDocument(string command, string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"{command}: {ex.Message}", CliException.FailureExitCode);
+            throw new CliException($"{command}: {path}: {ex.Message}", CliException.FailureExitCode);
         }
     }
 

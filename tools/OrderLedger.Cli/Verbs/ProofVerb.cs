@@ -46,15 +46,7 @@ public static class ProofVerb
         }
 
         var key = NotaryVerb.ReadPublicKey(call.Command, parsed.Value("--public-key") ?? CliServices.Configuration()["Notary:PublicKeyFile"]);
-        InclusionProof proof;
-        try
-        {
-            proof = InclusionProof.FromJson(NotaryVerb.ReadDocument(call.Command, parsed.Positional[0]));
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CliException($"{call.Command}: {ex.Message}", CliException.FailureExitCode);
-        }
+        var proof = NotaryVerb.ReadFile(call.Command, parsed.Positional[0], path => InclusionProof.FromJson(File.ReadAllText(path)));
 
         if (proof.Refutation(key) is { } refuted)
         {

@@ -76,13 +76,6 @@ public static class VerifyVerb
     private static (SignedCheckpoint, NotaryPublicKey) ReadCheckpoint(string path, string? publicKeyPath)
     {
         var key = NotaryVerb.ReadPublicKey("ledger verify", publicKeyPath ?? CliServices.Configuration()["Notary:PublicKeyFile"]);
-        try
-        {
-            return (SignedCheckpoint.FromJson(NotaryVerb.ReadDocument("ledger verify", path)), key);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new CliException($"ledger verify: {path}: {ex.Message}", CliException.FailureExitCode);
-        }
+        return (NotaryVerb.ReadFile("ledger verify", path, file => SignedCheckpoint.FromJson(File.ReadAllText(file))), key);
     }
 }
