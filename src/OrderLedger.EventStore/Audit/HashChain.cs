@@ -161,9 +161,6 @@ public static class HashChain
     }
 
     /// <summary>Checks one event against the hash of its predecessor in the stream, under the scheme it was sealed with.</summary>
-    public static (string Hash, ChainBreak? Break) Check(RecordedEvent e, string expectedPrevHash) =>
-        Check(e, expectedPrevHash, out _);
-
     /// <param name="version">The scheme the event says it was sealed with (1 when it names none).</param>
     public static (string Hash, ChainBreak? Break) Check(RecordedEvent e, string expectedPrevHash, out int version)
     {
