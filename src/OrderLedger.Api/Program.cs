@@ -28,6 +28,7 @@ builder.Services.AddSingleton<CommandEnrichment>();
 builder.Services.AddSingleton<CommandPipeline>();
 builder.Services.AddSingleton<StreamHistory>();
 builder.Services.AddSingleton<ChainVerifier>();
+builder.Services.AddAuditQueries(builder.Configuration);
 builder.Services.AddReadModelQueries();
 builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddReadiness(builder.Configuration);
@@ -51,6 +52,7 @@ app.MapStreamEndpoints();
 app.MapProjectionEndpoints();
 app.MapCommandEndpoints();
 app.MapQueryEndpoints();
+app.MapAuditQueries();
 app.MapSessionEndpoints();
 app.Run();
 

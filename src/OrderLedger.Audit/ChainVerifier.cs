@@ -3,77 +3,106 @@ using OrderLedger.EventStore.Audit;
 
 namespace OrderLedger.Audit;
 
-public sealed record VerificationReport(long EventsChecked, long StreamsChecked, ChainBreak? FirstBreak)
+/// <param name="Breaks">Every broken link found, in log order (at most <see cref="ChainVerifier.MaxBreaks"/>).</param>
+public sealed record VerificationReport(long EventsChecked, long StreamsChecked, IReadOnlyList<ChainBreak> Breaks)
 {
-    public bool Intact => FirstBreak is null;
+    /// <summary>The break at the earliest position: the first place history was changed.</summary>
+    public ChainBreak? FirstBreak => Breaks.Count > 0 ? Breaks[0] : null;
+
+    public bool Intact => Breaks.Count == 0;
 }
 
-/// <summary>Re-walks the hash chain (brief §6) of one stream or of the whole log and reports the first broken link.</summary>
+/// <summary>
+/// Re-walks the hash chain (brief §6, docs/audit.md) of one stream or of the whole log and reports every broken link.
+/// The whole-log walk also reads each stream's newest event by stream: an event kept out of $all (which projections
+/// never see) but still in its stream is a break, and so is a $all out of position order.
+/// </summary>
 public sealed class ChainVerifier(IEventStore store)
 {
+    /// <summary>Beyond this many breaks the log is plainly rewritten; the report keeps the first ones.</summary>
+    public const int MaxBreaks = 1000;
+
+    private const int ParallelStreamReads = 4;
+
     public async Task<VerificationReport> VerifyStreamAsync(string streamId, CancellationToken cancellationToken = default)
     {
         var walker = new Walker();
         await foreach (var e in store.ReadStreamAsync(streamId, StreamReadOptions.All, cancellationToken))
         {
-            if (walker.Check(e) is { } broken)
-            {
-                return walker.Report(broken);
-            }
+            walker.Check(e);
         }
 
-        return walker.Report(null);
+        return walker.Report();
     }
 
     public async Task<VerificationReport> VerifyAllAsync(IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         var walker = new Walker();
+        Position? previous = null;
         await foreach (var e in store.ReadAllAsync(null, null, long.MaxValue, cancellationToken))
         {
-            if (walker.Check(e) is { } broken)
+            if (previous is { } before && e.Position <= before)
             {
-                return walker.Report(broken);
+                walker.Add(new ChainBreak(e.StreamId, e.Revision, e.Position, $"a position after {before}", $"position {e.Position}"));
             }
 
+            previous = e.Position;
+            walker.Check(e);
             if (walker.Events % 100_000 == 0)
             {
                 progress?.Report(walker.Events);
             }
         }
 
-        return walker.Report(null);
+        await Parallel.ForEachAsync(walker.LastRevisions(), new ParallelOptions { MaxDegreeOfParallelism = ParallelStreamReads, CancellationToken = cancellationToken }, async (stream, ct) =>
+        {
+            var newest = await store.ReadStreamAsync(stream.Key, StreamReadOptions.Last(1), ct).FirstOrDefaultAsync(ct);
+            if (newest is not null && newest.Revision > stream.Value)
+            {
+                var hidden = await store.ReadStreamAsync(stream.Key, new StreamReadOptions(ReadDirection.Forwards, stream.Value + 1, 1), ct).FirstAsync(ct);
+                walker.Add(new ChainBreak(hidden.StreamId, hidden.Revision, hidden.Position, "every event of the stream in $all", $"revision {hidden.Revision} missing from $all (stream ends at {newest.Revision})"));
+            }
+        });
+
+        return walker.Report();
     }
 
-    /// <summary>Follows every stream's chain as its events arrive (in revision order within each stream).</summary>
+    /// <summary>Follows every stream's chain as its events arrive (in revision order within each stream), noting every break.</summary>
     private sealed class Walker
     {
-        private readonly Dictionary<string, (ulong Revision, string Hash)> _last = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ChainLink> _last = new(StringComparer.Ordinal);
+        private readonly List<ChainBreak> _breaks = [];
 
         public long Events { get; private set; }
 
-        public ChainBreak? Check(RecordedEvent e)
+        public void Check(RecordedEvent e)
         {
             Events++;
-            var expectedPrev = HashChain.GenesisHash;
-            if (_last.TryGetValue(e.StreamId, out var last))
+            _last.TryGetValue(e.StreamId, out var previous);
+            var (link, broken) = HashChain.CheckNext(e, previous);
+            // After a break the walk goes on from what is recorded, so that each later change is reported once.
+            _last[e.StreamId] = link with { Hash = link.Hash.Length > 0 ? link.Hash : previous?.Hash ?? HashChain.GenesisHash };
+            if (broken is not null)
             {
-                if (e.Revision != last.Revision + 1)
-                {
-                    return new ChainBreak(e.StreamId, e.Revision, e.Position, $"revision {last.Revision + 1}", $"revision {e.Revision}");
-                }
-
-                expectedPrev = last.Hash;
+                Add(broken);
             }
-            else if (e.Revision != 0)
-            {
-                return new ChainBreak(e.StreamId, e.Revision, e.Position, "revision 0", $"revision {e.Revision}");
-            }
-
-            var (hash, broken) = HashChain.Check(e, expectedPrev);
-            _last[e.StreamId] = (e.Revision, hash);
-            return broken;
         }
 
-        public VerificationReport Report(ChainBreak? broken) => new(Events, _last.Count, broken);
+        public void Add(ChainBreak broken)
+        {
+            lock (_breaks)
+            {
+                if (_breaks.Count < MaxBreaks)
+                {
+                    _breaks.Add(broken);
+                }
+            }
+        }
+
+        public IEnumerable<KeyValuePair<string, ulong>> LastRevisions() =>
+            _last.Select(stream => KeyValuePair.Create(stream.Key, stream.Value.Revision)).ToList();
+
+        public VerificationReport Report() =>
+            new(Events, _last.Count, [.. _breaks.OrderBy(b => b.Position).ThenBy(b => b.StreamId, StringComparer.Ordinal).ThenBy(b => b.Revision)]);
     }
 }

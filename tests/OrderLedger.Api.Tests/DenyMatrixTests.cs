@@ -128,6 +128,9 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         ["GET /api/history/{streamId}"] = new(Scope.StoreBound, LogReaders),
         ["GET /api/orders/{orderId}/history"] = new(Scope.StoreBound, LogReaders),
         ["GET /api/history/{streamId}/verification"] = new(Scope.StoreBound, LogReaders),
+        ["GET /api/audit/checkpoint"] = new(Scope.AllStoresOnly, Roles.Auditor),
+        ["GET /api/audit/proofs/{streamId}/{revision}"] = new(Scope.StoreBound, Roles.Auditor),
+        ["GET /api/audit/consistency"] = new(Scope.AllStoresOnly, Roles.Auditor),
     };
 
     /// <summary>Query strings an endpoint needs to get past its own validation to the store check.</summary>
@@ -227,6 +230,7 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
             "streamId" => key.StartsWith("GET /api/history", StringComparison.Ordinal) ? $"order-{OrderId}" : $"note-{StoreId}",
             "name" => key.Contains("metrics", StringComparison.Ordinal) ? "nps" : "orders",
             "documentName" => "v1",
+            "revision" => "0",
             _ => throw new InvalidOperationException($"No value for route parameter {{{parameter}}} of {key}."),
         };
     }

@@ -51,6 +51,6 @@ public sealed class PoisonHistoryTests(ApiHost host) : IClassFixture<ApiHost>
     {
         var codec = host.Services.GetRequiredService<EventCodec>();
         var context = new CommandContext("old-build-" + Guid.NewGuid().ToString("N"), Actor.System("old-build"), at, storeId);
-        await host.Services.GetRequiredService<IEventStore>().AppendAsync(streamId, ExpectedRevision.NoStream, codec.Encode(events, context, null));
+        await host.Services.GetRequiredService<IEventStore>().AppendAsync(streamId, ExpectedRevision.NoStream, codec.Encode(events, context, new ChainTip(streamId, null, null)));
     }
 }

@@ -26,6 +26,6 @@ public static class CliHarness
         var codec = new EventCodec(DomainEventTypes.CreateRegistry());
         var last = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(1)).FirstOrDefaultAsync();
         var context = new CommandContext(Guid.NewGuid().ToString("N"), new Actor(ActorKind.Agent, "agent-1"), occurredAt, "s1");
-        await store.AppendAsync(streamId, ExpectedRevision.After(last?.Revision), codec.Encode(events, context, EventCodec.HashOf(last)));
+        await store.AppendAsync(streamId, ExpectedRevision.After(last?.Revision), codec.Encode(events, context, ChainTip.After(streamId, last)));
     }
 }

@@ -35,7 +35,7 @@ public sealed class LagBenchmark(string connectionString, IEventStore store)
                 var orderId = $"lag{run}-{writer}-{n}";
                 var now = DateTimeOffset.UtcNow;
                 var placed = new OrderPlaced(orderId, "s1", "c000001", "web", "EUR", [new OrderLine("SKU-0001", 1, 10m)], 10m, address, now.AddMinutes(30), now);
-                var data = _codec.Encode([placed], new CommandContext($"lag/{orderId}", Actor.System("bench"), now, "s1"), null);
+                var data = _codec.Encode([placed], new CommandContext($"lag/{orderId}", Actor.System("bench"), now, "s1"), new ChainTip(StreamIds.Order(orderId), null, null));
                 var result = await store.AppendAsync(StreamIds.Order(orderId), ExpectedRevision.NoStream, data);
                 lock (pending)
                 {

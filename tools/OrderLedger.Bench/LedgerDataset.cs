@@ -61,12 +61,12 @@ public sealed class LedgerDataset(int customers, int targetEvents, int seed = 42
     private List<EventData> Encode(string stream, List<(object Event, DateTimeOffset At)> events)
     {
         var encoded = new List<EventData>(events.Count);
-        string? previousHash = null;
+        var tip = new ChainTip(stream, null, null);
         for (var i = 0; i < events.Count; i++)
         {
             var storeId = StoreOf(events[i].Event);
-            var data = _codec.Encode([events[i].Event], new CommandContext($"bench/{stream}/{i}", Actor.System("bench"), events[i].At, storeId), previousHash)[0];
-            previousHash = EventCodec.DecodeMetadata(data.Metadata)?.Hash;
+            var data = _codec.Encode([events[i].Event], new CommandContext($"bench/{stream}/{i}", Actor.System("bench"), events[i].At, storeId), tip)[0];
+            tip = new ChainTip(stream, tip.NextRevision, EventCodec.DecodeMetadata(data.Metadata)?.Hash);
             encoded.Add(data);
         }
 

@@ -27,6 +27,12 @@ public static class Policies
     /// <summary>Projection status, rebuilds and their progress: operators of every store (a <c>*</c> token) only.</summary>
     public const string ProjectionAdmin = "projection-admin";
 
+    /// <summary>Inclusion proofs of the caller's stores' events: auditors only.</summary>
+    public const string Audit = "audit";
+
+    /// <summary>The notary's checkpoints and the check of the whole log against them: auditors of every store (a <c>*</c> token).</summary>
+    public const string AuditAll = "audit-all";
+
     /// <summary>Append raw events, bypassing the domain.</summary>
     public const string AppendRaw = "append-raw";
 
@@ -48,6 +54,8 @@ public static class Policies
             .AddPolicy(Rebuild, p => p.RequireRole(Roles.Data, Roles.Admin))
             .AddPolicy(StorePolicies, p => p.RequireRole(Roles.Supervisor, Roles.Admin))
             .AddPolicy(ProjectionAdmin, p => p.RequireRole(Roles.Data, Roles.Admin).RequireClaim(AccessTokens.StoreClaim, AccessTokens.AllStores))
+            .AddPolicy(Audit, p => p.RequireRole(Roles.Auditor))
+            .AddPolicy(AuditAll, p => p.RequireRole(Roles.Auditor).RequireClaim(AccessTokens.StoreClaim, AccessTokens.AllStores))
             .AddPolicy(AppendRaw, p => p.RequireRole(Roles.Admin));
         return services;
     }

@@ -62,7 +62,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
 
             var events = decided.Events.Cast<object>().ToList();
             var state = decided.Events.Aggregate(loaded.State, decider.Evolve);
-            var data = codec.Encode(events, ScopedTo(context, state), loaded.LastHash);
+            var data = codec.Encode(events, ScopedTo(context, state), new ChainTip(streamId, loaded.Revision, loaded.LastHash));
             try
             {
                 var appended = await store.AppendAsync(streamId, ExpectedRevision.After(loaded.Revision), data, cancellationToken);
@@ -131,7 +131,7 @@ public sealed class CommandHandler(IEventStore store, EventCodec codec, CommandH
                 : expected;
             try
             {
-                return await store.AppendAsync(streamId, pinned, EventCodec.EncodeRaw(payloads, context, EventCodec.HashOf(last)), cancellationToken);
+                return await store.AppendAsync(streamId, pinned, EventCodec.EncodeRaw(payloads, context, ChainTip.After(streamId, last)), cancellationToken);
             }
             catch (WrongExpectedRevisionException)
             {

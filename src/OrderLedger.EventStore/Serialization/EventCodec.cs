@@ -3,6 +3,16 @@ using OrderLedger.EventStore.Audit;
 
 namespace OrderLedger.EventStore.Serialization;
 
+/// <summary>Where a stream ends before an append: its id, last revision and last hash (nulls for a new stream).</summary>
+public sealed record ChainTip(string StreamId, ulong? LastRevision, string? LastHash)
+{
+    /// <summary>The tip after <paramref name="lastEvent"/>, the stream's newest event (null: the stream is new).</summary>
+    public static ChainTip After(string streamId, RecordedEvent? lastEvent) => new(streamId, lastEvent?.Revision, EventCodec.HashOf(lastEvent));
+
+    /// <summary>The revision the first appended event takes.</summary>
+    public ulong NextRevision => LastRevision is { } last ? last + 1 : 0;
+}
+
 /// <summary>A recorded event with its payload and metadata decoded.</summary>
 public sealed record DecodedEvent(RecordedEvent Record, object Event, EventMetadata? Metadata);
 
@@ -12,21 +22,21 @@ public sealed class EventCodec(EventTypeRegistry registry)
     public EventTypeRegistry Registry { get; } = registry;
 
     /// <summary>
-    /// Encodes the events of one command. Ids are derived from the command id and the event's index; each event's
-    /// hash chains to the previous one, starting from <paramref name="previousHash"/> (the stream's last hash, or
-    /// null for a new stream).
+    /// Encodes the events of one command, to be appended right after <paramref name="tip"/>. Ids are derived from the
+    /// command id and the event's index; each event's hash (v2: it covers the stream id and revision too) chains to the
+    /// previous one, starting from the tip's hash. The append must name the tip's revision as the one it follows.
     /// </summary>
-    public IReadOnlyList<EventData> Encode(IReadOnlyList<object> events, CommandContext context, string? previousHash) =>
-        EncodeRaw(events.Select(Registry.Serialize).ToList(), context, previousHash);
+    public IReadOnlyList<EventData> Encode(IReadOnlyList<object> events, CommandContext context, ChainTip tip) =>
+        EncodeRaw(events.Select(Registry.Serialize).ToList(), context, tip);
 
     /// <summary>
     /// Like <see cref="Encode"/> for payloads that are already JSON (type name and bytes), such as events posted
     /// by another system; the bytes are stored as given.
     /// </summary>
-    public static IReadOnlyList<EventData> EncodeRaw(IReadOnlyList<(string TypeName, byte[] Data)> events, CommandContext context, string? previousHash)
+    public static IReadOnlyList<EventData> EncodeRaw(IReadOnlyList<(string TypeName, byte[] Data)> events, CommandContext context, ChainTip tip)
     {
         var encoded = new List<EventData>(events.Count);
-        var prevHash = previousHash ?? HashChain.GenesisHash;
+        var prevHash = tip.LastHash ?? HashChain.GenesisHash;
         for (var index = 0; index < events.Count; index++)
         {
             var (typeName, data) = events[index];
@@ -39,10 +49,12 @@ public sealed class EventCodec(EventTypeRegistry registry)
                 OccurredAt: context.OccurredAt,
                 CommandType: context.Fingerprint?.Type,
                 CommandHash: context.Fingerprint?.Hash,
+                HashVersion: HashChain.CurrentVersion,
                 PrevHash: prevHash);
             var unsealed = JsonSerializer.SerializeToUtf8Bytes(metadata, MetadataJsonContext.Default.EventMetadata);
-            var hash = HashChain.ComputeHash(prevHash, typeName, data, unsealed);
-            encoded.Add(new EventData(EventIds.Of(context, index), typeName, data, HashChain.Seal(unsealed, hash)));
+            var eventId = EventIds.Of(context, index);
+            var hash = HashChain.ComputeHashV2(tip.StreamId, tip.NextRevision + (ulong)index, eventId, typeName, data, unsealed, prevHash);
+            encoded.Add(new EventData(eventId, typeName, data, HashChain.Seal(unsealed, hash)));
             prevHash = hash;
         }
 

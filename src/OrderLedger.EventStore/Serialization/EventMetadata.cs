@@ -19,6 +19,7 @@ public sealed record Actor(ActorKind Kind, string Id)
 /// <summary>Metadata every event carries (brief §2); <see cref="PrevHash"/> and <see cref="Hash"/> chain the stream (brief §6).</summary>
 /// <param name="CommandType">The command that produced the event (its type name), to name it when its id is used again.</param>
 /// <param name="CommandHash">The command's <see cref="CommandFingerprint"/>: a repeat of the id with another payload is refused.</param>
+/// <param name="HashVersion">The hash scheme the event was sealed with (<see cref="Audit.HashChain"/>): absent for v1, 2 since v2.</param>
 public sealed record EventMetadata(
     string CorrelationId,
     string CausationId,
@@ -28,6 +29,7 @@ public sealed record EventMetadata(
     DateTimeOffset OccurredAt,
     string? CommandType = null,
     string? CommandHash = null,
+    int? HashVersion = null,
     string? PrevHash = null,
     string? Hash = null);
 

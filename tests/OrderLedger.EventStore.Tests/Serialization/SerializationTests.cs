@@ -23,8 +23,11 @@ public sealed class SerializationTests
         .Register("parcel-weighed-v2", TestEventsJsonContext.Default.ParcelWeighed)
         .RegisterUpcaster("parcel-weighed", TestEventsJsonContext.Default.ParcelWeighedV1, old => new ParcelWeighed(old.Parcel, (int)(old.Kilograms * 1000))));
 
+    private const string StreamId = "parcel-1";
+    private static readonly ChainTip NewStream = new(StreamId, null, null);
+
     private static RecordedEvent Recorded(EventData data, ulong revision = 0) =>
-        new("parcel-1", revision, new Position(1, revision + 1), data.EventId, data.Type, data.Data, data.Metadata, DateTimeOffset.UnixEpoch);
+        new(StreamId, revision, new Position(1, revision + 1), data.EventId, data.Type, data.Data, data.Metadata, DateTimeOffset.UnixEpoch);
 
     [Fact]
     public void Event_ids_are_derived_from_the_command_and_the_index()
@@ -46,7 +49,7 @@ public sealed class SerializationTests
     [Fact]
     public void Encoding_writes_the_stable_type_name_the_payload_and_the_metadata_of_the_command()
     {
-        var encoded = Codec().Encode([new ParcelWeighed("p1", 1200)], Context, previousHash: null).Single();
+        var encoded = Codec().Encode([new ParcelWeighed("p1", 1200)], Context, NewStream).Single();
         var decoded = Codec().Decode(Recorded(encoded));
 
         Assert.Equal("parcel-weighed-v2", encoded.Type);
@@ -96,9 +99,9 @@ public sealed class SerializationTests
     public void Each_event_chains_to_the_previous_ones_hash()
     {
         var codec = Codec();
-        var first = codec.Encode([new ParcelWeighed("p1", 1), new ParcelWeighed("p1", 2)], Context, null);
+        var first = codec.Encode([new ParcelWeighed("p1", 1), new ParcelWeighed("p1", 2)], Context, NewStream);
         var lastHash = EventCodec.DecodeMetadata(first[^1].Metadata)!.Hash;
-        var second = codec.Encode([new ParcelWeighed("p1", 3)], Context with { CommandId = "cmd-43" }, lastHash);
+        var second = codec.Encode([new ParcelWeighed("p1", 3)], Context with { CommandId = "cmd-43" }, new ChainTip(StreamId, 1, lastHash));
         var stream = first.Concat(second).Select((e, i) => Recorded(e, (ulong)i)).ToList();
 
         Assert.Equal(lastHash, EventCodec.DecodeMetadata(second[0].Metadata)!.PrevHash);
@@ -108,7 +111,7 @@ public sealed class SerializationTests
     [Fact]
     public void A_changed_payload_breaks_the_chain_at_that_event()
     {
-        var events = Codec().Encode([new ParcelWeighed("p1", 1), new ParcelWeighed("p1", 2), new ParcelWeighed("p1", 3)], Context, null)
+        var events = Codec().Encode([new ParcelWeighed("p1", 1), new ParcelWeighed("p1", 2), new ParcelWeighed("p1", 3)], Context, NewStream)
             .Select((e, i) => Recorded(e, (ulong)i)).ToList();
         events[1] = events[1] with { Data = """{"parcelId":"p1","grams":20}"""u8.ToArray() };
 
@@ -122,11 +125,54 @@ public sealed class SerializationTests
     [Fact]
     public void A_deleted_event_breaks_the_chain_at_its_successor()
     {
-        var events = Codec().Encode([new ParcelWeighed("p1", 1), new ParcelWeighed("p1", 2), new ParcelWeighed("p1", 3)], Context, null)
+        var events = Codec().Encode([new ParcelWeighed("p1", 1), new ParcelWeighed("p1", 2), new ParcelWeighed("p1", 3)], Context, NewStream)
             .Select((e, i) => Recorded(e, (ulong)i)).ToList();
         events.RemoveAt(1);
 
         Assert.Equal(2ul, HashChain.FindFirstBreak(events)?.Revision);
+    }
+
+    [Fact]
+    public void New_events_are_sealed_with_hash_scheme_v2()
+    {
+        var encoded = Codec().Encode([new ParcelWeighed("p1", 1)], Context, NewStream).Single();
+
+        Assert.Equal(HashChain.CurrentVersion, EventCodec.DecodeMetadata(encoded.Metadata)!.HashVersion);
+        Assert.Contains("\"hashVersion\":2,\"prevHash\":", Encoding.UTF8.GetString(encoded.Metadata.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_v2_hash_covers_the_stream_id_the_revision_and_the_event_id()
+    {
+        var events = Codec().Encode([new ParcelWeighed("p1", 1), new ParcelWeighed("p1", 2)], Context, NewStream)
+            .Select((e, i) => Recorded(e, (ulong)i)).ToList();
+
+        Assert.Null(HashChain.FindFirstBreak(events));
+        Assert.Equal(0ul, HashChain.FindFirstBreak(events.Select(e => e with { StreamId = "parcel-2" }))?.Revision);
+        Assert.Equal(1ul, HashChain.FindFirstBreak([events[0], events[1] with { EventId = Guid.NewGuid() }])?.Revision);
+        Assert.StartsWith("hash ", HashChain.FindFirstBreak([events[0] with { Revision = 0 }, events[1] with { Revision = 1, EventId = events[0].EventId }])?.Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Events_sealed_under_v1_keep_verifying_and_a_v1_event_after_v2_is_a_downgrade()
+    {
+        var v1 = SealedV1("parcel-weighed-v2", """{"parcelId":"p1","grams":1}""", HashChain.GenesisHash);
+        var v1Hash = EventCodec.HashOf(Recorded(v1));
+        var v2 = Codec().Encode([new ParcelWeighed("p1", 2)], Context, new ChainTip(StreamId, 0, v1Hash)).Single();
+        var afterV2 = SealedV1("parcel-weighed-v2", """{"parcelId":"p1","grams":3}""", EventCodec.HashOf(Recorded(v2, 1))!);
+
+        Assert.Null(HashChain.FindFirstBreak([Recorded(v1), Recorded(v2, 1)]));
+        var downgrade = HashChain.FindFirstBreak([Recorded(v1), Recorded(v2, 1), Recorded(afterV2, 2)]);
+        Assert.Equal(2ul, downgrade?.Revision);
+        Assert.Equal("hashVersion 1", downgrade?.Found);
+    }
+
+    /// <summary>An event as writers before hash scheme v2 sealed it.</summary>
+    private static EventData SealedV1(string type, string data, string prevHash)
+    {
+        var unsealed = Encoding.UTF8.GetBytes($$"""{"correlationId":"c","causationId":"c","commandId":"c","actor":{"kind":"System","id":"old"},"occurredAt":"2026-10-01T10:00:00+00:00","prevHash":"{{prevHash}}"}""");
+        var bytes = Encoding.UTF8.GetBytes(data);
+        return new EventData(Guid.NewGuid(), type, bytes, HashChain.Seal(unsealed, HashChain.ComputeHash(prevHash, type, bytes, unsealed)));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class MetricsLedger : IAsyncDisposable
     {
         var last = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(1)).FirstOrDefaultAsync();
         var context = new CommandContext(Guid.NewGuid().ToString("N"), Actor.System("spec"), at);
-        await store.AppendAsync(streamId, ExpectedRevision.After(last?.Revision), Codec.Encode(events, context, EventCodec.HashOf(last)));
+        await store.AppendAsync(streamId, ExpectedRevision.After(last?.Revision), Codec.Encode(events, context, ChainTip.After(streamId, last)));
         Interlocked.Add(ref appended, events.Length);
     }
 
@@ -57,12 +57,12 @@ public sealed class MetricsLedger : IAsyncDisposable
     public async Task AppendStreamAsync(string streamId, IReadOnlyList<(DateTimeOffset At, object Event)> events, string? storeId = null)
     {
         var data = new List<EventData>(events.Count);
-        string? previousHash = null;
+        var tip = new ChainTip(streamId, null, null);
         foreach (var (at, e) in events)
         {
-            var encoded = Codec.Encode([e], new CommandContext(Guid.NewGuid().ToString("N"), Actor.System("spec"), at, storeId), previousHash)[0];
+            var encoded = Codec.Encode([e], new CommandContext(Guid.NewGuid().ToString("N"), Actor.System("spec"), at, storeId), tip)[0];
             HashChain.TryUnseal(encoded.Metadata, out _, out var hash);
-            previousHash = hash;
+            tip = new ChainTip(streamId, tip.NextRevision, hash);
             data.Add(encoded);
         }
 

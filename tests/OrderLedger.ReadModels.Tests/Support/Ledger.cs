@@ -37,7 +37,7 @@ public sealed class Ledger : IAsyncDisposable
     {
         var last = await store.ReadStreamAsync(streamId, StreamReadOptions.Last(1)).FirstOrDefaultAsync();
         var context = new CommandContext(Guid.NewGuid().ToString("N"), Actor.System("spec"), at);
-        await store.AppendAsync(streamId, ExpectedRevision.After(last?.Revision), codec.Encode(events, context, EventCodec.HashOf(last)));
+        await store.AppendAsync(streamId, ExpectedRevision.After(last?.Revision), codec.Encode(events, context, ChainTip.After(streamId, last)));
         appended += events.Length;
     }
 
