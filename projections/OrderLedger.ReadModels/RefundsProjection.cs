@@ -50,9 +50,11 @@ public sealed class RefundsProjection : IProjection
 
     public int Version => 1;
 
+    #region sample: event-types
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(RefundRequested), typeof(RefundApproved), typeof(RefundRejected), typeof(RefundReturnShipped), typeof(RefundReturnReceived),
         typeof(RefundReturnInspected), typeof(RefundPaid), typeof(RefundDisputeOpened), typeof(RefundDisputeJudged));
+    #endregion
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -88,8 +90,10 @@ public sealed class RefundsProjection : IProjection
         CREATE INDEX ON {schema}.refunds (store_id, paid_at) WHERE paid_at IS NOT NULL;
         """;
 
+    #region sample: apply
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
         Rows.FoldAsync(context, batch, e => e.Event is RefundEvent r ? r.RefundId : null, id => [id], r => r.RefundId, Evolve, cancellationToken);
+    #endregion
 
     internal static RefundSummary? Evolve(RefundSummary? row, DecodedEvent e)
     {

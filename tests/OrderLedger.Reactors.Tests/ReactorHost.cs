@@ -44,11 +44,14 @@ public sealed class ReactorHost : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Postgres", database.ConnectionString)]);
+        // docs/reactors.md "Registering it in a host" shows this region.
+        #region sample: register
         builder.Services.AddOrderLedgerEventStore(builder.Configuration);
-        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton<TimeProvider>(clock);                 // "now" for the timers; TimeProvider.System when absent
         builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
         builder.Services.AddProjections(builder.Configuration, o => o.BatchWindow = TimeSpan.FromMilliseconds(10));
-        builder.Services.AddReactors(o => o.PollInterval = TimeSpan.FromMilliseconds(100));
+        builder.Services.AddReactors(o => o.PollInterval = TimeSpan.FromMilliseconds(100));   // timers projection + TimerDispatcher + reservation recovery (+ CommandService if missing)
+        #endregion
         var host = builder.Build();
         await host.StartAsync();
         return new ReactorHost(host, database, clock);
