@@ -60,7 +60,7 @@ public sealed class ServiceWiringTests(ServiceWiringTests.ConfiguredHost host) :
         Assert.Same(services.GetRequiredKeyedService<NpgsqlDataSource>(connectionString), Assert.Single(found.Keys.Distinct(ReferenceEqualityComparer.Instance)));
         var holders = found.Values.SelectMany(types => types).ToHashSet(StringComparer.Ordinal);
         Assert.Superset(
-            new HashSet<string>(StringComparer.Ordinal) { "PostgresEventStore", "ProjectionCatalog", "TimerDispatcher", nameof(OrderQueries), "MetricSql" },
+            new HashSet<string>(StringComparer.Ordinal) { "PostgresEventStore", "ProjectionCatalog", "TimerDispatcher", "ViewQueries", "MetricSql" },
             holders);
     }
 

@@ -89,6 +89,5 @@ public sealed class CrossCheckTests(TestDatabase db, ITestOutputHelper output) :
         var total = await queries.Service.GetReplyRateAsync(null, null, everything, final);
         output.WriteLine($"compared {compared} figures: {clock.Elapsed}; all stores: {total}");
         Assert.True(total.InTime > 1000 && total.Late > 1000 && total.OverdueUnanswered > 100 && total.Withdrawn > 100 && total.OutsideServiceHours > 1000, $"the dataset must exercise every outcome: {total}");
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromMinutes(3));
     }
 }
