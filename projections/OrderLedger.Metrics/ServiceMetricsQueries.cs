@@ -449,7 +449,11 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, TimeSpan?
     public async Task<Dashboard> GetDashboardAsync(string storeId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var timeZone = (await ListAsync(
-            $"SELECT time_zone FROM rm.{ServiceMetricsProjection.StoresTable} WHERE store_id = @store",
+            $"""
+            SELECT time_zone FROM rm.{ServiceMetricsProjection.StoresTable}
+            WHERE store_id = @store AND (opens IS NULL OR effective_at <= @now)
+            ORDER BY opens IS NOT NULL DESC, effective_at DESC, seq DESC LIMIT 1
+            """,
             storeId, null, MetricWindow.Rolling30Days, now, r => r.Text(0), cancellationToken)).SingleOrDefault() ?? StoreCalendar.DefaultTimeZone;
         var today = new StoreCalendar(storeId, timeZone, StoreCalendar.DefaultOpens, StoreCalendar.DefaultCloses).LocalDay(now);
         var current = await CurrentLogisticsAsync(storeId, now, cancellationToken);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrderLedger.Api.Telemetry;
 using OrderLedger.Api.Validation;
 using OrderLedger.Application;
+using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stock;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
@@ -64,7 +65,7 @@ public sealed class CommandPipeline(
 
         // Stock streams belong to no aggregate's store: the store the body names (checked to own the warehouse) scopes
         // the command id, as every other aggregate's store does (EventIds.Of).
-        var context = new CommandContext(commandId, ActorOf(http.User), input.OccurredAt, command is StockCommand ? input.ClaimedStoreId : null);
+        var context = new CommandContext(commandId, ActorOf(http.User, command), input.OccurredAt, command is StockCommand ? input.ClaimedStoreId : null);
         var started = clock.GetTimestamp();
         command = await enrichment.EnrichAsync(command, cancellationToken);
         var outcome = await commands.ExecuteAsync(command, context, cancellationToken);
@@ -106,16 +107,25 @@ public sealed class CommandPipeline(
                 ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] }))
                 : (body, null);
         }
+        catch (ClockTimeJsonConverter.FormatException ex)
+        {
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [FieldOf(ex)] = [ex.Message] }));
+        }
         catch (JsonException ex)
         {
-            var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "body";
-            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = ["Not valid JSON for this field."] }));
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [FieldOf(ex)] = ["Not valid JSON for this field."] }));
         }
         catch (BadHttpRequestException ex)
         {
             // Typically 413: the body outgrew the endpoint's limit while it was read.
             return (null, Results.Problem(title: "Bad request body", detail: ex.Message, statusCode: ex.StatusCode));
         }
+    }
+
+    private static string FieldOf(JsonException ex)
+    {
+        var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "body";
+        return field.Length == 0 ? "body" : field;
     }
 
     private static string CommandIdOf(CommandBody body, HttpRequest request, Dictionary<string, string[]> errors)
@@ -139,11 +149,31 @@ public sealed class CommandPipeline(
         return id ?? Guid.NewGuid().ToString("N");
     }
 
-    /// <summary>People who serve customers act as agents; ingest systems, administrators and the rest as the system.</summary>
-    private static Actor ActorOf(ClaimsPrincipal user)
+    /// <summary>
+    /// People who serve customers act as agents. An ingest connector speaks for the channel's customer and bot
+    /// (docs/security.md, "Actor kinds"): what the customer does is recorded as the customer's, what the bot does as the
+    /// bot's; anything else it sends, and everything administrators and other systems send, as the system's.
+    /// </summary>
+    private static Actor ActorOf(ClaimsPrincipal user, object command)
     {
         var id = user.Identity?.Name ?? "unknown";
-        return user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor) ? new Actor(ActorKind.Agent, id) : Actor.System(id);
+        if (user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor))
+        {
+            return new Actor(ActorKind.Agent, id);
+        }
+
+        if (!user.IsInRole(Roles.Ingest))
+        {
+            return Actor.System(id);
+        }
+
+        return command switch
+        {
+            StartConversation or ReceiveCustomerMessage or RateSatisfaction or AnswerNps => new Actor(ActorKind.Customer, id),
+            ResolveConversation { ResolvedBy: ConversationDecider.ResolvedByCustomer } => new Actor(ActorKind.Customer, id),
+            SendBotReply or HandOffToHuman or ResolveConversation { ResolvedBy: ConversationDecider.ResolvedByBot } => new Actor(ActorKind.Bot, id),
+            _ => Actor.System(id),
+        };
     }
 }
 

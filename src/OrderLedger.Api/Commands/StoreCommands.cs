@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using OrderLedger.Api.Security;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Stores;
@@ -32,7 +33,11 @@ public sealed record RegisterStoreBody(string? Name, string? TimeZone, string? C
 
 public sealed record AutoRefundWindowBody(int? Hours) : CommandBody;
 
-public sealed record ServiceHoursBody(TimeOnly? Opens, TimeOnly? Closes, string? TimeZone) : CommandBody;
+/// <summary>Opens and closes as <see cref="ClockTimeJsonConverter"/> reads them ("24:00" is the end of the day).</summary>
+public sealed record ServiceHoursBody(
+    [property: JsonConverter(typeof(ClockTimeJsonConverter))] TimeOnly? Opens,
+    [property: JsonConverter(typeof(ClockTimeJsonConverter))] TimeOnly? Closes,
+    string? TimeZone) : CommandBody;
 
 public sealed record SlaTargetsBody(int? FirstReplySeconds, int? ResolutionHours, int? NpsSurveyDelayDays) : CommandBody;
 

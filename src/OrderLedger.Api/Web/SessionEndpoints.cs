@@ -41,7 +41,7 @@ public static class SessionEndpoints
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(
-            $"SELECT store_id FROM rm.{ServiceMetricsProjection.StoresTable} ORDER BY store_id", connection);
+            $"SELECT DISTINCT store_id FROM rm.{ServiceMetricsProjection.StoresTable} ORDER BY store_id", connection);
         var stores = new List<string>();
         try
         {
