@@ -107,25 +107,16 @@ public sealed class CommandPipeline(
                 ? (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required."] }))
                 : (body, null);
         }
-        catch (ClockTimeJsonConverter.FormatException ex)
-        {
-            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [FieldOf(ex)] = [ex.Message] }));
-        }
         catch (JsonException ex)
         {
-            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [FieldOf(ex)] = ["Not valid JSON for this field."] }));
+            var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "body";
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = ["Not valid JSON for this field."] }));
         }
         catch (BadHttpRequestException ex)
         {
             // Typically 413: the body outgrew the endpoint's limit while it was read.
             return (null, Results.Problem(title: "Bad request body", detail: ex.Message, statusCode: ex.StatusCode));
         }
-    }
-
-    private static string FieldOf(JsonException ex)
-    {
-        var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "body";
-        return field.Length == 0 ? "body" : field;
     }
 
     private static string CommandIdOf(CommandBody body, HttpRequest request, Dictionary<string, string[]> errors)
