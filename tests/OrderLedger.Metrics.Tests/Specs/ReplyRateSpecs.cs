@@ -277,12 +277,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
     {
         await using var l = await MetricsLedger.OpenAsync(db);
         await l.StoreAsync("S1", "UTC", TimeOnly.MinValue, TimeOnly.MinValue);
-        foreach (var (id, start) in new[] { ("at-0000", "00:00:00"), ("at-0300", "03:00:00"), ("at-2359", "23:59:59") })
-        {
-            var cv = l.Conversation(id);
-            await cv.OpenedWith("agent-1", At(start));
-            await cv.Customer(At(start));
-        }
+        await UnansweredInquiriesAsync(l, "00:00:00", "03:00:00", "23:59:59");
 
         var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, After(1, "01:00"));
 
@@ -294,12 +289,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
     {
         await using var l = await MetricsLedger.OpenAsync(db);
         await l.StoreAsync("S1", "UTC", new TimeOnly(8, 0), TimeOnly.MinValue); // "24:00" in the API
-        foreach (var (id, start) in new[] { ("at-0759", "07:59:59"), ("at-0800", "08:00:00"), ("at-2359", "23:59:59") })
-        {
-            var cv = l.Conversation(id);
-            await cv.OpenedWith("agent-1", At(start));
-            await cv.Customer(At(start));
-        }
+        await UnansweredInquiriesAsync(l, "07:59:59", "08:00:00", "23:59:59");
 
         var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, After(1, "01:00"));
 
@@ -486,5 +476,16 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         Assert.Equal(31, daily.Count);
         Assert.Equal([1L, 1L, 1L], daily.Where(d => d.Figures.InTime > 0).Select(d => d.Figures.InTime));
         Assert.Equal([Monday.AddDays(-30), Monday.AddDays(-29), Monday], daily.Where(d => d.Figures.InTime > 0).Select(d => d.Day));
+    }
+
+    /// <summary>One conversation per start time, each a customer message nobody answers.</summary>
+    private static async Task UnansweredInquiriesAsync(MetricsLedger l, params string[] starts)
+    {
+        foreach (var start in starts)
+        {
+            var cv = l.Conversation("at-" + start.Replace(":", "", StringComparison.Ordinal));
+            await cv.OpenedWith("agent-1", At(start));
+            await cv.Customer(At(start));
+        }
     }
 }
