@@ -47,8 +47,11 @@ public sealed class CommerceMetricsProjection : IProjection
 
     public string Name => "metric_commerce";
 
-    /// <summary>2: hourly counts (<see cref="HourlyTable"/>) and indexes on the fact times for the dashboard.</summary>
-    public int Version => 2;
+    /// <summary>
+    /// 2: hourly counts (<see cref="HourlyTable"/>) and indexes on the fact times for the dashboard.
+    /// 3: store policies kept as a history by business time (<see cref="StoresTable"/>, one row per policy event).
+    /// </summary>
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
         .. StoreCalendars.Events,
@@ -145,22 +148,22 @@ public sealed class CommerceMetricsProjection : IProjection
             switch (e.Event)
             {
                 case var store when StoreCalendars.StoreIdOf(store) is { } storeId:
-                    calendars.Apply(storeId, store);
+                    calendars.Apply(storeId, store, at);
                     break;
 
                 case OrderPlaced p when !orders.ContainsKey(p.OrderId):
-                    changedOrders[p.OrderId] = orders[p.OrderId] = new OrderFacts { OrderId = p.OrderId, StoreId = p.StoreId, PlacedAt = at, PlacedDay = calendars[p.StoreId].LocalDay(at) };
+                    changedOrders[p.OrderId] = orders[p.OrderId] = new OrderFacts { OrderId = p.OrderId, StoreId = p.StoreId, PlacedAt = at, PlacedDay = calendars.At(p.StoreId, at).LocalDay(at) };
                     counts.Add(p.StoreId, Facts.Placed, orders[p.OrderId].PlacedDay, at);
                     break;
                 case OrderPaymentConfirmed p when orders.TryGetValue(p.OrderId, out var o) && o.PaidAt is null:
                     o.PaidAt = at;
-                    o.PaidDay = calendars[o.StoreId].LocalDay(at);
+                    o.PaidDay = calendars.At(o.StoreId, at).LocalDay(at);
                     changedOrders[o.OrderId] = o;
                     counts.Add(o.StoreId, Facts.Paid, o.PaidDay.Value, at);
                     break;
                 case OrderCancelled c when orders.TryGetValue(c.OrderId, out var o) && o.CancelledAt is null:
                     o.CancelledAt = at;
-                    o.CancelledDay = calendars[o.StoreId].LocalDay(at);
+                    o.CancelledDay = calendars.At(o.StoreId, at).LocalDay(at);
                     changedOrders[o.OrderId] = o;
                     counts.Add(o.StoreId, Facts.Cancelled, o.CancelledDay.Value, at);
                     break;
@@ -170,13 +173,13 @@ public sealed class CommerceMetricsProjection : IProjection
                     break;
                 case ShipmentHandedToCarrier h when shipments.TryGetValue(h.ShipmentId, out var s) && s.HandedOverAt is null:
                     s.HandedOverAt = at;
-                    s.HandedOverDay = calendars[s.StoreId].LocalDay(at);
+                    s.HandedOverDay = calendars.At(s.StoreId, at).LocalDay(at);
                     changedShipments[s.ShipmentId] = s;
                     counts.Add(s.StoreId, Facts.Shipped, s.HandedOverDay.Value, at);
                     break;
                 case ShipmentDelivered d when shipments.TryGetValue(d.ShipmentId, out var s) && s.DeliveredAt is null:
                     s.DeliveredAt = at;
-                    s.DeliveredDay = calendars[s.StoreId].LocalDay(at);
+                    s.DeliveredDay = calendars.At(s.StoreId, at).LocalDay(at);
                     changedShipments[s.ShipmentId] = s;
                     counts.Add(s.StoreId, Facts.Delivered, s.DeliveredDay.Value, at);
                     break;
@@ -194,12 +197,12 @@ public sealed class CommerceMetricsProjection : IProjection
                     break;
                 case RefundPaid p when refunds.TryGetValue(p.RefundId, out var r) && r.PaidAt is null:
                     r.PaidAt = at;
-                    r.PaidDay = calendars[r.StoreId].LocalDay(at);
+                    r.PaidDay = calendars.At(r.StoreId, at).LocalDay(at);
                     changedRefunds[r.RefundId] = r;
                     break;
                 case RefundDisputeJudged j when refunds.TryGetValue(j.RefundId, out var r):
                     r.DisputesJudged++;
-                    disputes.Add(new DisputeFacts(r.RefundId, r.DisputesJudged, r.StoreId, j.OrderId, at, calendars[r.StoreId].LocalDay(at), j.MerchantAtFault));
+                    disputes.Add(new DisputeFacts(r.RefundId, r.DisputesJudged, r.StoreId, j.OrderId, at, calendars.At(r.StoreId, at).LocalDay(at), j.MerchantAtFault));
                     if (j.MerchantAtFault)
                     {
                         counts.Add(r.StoreId, Facts.DisputeAtFault, disputes[^1].JudgedDay, at);

@@ -59,7 +59,7 @@ public sealed class MetricQueries(
     /// </summary>
     public async Task<Dashboard> GetDashboardAsync(string storeId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var timeZone = await Service.GetTimeZoneAsync(storeId, cancellationToken) ?? StoreCalendar.DefaultTimeZone;
+        var timeZone = await Service.GetTimeZoneAsync(storeId, now, cancellationToken) ?? StoreCalendar.DefaultTimeZone;
         var today = new StoreCalendar(storeId, timeZone, StoreCalendar.DefaultOpens, StoreCalendar.DefaultCloses).LocalDay(now);
         var current = await CurrentLogisticsAsync(storeId, now, cancellationToken);
         return new Dashboard(

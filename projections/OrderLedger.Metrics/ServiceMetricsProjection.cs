@@ -12,7 +12,7 @@ namespace OrderLedger.Metrics;
 /// percentiles, overdue against "now") are computed by <see cref="ServiceMetricsQueries"/> over these rows.
 /// <list type="bullet">
 /// <item><c>metric_inquiries</c>: one row per inquiry (§5 three-minute rule): start, store-local day, whether it started in
-/// service hours, first human reply, withdrawal (resolved while open), agent (the replier; while open, the assignee).</item>
+/// service hours, first human reply, withdrawal (the customer resolved while open), agent (the replier; while open, the assignee).</item>
 /// <item><c>metric_conversations</c>: one row per conversation: customer, order, first resolution (day, agent), first reopen
 /// after it (first-contact resolution), NPS survey sent / answered (score, days, agent).</item>
 /// <item><c>metric_ratings</c>: one row per satisfaction rating (good-review rate).</item>
@@ -51,8 +51,10 @@ public sealed class ServiceMetricsProjection : IProjection
     /// <summary>
     /// 2: hourly counts (<see cref="HourlyTable"/>), <c>repeat_at</c> / <c>broken_at</c>, covering indexes for the dashboard.
     /// 3: inquiries outside service hours counted hourly; partial indexes of answered / unanswered in-hours inquiries.
+    /// 4: store policies kept as a history by business time; only the customer withdraws an inquiry (<c>closed_at</c>
+    /// marks one closed unanswered by anyone else).
     /// </summary>
-    public int Version => 3;
+    public int Version => 4;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
         .. StoreCalendars.Events,
@@ -101,6 +103,7 @@ public sealed class ServiceMetricsProjection : IProjection
             in_service_hours   boolean NOT NULL,
             first_reply_at     timestamptz,
             withdrawn_at       timestamptz,
+            closed_at          timestamptz,
             PRIMARY KEY (conversation_id, seq)
         );
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day) INCLUDE (started_at, in_service_hours, first_reply_at, withdrawn_at);
@@ -131,7 +134,7 @@ public sealed class ServiceMetricsProjection : IProjection
             context, "conversation_id = ANY(@ids)", new Dictionary<string, object> { ["ids"] = conversationIds }, cancellationToken))
             .ToDictionary(c => c.ConversationId, StringComparer.Ordinal);
         var open = conversationIds.Length == 0 ? [] : (await Inquiries.LoadAsync(
-            context, "conversation_id = ANY(@ids) AND first_reply_at IS NULL AND withdrawn_at IS NULL",
+            context, "conversation_id = ANY(@ids) AND first_reply_at IS NULL AND withdrawn_at IS NULL AND closed_at IS NULL",
             new Dictionary<string, object> { ["ids"] = conversationIds }, cancellationToken))
             .GroupBy(i => i.ConversationId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.MaxBy(i => i.Seq)!, StringComparer.Ordinal);
@@ -189,7 +192,7 @@ public sealed class ServiceMetricsProjection : IProjection
         {
             if (StoreCalendars.StoreIdOf(e.Event) is { } storeId)
             {
-                calendars.Apply(storeId, e.Event);
+                calendars.Apply(storeId, e.Event, e.OccurredAt());
                 return;
             }
 
@@ -217,7 +220,7 @@ public sealed class ServiceMetricsProjection : IProjection
                 return; // a fact about a conversation never started: nothing to count
             }
 
-            var calendar = calendars[c.StoreId];
+            var calendar = calendars.At(c.StoreId, at);
             openInquiries.TryGetValue(id, out var inquiry);
             switch (e.Event)
             {
@@ -249,7 +252,17 @@ public sealed class ServiceMetricsProjection : IProjection
                 case ConversationResolved:
                     if (inquiry is not null)
                     {
-                        inquiry.WithdrawnAt = at;
+                        // §5: only the customer withdraws an inquiry; staff (or the system) closing an unanswered one
+                        // leaves it unanswered: a miss once its 180 s have passed.
+                        if (e.Metadata?.Actor.Kind == ActorKind.Customer)
+                        {
+                            inquiry.WithdrawnAt = at;
+                        }
+                        else
+                        {
+                            inquiry.ClosedAt = at;
+                        }
+
                         Close(inquiry);
                     }
 
@@ -427,6 +440,9 @@ public sealed class ServiceMetricsProjection : IProjection
         public bool InServiceHours { get; init; }
         public DateTimeOffset? FirstReplyAt { get; set; }
         public DateTimeOffset? WithdrawnAt { get; set; }
+
+        /// <summary>Closed unanswered by someone other than the customer (not a withdrawal).</summary>
+        public DateTimeOffset? ClosedAt { get; set; }
     }
 
     internal sealed record RatingFacts(string ConversationId, int Seq, string StoreId, string? AgentId, DateTimeOffset RatedAt, DateOnly LocalDay, string Rating);
@@ -471,6 +487,7 @@ public sealed class ServiceMetricsProjection : IProjection
         {
             ConversationId = r.Text(0), Seq = r.Int(1), StoreId = r.Text(2), AgentId = r.TextN(3), StartedAt = r.Time(4),
             LocalDay = r.DayN(5)!.Value, InServiceHours = r.Bool(6), FirstReplyAt = r.TimeN(7), WithdrawnAt = r.TimeN(8),
+            ClosedAt = r.TimeN(9),
         },
         Col.Text<InquiryFacts>("conversation_id", i => i.ConversationId),
         Col.Int<InquiryFacts>("seq", i => i.Seq),
@@ -480,7 +497,8 @@ public sealed class ServiceMetricsProjection : IProjection
         Col.Day<InquiryFacts>("local_day", i => i.LocalDay),
         Col.Bool<InquiryFacts>("in_service_hours", i => i.InServiceHours),
         Col.Time<InquiryFacts>("first_reply_at", i => i.FirstReplyAt),
-        Col.Time<InquiryFacts>("withdrawn_at", i => i.WithdrawnAt));
+        Col.Time<InquiryFacts>("withdrawn_at", i => i.WithdrawnAt),
+        Col.Time<InquiryFacts>("closed_at", i => i.ClosedAt));
 
     private static readonly RowTable<RatingFacts> Ratings = new(
         RatingsTable,

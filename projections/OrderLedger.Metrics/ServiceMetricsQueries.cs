@@ -339,11 +339,15 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     // ---- Stores -------------------------------------------------------------------------------------------------------
 
     /// <summary>The store's time zone as registered, or null for a store the read model does not know.</summary>
-    public async Task<string?> GetTimeZoneAsync(string storeId, CancellationToken cancellationToken = default) =>
+    /// <summary>The store's time zone in force at <paramref name="now"/> (its policies apply by business time); null for a store never seen.</summary>
+    public async Task<string?> GetTimeZoneAsync(string storeId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         (await _sql.ListAsync(
-            $"SELECT time_zone FROM {_sql.View(ServiceMetricsProjection.StoresTable)} WHERE store_id = @store",
-            // No figure here depends on "now": any moment does.
-            storeId, null, MetricWindow.Rolling30Days, DateTimeOffset.UnixEpoch, r => r.Text(0), cancellationToken)).SingleOrDefault();
+            $"""
+            SELECT time_zone FROM {_sql.View(ServiceMetricsProjection.StoresTable)}
+            WHERE store_id = @store AND (opens IS NULL OR effective_at <= @now)
+            ORDER BY opens IS NOT NULL DESC, effective_at DESC, seq DESC LIMIT 1
+            """,
+            storeId, null, MetricWindow.Rolling30Days, now, r => r.Text(0), cancellationToken)).SingleOrDefault();
 
     /// <summary>The registered stores by id; none while the read model is not built yet (its views appear with the first build).</summary>
     public async Task<IReadOnlyList<string>> ListStoresAsync(CancellationToken cancellationToken = default)
@@ -351,7 +355,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         try
         {
             return await _sql.ListAsync(
-                $"SELECT store_id FROM {_sql.View(ServiceMetricsProjection.StoresTable)} ORDER BY store_id",
+                $"SELECT DISTINCT store_id FROM {_sql.View(ServiceMetricsProjection.StoresTable)} ORDER BY store_id",
                 null, null, MetricWindow.Rolling30Days, DateTimeOffset.UnixEpoch, r => r.Text(0), cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using OrderLedger.Domain.Stores;
 
 namespace OrderLedger.Metrics;
 
 /// <summary>
 /// A store's clock as the metrics see it (brief §5): its IANA time zone and service hours, from the store's policy events
-/// (<see cref="StoreRegistered"/>, <see cref="StoreServiceHoursSet"/>). Until a store says otherwise: UTC, 08:00–23:00.
+/// (<c>store-registered</c>, <c>store-service-hours-set</c>) in force at a fact's business time (StoreCalendars). Until a
+/// store says otherwise: UTC, 08:00–23:00.
 /// Service hours are the half-open local interval [opens, closes); closes before opens wraps past midnight; opens = closes
 /// means around the clock.
 /// </summary>
@@ -18,14 +18,6 @@ public sealed record StoreCalendar(string StoreId, string TimeZone, TimeOnly Ope
     private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.Ordinal);
 
     public static StoreCalendar Default(string storeId) => new(storeId, DefaultTimeZone, DefaultOpens, DefaultCloses);
-
-    /// <summary>The calendar after a store policy event; other events leave it as it is.</summary>
-    public StoreCalendar Apply(object storeEvent) => storeEvent switch
-    {
-        StoreRegistered r => this with { TimeZone = r.TimeZone },
-        StoreServiceHoursSet h => this with { TimeZone = h.TimeZone, Opens = h.Opens, Closes = h.Closes },
-        _ => this,
-    };
 
     public TimeZoneInfo Zone => Zones.GetOrAdd(TimeZone, Resolve);
 

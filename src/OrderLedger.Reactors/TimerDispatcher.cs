@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OrderLedger.Application;
 using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
@@ -119,7 +120,7 @@ public sealed partial class TimerDispatcher(
             case TimerKinds.PaymentTimeout:
                 return await commands.ExecuteAsync(new TimeOutPayment(timer.Subject, now), context, cancellationToken);
             case TimerKinds.NpsSurvey:
-                return await commands.ExecuteAsync(new SendNpsSurvey(timer.Subject, now), context, cancellationToken);
+                return await SendSurveyAsync(timer, context, now, cancellationToken);
             case TimerKinds.RepeatContact:
                 return await commands.ExecuteAsync(new EscalateConversation(timer.Subject, ConversationDecider.RepeatContactReason, now), context, cancellationToken);
             case TimerKinds.EscalationDeadline:
@@ -140,6 +141,19 @@ public sealed partial class TimerDispatcher(
             default:
                 throw new InvalidOperationException($"Unknown timer kind '{timer.Kind}'.");
         }
+    }
+
+    /// <summary>
+    /// The survey is dated at its due time (resolution + the store's delay), the business time it belongs to, even when
+    /// the dispatcher fires it later (imported history, a host that was down). When the conversation has a later fact
+    /// already (a rating after the due time), a fact cannot be dated before it: then the survey is dated when it is sent.
+    /// </summary>
+    private async Task<CommandOutcome> SendSurveyAsync(DueTimer timer, CommandContext context, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var outcome = await commands.ExecuteAsync(new SendNpsSurvey(timer.Subject, timer.DueAt), context with { OccurredAt = timer.DueAt }, cancellationToken);
+        return outcome.Error is { Rule: BusinessTime.BeforeLastEventRule }
+            ? await commands.ExecuteAsync(new SendNpsSurvey(timer.Subject, now), context, cancellationToken)
+            : outcome;
     }
 
     private async Task<IReadOnlyList<string>> ParcelsInWarehouseAsync(string? orderId, CancellationToken cancellationToken)

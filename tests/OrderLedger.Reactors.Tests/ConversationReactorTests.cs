@@ -33,6 +33,24 @@ public sealed class ConversationReactorTests(TestDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_survey_for_a_conversation_resolved_long_ago_is_dated_at_its_due_time_not_when_it_is_sent()
+    {
+        var clock = new ManualClock(T0);
+        await using var host = await StartAsync(database, clock);
+        var id = Id("cv-");
+        var resolvedAt = T0.AddDays(-60);
+        await host.Do(Start(id) with { OccurredAt = resolvedAt.AddMinutes(-10) }, resolvedAt.AddMinutes(-10));
+        await host.Do(new ResolveConversation(id, "agent-1", resolvedAt), resolvedAt);
+        await host.WaitForTimerAsync(TimerKinds.NpsSurvey, id);
+
+        await host.EventuallyHasAsync($"conversation-{id}", "conversation-nps-survey-sent");
+
+        var survey = (await host.EventsAsync($"conversation-{id}")).Single(e => e.Event is NpsSurveySent);
+        Assert.Equal(resolvedAt.AddDays(7), ((NpsSurveySent)survey.Event).OccurredAt);
+        Assert.Equal(resolvedAt.AddDays(7), survey.Metadata!.OccurredAt);
+    }
+
+    [Fact]
     public async Task A_reopened_conversation_gets_its_survey_seven_days_after_the_final_resolution()
     {
         var clock = new ManualClock(T0);

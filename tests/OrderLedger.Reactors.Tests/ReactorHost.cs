@@ -112,6 +112,19 @@ public sealed class ReactorHost : IAsyncDisposable
         return types;
     }
 
+    /// <summary>The stream's events, decoded (payload and metadata).</summary>
+    public async Task<IReadOnlyList<DecodedEvent>> EventsAsync(string streamId)
+    {
+        var codec = new EventCodec(DomainEventTypes.CreateRegistry());
+        var events = new List<DecodedEvent>();
+        await foreach (var e in _host.Services.GetRequiredService<IEventStore>().ReadStreamAsync(streamId, StreamReadOptions.All))
+        {
+            events.Add(codec.Decode(e));
+        }
+
+        return events;
+    }
+
     /// <summary>Waits until the stream has an event of <paramref name="type"/>; returns the stream's types.</summary>
     public Task<IReadOnlyList<string>> EventuallyHasAsync(string streamId, string type) =>
         Eventually.Get(() => TypesAsync(streamId), types => types.Contains(type), because: $"{streamId} should record {type}");

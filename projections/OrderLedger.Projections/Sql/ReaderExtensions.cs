@@ -39,7 +39,7 @@ public static class ReaderExtensions
 
     public static DateOnly? DayN(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateOnly>(ordinal);
 
-    public static TimeOnly Clock(this NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<TimeOnly>(ordinal);
+    public static TimeOnly? ClockN(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<TimeOnly>(ordinal);
 
     public static TimeSpan? DurationN(this NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<TimeSpan>(ordinal);

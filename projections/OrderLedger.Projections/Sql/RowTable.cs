@@ -62,8 +62,8 @@ public static class Col
     /// <summary>A calendar day (<c>date</c>).</summary>
     public static IColumn<TRow> Day<TRow>(string name, Func<TRow, DateOnly?> value) => new Column<TRow, DateOnly?>(name, NpgsqlDbType.Date, value);
 
-    /// <summary>A wall-clock time of day (<c>time</c>).</summary>
-    public static IColumn<TRow> Clock<TRow>(string name, Func<TRow, TimeOnly> value) => new Column<TRow, TimeOnly>(name, NpgsqlDbType.Time, value);
+    /// <summary>A wall-clock time of day (<c>time</c>), or null.</summary>
+    public static IColumn<TRow> ClockN<TRow>(string name, Func<TRow, TimeOnly?> value) => new Column<TRow, TimeOnly?>(name, NpgsqlDbType.Time, value);
 
     public static IColumn<TRow> Texts<TRow>(string name, Func<TRow, IReadOnlyList<string>> value) =>
         new Column<TRow, string>(name, NpgsqlDbType.Jsonb, row => System.Text.Json.JsonSerializer.Serialize(value(row).Select(StorableText.Clean)));

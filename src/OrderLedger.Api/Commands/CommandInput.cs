@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 
@@ -65,6 +66,34 @@ public sealed class CommandInput(HttpContext http, DateTimeOffset occurredAt)
     }
 
     public void Invalid(string field, string message) => Errors[field] = [message];
+
+    /// <summary>
+    /// A time of day: "HH:mm" or "HH:mm:ss" (fractions allowed), or "24:00" for the end of the day, which is 00:00 — a day
+    /// closing at 00:00 runs to midnight, and opens = closes is round the clock (docs/metrics.md). Anything else is a 400
+    /// naming the field and the format.
+    /// </summary>
+    public TimeOnly TimeOfDay(string? value, [CallerArgumentExpression(nameof(value))] string field = "")
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Missing(field, TimeOnly.MinValue);
+        }
+
+        if (value is "24:00" or "24:00:00")
+        {
+            return TimeOnly.MinValue;
+        }
+
+        if (TimeOnly.TryParseExact(value, TimeOfDayFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            return time;
+        }
+
+        Errors[JsonName(field)] = [$"'{value}' is not a time of day: send \"HH:mm\" or \"HH:mm:ss\" (00:00 to 23:59:59), or \"24:00\" for the end of the day."];
+        return TimeOnly.MinValue;
+    }
+
+    private static readonly string[] TimeOfDayFormats = ["HH:mm", "HH:mm:ss", "HH:mm:ss.FFFFFFF"];
 
     private T Missing<T>(string field, T fallback)
     {

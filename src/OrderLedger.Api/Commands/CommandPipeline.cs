@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OrderLedger.Api.Telemetry;
 using OrderLedger.Api.Validation;
 using OrderLedger.Application;
+using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stock;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
@@ -64,7 +65,7 @@ public sealed class CommandPipeline(
 
         // Stock streams belong to no aggregate's store: the store the body names (checked to own the warehouse) scopes
         // the command id, as every other aggregate's store does (EventIds.Of).
-        var context = new CommandContext(commandId, ActorOf(http.User), input.OccurredAt, command is StockCommand ? input.ClaimedStoreId : null);
+        var context = new CommandContext(commandId, ActorOf(http.User, command), input.OccurredAt, command is StockCommand ? input.ClaimedStoreId : null);
         var started = clock.GetTimestamp();
         command = await enrichment.EnrichAsync(command, cancellationToken);
         var outcome = await commands.ExecuteAsync(command, context, cancellationToken);
@@ -139,11 +140,31 @@ public sealed class CommandPipeline(
         return id ?? Guid.NewGuid().ToString("N");
     }
 
-    /// <summary>People who serve customers act as agents; ingest systems, administrators and the rest as the system.</summary>
-    private static Actor ActorOf(ClaimsPrincipal user)
+    /// <summary>
+    /// People who serve customers act as agents. An ingest connector speaks for the channel's customer and bot
+    /// (docs/security.md, "Actor kinds"): what the customer does is recorded as the customer's, what the bot does as the
+    /// bot's; anything else it sends, and everything administrators and other systems send, as the system's.
+    /// </summary>
+    private static Actor ActorOf(ClaimsPrincipal user, object command)
     {
         var id = user.Identity?.Name ?? "unknown";
-        return user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor) ? new Actor(ActorKind.Agent, id) : Actor.System(id);
+        if (user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Supervisor))
+        {
+            return new Actor(ActorKind.Agent, id);
+        }
+
+        if (!user.IsInRole(Roles.Ingest))
+        {
+            return Actor.System(id);
+        }
+
+        return command switch
+        {
+            StartConversation or ReceiveCustomerMessage or RateSatisfaction or AnswerNps => new Actor(ActorKind.Customer, id),
+            ResolveConversation { ResolvedBy: ConversationDecider.ResolvedByCustomer } => new Actor(ActorKind.Customer, id),
+            SendBotReply or HandOffToHuman or ResolveConversation { ResolvedBy: ConversationDecider.ResolvedByBot } => new Actor(ActorKind.Bot, id),
+            _ => Actor.System(id),
+        };
     }
 }
 

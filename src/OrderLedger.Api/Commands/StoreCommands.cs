@@ -18,7 +18,7 @@ public static class StoreCommands
         policies.MapCommand<AutoRefundWindowBody>("/auto-refund-window", "Set the auto-refund window in hours (0 = off).", (b, f) =>
             new SetAutoRefundWindow(f.Route("storeId"), f.Value(b.Hours), f.OccurredAt));
         policies.MapCommand<ServiceHoursBody>("/service-hours", "Set daily service hours [opens, closes) in a time zone.", (b, f) =>
-            new SetServiceHours(f.Route("storeId"), f.Value(b.Opens), f.Value(b.Closes), f.Text(b.TimeZone), f.OccurredAt));
+            new SetServiceHours(f.Route("storeId"), f.TimeOfDay(b.Opens), f.TimeOfDay(b.Closes), f.Text(b.TimeZone), f.OccurredAt));
         policies.MapCommand<SlaTargetsBody>("/sla-targets", "Set SLA targets: first reply, resolution, NPS survey delay.", (b, f) =>
             new SetSlaTargets(f.Route("storeId"), new SlaTargets(f.Value(b.FirstReplySeconds), f.Value(b.ResolutionHours), f.Value(b.NpsSurveyDelayDays)), f.OccurredAt));
         policies.MapCommand<ReturnAddressBody>("/return-addresses", "Set the return address for a product, a category or by default.", (b, f) =>
@@ -32,7 +32,8 @@ public sealed record RegisterStoreBody(string? Name, string? TimeZone, string? C
 
 public sealed record AutoRefundWindowBody(int? Hours) : CommandBody;
 
-public sealed record ServiceHoursBody(TimeOnly? Opens, TimeOnly? Closes, string? TimeZone) : CommandBody;
+/// <summary>Opens and closes as times of day ("HH:mm" or "HH:mm:ss"; closes "24:00" is the end of the day), read by <see cref="CommandInput.TimeOfDay"/>.</summary>
+public sealed record ServiceHoursBody(string? Opens, string? Closes, string? TimeZone) : CommandBody;
 
 public sealed record SlaTargetsBody(int? FirstReplySeconds, int? ResolutionHours, int? NpsSurveyDelayDays) : CommandBody;
 

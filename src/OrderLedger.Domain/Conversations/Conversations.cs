@@ -145,6 +145,12 @@ public static class ConversationDecider
 {
     public const string RepeatContactReason = "repeat-contact";
 
+    /// <summary><see cref="ResolveConversation.ResolvedBy"/> when the customer closed the conversation (a withdrawal, docs/metrics.md).</summary>
+    public const string ResolvedByCustomer = "customer";
+
+    /// <summary><see cref="ResolveConversation.ResolvedBy"/> when the bot resolved the conversation.</summary>
+    public const string ResolvedByBot = "bot";
+
     /// <summary>An escalated conversation is to be resolved within this many hours; a miss is recorded.</summary>
     public const int EscalationResolutionHours = 48;
 
@@ -166,8 +172,6 @@ public static class ConversationDecider
 
         (SendBotReply c, _) when state.MessageIds.Contains(c.MessageId) => Decision<ConversationEvent>.Nothing,
         (SendBotReply, ConversationStatus.Resolved) => Resolved(),
-        (SendBotReply, _) when state.Mode == ConversationMode.Human =>
-            DomainError.Conflict("conversation.handed-off", "The conversation is with a human; the bot no longer replies."),
         (SendBotReply c, _) => new BotReplied(c.ConversationId, c.MessageId, c.Text, c.OccurredAt),
 
         (HandOffToHuman, ConversationStatus.Resolved) => Resolved(),

@@ -63,13 +63,12 @@ public static partial class StoreDecider
         return c.Hours == state.AutoRefundWindowHours ? Decision<StoreEvent>.Nothing : new StoreAutoRefundWindowSet(c.StoreId, c.Hours, c.OccurredAt);
     }
 
+    /// <summary>
+    /// Any opening and closing time is valid: closes before opens runs past midnight, opens = closes is round the clock
+    /// (as the metrics' StoreCalendar reads them, docs/metrics.md).
+    /// </summary>
     private static Decision<StoreEvent> SetServiceHours(SetServiceHours c, StoreState state)
     {
-        if (c.Opens >= c.Closes)
-        {
-            return DomainError.Invalid("store.service-hours-invalid", "Service hours must open before they close on the same day.");
-        }
-
         if (!IsIanaTimeZoneId(c.TimeZone))
         {
             return DomainError.Invalid("store.time-zone-invalid", $"'{c.TimeZone}' is not an IANA time zone id.");

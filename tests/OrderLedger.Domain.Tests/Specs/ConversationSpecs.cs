@@ -70,9 +70,19 @@ public class ConversationSpecs
         Conversation.Given(Started, Hello).When(new SendBotReply("cv-1", "b-1", "It ships today.", At(1)))
             .Then(new BotReplied("cv-1", "b-1", "It ships today.", At(1)));
 
+    // A bot reply in human mode used to be refused (conversation.handed-off); DESIGN §5's worked example has a bot reply
+    // while a human inquiry is open, so the bot's reply is recorded in any mode (it answers no inquiry).
     [Fact]
-    public void The_bot_is_silent_after_the_hand_off() =>
-        Conversation.Given(Started, Hello, HandedOff).When(new SendBotReply("cv-1", "b-1", "...", At(3))).ThenError("conversation.handed-off");
+    public void The_bot_reply_is_recorded_after_the_hand_off() =>
+        Conversation.Given(Started, Hello, HandedOff).When(new SendBotReply("cv-1", "b-1", "An agent will be with you.", At(3)))
+            .Then(new BotReplied("cv-1", "b-1", "An agent will be with you.", At(3)));
+
+    [Fact]
+    public void A_bot_reply_leaves_a_human_conversation_in_human_mode_and_assigned()
+    {
+        var state = Conversation.Given(Started, Hello, HandedOff, Assigned, new BotReplied("cv-1", "b-1", "...", At(4))).State;
+        Assert.Equal((ConversationMode.Human, "agent-7", ConversationStatus.Open), (state.Mode, state.AssignedAgent, state.Status));
+    }
 
     [Fact]
     public void Nobody_replies_in_a_resolved_conversation() =>

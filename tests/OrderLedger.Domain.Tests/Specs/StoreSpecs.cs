@@ -76,10 +76,17 @@ public class StoreSpecs
         Assert.Equal((new TimeOnly(8, 0), new TimeOnly(23, 0)), (state.ServiceOpens, state.ServiceCloses));
     }
 
+    // Closing before opening used to be refused (store.service-hours-invalid), while the metrics' calendar and
+    // docs/metrics.md read it as hours past midnight, and opens = closes as round the clock.
     [Fact]
-    public void Service_hours_open_before_they_close() =>
+    public void Service_hours_may_run_past_midnight() =>
         Store.Given(Registered).When(new SetServiceHours("s-1", new TimeOnly(21, 0), new TimeOnly(9, 0), "Asia/Shanghai", At(1)))
-            .ThenError("store.service-hours-invalid");
+            .Then(new StoreServiceHoursSet("s-1", new TimeOnly(21, 0), new TimeOnly(9, 0), "Asia/Shanghai", At(1)));
+
+    [Fact]
+    public void Service_hours_opening_and_closing_at_the_same_time_are_round_the_clock() =>
+        Store.Given(Registered).When(new SetServiceHours("s-1", TimeOnly.MinValue, TimeOnly.MinValue, "Asia/Shanghai", At(1)))
+            .Then(new StoreServiceHoursSet("s-1", TimeOnly.MinValue, TimeOnly.MinValue, "Asia/Shanghai", At(1)));
 
     [Fact]
     public void Service_hours_name_an_iana_time_zone() =>

@@ -132,7 +132,8 @@ public sealed class Oracle
                 case ConversationResolved:
                     if (open is { } w)
                     {
-                        inquiries.Add(new Inquiry(started.StoreId, w.Agent, w.Start, null, t));
+                        // Withdrawn only when the customer closed it; closed by anyone else it stays unanswered.
+                        inquiries.Add(new Inquiry(started.StoreId, w.Agent, w.Start, null, e.Metadata?.Actor.Kind == ActorKind.Customer ? t : null));
                         open = null;
                     }
 

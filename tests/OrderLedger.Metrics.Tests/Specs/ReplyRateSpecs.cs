@@ -219,8 +219,8 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         var before = l.Conversation("CV-before");
         await before.OpenedWith("agent-1", At("07:30:00"));
         await before.Customer(At("07:30:00")); // default hours 08:00–23:00: outside
-        await l.AppendAsync(OrderLedger.Domain.StreamIds.Store("S1"), At("12:00:00"),
-            new OrderLedger.Domain.Stores.StoreServiceHoursSet("S1", new TimeOnly(7, 0), new TimeOnly(22, 0), "UTC", At("12:00:00")));
+        await l.StoreAsync("S1", "UTC");
+        await l.ServiceHoursAsync("S1", new TimeOnly(7, 0), new TimeOnly(22, 0), "UTC", At("12:00:00"));
         var after = l.Conversation("CV-after");
         await after.OpenedWith("agent-1", At("22:30:00"));
         await after.Customer(At("22:30:00")); // new hours 07:00–22:00: outside
@@ -249,6 +249,75 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((2L, 1L, 0.0), (rate.Withdrawn, rate.OverdueUnanswered, rate.Rate));
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    public async Task An_agent_closing_an_unanswered_inquiry_is_not_a_withdrawal_but_a_miss_once_180_seconds_passed(int batchSize)
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        var cv = l.Conversation("CV-closed-by-agent");
+        await cv.OpenedWith("agent-1", At("10:00:00"));
+        await cv.Customer(At("10:00:00"));
+        await cv.Resolve(At("10:01:00"), by: "agent-1");
+        await cv.Reopen(At("15:00:00"));
+        await cv.Agent("agent-1", At("15:01:00"));
+        var queries = await l.ProjectAsync(batchSize);
+
+        var beforeDeadline = await queries.GetReplyRateAsync("S1", null, Today, At("10:02:00"));
+        var endOfDay = await queries.GetReplyRateAsync("S1", null, Today, EndOfDay);
+
+        Assert.Equal((0L, 1L), (beforeDeadline.Withdrawn, beforeDeadline.Pending));
+        Assert.Equal((0L, 1L, 1L, 0.5), (endOfDay.Withdrawn, endOfDay.OverdueUnanswered, endOfDay.InTime, endOfDay.Rate));
+    }
+
+    [Fact]
+    public async Task Service_hours_opening_and_closing_at_the_same_time_count_every_inquiry()
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        await l.StoreAsync("S1", "UTC", TimeOnly.MinValue, TimeOnly.MinValue);
+        await UnansweredInquiriesAsync(l, "00:00:00", "03:00:00", "23:59:59");
+
+        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, After(1, "01:00"));
+
+        Assert.Equal((0L, 3L), (rate.OutsideServiceHours, rate.OverdueUnanswered));
+    }
+
+    [Fact]
+    public async Task Service_hours_closing_at_midnight_run_to_the_end_of_the_day()
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        await l.StoreAsync("S1", "UTC", new TimeOnly(8, 0), TimeOnly.MinValue); // "24:00" in the API
+        await UnansweredInquiriesAsync(l, "07:59:59", "08:00:00", "23:59:59");
+
+        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, After(1, "01:00"));
+
+        Assert.Equal((1L, 2L), (rate.OutsideServiceHours, rate.OverdueUnanswered));
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1)]
+    public async Task Service_hours_changes_appended_out_of_business_time_order_apply_by_business_time(int batchSize)
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        await l.StoreAsync("S1", "UTC");
+        await l.ServiceHoursAsync("S1", new TimeOnly(9, 0), new TimeOnly(18, 0), "UTC", At("12:00:00")); // dated later, appended first
+        await l.ServiceHoursAsync("S1", new TimeOnly(7, 0), new TimeOnly(22, 0), "UTC", At("06:00:00"));
+        foreach (var (id, start) in new[] { ("at-0500", "05:00:00"), ("at-0730", "07:30:00"), ("at-2000", "20:00:00") })
+        {
+            var cv = l.Conversation(id);
+            await cv.OpenedWith("agent-1", At(start));
+            await cv.Customer(At(start));
+            await cv.Agent("agent-1", At(start).AddMinutes(1));
+        }
+
+        var rate = await (await l.ProjectAsync(batchSize)).GetReplyRateAsync("S1", null, Today, EndOfDay);
+
+        // 05:00 under the default 08:00–23:00 (before both), 07:30 under 07:00–22:00 (the earlier change), 20:00 under
+        // 09:00–18:00 (the later one): two outside, one counted.
+        Assert.Equal((2L, 1L), (rate.OutsideServiceHours, rate.InTime));
     }
 
     [Fact]
@@ -407,5 +476,16 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         Assert.Equal(31, daily.Count);
         Assert.Equal([1L, 1L, 1L], daily.Where(d => d.Figures.InTime > 0).Select(d => d.Figures.InTime));
         Assert.Equal([Monday.AddDays(-30), Monday.AddDays(-29), Monday], daily.Where(d => d.Figures.InTime > 0).Select(d => d.Day));
+    }
+
+    /// <summary>One conversation per start time, each a customer message nobody answers.</summary>
+    private static async Task UnansweredInquiriesAsync(MetricsLedger l, params string[] starts)
+    {
+        foreach (var start in starts)
+        {
+            var cv = l.Conversation("at-" + start.Replace(":", "", StringComparison.Ordinal));
+            await cv.OpenedWith("agent-1", At(start));
+            await cv.Customer(At(start));
+        }
     }
 }

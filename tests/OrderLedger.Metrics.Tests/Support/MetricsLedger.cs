@@ -1,5 +1,9 @@
 using Npgsql;
+using OrderLedger.Application;
+using OrderLedger.Application.CommandHandling;
+using OrderLedger.Application.Orders;
 using OrderLedger.Domain;
+using OrderLedger.Domain.Allocation;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore;
@@ -12,9 +16,11 @@ using OrderLedger.Testing;
 namespace OrderLedger.Metrics.Tests.Support;
 
 /// <summary>
-/// The "given" of a metric spec: domain events appended through the real PostgreSQL event store (encoded, hash-chained,
-/// each with its own business time), read back from <c>$all</c>, decoded, and projected the way the runtime does it —
-/// tables in a fresh schema, batches in transactions, then the <c>rm.*</c> views pointed at the build.
+/// The "given" of a metric spec: commands through <see cref="CommandService"/> (every rule of the deciders checked,
+/// each command at its own business time, by the actor who would send it) into the real PostgreSQL event store — or,
+/// for the cross-check's generated history, domain events appended as they are (encoded, hash-chained) — read back
+/// from <c>$all</c>, decoded, and projected the way the runtime does it: tables in a fresh schema, batches in
+/// transactions, then the <c>rm.*</c> views pointed at the build.
 /// </summary>
 public sealed class MetricsLedger : IAsyncDisposable
 {
@@ -23,6 +29,7 @@ public sealed class MetricsLedger : IAsyncDisposable
     private readonly TestDatabase database;
     private readonly IEventStore store;
     private readonly Position? start;
+    private readonly CommandService commands;
     private int appended;
 
     private MetricsLedger(TestDatabase database, IEventStore store, Position? start)
@@ -30,16 +37,34 @@ public sealed class MetricsLedger : IAsyncDisposable
         this.database = database;
         this.store = store;
         this.start = start;
+        var handler = new CommandHandler(store, Codec);
+        commands = new CommandService(handler, new OrderPlacement(handler, SingleWarehouseThenSplitByLine.Instance));
     }
 
+    /// <summary>
+    /// A ledger with an event store of its own (a fresh schema in <paramref name="database"/>): the specs of a class
+    /// share the database and reuse ids (store S1, conversation CV1), and the deciders must not see another spec's streams.
+    /// </summary>
     public static async Task<MetricsLedger> OpenAsync(TestDatabase database) =>
-        await OpenAsync(database, await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }));
+        await OpenAsync(database, await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions
+        {
+            ConnectionString = database.ConnectionString,
+            Schema = "es_" + Guid.NewGuid().ToString("N")[..12],
+        }));
 
     /// <summary>Appends to <paramref name="store"/> (disposed with the ledger); read models in <paramref name="database"/>.</summary>
     public static async Task<MetricsLedger> OpenAsync(TestDatabase database, IEventStore store) =>
         new(database, store, await store.ReadHeadPositionAsync());
 
     public MetricQueries Queries => new(database.DataSource);
+
+    /// <summary>Runs a command as <paramref name="actor"/> (the system by default) at its own business time; it must be accepted.</summary>
+    public async Task RunAsync(IDomainCommand command, Actor? actor = null)
+    {
+        var outcome = await commands.ExecuteAsync(command, new CommandContext(Guid.NewGuid().ToString("N"), actor ?? Actor.System("spec"), command.OccurredAt));
+        Xunit.Assert.True(outcome.IsSuccess, $"{command}: {outcome.Error}");
+        Interlocked.Add(ref appended, outcome.Events.Count());
+    }
 
     /// <summary>Appends <paramref name="events"/> to a stream as one command happening at <paramref name="at"/>.</summary>
     public async Task AppendAsync(string streamId, DateTimeOffset at, params object[] events)
@@ -60,7 +85,7 @@ public sealed class MetricsLedger : IAsyncDisposable
         var tip = new ChainTip(streamId, null, null);
         foreach (var (at, e) in events)
         {
-            var encoded = Codec.Encode([e], new CommandContext(Guid.NewGuid().ToString("N"), Actor.System("spec"), at, storeId), tip)[0];
+            var encoded = Codec.Encode([e], new CommandContext(Guid.NewGuid().ToString("N"), ActorOf(e), at, storeId), tip)[0];
             HashChain.TryUnseal(encoded.Metadata, out _, out var hash);
             tip = new ChainTip(streamId, tip.NextRevision, hash);
             data.Add(encoded);
@@ -70,12 +95,22 @@ public sealed class MetricsLedger : IAsyncDisposable
         Interlocked.Add(ref appended, events.Count);
     }
 
-    public Task StoreAsync(string storeId, string timeZone, TimeOnly? opens = null, TimeOnly? closes = null) =>
-        opens is null
-            ? AppendAsync(StreamIds.Store(storeId), Day.At("00:00"), new StoreRegistered(storeId, storeId, timeZone, "CNY", Day.At("00:00")))
-            : AppendAsync(StreamIds.Store(storeId), Day.At("00:00"),
-                new StoreRegistered(storeId, storeId, timeZone, "CNY", Day.At("00:00")),
-                new StoreServiceHoursSet(storeId, opens.Value, closes!.Value, timeZone, Day.At("00:00")));
+    /// <summary>A generated resolution "by the customer" is the customer's act (a withdrawal while an inquiry is open).</summary>
+    private static Actor ActorOf(object e) =>
+        e is ConversationResolved { ResolvedBy: ConversationDecider.ResolvedByCustomer } ? new Actor(ActorKind.Customer, "spec") : Actor.System("spec");
+
+    /// <summary>Registers the store (and sets its service hours) at 00:00 on the spec day, through the store decider.</summary>
+    public async Task StoreAsync(string storeId, string timeZone, TimeOnly? opens = null, TimeOnly? closes = null)
+    {
+        await RunAsync(new RegisterStore(storeId, storeId, timeZone, "CNY", Day.At("00:00")));
+        if (opens is not null)
+        {
+            await ServiceHoursAsync(storeId, opens.Value, closes!.Value, timeZone, Day.At("00:00"));
+        }
+    }
+
+    public Task ServiceHoursAsync(string storeId, TimeOnly opens, TimeOnly closes, string timeZone, DateTimeOffset at) =>
+        RunAsync(new SetServiceHours(storeId, opens, closes, timeZone, at));
 
     public ConversationScript Conversation(string conversationId, string storeId = "S1", string customerId = "C1") =>
         new(this, conversationId, storeId, customerId);
@@ -111,40 +146,53 @@ public sealed class MetricsLedger : IAsyncDisposable
     public ValueTask DisposeAsync() => store is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 }
 
-/// <summary>Appends one conversation's events, one command each, the way the channels and agents produce them.</summary>
+/// <summary>
+/// One conversation's commands, each through the conversation decider and by the actor who sends it: the customer
+/// writes, rates and answers; the bot replies and hands off; agents are assigned, reply and resolve.
+/// </summary>
 public sealed class ConversationScript(MetricsLedger ledger, string conversationId, string storeId, string customerId)
 {
-    private int messages;
+    private static readonly Actor CustomerActor = new(ActorKind.Customer, "ingest");
+    private static readonly Actor BotActor = new(ActorKind.Bot, "ingest");
 
-    private string Stream => StreamIds.Conversation(conversationId);
+    private int messages;
 
     private string NextMessageId() => $"{conversationId}-m{++messages}";
 
+    private static Actor AgentActor(string agentId) => new(ActorKind.Agent, agentId);
+
     public Task Started(DateTimeOffset at, ConversationMode mode = ConversationMode.Human, string? orderId = null) =>
-        ledger.AppendAsync(Stream, at, new ConversationStarted(conversationId, storeId, customerId, "chat", orderId, mode, at));
+        ledger.RunAsync(new StartConversation(conversationId, storeId, customerId, "chat", orderId, mode == ConversationMode.Bot, [], at), CustomerActor);
 
-    public Task Customer(DateTimeOffset at) => ledger.AppendAsync(Stream, at, new CustomerMessageReceived(conversationId, NextMessageId(), "hello?", at));
+    /// <summary>A customer message; into a resolved conversation it reopens it (as the decider records it).</summary>
+    public Task Customer(DateTimeOffset at) => ledger.RunAsync(new ReceiveCustomerMessage(conversationId, NextMessageId(), "hello?", at), CustomerActor);
 
-    public Task Bot(DateTimeOffset at) => ledger.AppendAsync(Stream, at, new BotReplied(conversationId, NextMessageId(), "A bot answer.", at));
+    public Task Bot(DateTimeOffset at) => ledger.RunAsync(new SendBotReply(conversationId, NextMessageId(), "A bot answer.", at), BotActor);
 
-    public Task HandOff(DateTimeOffset at) => ledger.AppendAsync(Stream, at, new ConversationHandedOff(conversationId, "asked-for-human", at));
+    public Task HandOff(DateTimeOffset at) => ledger.RunAsync(new HandOffToHuman(conversationId, "asked-for-human", at), BotActor);
 
-    public Task Assign(string agentId, DateTimeOffset at) => ledger.AppendAsync(Stream, at, new AgentAssigned(conversationId, agentId, null, at));
+    public Task Assign(string agentId, DateTimeOffset at) => ledger.RunAsync(new AssignAgent(conversationId, agentId, at), AgentActor(agentId));
 
     public Task Agent(string agentId, DateTimeOffset at) =>
-        ledger.AppendAsync(Stream, at, new AgentReplied(conversationId, agentId, NextMessageId(), "An agent answer.", at));
+        ledger.RunAsync(new SendAgentReply(conversationId, agentId, NextMessageId(), "An agent answer.", at), AgentActor(agentId));
 
-    public Task Resolve(DateTimeOffset at, string by = "agent") => ledger.AppendAsync(Stream, at, new ConversationResolved(conversationId, by, at));
+    /// <summary>Resolved by an agent, or (<paramref name="by"/> "customer" / "bot") closed by the customer or the bot.</summary>
+    public Task Resolve(DateTimeOffset at, string by = "agent") =>
+        ledger.RunAsync(new ResolveConversation(conversationId, by, at), by switch
+        {
+            ConversationDecider.ResolvedByCustomer => CustomerActor,
+            ConversationDecider.ResolvedByBot => BotActor,
+            _ => AgentActor(by),
+        });
 
-    /// <summary>A customer writes into a resolved conversation: it reopens with that message (as the decider records it).</summary>
-    public Task Reopen(DateTimeOffset at) =>
-        ledger.AppendAsync(Stream, at, new ConversationReopened(conversationId, at), new CustomerMessageReceived(conversationId, NextMessageId(), "again", at));
+    /// <summary>A customer writes into a resolved conversation: it reopens with that message.</summary>
+    public Task Reopen(DateTimeOffset at) => ledger.RunAsync(new ReceiveCustomerMessage(conversationId, NextMessageId(), "again", at), CustomerActor);
 
-    public Task Rate(SatisfactionRating rating, DateTimeOffset at) => ledger.AppendAsync(Stream, at, new SatisfactionRated(conversationId, rating, at));
+    public Task Rate(SatisfactionRating rating, DateTimeOffset at) => ledger.RunAsync(new RateSatisfaction(conversationId, rating, at), CustomerActor);
 
-    public Task SurveySent(DateTimeOffset at) => ledger.AppendAsync(Stream, at, new NpsSurveySent(conversationId, at));
+    public Task SurveySent(DateTimeOffset at) => ledger.RunAsync(new SendNpsSurvey(conversationId, at));
 
-    public Task Nps(int score, DateTimeOffset at) => ledger.AppendAsync(Stream, at, new NpsAnswered(conversationId, score, at));
+    public Task Nps(int score, DateTimeOffset at) => ledger.RunAsync(new AnswerNps(conversationId, score, at), CustomerActor);
 
     /// <summary>Started in human mode with an agent assigned, the usual opening of a spec about replies.</summary>
     public async Task OpenedWith(string agentId, DateTimeOffset at, string? orderId = null)
