@@ -265,8 +265,8 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await cv.Agent("agent-1", At("15:01:00"));
         var queries = await l.ProjectAsync(batchSize);
 
-        var beforeDeadline = await queries.GetReplyRateAsync("S1", null, Today, At("10:02:00"));
-        var endOfDay = await queries.GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var beforeDeadline = await queries.Service.GetReplyRateAsync("S1", null, Today, At("10:02:00"));
+        var endOfDay = await queries.Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((0L, 1L), (beforeDeadline.Withdrawn, beforeDeadline.Pending));
         Assert.Equal((0L, 1L, 1L, 0.5), (endOfDay.Withdrawn, endOfDay.OverdueUnanswered, endOfDay.InTime, endOfDay.Rate));
@@ -279,7 +279,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await l.StoreAsync("S1", "UTC", TimeOnly.MinValue, TimeOnly.MinValue);
         await UnansweredInquiriesAsync(l, "00:00:00", "03:00:00", "23:59:59");
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, After(1, "01:00"));
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, After(1, "01:00"));
 
         Assert.Equal((0L, 3L), (rate.OutsideServiceHours, rate.OverdueUnanswered));
     }
@@ -291,7 +291,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await l.StoreAsync("S1", "UTC", new TimeOnly(8, 0), TimeOnly.MinValue); // "24:00" in the API
         await UnansweredInquiriesAsync(l, "07:59:59", "08:00:00", "23:59:59");
 
-        var rate = await (await l.ProjectAsync()).GetReplyRateAsync("S1", null, Today, After(1, "01:00"));
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, After(1, "01:00"));
 
         Assert.Equal((1L, 2L), (rate.OutsideServiceHours, rate.OverdueUnanswered));
     }
@@ -313,7 +313,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
             await cv.Agent("agent-1", At(start).AddMinutes(1));
         }
 
-        var rate = await (await l.ProjectAsync(batchSize)).GetReplyRateAsync("S1", null, Today, EndOfDay);
+        var rate = await (await l.ProjectAsync(batchSize)).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         // 05:00 under the default 08:00–23:00 (before both), 07:30 under 07:00–22:00 (the earlier change), 20:00 under
         // 09:00–18:00 (the later one): two outside, one counted.

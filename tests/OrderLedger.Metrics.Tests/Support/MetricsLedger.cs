@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrderLedger.Application;
 using OrderLedger.Application.CommandHandling;
@@ -37,8 +38,8 @@ public sealed class MetricsLedger : IAsyncDisposable
         this.database = database;
         this.store = store;
         this.start = start;
-        var handler = new CommandHandler(store, Codec);
-        commands = new CommandService(handler, new OrderPlacement(handler, SingleWarehouseThenSplitByLine.Instance));
+        commands = new ServiceCollection().AddSingleton(store).AddSingleton(Codec).AddOrderLedgerApplication()
+            .BuildServiceProvider().GetRequiredService<CommandService>();
     }
 
     /// <summary>
