@@ -52,6 +52,7 @@ public static class DomainEventTypes
         .Register("order-payment-timed-out", DomainJsonContext.Default.OrderPaymentTimedOut)
         .Register("order-cancelled", DomainJsonContext.Default.OrderCancelled)
         .Register("order-shipment-handed-over", DomainJsonContext.Default.OrderShipmentHandedOver)
+        .Register("order-shipment-intercepted", DomainJsonContext.Default.OrderShipmentIntercepted)
         .Register("order-completed", DomainJsonContext.Default.OrderCompleted)
         .Register("order-refund-claimed", DomainJsonContext.Default.OrderRefundClaimed)
         .Register("order-refund-claim-released", DomainJsonContext.Default.OrderRefundClaimReleased)

@@ -33,6 +33,7 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(OrderPaymentTimedOut))]
 [JsonSerializable(typeof(OrderCancelled))]
 [JsonSerializable(typeof(OrderShipmentHandedOver))]
+[JsonSerializable(typeof(OrderShipmentIntercepted))]
 [JsonSerializable(typeof(OrderCompleted))]
 [JsonSerializable(typeof(OrderRefundClaimed))]
 [JsonSerializable(typeof(OrderRefundClaimReleased))]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OrderLedger.Application;
 using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
@@ -124,7 +125,7 @@ public sealed partial class TimerDispatcher(
                 return await commands.ExecuteAsync(new RecordEscalationDeadlineMissed(timer.Subject, now), context, cancellationToken);
             case TimerKinds.AutoRefund:
                 var changes = new List<StreamChange>();
-                foreach (var shipmentId in await ParcelsInWarehouseAsync(timer.OrderId, cancellationToken))
+                foreach (var shipmentId in await ParcelsToStopAsync(timer, cancellationToken))
                 {
                     // Refused when the parcel left meanwhile: then the refund stays paid and the parcel travels (a return follows).
                     var intercepted = await commands.ExecuteAsync(
@@ -138,6 +139,22 @@ public sealed partial class TimerDispatcher(
             default:
                 throw new InvalidOperationException($"Unknown timer kind '{timer.Kind}'.");
         }
+    }
+
+    /// <summary>
+    /// The parcels an auto-refund stops: those still in a warehouse, and only when the refund gives back the whole order
+    /// (<see cref="RefundScope.CoversWholeOrder"/>); a refund of part of the order stops nothing.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> ParcelsToStopAsync(DueTimer timer, CancellationToken cancellationToken)
+    {
+        if (timer.OrderId is null)
+        {
+            return [];
+        }
+
+        var refund = (await commands.Handler.LoadAsync(RefundDecider.Decider, StreamIds.Refund(timer.Subject), cancellationToken: cancellationToken)).State;
+        var order = (await commands.Handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(timer.OrderId), cancellationToken: cancellationToken)).State;
+        return RefundScope.CoversWholeOrder(refund, order) ? await ParcelsInWarehouseAsync(timer.OrderId, cancellationToken) : [];
     }
 
     private async Task<IReadOnlyList<string>> ParcelsInWarehouseAsync(string? orderId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using OrderLedger.Application.CommandHandling;
+using OrderLedger.Application.Orders;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Shipments;
@@ -11,8 +12,10 @@ namespace OrderLedger.Application.Shipments;
 /// The shipment commands that read or write other streams. Creating a shipment checks its lines against the order's allocation for that warehouse;
 /// handing it to the carrier commits the order's reservations in that warehouse (the units leave the stock) and
 /// records the hand-over on the order (which then can no longer be cancelled, and refunds lose auto-approval).
+/// Intercepting it records the interception on the order (cancelled when no parcel is left to ship) and releases the
+/// order's reservations of the parcel's lines, so the units are available again.
 /// </summary>
-public sealed class ShipmentWorkflow(CommandHandler handler)
+public sealed class ShipmentWorkflow(CommandHandler handler, OrderPlacement placement)
 {
     /// <summary>Creates the shipment once its lines are checked against the order (<see cref="ShipmentChecks.AgainstOrder"/>).</summary>
     public async Task<CommandOutcome> CreateAsync(CreateShipment command, CommandContext context, CancellationToken cancellationToken = default)
@@ -62,6 +65,55 @@ public sealed class ShipmentWorkflow(CommandHandler handler)
         changes.Add(recorded.Change);
         return new CommandOutcome(changes, recorded.Error);
     }
+
+    /// <summary>
+    /// Intercepts the shipment, records that on its order (which is cancelled when every parcel is stopped and none
+    /// left), then releases the order's open reservations of the parcel's lines in its warehouse. Also on a repeat, so
+    /// an interception whose follow-up steps died half-way is completed by retrying it.
+    /// </summary>
+    public async Task<CommandOutcome> InterceptAsync(InterceptShipment command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Shipment(command.ShipmentId);
+        var shipment = (await handler.LoadAsync(ShipmentDecider.Decider, stream, cancellationToken: cancellationToken)).State;
+        // The shipment's own rule first, then the order's: either refusal appends nothing anywhere.
+        if (shipment.Status is not ShipmentStatus.None
+            && (await handler.CheckAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken)
+                ?? await handler.CheckAsync(OrderDecider.Decider, StreamIds.Order(shipment.OrderId), RecordInterception(shipment, command), context.Step("order"), cancellationToken))
+            is { } refused)
+        {
+            return new CommandOutcome([], refused);
+        }
+
+        var intercepted = await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken);
+        if (!intercepted.IsSuccess || intercepted.State.Status != ShipmentStatus.Intercepted)
+        {
+            return CommandOutcome.From(intercepted);
+        }
+
+        var state = intercepted.State;
+        var recorded = await handler.HandleAsync(
+            OrderDecider.Decider, StreamIds.Order(state.OrderId), RecordInterception(state, command), context.Step("order"), cancellationToken);
+        if (!recorded.IsSuccess)
+        {
+            return new CommandOutcome([intercepted.Change, recorded.Change], recorded.Error);
+        }
+
+        var open = new List<string>();
+        foreach (var stockStream in state.Lines.Select(l => StreamIds.Stock(state.WarehouseId, l.Sku)).Distinct(StringComparer.Ordinal))
+        {
+            var stock = await handler.LoadAsync(StockDecider.Decider, stockStream, cancellationToken: cancellationToken);
+            if (stock.State.Reservations.GetValueOrDefault(state.OrderId) is { Status: ReservationStatus.Open })
+            {
+                open.Add(stockStream);
+            }
+        }
+
+        var released = await placement.ReleaseAsync(state.OrderId, open, ReleaseReason.ShipmentIntercepted, command.OccurredAt, context, cancellationToken);
+        return new CommandOutcome([intercepted.Change, recorded.Change, .. released], null);
+    }
+
+    private static RecordShipmentIntercepted RecordInterception(ShipmentState shipment, InterceptShipment command) =>
+        new(shipment.OrderId, shipment.ShipmentId, shipment.WarehouseId, command.OccurredAt);
 
     /// <summary>
     /// The hand-over's later steps (commit each line's reservation, record the hand-over on the order), decided before

@@ -42,6 +42,9 @@ public sealed record CancelOrder(string OrderId, string Reason, DateTimeOffset O
 
 public sealed record RecordShipmentHandedOver(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
 
+/// <summary>A step of intercepting a shipment: the order learns that its warehouse ships nothing, and is cancelled when no parcel is left to ship.</summary>
+public sealed record RecordShipmentIntercepted(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
+
 public sealed record CompleteOrder(string OrderId, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
 
 /// <summary>Earmarks refund amounts against what was paid, per line; the order is the ledger that keeps refunds ≤ paid.</summary>

@@ -31,6 +31,12 @@ public enum ReleaseReason
 
     OrderCancelled,
 
-    /// <summary>The order was never placed (placement died half-way); released by the recovery path.</summary>
+    /// <summary>The order's parcel from this warehouse was intercepted before hand-over; the units are available again.</summary>
+    ShipmentIntercepted,
+
+    /// <summary>
+    /// The order was never placed (placement died half-way); released by the recovery path. Kept last: the event
+    /// samples of the payload contract take an enum's last value. Stored by name, so the order of values is free.
+    /// </summary>
     Orphaned,
 }
