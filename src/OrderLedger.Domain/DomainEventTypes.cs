@@ -31,6 +31,7 @@ public static class DomainEventTypes
         // store-…
         .Register("store-registered", DomainJsonContext.Default.StoreRegistered)
         .Register("store-auto-refund-window-set", DomainJsonContext.Default.StoreAutoRefundWindowSet)
+        .Register("store-auto-refund-basis-set", DomainJsonContext.Default.StoreAutoRefundBasisSet)
         .Register("store-service-hours-set", DomainJsonContext.Default.StoreServiceHoursSet)
         .Register("store-sla-targets-set", DomainJsonContext.Default.StoreSlaTargetsSet)
         .Register("store-return-address-set", DomainJsonContext.Default.StoreReturnAddressSet)

@@ -15,6 +15,7 @@ namespace OrderLedger.Domain;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StoreRegistered))]
 [JsonSerializable(typeof(StoreAutoRefundWindowSet))]
+[JsonSerializable(typeof(StoreAutoRefundBasisSet))]
 [JsonSerializable(typeof(StoreServiceHoursSet))]
 [JsonSerializable(typeof(StoreSlaTargetsSet))]
 [JsonSerializable(typeof(StoreReturnAddressSet))]

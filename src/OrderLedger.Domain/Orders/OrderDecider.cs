@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using OrderLedger.Domain.Stores;
 
 namespace OrderLedger.Domain.Orders;
 
@@ -100,6 +101,7 @@ public static partial class OrderDecider
             Lines = [.. e.Lines],
             Total = e.Total,
             PaymentDueAt = e.PaymentDueAt,
+            PlacedAt = e.OccurredAt,
         },
         OrderAllocated e => state with { Allocation = [.. e.Allocations] },
         OrderRejected e => state with
@@ -196,7 +198,7 @@ public static partial class OrderDecider
 
         return new OrderEvent[]
         {
-            new OrderPlaced(c.OrderId, c.StoreId, c.CustomerId, c.Channel, c.Currency, c.Lines, c.Lines.Sum(l => l.Amount), c.ShippingAddress, c.PaymentDueAt, c.OccurredAt),
+            new OrderPlaced(c.OrderId, c.StoreId, c.CustomerId, c.Channel, c.Currency, c.Lines, c.Lines.Sum(l => l.Amount), c.ShippingAddress, c.PaymentDueAt ?? c.OccurredAt.Add(StoreState.DefaultPaymentWindow), c.OccurredAt),
             new OrderAllocated(c.OrderId, allocation, c.OccurredAt),
         };
     }

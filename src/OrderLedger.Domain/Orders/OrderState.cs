@@ -39,6 +39,9 @@ public sealed record OrderState(
 
     public bool WasPaid => PaidAt is not null;
 
+    /// <summary>When the order was placed (its <c>order-placed</c> event's time).</summary>
+    public DateTimeOffset PlacedAt { get; init; }
+
     public bool AnyHandedOver => !HandedOverShipments.IsEmpty;
 
     /// <summary>Intercepted shipments by id → their warehouse: those warehouses ship nothing of this order.</summary>
