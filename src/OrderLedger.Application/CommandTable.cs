@@ -37,6 +37,8 @@ public static class CommandTable
         Workflow<HandOverToCarrier>("shipment-… then stock-… then order-…", "ShipmentWorkflow (commit reservations, record on the order)", (s, c, x, t) => s.Shipments.HandOverAsync(c, x, t)),
         Workflow<InterceptShipment>("shipment-… then order-… then stock-…", "ShipmentWorkflow (record on the order, cancelled when no parcel is left; release the parcel's reservations)",
             (s, c, x, t) => s.Shipments.InterceptAsync(c, x, t)),
+        Workflow<AmendShipment>("shipment-… then stock-…", "ShipmentWorkflow (release the units taken out; taking out all intercepts instead)",
+            (s, c, x, t) => s.Shipments.AmendAsync(c, x, t)),
         Decide<ShipmentCommand, ShipmentEvent, ShipmentState>("shipment-{shipmentId}", nameof(ShipmentDecider), ShipmentDecider.Decider, c => StreamIds.Shipment(c.ShipmentId)),
         Workflow<RequestRefund>("order-… then refund-…", "RefundWorkflow (claim against what was paid, auto-approval)", (s, c, x, t) => s.Refunds.RequestAsync(c, x, t)),
         Workflow<ApproveRefund>("refund-…", "RefundWorkflow (return addresses from the store, categories from the order)", (s, c, x, t) => s.Refunds.ApproveAsync(c, x, t)),

@@ -42,6 +42,7 @@ public static class DomainEventTypes
         .Register("stock-received", DomainJsonContext.Default.StockReceived)
         .Register("stock-reserved", DomainJsonContext.Default.StockReserved)
         .Register("stock-reservation-released", DomainJsonContext.Default.StockReservationReleased)
+        .Register("stock-reservation-reduced", DomainJsonContext.Default.StockReservationReduced)
         .Register("stock-reservation-committed", DomainJsonContext.Default.StockReservationCommitted)
         .Register("stock-adjusted", DomainJsonContext.Default.StockAdjusted)
         // order-…
@@ -66,6 +67,7 @@ public static class DomainEventTypes
         .Register("shipment-delivered", DomainJsonContext.Default.ShipmentDelivered)
         .Register("shipment-exception-reported", DomainJsonContext.Default.ShipmentExceptionReported)
         .Register("shipment-intercepted", DomainJsonContext.Default.ShipmentIntercepted)
+        .Register("shipment-amended", DomainJsonContext.Default.ShipmentAmended)
         .Register("shipment-returned-to-sender", DomainJsonContext.Default.ShipmentReturnedToSender)
         // refund-…
         .Register("refund-requested", DomainJsonContext.Default.RefundRequested)

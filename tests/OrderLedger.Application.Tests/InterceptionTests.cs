@@ -124,6 +124,43 @@ public abstract class InterceptionSpecs(Ledger ledger)
         Assert.Equal((10, 0, 10), PlacementTests.Levels(await app.StockAsync(warehouse, mug)));
         Assert.Single((await ledger.EventsAsync(StreamIds.Order(order.OrderId))).OfType<OrderShipmentIntercepted>());
     }
+
+    [SkippableFact]
+    public async Task Taking_refunded_units_out_of_a_parcel_releases_just_those_units_and_the_rest_still_ships()
+    {
+        var (app, warehouse, _, tea, mug, order) = await PaidAsync();
+        var shipmentId = await ShipmentAsync(app, order, warehouse, [.. order.Lines]);
+        var at = T0.AddMinutes(10);
+
+        var outcome = await app.Commands.ExecuteAsync(new AmendShipment(shipmentId, [new ShipmentUnits(tea, 1)], "refund r-1", at), Ctx(at));
+
+        Assert.Null(outcome.Error);
+        Assert.Equal((10, 1, 9), PlacementTests.Levels(await app.StockAsync(warehouse, tea)));
+        Assert.Equal(1, (await app.StockAsync(warehouse, mug)).Reserved);
+        foreach (ShipmentCommand step in (ShipmentCommand[])[
+                     new RecordPicked(shipmentId, "picker-1", at), new PackAndVerify(shipmentId, ["BC-" + tea, "BC-" + mug], 600, "packer-1", at),
+                     new HandOverToCarrier(shipmentId, "SF", "SF-" + shipmentId, at)])
+        {
+            Assert.Null((await app.Commands.ExecuteAsync(step, Ctx(at))).Error);
+        }
+
+        Assert.Equal((9, 0, 9), PlacementTests.Levels(await app.StockAsync(warehouse, tea)));
+    }
+
+    [SkippableFact]
+    public async Task Taking_every_unit_out_of_a_parcel_intercepts_it()
+    {
+        var (app, warehouse, _, tea, mug, order) = await PaidAsync();
+        var shipmentId = await ShipmentAsync(app, order, warehouse, [.. order.Lines]);
+        var at = T0.AddMinutes(10);
+
+        var outcome = await app.Commands.ExecuteAsync(new AmendShipment(shipmentId, [new ShipmentUnits(tea, 2), new ShipmentUnits(mug, 1)], "refund r-1", at), Ctx(at));
+
+        Assert.Null(outcome.Error);
+        Assert.Contains(outcome.Events, e => e is ShipmentIntercepted);
+        Assert.Equal(0, (await app.StockAsync(warehouse, tea)).Reserved);
+        Assert.Equal(OrderStatus.Cancelled, (await app.OrderAsync(order.OrderId)).Status);
+    }
 }
 
 /// <summary>On the embedded PostgreSQL store.</summary>

@@ -117,4 +117,22 @@ public sealed class AutoRefundTests(TestDatabase database) : IClassFixture<TestD
         await host.Do(new HandOverToCarrier(shipmentId, "SF", "SF-" + shipmentId, at), at);
         Assert.Contains("order-shipment-handed-over", await host.TypesAsync($"order-{order.OrderId}"));
     }
+
+    [Fact]
+    public async Task A_refund_of_some_units_takes_them_out_of_the_parcel_and_releases_them()
+    {
+        var clock = new ManualClock(T0.AddHours(3));
+        await using var host = await StartAsync(database, clock);
+        var (store, warehouse, sku) = await host.StoreWithStockAsync();
+        var order = await PaidAsync(host, store, sku);
+        var shipmentId = Id("sh-");
+        await host.Do(new CreateShipment(shipmentId, order.OrderId, store, warehouse, [new ShipmentLine(sku, 2, "BC-" + sku)], Shanghai, T0.AddHours(1)), T0.AddHours(1));
+        var refund = Refund(order, RefundKind.RefundOnly, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 1, 25m)] };
+
+        await host.Do(refund, T0.AddHours(2), Customer);
+
+        await host.EventuallyHasAsync($"refund-{refund.RefundId}", "refund-paid");
+        Assert.Equal(["shipment-created", "shipment-amended"], await host.TypesAsync($"shipment-{shipmentId}"));
+        Assert.Equal("stock-reservation-reduced", (await host.TypesAsync($"stock-{warehouse}.{sku}"))[^1]);
+    }
 }

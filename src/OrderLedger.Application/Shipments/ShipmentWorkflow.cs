@@ -112,6 +112,78 @@ public sealed class ShipmentWorkflow(CommandHandler handler, OrderPlacement plac
         return new CommandOutcome([intercepted.Change, recorded.Change, .. released], null);
     }
 
+    /// <summary>
+    /// Takes refunded units out of a parcel still in the warehouse, then releases those units of the order's
+    /// reservation. Taking out everything intercepts the parcel instead (<see cref="InterceptAsync"/>).
+    /// </summary>
+    public async Task<CommandOutcome> AmendAsync(AmendShipment command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Shipment(command.ShipmentId);
+        var loaded = await handler.LoadAsync(ShipmentDecider.Decider, stream, context.CommandId, cancellationToken);
+        var shipment = loaded.State;
+        // A repeat of an amendment already recorded goes straight to its releases (each idempotent by its step id),
+        // so one whose releases died half-way is completed by retrying it.
+        var repeat = loaded.EventsOfCommand.Count > 0;
+        if (!repeat && shipment.Status is not ShipmentStatus.None)
+        {
+            if (ShipmentDecider.LinesAfter(shipment, command.Removed) is { Count: 0 })
+            {
+                return await InterceptAsync(new InterceptShipment(command.ShipmentId, command.Reason, command.OccurredAt), context, cancellationToken);
+            }
+
+            if (await CheckAsync(shipment, command, context, cancellationToken) is { } refused)
+            {
+                return new CommandOutcome([], refused);
+            }
+        }
+
+        var amended = await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken);
+        if (!amended.IsSuccess || amended.State.Status == ShipmentStatus.None)
+        {
+            return CommandOutcome.From(amended);
+        }
+
+        var changes = new List<StreamChange> { amended.Change };
+        foreach (var (stockStream, release) in Releases(shipment, command))
+        {
+            var released = await handler.HandleAsync(StockDecider.Decider, stockStream, release, ReleaseStep(context, release), cancellationToken);
+            changes.Add(released.Change);
+            if (!released.IsSuccess)
+            {
+                return new CommandOutcome(changes, released.Error);
+            }
+        }
+
+        return new CommandOutcome(changes, null);
+    }
+
+    /// <summary>The amendment's own rule, then each release of reserved units: any refusal appends nothing anywhere.</summary>
+    private async Task<DomainError?> CheckAsync(ShipmentState shipment, AmendShipment command, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (await handler.CheckAsync(ShipmentDecider.Decider, StreamIds.Shipment(command.ShipmentId), command, context, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        foreach (var (stockStream, release) in Releases(shipment, command))
+        {
+            if (await handler.CheckAsync(StockDecider.Decider, stockStream, release, ReleaseStep(context, release), cancellationToken) is { } refusedRelease)
+            {
+                return refusedRelease;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<(string Stream, ReleaseReservedUnits Release)> Releases(ShipmentState shipment, AmendShipment command) =>
+        command.Removed.GroupBy(r => r.Sku, StringComparer.Ordinal).Select(g => (
+            StreamIds.Stock(shipment.WarehouseId, g.Key),
+            new ReleaseReservedUnits(shipment.WarehouseId, g.Key, shipment.OrderId, g.Sum(r => r.Quantity), ReleaseReason.RefundedBeforeShipping, command.OccurredAt)));
+
+    private static CommandContext ReleaseStep(CommandContext context, ReleaseReservedUnits release) =>
+        context.Step($"release/{release.WarehouseId}.{release.Sku}");
+
     private static RecordShipmentIntercepted RecordInterception(ShipmentState shipment, InterceptShipment command) =>
         new(shipment.OrderId, shipment.ShipmentId, shipment.WarehouseId, command.OccurredAt);
 

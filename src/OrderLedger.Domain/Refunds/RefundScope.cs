@@ -1,4 +1,5 @@
 using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Shipments;
 
 namespace OrderLedger.Domain.Refunds;
 
@@ -16,4 +17,11 @@ public static class RefundScope
             var refunded = refund.Lines.Where(l => l.Sku == line.Sku).ToList();
             return refunded.Sum(l => l.Quantity) >= line.Quantity || refunded.Sum(l => l.Amount) >= line.Amount;
         });
+
+    /// <summary>The refunded units a parcel carries, to be taken out of it (a refund of money only takes out nothing).</summary>
+    public static IReadOnlyList<ShipmentUnits> UnitsToTakeOut(RefundState refund, ShipmentState shipment) =>
+        [.. refund.Lines.Where(l => l.Quantity > 0).GroupBy(l => l.Sku, StringComparer.Ordinal)
+            .Select(g => (Sku: g.Key, Refunded: g.Sum(l => l.Quantity), OnParcel: shipment.Lines.Where(l => l.Sku == g.Key).Sum(l => l.Quantity)))
+            .Where(x => x.OnParcel > 0)
+            .Select(x => new ShipmentUnits(x.Sku, Math.Min(x.Refunded, x.OnParcel)))];
 }
