@@ -92,6 +92,7 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
             (_, StockReceived x) => level with { OnHand = level.OnHand + x.Quantity, Received = level.Received + x.Quantity },
             (_, StockReserved x) => level with { Reserved = level.Reserved + x.Quantity },
             (_, StockReservationReleased x) => level with { Reserved = level.Reserved - x.Quantity },
+            (_, StockReservationReduced x) => level with { Reserved = level.Reserved - x.Quantity },
             (_, StockReservationCommitted x) => level with
             {
                 OnHand = level.OnHand - x.Quantity, Reserved = level.Reserved - x.Quantity, Shipped = level.Shipped + x.Quantity,

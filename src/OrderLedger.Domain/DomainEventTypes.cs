@@ -31,6 +31,7 @@ public static class DomainEventTypes
         // store-…
         .Register("store-registered", DomainJsonContext.Default.StoreRegistered)
         .Register("store-auto-refund-window-set", DomainJsonContext.Default.StoreAutoRefundWindowSet)
+        .Register("store-auto-refund-basis-set", DomainJsonContext.Default.StoreAutoRefundBasisSet)
         .Register("store-service-hours-set", DomainJsonContext.Default.StoreServiceHoursSet)
         .Register("store-sla-targets-set", DomainJsonContext.Default.StoreSlaTargetsSet)
         .Register("store-return-address-set", DomainJsonContext.Default.StoreReturnAddressSet)
@@ -41,6 +42,7 @@ public static class DomainEventTypes
         .Register("stock-received", DomainJsonContext.Default.StockReceived)
         .Register("stock-reserved", DomainJsonContext.Default.StockReserved)
         .Register("stock-reservation-released", DomainJsonContext.Default.StockReservationReleased)
+        .Register("stock-reservation-reduced", DomainJsonContext.Default.StockReservationReduced)
         .Register("stock-reservation-committed", DomainJsonContext.Default.StockReservationCommitted)
         .Register("stock-adjusted", DomainJsonContext.Default.StockAdjusted)
         // order-…
@@ -52,6 +54,7 @@ public static class DomainEventTypes
         .Register("order-payment-timed-out", DomainJsonContext.Default.OrderPaymentTimedOut)
         .Register("order-cancelled", DomainJsonContext.Default.OrderCancelled)
         .Register("order-shipment-handed-over", DomainJsonContext.Default.OrderShipmentHandedOver)
+        .Register("order-shipment-intercepted", DomainJsonContext.Default.OrderShipmentIntercepted)
         .Register("order-completed", DomainJsonContext.Default.OrderCompleted)
         .Register("order-refund-claimed", DomainJsonContext.Default.OrderRefundClaimed)
         .Register("order-refund-claim-released", DomainJsonContext.Default.OrderRefundClaimReleased)
@@ -64,6 +67,7 @@ public static class DomainEventTypes
         .Register("shipment-delivered", DomainJsonContext.Default.ShipmentDelivered)
         .Register("shipment-exception-reported", DomainJsonContext.Default.ShipmentExceptionReported)
         .Register("shipment-intercepted", DomainJsonContext.Default.ShipmentIntercepted)
+        .Register("shipment-amended", DomainJsonContext.Default.ShipmentAmended)
         .Register("shipment-returned-to-sender", DomainJsonContext.Default.ShipmentReturnedToSender)
         // refund-…
         .Register("refund-requested", DomainJsonContext.Default.RefundRequested)

@@ -37,6 +37,8 @@ public static class ReactorCommandIds
 
     public static string Intercept(string refundId, string shipmentId) => Of(TimerKinds.AutoRefund, $"{refundId}/intercept/{shipmentId}");
 
+    public static string Amend(string refundId, string shipmentId) => Of(TimerKinds.AutoRefund, $"{refundId}/amend/{shipmentId}");
+
     /// <summary>The payment reference of a refund the reactor pays.</summary>
     public static string RefundPaymentReference(string refundId) => $"auto-{refundId}";
 }

@@ -127,13 +127,11 @@ public sealed partial class TimerDispatcher(
                 return await commands.ExecuteAsync(new RecordEscalationDeadlineMissed(timer.Subject, now), context, cancellationToken);
             case TimerKinds.AutoRefund:
                 var changes = new List<StreamChange>();
-                foreach (var shipmentId in await ParcelsInWarehouseAsync(timer.OrderId, cancellationToken))
+                foreach (var (command, commandId) in await ParcelStepsAsync(timer, now, cancellationToken))
                 {
                     // Refused when the parcel left meanwhile: then the refund stays paid and the parcel travels (a return follows).
-                    var intercepted = await commands.ExecuteAsync(
-                        new InterceptShipment(shipmentId, $"auto-refund {timer.Subject}", now),
-                        context with { CommandId = ReactorCommandIds.Intercept(timer.Subject, shipmentId) }, cancellationToken);
-                    changes.AddRange(intercepted.Changes);
+                    var step = await commands.ExecuteAsync(command, context with { CommandId = commandId }, cancellationToken);
+                    changes.AddRange(step.Changes);
                 }
 
                 var paid = await commands.ExecuteAsync(new PayRefund(timer.Subject, ReactorCommandIds.RefundPaymentReference(timer.Subject), now), context, cancellationToken);
@@ -154,6 +152,42 @@ public sealed partial class TimerDispatcher(
         return outcome.Error is { Rule: BusinessTime.BeforeLastEventRule }
             ? await commands.ExecuteAsync(new SendNpsSurvey(timer.Subject, now), context, cancellationToken)
             : outcome;
+    }
+
+    /// <summary>
+    /// What an auto-refund does to the order's parcels still in a warehouse: a refund of the whole order
+    /// (<see cref="RefundScope.CoversWholeOrder"/>) intercepts each; a refund of some units takes those units out of the
+    /// parcels that carry them (<see cref="RefundScope.UnitsToTakeOut"/>; a parcel left empty is intercepted); a refund
+    /// of money only touches no parcel.
+    /// </summary>
+    private async Task<IReadOnlyList<(ShipmentCommand Command, string CommandId)>> ParcelStepsAsync(DueTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (timer.OrderId is null)
+        {
+            return [];
+        }
+
+        var refund = (await commands.Handler.LoadAsync(RefundDecider.Decider, StreamIds.Refund(timer.Subject), cancellationToken: cancellationToken)).State;
+        var order = (await commands.Handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(timer.OrderId), cancellationToken: cancellationToken)).State;
+        var reason = $"auto-refund {timer.Subject}";
+        var wholeOrder = RefundScope.CoversWholeOrder(refund, order);
+        var steps = new List<(ShipmentCommand, string)>();
+        foreach (var shipmentId in await ParcelsInWarehouseAsync(timer.OrderId, cancellationToken))
+        {
+            if (wholeOrder)
+            {
+                steps.Add((new InterceptShipment(shipmentId, reason, now), ReactorCommandIds.Intercept(timer.Subject, shipmentId)));
+                continue;
+            }
+
+            var shipment = (await commands.Handler.LoadAsync(ShipmentDecider.Decider, StreamIds.Shipment(shipmentId), cancellationToken: cancellationToken)).State;
+            if (RefundScope.UnitsToTakeOut(refund, shipment) is { Count: > 0 } units)
+            {
+                steps.Add((new AmendShipment(shipmentId, units, reason, now), ReactorCommandIds.Amend(timer.Subject, shipmentId)));
+            }
+        }
+
+        return steps;
     }
 
     private async Task<IReadOnlyList<string>> ParcelsInWarehouseAsync(string? orderId, CancellationToken cancellationToken)

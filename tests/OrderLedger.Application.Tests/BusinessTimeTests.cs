@@ -48,7 +48,7 @@ public class BusinessTimeTests(Ledger ledger) : IClassFixture<Ledger>
     {
         var clock = new ManualClock(T0.AddMinutes(10));
         var (app, order) = await PlacedAsync(clock);
-        var due = order.PaymentDueAt;
+        var due = order.PaymentDueAt!.Value;
 
         // Dated at the due time while the clock is 20 minutes short of it: beyond the 5-minute skew.
         Assert.Equal(BusinessTime.InTheFutureRule, (await app.Commands.ExecuteAsync(new TimeOutPayment(order.OrderId, due), Ctx(due))).Error?.Rule);

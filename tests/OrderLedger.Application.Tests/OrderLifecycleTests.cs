@@ -130,7 +130,9 @@ public abstract class OrderLifecycleSpecs(Ledger ledger)
 
         Assert.Equal("order.not-paid", (await app.Commands.ExecuteAsync(new HandOverToCarrier(shipmentId, "SF", "SF1", T0), Ctx(T0))).Error?.Rule);
         Assert.Null((await app.Commands.ExecuteAsync(new InterceptShipment(shipmentId, "unpaid", T0), Ctx(T0))).Error);
-        Assert.Equal(2, (await app.StockAsync(warehouse, tea)).Reserved);
+        // Issue #15: an intercepted parcel releases its reservations (it used to keep them: Reserved stayed 2) and, being the order's only parcel, cancels it.
+        Assert.Equal(0, (await app.StockAsync(warehouse, tea)).Reserved);
+        Assert.Equal(OrderStatus.Cancelled, (await app.OrderAsync(order.OrderId)).Status);
     }
 
     [SkippableFact]

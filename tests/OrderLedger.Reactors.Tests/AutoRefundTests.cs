@@ -78,4 +78,60 @@ public sealed class AutoRefundTests(TestDatabase database) : IClassFixture<TestD
 
         Assert.Equal(["refund-requested"], await host.TypesAsync($"refund-{byAgent.RefundId}"));
     }
+
+    /// <summary>A paid order of 2 units (50.00) whose parcel is created in its warehouse and not yet picked.</summary>
+    private static async Task<(string Warehouse, string Sku, PlaceOrder Order, string ShipmentId)> ParcelOfPaidOrderAsync(ReactorHost host)
+    {
+        var (store, warehouse, sku) = await host.StoreWithStockAsync();
+        var order = await PaidAsync(host, store, sku);
+        var shipmentId = Id("sh-");
+        await host.Do(new CreateShipment(shipmentId, order.OrderId, store, warehouse, [new ShipmentLine(sku, 2, "BC-" + sku)], Shanghai, T0.AddHours(1)), T0.AddHours(1));
+        return (warehouse, sku, order, shipmentId);
+    }
+
+    [Fact]
+    public async Task A_whole_order_refund_before_the_hand_over_cancels_the_order_and_frees_its_units()
+    {
+        await using var host = await StartAsync(database, new ManualClock(T0.AddHours(3)));
+        var (warehouse, sku, order, _) = await ParcelOfPaidOrderAsync(host);
+        var refund = Refund(order, RefundKind.RefundOnly, T0.AddHours(2));
+
+        await host.Do(refund, T0.AddHours(2), Customer);
+
+        await host.EventuallyHasAsync($"refund-{refund.RefundId}", "refund-paid");
+        Assert.Equal(["order-shipment-intercepted", "order-cancelled"], (await host.TypesAsync($"order-{order.OrderId}")).TakeLast(2));
+        Assert.Equal("stock-reservation-released", (await host.TypesAsync($"stock-{warehouse}.{sku}"))[^1]);
+    }
+
+    [Fact]
+    public async Task A_small_refund_only_amount_is_paid_and_stops_no_parcel_so_the_order_still_ships()
+    {
+        await using var host = await StartAsync(database, new ManualClock(T0.AddHours(3)));
+        var (warehouse, sku, order, shipmentId) = await ParcelOfPaidOrderAsync(host);
+        var refund = Refund(order, RefundKind.RefundOnly, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 0, 1m)] };
+
+        await host.Do(refund, T0.AddHours(2), Customer);
+
+        await host.EventuallyHasAsync($"refund-{refund.RefundId}", "refund-paid");
+        Assert.Equal(["shipment-created"], await host.TypesAsync($"shipment-{shipmentId}"));
+        var at = T0.AddHours(3);
+        await host.Do(new RecordPicked(shipmentId, "picker-1", at), at);
+        await host.Do(new PackAndVerify(shipmentId, ["BC-" + sku, "BC-" + sku], 400, "packer-1", at), at);
+        await host.Do(new HandOverToCarrier(shipmentId, "SF", "SF-" + shipmentId, at), at);
+        Assert.Contains("order-shipment-handed-over", await host.TypesAsync($"order-{order.OrderId}"));
+    }
+
+    [Fact]
+    public async Task A_refund_of_some_units_takes_them_out_of_the_parcel_and_releases_them()
+    {
+        await using var host = await StartAsync(database, new ManualClock(T0.AddHours(3)));
+        var (warehouse, sku, order, shipmentId) = await ParcelOfPaidOrderAsync(host);
+        var refund = Refund(order, RefundKind.RefundOnly, T0.AddHours(2)) with { Lines = [new RefundLine(sku, 1, 25m)] };
+
+        await host.Do(refund, T0.AddHours(2), Customer);
+
+        await host.EventuallyHasAsync($"refund-{refund.RefundId}", "refund-paid");
+        Assert.Equal(["shipment-created", "shipment-amended"], await host.TypesAsync($"shipment-{shipmentId}"));
+        Assert.Equal("stock-reservation-reduced", (await host.TypesAsync($"stock-{warehouse}.{sku}"))[^1]);
+    }
 }

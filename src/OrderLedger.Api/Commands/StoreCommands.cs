@@ -16,7 +16,7 @@ public static class StoreCommands
         // by supervisors and administrators (docs/security.md). Every endpoint under /policies inherits this.
         var policies = api.MapGroup("/stores/{storeId}/policies").RequireAuthorization(Policies.StorePolicies);
         policies.MapCommand<AutoRefundWindowBody>("/auto-refund-window", "Set the auto-refund window in hours (0 = off).", (b, f) =>
-            new SetAutoRefundWindow(f.Route("storeId"), f.Value(b.Hours), f.OccurredAt));
+            new SetAutoRefundWindow(f.Route("storeId"), f.Value(b.Hours), f.OccurredAt) { CountsFrom = b.CountsFrom });
         policies.MapCommand<ServiceHoursBody>("/service-hours", "Set daily service hours [opens, closes) in a time zone.", (b, f) =>
             new SetServiceHours(f.Route("storeId"), f.TimeOfDay(b.Opens), f.TimeOfDay(b.Closes), f.Text(b.TimeZone), f.OccurredAt));
         policies.MapCommand<SlaTargetsBody>("/sla-targets", "Set SLA targets: first reply, resolution, NPS survey delay.", (b, f) =>
@@ -30,7 +30,8 @@ public static class StoreCommands
 
 public sealed record RegisterStoreBody(string? Name, string? TimeZone, string? Currency) : CommandBody;
 
-public sealed record AutoRefundWindowBody(int? Hours) : CommandBody;
+/// <param name="CountsFrom">Where the window starts: <c>Placement</c> (the default) or <c>Payment</c>; left out = unchanged.</param>
+public sealed record AutoRefundWindowBody(int? Hours, AutoRefundBasis? CountsFrom = null) : CommandBody;
 
 /// <summary>Opens and closes as times of day ("HH:mm" or "HH:mm:ss"; closes "24:00" is the end of the day), read by <see cref="CommandInput.TimeOfDay"/>.</summary>
 public sealed record ServiceHoursBody(string? Opens, string? Closes, string? TimeZone) : CommandBody;

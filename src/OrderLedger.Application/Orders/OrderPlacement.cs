@@ -57,6 +57,8 @@ public sealed class OrderPlacement(CommandHandler handler, IAllocationPolicy all
             return new CommandOutcome([], refused);
         }
 
+        command = command with { PaymentDueAt = command.PaymentDueAt ?? command.OccurredAt.Add(store.State.PaymentWindow) };
+
         // What each warehouse can give this order. Units this order already holds (from an earlier attempt that died) count as available to it.
         var stock = new Dictionary<string, StockState>(StringComparer.Ordinal);
         foreach (var warehouse in store.State.Warehouses)

@@ -80,7 +80,9 @@ public sealed class RefundWorkflow(CommandHandler handler)
         var orderStream = StreamIds.Order(command.OrderId);
         var order = (await handler.LoadAsync(OrderDecider.Decider, orderStream, cancellationToken: cancellationToken)).State;
         var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(order.IsPlaced ? order.StoreId : command.StoreId), cancellationToken: cancellationToken)).State;
-        var auto = order.PaidAt is { } paidAt ? new AutoRefundContext(paidAt, store.AutoRefundWindowHours, order.AnyHandedOver) : null;
+        var auto = order.PaidAt is { } paidAt
+            ? new AutoRefundContext(store.AutoRefundCountsFrom == AutoRefundBasis.Payment ? paidAt : order.PlacedAt, store.AutoRefundWindowHours, order.AnyHandedOver)
+            : null;
         var request = command with { AutoApproval = auto, RequestedBy = RequesterOf(command, context.Actor) };
 
         // The request is decided before the claim is written, its id too: a refused request leaves the order's ledger untouched.

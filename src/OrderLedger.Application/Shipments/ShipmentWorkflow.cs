@@ -1,4 +1,5 @@
 using OrderLedger.Application.CommandHandling;
+using OrderLedger.Application.Orders;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Shipments;
@@ -11,8 +12,10 @@ namespace OrderLedger.Application.Shipments;
 /// The shipment commands that read or write other streams. Creating a shipment checks its lines against the order's allocation for that warehouse;
 /// handing it to the carrier commits the order's reservations in that warehouse (the units leave the stock) and
 /// records the hand-over on the order (which then can no longer be cancelled, and refunds lose auto-approval).
+/// Intercepting it records the interception on the order (cancelled when no parcel is left to ship) and releases the
+/// order's reservations of the parcel's lines, so the units are available again.
 /// </summary>
-public sealed class ShipmentWorkflow(CommandHandler handler)
+public sealed class ShipmentWorkflow(CommandHandler handler, OrderPlacement placement)
 {
     /// <summary>Creates the shipment once its lines are checked against the order (<see cref="ShipmentChecks.AgainstOrder"/>).</summary>
     public async Task<CommandOutcome> CreateAsync(CreateShipment command, CommandContext context, CancellationToken cancellationToken = default)
@@ -62,6 +65,127 @@ public sealed class ShipmentWorkflow(CommandHandler handler)
         changes.Add(recorded.Change);
         return new CommandOutcome(changes, recorded.Error);
     }
+
+    /// <summary>
+    /// Intercepts the shipment, records that on its order (which is cancelled when every parcel is stopped and none
+    /// left), then releases the order's open reservations of the parcel's lines in its warehouse. Also on a repeat, so
+    /// an interception whose follow-up steps died half-way is completed by retrying it.
+    /// </summary>
+    public async Task<CommandOutcome> InterceptAsync(InterceptShipment command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Shipment(command.ShipmentId);
+        var shipment = (await handler.LoadAsync(ShipmentDecider.Decider, stream, cancellationToken: cancellationToken)).State;
+        // The shipment's own rule first, then the order's: either refusal appends nothing anywhere.
+        if (shipment.Status is not ShipmentStatus.None
+            && (await handler.CheckAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken)
+                ?? await handler.CheckAsync(OrderDecider.Decider, StreamIds.Order(shipment.OrderId), RecordInterception(shipment, command), context.Step("order"), cancellationToken))
+            is { } refused)
+        {
+            return new CommandOutcome([], refused);
+        }
+
+        var intercepted = await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken);
+        if (!intercepted.IsSuccess || intercepted.State.Status != ShipmentStatus.Intercepted)
+        {
+            return CommandOutcome.From(intercepted);
+        }
+
+        var state = intercepted.State;
+        var recorded = await handler.HandleAsync(
+            OrderDecider.Decider, StreamIds.Order(state.OrderId), RecordInterception(state, command), context.Step("order"), cancellationToken);
+        if (!recorded.IsSuccess)
+        {
+            return new CommandOutcome([intercepted.Change, recorded.Change], recorded.Error);
+        }
+
+        var open = new List<string>();
+        foreach (var stockStream in state.Lines.Select(l => StreamIds.Stock(state.WarehouseId, l.Sku)).Distinct(StringComparer.Ordinal))
+        {
+            var stock = await handler.LoadAsync(StockDecider.Decider, stockStream, cancellationToken: cancellationToken);
+            if (stock.State.Reservations.GetValueOrDefault(state.OrderId) is { Status: ReservationStatus.Open })
+            {
+                open.Add(stockStream);
+            }
+        }
+
+        var released = await placement.ReleaseAsync(state.OrderId, open, ReleaseReason.ShipmentIntercepted, command.OccurredAt, context, cancellationToken);
+        return new CommandOutcome([intercepted.Change, recorded.Change, .. released], null);
+    }
+
+    /// <summary>
+    /// Takes refunded units out of a parcel still in the warehouse, then releases those units of the order's
+    /// reservation. Taking out everything intercepts the parcel instead (<see cref="InterceptAsync"/>).
+    /// </summary>
+    public async Task<CommandOutcome> AmendAsync(AmendShipment command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Shipment(command.ShipmentId);
+        var loaded = await handler.LoadAsync(ShipmentDecider.Decider, stream, context.CommandId, cancellationToken);
+        var shipment = loaded.State;
+        // A repeat of an amendment already recorded goes straight to its releases (each idempotent by its step id),
+        // so one whose releases died half-way is completed by retrying it.
+        var repeat = loaded.EventsOfCommand.Count > 0;
+        if (!repeat && shipment.Status is not ShipmentStatus.None)
+        {
+            if (ShipmentDecider.LinesAfter(shipment, command.Removed) is { Count: 0 })
+            {
+                return await InterceptAsync(new InterceptShipment(command.ShipmentId, command.Reason, command.OccurredAt), context, cancellationToken);
+            }
+
+            if (await CheckAsync(shipment, command, context, cancellationToken) is { } refused)
+            {
+                return new CommandOutcome([], refused);
+            }
+        }
+
+        var amended = await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken);
+        if (!amended.IsSuccess || amended.State.Status == ShipmentStatus.None)
+        {
+            return CommandOutcome.From(amended);
+        }
+
+        var changes = new List<StreamChange> { amended.Change };
+        foreach (var (stockStream, release) in Releases(shipment, command))
+        {
+            var released = await handler.HandleAsync(StockDecider.Decider, stockStream, release, ReleaseStep(context, release), cancellationToken);
+            changes.Add(released.Change);
+            if (!released.IsSuccess)
+            {
+                return new CommandOutcome(changes, released.Error);
+            }
+        }
+
+        return new CommandOutcome(changes, null);
+    }
+
+    /// <summary>The amendment's own rule, then each release of reserved units: any refusal appends nothing anywhere.</summary>
+    private async Task<DomainError?> CheckAsync(ShipmentState shipment, AmendShipment command, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (await handler.CheckAsync(ShipmentDecider.Decider, StreamIds.Shipment(command.ShipmentId), command, context, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        foreach (var (stockStream, release) in Releases(shipment, command))
+        {
+            if (await handler.CheckAsync(StockDecider.Decider, stockStream, release, ReleaseStep(context, release), cancellationToken) is { } refusedRelease)
+            {
+                return refusedRelease;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<(string Stream, ReleaseReservedUnits Release)> Releases(ShipmentState shipment, AmendShipment command) =>
+        command.Removed.GroupBy(r => r.Sku, StringComparer.Ordinal).Select(g => (
+            StreamIds.Stock(shipment.WarehouseId, g.Key),
+            new ReleaseReservedUnits(shipment.WarehouseId, g.Key, shipment.OrderId, g.Sum(r => r.Quantity), ReleaseReason.RefundedBeforeShipping, command.OccurredAt)));
+
+    private static CommandContext ReleaseStep(CommandContext context, ReleaseReservedUnits release) =>
+        context.Step($"release/{release.WarehouseId}.{release.Sku}");
+
+    private static RecordShipmentIntercepted RecordInterception(ShipmentState shipment, InterceptShipment command) =>
+        new(shipment.OrderId, shipment.ShipmentId, shipment.WarehouseId, command.OccurredAt);
 
     /// <summary>
     /// The hand-over's later steps (commit each line's reservation, record the hand-over on the order), decided before

@@ -20,7 +20,8 @@ public sealed record ReleasedReservation(string StreamId, string OrderId, int Qu
 /// <item>order stream empty → record the order as rejected (<see cref="RejectionReason.PlacementAbandoned"/>), with
 /// expected revision "no stream", so a placement still in flight cannot be recorded afterwards; then release;</item>
 /// <item>order rejected or cancelled → release (its own compensation died half-way);</item>
-/// <item>order placed and this warehouse/SKU in its allocation → keep (it ends committed at hand-over or released on cancel);</item>
+/// <item>order placed and its parcel from this warehouse intercepted → release (the interception's release died half-way);</item>
+/// <item>order placed and this warehouse/SKU in its allocation → keep (it ends committed at hand-over or released on cancel or interception);</item>
 /// <item>order placed without this reservation in its allocation → release.</item>
 /// </list>
 /// The time comes from the <see cref="TimeProvider"/> (the edge); every step is an idempotent sub-command.
@@ -94,6 +95,7 @@ public sealed class ReservationRecovery(CommandHandler handler, OrderPlacement p
         {
             OrderStatus.Rejected => order.State.RejectedFor == RejectionReason.OutOfStock ? ReleaseReason.OrderRejected : ReleaseReason.Orphaned,
             OrderStatus.Cancelled => ReleaseReason.OrderCancelled,
+            _ when order.State.WarehouseIntercepted(warehouseId) => ReleaseReason.ShipmentIntercepted,
             _ when order.State.Allocation.Any(a => a.WarehouseId == warehouseId && a.Sku == sku) => null,
             _ => ReleaseReason.Orphaned,
         };

@@ -9,7 +9,7 @@ public abstract record OrderCommand(string OrderId) : IDomainCommand
 /// Which warehouse ships how many of each line, already reserved in the stock streams. Left null by callers;
 /// the application's placement handler reserves stock and fills it in before the order is recorded.
 /// </param>
-/// <param name="PaymentDueAt">When an unpaid order times out and is cancelled.</param>
+/// <param name="PaymentDueAt">When an unpaid order times out and is cancelled; null = the store's payment window after placement (30 minutes by default).</param>
 public sealed record PlaceOrder(
     string OrderId,
     string StoreId,
@@ -18,7 +18,7 @@ public sealed record PlaceOrder(
     string Currency,
     IReadOnlyList<OrderLine> Lines,
     PostalAddress ShippingAddress,
-    DateTimeOffset PaymentDueAt,
+    DateTimeOffset? PaymentDueAt,
     DateTimeOffset OccurredAt,
     IReadOnlyList<LineAllocation>? Allocation = null) : OrderCommand(OrderId);
 
@@ -41,6 +41,9 @@ public sealed record TimeOutPayment(string OrderId, DateTimeOffset OccurredAt) :
 public sealed record CancelOrder(string OrderId, string Reason, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
 
 public sealed record RecordShipmentHandedOver(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
+
+/// <summary>A step of intercepting a shipment: the order learns that its warehouse ships nothing, and is cancelled when no parcel is left to ship.</summary>
+public sealed record RecordShipmentIntercepted(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
 
 public sealed record CompleteOrder(string OrderId, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using OrderLedger.Domain.Stores;
 
 namespace OrderLedger.Domain.Orders;
 
@@ -58,9 +59,16 @@ public static partial class OrderDecider
         (RecordShipmentHandedOver c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
         (RecordShipmentHandedOver c, _) => DomainError.Conflict("order.not-shippable", $"Order {c.OrderId} is {state.Status}; it cannot ship."),
 
+        (RecordShipmentIntercepted c, _) when state.InterceptedShipments.ContainsKey(c.ShipmentId) => Decision<OrderEvent>.Nothing,
+        (RecordShipmentIntercepted c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
+        (RecordShipmentIntercepted c, OrderStatus.Completed) => DomainError.Conflict("order.completed", $"Order {c.OrderId} is completed; nothing is left to intercept."),
+        (RecordShipmentIntercepted c, _) when state.Allocation.All(a => a.WarehouseId != c.WarehouseId) =>
+            DomainError.Conflict("order.warehouse-not-allocated", $"Order {c.OrderId} has nothing allocated to warehouse {c.WarehouseId}."),
+        (RecordShipmentIntercepted c, _) => Intercepted(c, state),
+
         (CompleteOrder, OrderStatus.Completed) => Decision<OrderEvent>.Nothing,
         (CompleteOrder c, not OrderStatus.Paid) => DomainError.Conflict("order.not-paid", $"Order {c.OrderId} is {state.Status}; only a paid order completes."),
-        (CompleteOrder c, _) when WarehousesNotHandedOver(state) is { Count: > 0 } missing =>
+        (CompleteOrder c, _) when state.WarehousesStillToShip is { Count: > 0 } missing =>
             DomainError.Conflict("order.not-shipped", $"Order {c.OrderId} still waits for shipments from {string.Join(", ", missing)}."),
         (CompleteOrder c, _) => new OrderCompleted(c.OrderId, c.OccurredAt),
 
@@ -93,6 +101,7 @@ public static partial class OrderDecider
             Lines = [.. e.Lines],
             Total = e.Total,
             PaymentDueAt = e.PaymentDueAt,
+            PlacedAt = e.OccurredAt,
         },
         OrderAllocated e => state with { Allocation = [.. e.Allocations] },
         OrderRejected e => state with
@@ -104,6 +113,7 @@ public static partial class OrderDecider
         OrderPaymentTimedOut => state,
         OrderCancelled => state with { Status = OrderStatus.Cancelled },
         OrderShipmentHandedOver e => state with { HandedOverShipments = state.HandedOverShipments.SetItem(e.ShipmentId, e.WarehouseId) },
+        OrderShipmentIntercepted e => state with { InterceptedShipments = state.InterceptedShipments.SetItem(e.ShipmentId, e.WarehouseId) },
         OrderCompleted => state with { Status = OrderStatus.Completed },
         OrderRefundClaimed e => state with { RefundClaims = state.RefundClaims.SetItem(e.RefundId, new RefundClaim([.. e.Lines], e.Amount, false)) },
         OrderRefundClaimReleased e => state with { RefundClaims = state.RefundClaims.SetItem(e.RefundId, state.RefundClaims[e.RefundId] with { Released = true }) },
@@ -188,13 +198,27 @@ public static partial class OrderDecider
 
         return new OrderEvent[]
         {
-            new OrderPlaced(c.OrderId, c.StoreId, c.CustomerId, c.Channel, c.Currency, c.Lines, c.Lines.Sum(l => l.Amount), c.ShippingAddress, c.PaymentDueAt, c.OccurredAt),
+            new OrderPlaced(c.OrderId, c.StoreId, c.CustomerId, c.Channel, c.Currency, c.Lines, c.Lines.Sum(l => l.Amount), c.ShippingAddress, c.PaymentDueAt ?? c.OccurredAt.Add(StoreState.DefaultPaymentWindow), c.OccurredAt),
             new OrderAllocated(c.OrderId, allocation, c.OccurredAt),
         };
     }
 
-    private static List<string> WarehousesNotHandedOver(OrderState state) =>
-        [.. state.Allocation.Select(a => a.WarehouseId).Distinct().Except(state.HandedOverShipments.Values)];
+    /// <summary>
+    /// The interception is recorded; when it stops the last parcel and none left with the carrier, nothing of the order
+    /// will ship, so the order is cancelled (paid back when it was paid). Otherwise it is amended: completion no longer
+    /// waits for that warehouse.
+    /// </summary>
+    private static Decision<OrderEvent> Intercepted(RecordShipmentIntercepted c, OrderState state)
+    {
+        var intercepted = new OrderShipmentIntercepted(c.OrderId, c.ShipmentId, c.WarehouseId, c.OccurredAt);
+        var after = Evolve(state, intercepted);
+        return state.Status is OrderStatus.AwaitingPayment or OrderStatus.Paid && !after.AnyHandedOver && after.WarehousesStillToShip.Count == 0
+            ? new OrderEvent[] { intercepted, new OrderCancelled(c.OrderId, ShipmentsInterceptedReason, state.WasPaid, c.OccurredAt) }
+            : intercepted;
+    }
+
+    /// <summary>The reason of a cancellation that came of intercepting every parcel of the order.</summary>
+    public const string ShipmentsInterceptedReason = "shipments-intercepted";
 
     /// <summary>A new claim on a paid order: per line within what was paid and ordered, and in total within the amount paid.</summary>
     private static Decision<OrderEvent> ClaimRefund(ClaimRefund c, OrderState state)

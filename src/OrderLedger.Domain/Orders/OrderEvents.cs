@@ -61,6 +61,9 @@ public sealed record OrderCancelled(string OrderId, string Reason, bool WasPaid,
 
 public sealed record OrderShipmentHandedOver(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderEvent;
 
+/// <summary>A parcel of the order was stopped before hand-over: its warehouse ships nothing of this order (its reservations are released).</summary>
+public sealed record OrderShipmentIntercepted(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderEvent;
+
 public sealed record OrderCompleted(string OrderId, DateTimeOffset OccurredAt) : OrderEvent;
 
 public sealed record OrderRefundClaimed(string OrderId, string RefundId, IReadOnlyList<RefundLine> Lines, decimal Amount, DateTimeOffset OccurredAt) : OrderEvent;

@@ -39,7 +39,19 @@ public sealed record OrderState(
 
     public bool WasPaid => PaidAt is not null;
 
+    /// <summary>When the order was placed (its <c>order-placed</c> event's time).</summary>
+    public DateTimeOffset PlacedAt { get; init; }
+
     public bool AnyHandedOver => !HandedOverShipments.IsEmpty;
+
+    /// <summary>Intercepted shipments by id → their warehouse: those warehouses ship nothing of this order.</summary>
+    public ImmutableDictionary<string, string> InterceptedShipments { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    public bool WarehouseIntercepted(string warehouseId) => InterceptedShipments.ContainsValue(warehouseId);
+
+    /// <summary>The allocated warehouses whose parcel was neither handed over nor intercepted.</summary>
+    public IReadOnlyList<string> WarehousesStillToShip =>
+        [.. Allocation.Select(a => a.WarehouseId).Distinct().Except(HandedOverShipments.Values).Except(InterceptedShipments.Values)];
 
     /// <summary>Money earmarked by refunds that were not rejected (requested, approved or paid).</summary>
     public decimal RefundClaimedTotal => RefundClaims.Values.Where(c => !c.Released).Sum(c => c.Amount);

@@ -40,10 +40,10 @@ public enum RefundRequester
     Customer,
 }
 
-/// <param name="PaidAt">When the order's payment was confirmed; the window runs from there.</param>
+/// <param name="WindowStartsAt">When the window starts: the order's placement, or its payment when the store chose that (<see cref="AutoRefundBasis"/>).</param>
 /// <param name="WindowHours">The store's auto-refund window; 0 = off.</param>
 /// <param name="HandedToCarrier">Whether any shipment of the order already left with the carrier.</param>
-public sealed record AutoRefundContext(DateTimeOffset PaidAt, int WindowHours, bool HandedToCarrier);
+public sealed record AutoRefundContext(DateTimeOffset WindowStartsAt, int WindowHours, bool HandedToCarrier);
 
 /// <param name="ReturnAddresses">The store's return-address policy; needed for return-and-refund.</param>
 /// <param name="CategoryBySku">Product categories of the refunded lines (from the order), for category-level return addresses.</param>
@@ -226,14 +226,14 @@ public static class RefundDecider
 
     /// <summary>
     /// The auto-refund rule (brief §2): a refund-only request of the customer, made within the store's window after
-    /// payment, before anything was handed to the carrier, is approved at once. Everything else waits for an agent; a
+    /// placement (or payment, as the store chose), before anything was handed to the carrier, is approved at once. Everything else waits for an agent; a
     /// request made by staff always does, so that no one pays money out alone.
     /// </summary>
     public static bool QualifiesForAutoApproval(RefundKind kind, RefundRequester requestedBy, AutoRefundContext? context, DateTimeOffset requestedAt) =>
         kind == RefundKind.RefundOnly
         && requestedBy == RefundRequester.Customer
         && context is { WindowHours: > 0, HandedToCarrier: false }
-        && requestedAt <= context.PaidAt.AddHours(context.WindowHours);
+        && requestedAt <= context.WindowStartsAt.AddHours(context.WindowHours);
 
     private static Decision<RefundEvent> Request(RequestRefund c)
     {

@@ -21,6 +21,11 @@ public static class ShipmentChecks
             return DomainError.Conflict("order.cancelled", $"Order {command.OrderId} was cancelled; nothing ships.");
         }
 
+        if (order.WarehouseIntercepted(command.WarehouseId))
+        {
+            return DomainError.Conflict("order.warehouse-intercepted", $"Order {command.OrderId}'s parcel from {command.WarehouseId} was intercepted; its units were released.");
+        }
+
         var allocated = order.Allocation.Where(a => a.WarehouseId == command.WarehouseId)
             .GroupBy(a => a.Sku).ToDictionary(g => g.Key, g => g.Sum(a => a.Quantity), StringComparer.Ordinal);
         var faults = command.Lines.Where(l => allocated.GetValueOrDefault(l.Sku) != l.Quantity)

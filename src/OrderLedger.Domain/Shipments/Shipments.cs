@@ -38,6 +38,11 @@ public sealed record InterceptShipment(string ShipmentId, string Reason, DateTim
 
 public sealed record ReturnToSender(string ShipmentId, string Reason, DateTimeOffset OccurredAt) : ShipmentCommand(ShipmentId);
 
+/// <summary>Takes units out of a parcel still in the warehouse (they were refunded); a packed parcel must be packed again.</summary>
+public sealed record AmendShipment(string ShipmentId, IReadOnlyList<ShipmentUnits> Removed, string Reason, DateTimeOffset OccurredAt) : ShipmentCommand(ShipmentId);
+
+public sealed record ShipmentUnits(string Sku, int Quantity);
+
 public sealed record ShipmentLine(string Sku, int Quantity, string Barcode);
 
 public enum ShipmentExceptionKind
@@ -81,6 +86,9 @@ public sealed record ShipmentDelivered(string ShipmentId, string OrderId, DateTi
 public sealed record ShipmentExceptionReported(string ShipmentId, ShipmentExceptionKind Kind, string Note, DateTimeOffset OccurredAt) : ShipmentEvent;
 
 public sealed record ShipmentIntercepted(string ShipmentId, string OrderId, string Reason, DateTimeOffset OccurredAt) : ShipmentEvent;
+
+/// <param name="Lines">What the parcel carries after the amendment.</param>
+public sealed record ShipmentAmended(string ShipmentId, string OrderId, IReadOnlyList<ShipmentUnits> Removed, IReadOnlyList<ShipmentLine> Lines, string Reason, DateTimeOffset OccurredAt) : ShipmentEvent;
 
 public sealed record ShipmentReturnedToSender(string ShipmentId, string OrderId, string Reason, DateTimeOffset OccurredAt) : ShipmentEvent;
 
@@ -164,6 +172,9 @@ public static class ShipmentDecider
         (InterceptShipment, ShipmentStatus.Intercepted) => Decision<ShipmentEvent>.Nothing,
         (InterceptShipment, _) => DomainError.Conflict("shipment.intercept-after-handover", "A shipment can be intercepted only before it is handed to the carrier."),
 
+        (AmendShipment c, ShipmentStatus.Created or ShipmentStatus.Picked or ShipmentStatus.Packed) => Amend(c, state),
+        (AmendShipment, _) => DomainError.Conflict("shipment.amend-after-handover", "Units are taken out of a parcel only before it is handed to the carrier."),
+
         (ReturnToSender c, ShipmentStatus.HandedToCarrier) => new ShipmentReturnedToSender(c.ShipmentId, state.OrderId, c.Reason, c.OccurredAt),
         (ReturnToSender, ShipmentStatus.ReturnedToSender) => Decision<ShipmentEvent>.Nothing,
         (ReturnToSender, _) => WrongStep(command, state, "returned to sender"),
@@ -182,6 +193,7 @@ public static class ShipmentDecider
         ShipmentExceptionReported e => state with { Exceptions = state.Exceptions.Add(e.Kind) },
         ShipmentIntercepted => state with { Status = ShipmentStatus.Intercepted },
         ShipmentReturnedToSender => state with { Status = ShipmentStatus.ReturnedToSender },
+        ShipmentAmended e => state with { Lines = [.. e.Lines], Status = state.Status == ShipmentStatus.Packed ? ShipmentStatus.Picked : state.Status, WeightGrams = null },
         _ => state,
     };
 
@@ -223,6 +235,25 @@ public static class ShipmentDecider
             ? new DomainError("shipment.scan-mismatch", "The scanned items do not match the shipment lines.", faults)
             : new ShipmentPackedAndVerified(c.ShipmentId, c.ScannedBarcodes, c.WeightGrams, c.PackerId, c.OccurredAt);
     }
+
+    /// <summary>What the parcel still carries once <paramref name="removed"/> is taken out; null when some units are not on it.</summary>
+    public static IReadOnlyList<ShipmentLine>? LinesAfter(ShipmentState state, IReadOnlyList<ShipmentUnits> removed)
+    {
+        var taken = removed.GroupBy(r => r.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(r => r.Quantity), StringComparer.Ordinal);
+        if (removed.Any(r => r.Quantity <= 0) || taken.Any(t => state.Lines.FirstOrDefault(l => l.Sku == t.Key) is not { } line || line.Quantity < t.Value))
+        {
+            return null;
+        }
+
+        return [.. state.Lines.Select(l => l with { Quantity = l.Quantity - taken.GetValueOrDefault(l.Sku) }).Where(l => l.Quantity > 0)];
+    }
+
+    private static Decision<ShipmentEvent> Amend(AmendShipment c, ShipmentState state) => LinesAfter(state, c.Removed) switch
+    {
+        null => DomainError.Invalid("shipment.amendment-invalid", "Only units on the parcel, each a positive quantity, can be taken out of it."),
+        { Count: 0 } => DomainError.Conflict("shipment.amendment-empties", "Taking out every unit leaves nothing to ship; intercept the parcel instead."),
+        var lines => new ShipmentAmended(c.ShipmentId, state.OrderId, c.Removed, lines, c.Reason, c.OccurredAt),
+    };
 
     private static DomainError WrongStep(ShipmentCommand command, ShipmentState state, string step) =>
         DomainError.Conflict($"shipment.{Kebab(state.Status)}", $"Shipment {command.ShipmentId} is {Kebab(state.Status)}; it cannot be {step} now.");

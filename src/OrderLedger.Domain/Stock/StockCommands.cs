@@ -16,6 +16,10 @@ public sealed record ReserveStock(string WarehouseId, string Sku, string OrderId
 public sealed record ReleaseReservation(string WarehouseId, string Sku, string OrderId, ReleaseReason Reason, DateTimeOffset OccurredAt)
     : StockCommand(WarehouseId, Sku);
 
+/// <summary>Releases <paramref name="Quantity"/> of the order's reserved units (some were refunded before shipping); the rest stays reserved.</summary>
+public sealed record ReleaseReservedUnits(string WarehouseId, string Sku, string OrderId, int Quantity, ReleaseReason Reason, DateTimeOffset OccurredAt)
+    : StockCommand(WarehouseId, Sku);
+
 /// <summary>The reserved units left the warehouse (the shipment was handed to the carrier).</summary>
 public sealed record CommitReservation(string WarehouseId, string Sku, string OrderId, string ShipmentId, DateTimeOffset OccurredAt)
     : StockCommand(WarehouseId, Sku);
@@ -31,6 +35,15 @@ public enum ReleaseReason
 
     OrderCancelled,
 
-    /// <summary>The order was never placed (placement died half-way); released by the recovery path.</summary>
+    /// <summary>The order's parcel from this warehouse was intercepted before hand-over; the units are available again.</summary>
+    ShipmentIntercepted,
+
+    /// <summary>The units were refunded before the parcel left and taken out of it (a shipment amendment).</summary>
+    RefundedBeforeShipping,
+
+    /// <summary>
+    /// The order was never placed (placement died half-way); released by the recovery path. Kept last: the event
+    /// samples of the payload contract take an enum's last value. Stored by name, so the order of values is free.
+    /// </summary>
     Orphaned,
 }

@@ -34,6 +34,17 @@ public static class StockDecider
         (ReleaseReservation c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Released } => Decision<StockEvent>.Nothing,
         (ReleaseReservation c, _) => DomainError.Conflict("stock.reservation-committed", $"Order {c.OrderId}'s units of {c.Sku} already left the warehouse."),
 
+        (ReleaseReservedUnits c, _) when c.Quantity <= 0 => DomainError.Invalid("stock.quantity-invalid", "Released quantity must be positive."),
+        (ReleaseReservedUnits c, _) when ReservationOf(state, c.OrderId) is null => NoReservation(c.OrderId, c),
+        (ReleaseReservedUnits c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Open } open => c.Quantity.CompareTo(open.Quantity) switch
+        {
+            < 0 => new StockReservationReduced(c.WarehouseId, c.Sku, c.OrderId, c.Quantity, open.Quantity - c.Quantity, c.Reason, c.OccurredAt),
+            0 => new StockReservationReleased(c.WarehouseId, c.Sku, c.OrderId, open.Quantity, c.Reason, c.OccurredAt),
+            _ => DomainError.Conflict("stock.release-exceeds-reservation", $"Order {c.OrderId} holds {open.Quantity} of {c.Sku} here; {c.Quantity} cannot be released."),
+        },
+        (ReleaseReservedUnits c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Released } => Decision<StockEvent>.Nothing,
+        (ReleaseReservedUnits c, _) => DomainError.Conflict("stock.reservation-committed", $"Order {c.OrderId}'s units of {c.Sku} already left the warehouse."),
+
         (CommitReservation c, _) when ReservationOf(state, c.OrderId) is null => NoReservation(c.OrderId, c),
         (CommitReservation c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Open } open =>
             new StockReservationCommitted(c.WarehouseId, c.Sku, c.OrderId, open.Quantity, c.ShipmentId, c.OccurredAt),
@@ -60,6 +71,11 @@ public static class StockDecider
         {
             Reserved = state.Reserved - e.Quantity,
             Reservations = state.Reservations.SetItem(e.OrderId, state.Reservations[e.OrderId] with { Status = ReservationStatus.Released }),
+        },
+        StockReservationReduced e => state with
+        {
+            Reserved = state.Reserved - e.Quantity,
+            Reservations = state.Reservations.SetItem(e.OrderId, state.Reservations[e.OrderId] with { Quantity = e.Remaining }),
         },
         StockReservationCommitted e => state with
         {

@@ -16,6 +16,9 @@ public sealed record StockReserved(string WarehouseId, string Sku, string OrderI
 
 public sealed record StockReservationReleased(string WarehouseId, string Sku, string OrderId, int Quantity, ReleaseReason Reason, DateTimeOffset OccurredAt) : StockEvent;
 
+/// <summary>Part of an order's reservation was released; <paramref name="Remaining"/> units stay reserved for it.</summary>
+public sealed record StockReservationReduced(string WarehouseId, string Sku, string OrderId, int Quantity, int Remaining, ReleaseReason Reason, DateTimeOffset OccurredAt) : StockEvent;
+
 public sealed record StockReservationCommitted(string WarehouseId, string Sku, string OrderId, int Quantity, string ShipmentId, DateTimeOffset OccurredAt) : StockEvent;
 
 /// <param name="Delta">Counted minus recorded on-hand (negative for shrinkage).</param>

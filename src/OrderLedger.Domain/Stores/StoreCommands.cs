@@ -10,7 +10,11 @@ public abstract record StoreCommand(string StoreId) : IDomainCommand
 public sealed record RegisterStore(string StoreId, string Name, string TimeZone, string Currency, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
 
 /// <summary>Refund-only requests within this many hours of payment, before the carrier hand-over, are approved automatically. 0 turns it off.</summary>
-public sealed record SetAutoRefundWindow(string StoreId, int Hours, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+/// <summary>The auto-refund window in hours (0 = off); <see cref="CountsFrom"/>, when given, also sets where it starts.</summary>
+public sealed record SetAutoRefundWindow(string StoreId, int Hours, DateTimeOffset OccurredAt) : StoreCommand(StoreId)
+{
+    public AutoRefundBasis? CountsFrom { get; init; }
+}
 
 /// <summary>Daily service hours in the store's time zone, [Opens, Closes).</summary>
 public sealed record SetServiceHours(string StoreId, TimeOnly Opens, TimeOnly Closes, string TimeZone, DateTimeOffset OccurredAt) : StoreCommand(StoreId);

@@ -26,6 +26,7 @@ public static partial class StoreDecider
     {
         StoreRegistered e => state with { Registered = true, StoreId = e.StoreId, Name = e.Name, TimeZone = e.TimeZone, Currency = e.Currency },
         StoreAutoRefundWindowSet e => state with { AutoRefundWindowHours = e.Hours },
+        StoreAutoRefundBasisSet e => state with { AutoRefundCountsFrom = e.CountsFrom },
         StoreServiceHoursSet e => state with { ServiceOpens = e.Opens, ServiceCloses = e.Closes, TimeZone = e.TimeZone },
         StoreSlaTargetsSet e => state with { Sla = e.Targets },
         StoreReturnAddressSet e => state with { ReturnAddresses = state.ReturnAddresses.With(e.Scope, e.Key, e.Address) },
@@ -60,7 +61,18 @@ public static partial class StoreDecider
             return DomainError.Invalid("store.auto-refund-window-invalid", "The auto-refund window is 0 (off) to 2160 hours.");
         }
 
-        return c.Hours == state.AutoRefundWindowHours ? Decision<StoreEvent>.Nothing : new StoreAutoRefundWindowSet(c.StoreId, c.Hours, c.OccurredAt);
+        var events = new List<StoreEvent>();
+        if (c.Hours != state.AutoRefundWindowHours)
+        {
+            events.Add(new StoreAutoRefundWindowSet(c.StoreId, c.Hours, c.OccurredAt));
+        }
+
+        if (c.CountsFrom is { } basis && basis != state.AutoRefundCountsFrom)
+        {
+            events.Add(new StoreAutoRefundBasisSet(c.StoreId, basis, c.OccurredAt));
+        }
+
+        return events.Count == 0 ? Decision<StoreEvent>.Nothing : events.ToArray();
     }
 
     /// <summary>

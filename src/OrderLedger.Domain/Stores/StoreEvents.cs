@@ -13,6 +13,9 @@ public sealed record StoreRegistered(string StoreId, string Name, string TimeZon
 
 public sealed record StoreAutoRefundWindowSet(string StoreId, int Hours, DateTimeOffset OccurredAt) : StoreEvent;
 
+/// <summary>The store's auto-refund window now counts from <paramref name="CountsFrom"/> (before this event: from placement).</summary>
+public sealed record StoreAutoRefundBasisSet(string StoreId, AutoRefundBasis CountsFrom, DateTimeOffset OccurredAt) : StoreEvent;
+
 public sealed record StoreServiceHoursSet(string StoreId, TimeOnly Opens, TimeOnly Closes, string TimeZone, DateTimeOffset OccurredAt) : StoreEvent;
 
 public sealed record StoreSlaTargetsSet(string StoreId, SlaTargets Targets, DateTimeOffset OccurredAt) : StoreEvent;

@@ -15,9 +15,24 @@ public sealed record StoreState(
     ReturnAddressPolicy ReturnAddresses,
     ImmutableList<WarehouseRegions> Warehouses) : IStoreScoped
 {
+    /// <summary>Where the auto-refund window starts: at placement unless the store chose payment.</summary>
+    public AutoRefundBasis AutoRefundCountsFrom { get; init; } = AutoRefundBasis.Placement;
+
+    /// <summary>How long an order placed without a payment due time waits for its payment (docs/reactors.md, payment timeout).</summary>
+    public TimeSpan PaymentWindow { get; init; } = DefaultPaymentWindow;
+
+    public static readonly TimeSpan DefaultPaymentWindow = TimeSpan.FromMinutes(30);
+
     /// <summary>Before registration. Service hours default to 08:00–23:00 (brief §5); auto-refund is off.</summary>
     public static StoreState Initial { get; } = new(
         false, "", "", "UTC", "", 0, new TimeOnly(8, 0), new TimeOnly(23, 0), SlaTargets.Default, ReturnAddressPolicy.Empty, []);
+}
+
+/// <summary>The moment an auto-refund window counts from: the order's placement (what a buyer means by "within N hours of ordering") or its payment.</summary>
+public enum AutoRefundBasis
+{
+    Placement,
+    Payment,
 }
 
 /// <summary>Return addresses by product, then by category, then the store default.</summary>

@@ -204,6 +204,46 @@ public class OrderSpecs
     public void Only_an_allocated_warehouse_ships() =>
         Order.Given(Placed, Allocated, Paid).When(new RecordShipmentHandedOver("o-1", "sh-1", "WH-BJ", At(60))).ThenError("order.warehouse-not-allocated");
 
+    // ---- RecordShipmentIntercepted -----------------------------------------------------------------------
+
+    private static readonly LineAllocation[] TwoWarehouses = [new("TEA-01", "WH-SH", 2), new("MUG-01", "WH-BJ", 1)];
+
+    [Fact]
+    public void Intercepting_the_only_parcel_of_a_paid_order_cancels_it_to_be_paid_back() =>
+        Order.Given(Placed, Allocated, Paid).When(new RecordShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)))
+            .Then(new OrderShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)), new OrderCancelled("o-1", OrderDecider.ShipmentsInterceptedReason, true, At(60)));
+
+    [Fact]
+    public void Intercepting_the_only_parcel_of_an_unpaid_order_cancels_it() =>
+        Order.Given(Placed, Allocated).When(new RecordShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)))
+            .Then(new OrderShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)), new OrderCancelled("o-1", OrderDecider.ShipmentsInterceptedReason, false, At(60)));
+
+    [Fact]
+    public void Intercepting_one_of_two_parcels_amends_the_order_and_it_completes_once_the_other_ships() =>
+        Order.Given(Placed, new OrderAllocated("o-1", TwoWarehouses, T0), Paid, new OrderShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)),
+                new OrderShipmentHandedOver("o-1", "sh-2", "WH-BJ", At(70)))
+            .When(new CompleteOrder("o-1", At(200))).Then(new OrderCompleted("o-1", At(200)));
+
+    [Fact]
+    public void Intercepting_one_of_two_parcels_does_not_cancel_the_order() =>
+        Order.Given(Placed, new OrderAllocated("o-1", TwoWarehouses, T0), Paid).When(new RecordShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)))
+            .Then(new OrderShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)));
+
+    [Fact]
+    public void Intercepting_the_last_parcel_after_another_left_amends_the_order_without_cancelling_it() =>
+        Order.Given(Placed, new OrderAllocated("o-1", TwoWarehouses, T0), Paid, new OrderShipmentHandedOver("o-1", "sh-2", "WH-BJ", At(50)))
+            .When(new RecordShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)))
+            .Then(new OrderShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)));
+
+    [Fact]
+    public void An_interception_recorded_twice_changes_nothing() =>
+        Order.Given(Placed, Allocated, Paid, new OrderShipmentIntercepted("o-1", "sh-1", "WH-SH", At(60)), new OrderCancelled("o-1", OrderDecider.ShipmentsInterceptedReason, true, At(60)))
+            .When(new RecordShipmentIntercepted("o-1", "sh-1", "WH-SH", At(61))).ThenNothing();
+
+    [Fact]
+    public void Only_an_allocated_warehouse_is_intercepted() =>
+        Order.Given(Placed, Allocated, Paid).When(new RecordShipmentIntercepted("o-1", "sh-1", "WH-BJ", At(60))).ThenError("order.warehouse-not-allocated");
+
     // ---- CompleteOrder -----------------------------------------------------------------------------------
 
     [Fact]

@@ -1,4 +1,5 @@
 using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stores;
 using static OrderLedger.Domain.Tests.Specs.Samples;
@@ -15,6 +16,7 @@ public class PreCheckSpecs
     private static readonly Spec<OrderCommand, OrderEvent, OrderState> Order = new(OrderDecider.Decider);
     private static readonly Spec<ShipmentCommand, ShipmentEvent, ShipmentState> Shipment = new(ShipmentDecider.Decider);
     private static readonly Spec<ClaimWarehouse, WarehouseEvent, WarehouseState> Warehouse = new(WarehouseDecider.Decider);
+    private static readonly Spec<RefundCommand, RefundEvent, RefundState> Refund = new(RefundDecider.Decider);
 
     private static readonly StoreRegistered Registered = new("s-1", "Tea House", "Asia/Shanghai", "CNY", T0);
     private static readonly PlaceOrder Place = new("o-1", "s-1", "c-1", "web", "CNY", [Tea, Mug], Shanghai, At(30), T0);
@@ -79,6 +81,12 @@ public class PreCheckSpecs
             .WhenChecked(order => ShipmentChecks.AgainstOrder(Create() with { WarehouseId = "WH-BJ" }, order))
             .ThenError("shipment.lines-not-allocated");
 
+    [Fact]
+    public void A_warehouse_whose_parcel_was_intercepted_ships_nothing_more_of_the_order() =>
+        Order.Given(Placed, new OrderAllocated("o-1", [new("TEA-01", "WH-SH", 2), new("MUG-01", "WH-BJ", 1)], T0), Paid, new OrderShipmentIntercepted("o-1", "sh-0", "WH-SH", At(8)))
+            .WhenChecked(order => ShipmentChecks.AgainstOrder(Create(new ShipmentLine("TEA-01", 2, "6901234567892")), order))
+            .ThenError("order.warehouse-intercepted");
+
     // ---- HandOverToCarrier against its order -------------------------------------------------------------
 
     [Fact]
@@ -112,4 +120,25 @@ public class PreCheckSpecs
 
     private static SetWarehouses SetWarehouses(params string[] warehouses) =>
         new("s-1", [.. warehouses.Select(w => new WarehouseRegions(w, ["SH"]))], T0);
+
+    // ---- An auto-refund against its order (RefundScope) --------------------------------------------------
+
+    private static RefundState Requested(params RefundLine[] lines) =>
+        Refund.Given(new RefundRequested("r-1", "o-1", "s-1", "c-1", RefundKind.RefundOnly, lines, lines.Sum(l => l.Amount), "changed my mind", At(6))).State;
+
+    [Fact]
+    public void A_refund_of_every_unit_covers_the_whole_order() =>
+        Assert.True(RefundScope.CoversWholeOrder(Requested(new("TEA-01", 2, 100m), new("MUG-01", 1, 30m)), Order.Given(Placed, Allocated, Paid).State));
+
+    [Fact]
+    public void A_refund_of_all_the_money_of_every_line_covers_the_whole_order() =>
+        Assert.True(RefundScope.CoversWholeOrder(Requested(new("TEA-01", 0, 100m), new("MUG-01", 0, 30m)), Order.Given(Placed, Allocated, Paid).State));
+
+    [Fact]
+    public void A_small_refund_only_amount_does_not_cover_the_order() =>
+        Assert.False(RefundScope.CoversWholeOrder(Requested(new RefundLine("TEA-01", 0, 1m)), Order.Given(Placed, Allocated, Paid).State));
+
+    [Fact]
+    public void A_refund_of_one_line_does_not_cover_the_other_goods() =>
+        Assert.False(RefundScope.CoversWholeOrder(Requested(new RefundLine("TEA-01", 2, 100m)), Order.Given(Placed, Allocated, Paid).State));
 }

@@ -186,4 +186,33 @@ public class ShipmentSpecs
     public void A_delivered_parcel_is_not_returned_to_sender() =>
         Shipment.Given(Created, Picked, Packed, HandedOver, new ShipmentDelivered("sh-1", "o-1", At(600)))
             .When(new ReturnToSender("sh-1", "refused", At(700))).ThenError("shipment.delivered");
+
+    // ---- AmendShipment -----------------------------------------------------------------------------------
+
+    [Fact]
+    public void Refunded_units_are_taken_out_of_a_packed_parcel_which_must_be_packed_again()
+    {
+        var amended = new ShipmentAmended("sh-1", "o-1", [new ShipmentUnits("TEA-01", 1)], [new("TEA-01", 1, TeaCode), new("MUG-01", 1, MugCode)], "refund r-1", At(35));
+        Shipment.Given(Created, Picked, Packed).When(new AmendShipment("sh-1", [new ShipmentUnits("TEA-01", 1)], "refund r-1", At(35))).Then(amended);
+        Assert.Equal(ShipmentStatus.Picked, Shipment.Given(Created, Picked, Packed, amended).State.Status);
+    }
+
+    [Fact]
+    public void A_line_taken_out_in_full_leaves_the_parcel() =>
+        Shipment.Given(Created).When(new AmendShipment("sh-1", [new ShipmentUnits("MUG-01", 1)], "refund r-1", At(15)))
+            .Then(new ShipmentAmended("sh-1", "o-1", [new ShipmentUnits("MUG-01", 1)], [new("TEA-01", 2, TeaCode)], "refund r-1", At(15)));
+
+    [Fact]
+    public void Taking_out_every_unit_is_an_interception_instead() =>
+        Shipment.Given(Created).When(new AmendShipment("sh-1", [new ShipmentUnits("TEA-01", 2), new ShipmentUnits("MUG-01", 1)], "refund r-1", At(15)))
+            .ThenError("shipment.amendment-empties");
+
+    [Fact]
+    public void Only_units_on_the_parcel_are_taken_out() =>
+        Shipment.Given(Created).When(new AmendShipment("sh-1", [new ShipmentUnits("TEA-01", 3)], "refund r-1", At(15))).ThenError("shipment.amendment-invalid");
+
+    [Fact]
+    public void A_parcel_with_the_carrier_is_not_amended() =>
+        Shipment.Given(Created, Picked, Packed, HandedOver).When(new AmendShipment("sh-1", [new ShipmentUnits("TEA-01", 1)], "refund r-1", At(45)))
+            .ThenError("shipment.amend-after-handover");
 }

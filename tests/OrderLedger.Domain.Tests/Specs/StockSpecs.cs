@@ -138,4 +138,30 @@ public class StockSpecs
         var state = Stock.Given(Received10, Reserved4, new StockReservationCommitted("WH-SH", "TEA-01", "o-1", 4, "sh-1", At(5))).State;
         Assert.Equal((6, 0, 6), (state.OnHand, state.Reserved, state.Available));
     }
+
+    // ---- ReleaseReservedUnits (part of a reservation) ----------------------------------------------------
+
+    [Fact]
+    public void Releasing_some_reserved_units_keeps_the_rest_reserved()
+    {
+        Stock.Given(Received10, Reserved4).When(new ReleaseReservedUnits("WH-SH", "TEA-01", "o-1", 1, ReleaseReason.RefundedBeforeShipping, At(2)))
+            .Then(new StockReservationReduced("WH-SH", "TEA-01", "o-1", 1, 3, ReleaseReason.RefundedBeforeShipping, At(2)));
+        var state = Stock.Given(Received10, Reserved4, new StockReservationReduced("WH-SH", "TEA-01", "o-1", 1, 3, ReleaseReason.RefundedBeforeShipping, At(2))).State;
+        Assert.Equal((10, 3, 7, 3), (state.OnHand, state.Reserved, state.Available, state.Reservations["o-1"].Quantity));
+    }
+
+    [Fact]
+    public void Releasing_every_reserved_unit_releases_the_reservation() =>
+        Stock.Given(Received10, Reserved4).When(new ReleaseReservedUnits("WH-SH", "TEA-01", "o-1", 4, ReleaseReason.RefundedBeforeShipping, At(2)))
+            .Then(new StockReservationReleased("WH-SH", "TEA-01", "o-1", 4, ReleaseReason.RefundedBeforeShipping, At(2)));
+
+    [Fact]
+    public void No_more_units_are_released_than_the_order_holds() =>
+        Stock.Given(Received10, Reserved4).When(new ReleaseReservedUnits("WH-SH", "TEA-01", "o-1", 5, ReleaseReason.RefundedBeforeShipping, At(2)))
+            .ThenError("stock.release-exceeds-reservation");
+
+    [Fact]
+    public void Units_that_left_the_warehouse_are_not_released() =>
+        Stock.Given(Received10, Reserved4, new StockReservationCommitted("WH-SH", "TEA-01", "o-1", 4, "sh-1", At(3)))
+            .When(new ReleaseReservedUnits("WH-SH", "TEA-01", "o-1", 1, ReleaseReason.RefundedBeforeShipping, At(4))).ThenError("stock.reservation-committed");
 }

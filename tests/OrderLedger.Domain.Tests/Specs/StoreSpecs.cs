@@ -62,6 +62,21 @@ public class StoreSpecs
     public void The_window_is_between_0_and_90_days() =>
         Store.Given(Registered).When(new SetAutoRefundWindow("s-1", -1, At(1))).ThenError("store.auto-refund-window-invalid");
 
+    [Fact]
+    public void The_window_counts_from_placement_until_the_store_chooses_payment() =>
+        Store.Given(Registered, new StoreAutoRefundWindowSet("s-1", 24, At(1))).When(new SetAutoRefundWindow("s-1", 24, At(2)) { CountsFrom = AutoRefundBasis.Payment })
+            .Then(new StoreAutoRefundBasisSet("s-1", AutoRefundBasis.Payment, At(2)));
+
+    [Fact]
+    public void Setting_the_hours_and_where_they_count_from_records_both() =>
+        Store.Given(Registered).When(new SetAutoRefundWindow("s-1", 24, At(1)) { CountsFrom = AutoRefundBasis.Payment })
+            .Then(new StoreAutoRefundWindowSet("s-1", 24, At(1)), new StoreAutoRefundBasisSet("s-1", AutoRefundBasis.Payment, At(1)));
+
+    [Fact]
+    public void Choosing_placement_again_by_default_changes_nothing() =>
+        Store.Given(Registered, new StoreAutoRefundWindowSet("s-1", 24, At(1))).When(new SetAutoRefundWindow("s-1", 24, At(2)) { CountsFrom = AutoRefundBasis.Placement })
+            .ThenNothing();
+
     // ---- SetServiceHours ---------------------------------------------------------------------------------
 
     [Fact]
