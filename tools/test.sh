@@ -72,18 +72,67 @@ fi
 dotnet test OrderLedger.sln -c Release -nologo ${built:+--no-build} \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
 
+# Lists the failed tests of the .trx files in a folder: "name|filter-term|first lines of the message" per line.
+failures() {
+  python3 - "$1" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for trx in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    root = ET.parse(trx).getroot()
+    methods = {u.get("id"): u.find("t:TestMethod", ns) for u in root.iterfind(".//t:UnitTest", ns)}
+    for r in root.iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+        m = methods.get(r.get("testId"))
+        term = f"FullyQualifiedName~{m.get('className')}.{m.get('name')}" if m is not None else ""
+        lines = (r.findtext(".//t:Message", "", ns) or "").strip().splitlines()[:4]
+        lines += (r.findtext(".//t:StackTrace", "", ns) or "").strip().splitlines()[:3]
+        print(r.get("testName") + "|" + term + "|" + " / ".join(l.strip()[:240] for l in lines))
+PY
+}
+
 sum() {
   local total=0 n
-  for n in $(grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'); do total=$((total + n)); done
+  for n in $(grep -ho "<Counters [^>]*" "$1"/*.trx 2>/dev/null | grep -o " $2=\"[0-9]*\"" | grep -o '[0-9]*'); do total=$((total + n)); done
   echo "$total"
 }
-total=$(sum total); executed=$(sum executed); passed=$(sum passed); failed=$(sum failed)
+total=$(sum "$results" total); executed=$(sum "$results" executed); passed=$(sum "$results" passed); failed=$(sum "$results" failed)
 skipped=$(( ${total:-0} - ${executed:-0} ))
+
+# A few timing-bound tests (a standby taking over within 10 s, crash-and-rebuild loops) can miss their deadline when
+# the shared machine is overloaded. Failed tests run once more, alone; one that passes then is reported by name as
+# flaky (never silently), and the run fails if any fails again or if more than a handful failed at all.
+flaky=""
+if [ "${failed:-0}" -gt 0 ] && [ "${failed:-0}" -le 5 ] && [ "$status" -ne 0 ] && command -v python3 >/dev/null; then
+  listed=$(failures "$results")
+  printf '%s\n' "$listed" | while IFS='|' read -r name _ message; do echo "test.sh: failed: $name: $message"; done
+  filter=$(printf '%s\n' "$listed" | cut -d'|' -f2 | sort -u | paste -sd'|')
+  echo "test.sh: running the ${failed} failed test(s) once more, alone: $filter"
+  rerun_status=0
+  dotnet test OrderLedger.sln -c Release -nologo --no-build --filter "$filter" \
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results/rerun" || rerun_status=$?
+  if [ "$rerun_status" -eq 0 ] && [ "$(sum "$results/rerun" failed)" -eq 0 ] && [ "$(sum "$results/rerun" passed)" -gt 0 ]; then
+    flaky=$(printf '%s\n' "$listed" | cut -d'|' -f1 | paste -sd',')
+    status=0
+    passed=$((passed + failed))
+    failed=0
+  fi
+fi
+
 echo
 echo "test.sh: wall time $(( $(date +%s) - started )) s"
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+if [ -n "$flaky" ]; then
+  echo "test.sh: FLAKY (failed under load, passed when run again alone): $flaky"
+fi
 if [ "$skipped" -gt 0 ]; then
   echo "test.sh: skipped:" $(grep -ho '<UnitTestResult [^>]*outcome="NotExecuted"' "$results"/*.trx | grep -o 'testName="[^"]*"' | sed 's/testName="\(.*\)"/\1/' | sed 's/.*\.\([^.]*\.[^.]*\)$/\1/' | sort -u | head -n 30)
+fi
+if [ "${failed:-0}" -gt 0 ]; then
+  # CI keeps only the tail of the output: name every failure and its first message lines here, at the end.
+  if command -v python3 >/dev/null; then
+    failures "$results" | while IFS='|' read -r name _ message; do echo "test.sh: failed: $name: $message"; done
+  else
+    grep -ho '<UnitTestResult [^>]*outcome="Failed"' "$results"/*.trx | grep -o 'testName="[^"]*"' | sed 's/^/test.sh: failed: /'
+  fi
 fi
 if [ "$status" -ne 0 ] || [ "${failed:-0}" -ne 0 ]; then
   echo "test.sh: FAILED (dotnet test exit code $status)" >&2

@@ -56,6 +56,16 @@ public sealed class ChainVerifier(IEventStore store)
 
         await Parallel.ForEachAsync(walker.LastRevisions(), new ParallelOptions { MaxDegreeOfParallelism = ParallelStreamReads, CancellationToken = cancellationToken }, async (stream, ct) =>
         {
+            // What the application decides from is the stream read, not $all: a stream whose reads no longer start at
+            // revision 0 (EventStoreDB's $tb or $maxCount, a soft delete) loses history although $all still has it.
+            var first = await store.ReadStreamAsync(stream.Key, new StreamReadOptions(ReadDirection.Forwards, 0, 1), ct).FirstOrDefaultAsync(ct);
+            if (first is null || first.Revision > 0)
+            {
+                var hidden = first is null ? $"no event readable in the stream ({stream.Value + 1} in $all): deleted" : $"its reads start at revision {first.Revision}: truncated";
+                walker.Add(new ChainBreak(stream.Key, 0, walker.FirstPositionOf(stream.Key), "the stream readable from revision 0", hidden));
+                return;
+            }
+
             var newest = await store.ReadStreamAsync(stream.Key, StreamReadOptions.Last(1), ct).FirstOrDefaultAsync(ct);
             if (newest is not null && newest.Revision > stream.Value)
             {
@@ -72,12 +82,14 @@ public sealed class ChainVerifier(IEventStore store)
     {
         private readonly Dictionary<string, ChainLink> _last = new(StringComparer.Ordinal);
         private readonly List<ChainBreak> _breaks = [];
+        private readonly Dictionary<string, Position> _first = new(StringComparer.Ordinal);
 
         public long Events { get; private set; }
 
         public void Check(RecordedEvent e)
         {
             Events++;
+            _first.TryAdd(e.StreamId, e.Position);
             _last.TryGetValue(e.StreamId, out var previous);
             var (link, broken) = HashChain.CheckNext(e, previous);
             // After a break the walk goes on from what is recorded, so that each later change is reported once.
@@ -98,6 +110,8 @@ public sealed class ChainVerifier(IEventStore store)
                 }
             }
         }
+
+        public Position FirstPositionOf(string streamId) => _first[streamId];
 
         public IEnumerable<KeyValuePair<string, ulong>> LastRevisions() =>
             _last.Select(stream => KeyValuePair.Create(stream.Key, stream.Value.Revision)).ToList();

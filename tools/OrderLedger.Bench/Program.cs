@@ -51,6 +51,11 @@ try
         }
     }
 
+    if (options.EventStoreDb is null && options.Runs("notary"))
+    {
+        figures.AddRange(await NotaryFiguresAsync());
+    }
+
     if (options.EventStoreDb is null && (options.Runs("catch-up") || options.LagOnly))
     {
         await using var database = options.Dataset is { } kept
@@ -204,6 +209,48 @@ async Task LiveAndQueryFiguresAsync(string connectionString, CatchUpBenchmark ca
     }
 
     figures.Add(new Figure($"hot SKU, 64 clients, reservations/s (oversold: {oversold})", "orders/s", hot, "zero oversell", _ => oversold == 0));
+}
+
+async Task<List<Figure>> NotaryFiguresAsync()
+{
+    var with = new List<double>();
+    var without = new List<double>();
+    Latencies lag;
+    await using (var database = await BenchDatabase.CreateAsync(options.ServerConnectionString))
+    {
+        var appends = new AppendBenchmarks(database.ConnectionString, options.Quick);
+        await appends.PrepareAsync();
+        await using var notary = new NotaryBenchmark(database.ConnectionString, Log);
+        for (var i = 0; i < options.Repetitions; i++)
+        {
+            without.Add(await appends.StoreAsync(1));
+            with.Add(await notary.AppendWithNotaryAsync(appends, 1));
+            Log($"append with the notary following: run {i + 1}: {with[^1]:F0} events/s, without {without[^1]:F0} events/s");
+        }
+
+        lag = await notary.LagAsync(appends, TimeSpan.FromSeconds(sizes.LagSeconds));
+        Log($"notary lag behind 16 writers for {sizes.LagSeconds} s: p50 {lag.Percentile(50):F0} ms, p99 {lag.Percentile(99):F0} ms over {lag.Count} probes");
+    }
+
+    // The audit verbs need a log that verifies: the hash-chained dataset, in a database of its own.
+    await using var audited = options.Dataset is { } kept
+        ? await BenchDatabase.OpenOrCreateKeptAsync(options.ServerConnectionString, kept)
+        : await BenchDatabase.CreateAsync(options.ServerConnectionString);
+    var inLog = await new LedgerDataset(sizes.Customers, sizes.Events).WriteUnlessPresentAsync(audited.ConnectionString, Log);
+    await using var auditing = new NotaryBenchmark(audited.ConnectionString, Log);
+    var costs = await auditing.AuditAsync(inLog);
+    var n = $"{costs.Events:N0} events";
+    return
+    [
+        new Figure("append with the notary following, single-event (16 writers)", "events/s", with, "≥ 95% of appends without it", f => f.Ratio >= 0.95) { Baseline = without, BaselineName = "no notary" },
+        new Figure("notary lag behind 16 writers p99", "ms", [lag.Percentile(99)], "p99 < 1,000 ms", f => f.Median < 1_000),
+        new Figure($"notary first pass ({n})", "events/s", [costs.NotaryEventsPerSecond], "≥ 10,000 events/s", f => f.Median >= 10_000),
+        new Figure($"verify --all ({n})", "events/s", [costs.VerifyAllEventsPerSecond], "≥ 5,000 events/s", f => f.Median >= 5_000),
+        new Figure($"verify --checkpoint ({n})", "events/s", [costs.VerifyCheckpointEventsPerSecond], "≥ 5,000 events/s", f => f.Median >= 5_000),
+        new Figure($"inclusion proof size ({n}, {costs.ProofHashes} hashes)", "bytes", [costs.ProofBytes], "≤ 4 kB", f => f.Max <= 4_096),
+        new Figure($"inclusion proof build ({n})", "ms", [costs.ProofBuildMilliseconds], "< 5,000 ms", f => f.Max < 5_000),
+        new Figure($"inclusion proof offline check ({n})", "ms", [costs.ProofCheckMilliseconds], "< 5 ms", f => f.Max < 5),
+    ];
 }
 
 async Task<List<Figure>> EventStoreDbFiguresAsync(EventStoreDbBenchmark bench)
