@@ -86,7 +86,7 @@ public sealed class ReproducibleRebuildTests(TestDatabase db) : IClassFixture<Te
     /// <summary>A small shop's week through the command handlers, at times with odd ticks; the decoded log afterwards.</summary>
     private async Task<IReadOnlyList<DecodedEvent>> LogAsync()
     {
-        await using var ledger = await CommandLedger.OpenAsync(db);
+        await using var ledger = await MetricsLedger.OpenAsync(db);
         var tick = 0L;
         DateTimeOffset Next() => Start.AddTicks(12_345_679 * ++tick + 3);
         Task<CommandOutcome> Run(IDomainCommand command) => ledger.RunAsync(command);

@@ -17,7 +17,7 @@ public sealed class BusinessTimeSpecs(TestDatabase db) : IClassFixture<TestDatab
     [Fact]
     public async Task An_agent_reply_dated_before_the_customer_message_is_refused_and_the_real_late_reply_counts_as_late()
     {
-        await using var l = await CommandLedger.OpenAsync(db);
+        await using var l = await MetricsLedger.OpenAsync(db);
         var (storeId, conversationId) = ("S-" + Guid.NewGuid().ToString("N")[..6], "CV-" + Guid.NewGuid().ToString("N")[..6]);
         await l.RunAsync(new RegisterStore(storeId, "Shop", "UTC", "EUR", At("00:00")));
         await l.RunAsync(new StartConversation(conversationId, storeId, "C1", "chat", null, false, [], At("09:59:00")));
@@ -28,7 +28,7 @@ public sealed class BusinessTimeSpecs(TestDatabase db) : IClassFixture<TestDatab
         await l.RunAsync(new SendAgentReply(conversationId, "agent-1", "m2", "hi!", At("10:10:00")));
 
         Assert.Equal(BusinessTime.BeforeLastEventRule, backdated.Error?.Rule);
-        var rate = await (await l.ProjectAsync(db)).Service.GetReplyRateAsync(storeId, null, MetricWindow.Day(Monday), At("23:59:59"));
+        var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync(storeId, null, MetricWindow.Day(Monday), At("23:59:59"));
         Assert.Equal((0, 1), (rate.InTime, rate.Late));
     }
 }
