@@ -143,7 +143,7 @@ public sealed class LogAuditor(IEventStore store, NotaryStore notaryStore)
             return (null, $"{streamId} revision {revision} is not under the newest checkpoint (tree size {checkpoint.TreeSize}) yet");
         }
 
-        var leaves = (await notaryStore.LeavesAsync(checkpoint.TreeSize, cancellationToken)).Select(l => l.Hash).ToList();
+        var leaves = await notaryStore.LeafHashesAsync(checkpoint.TreeSize, cancellationToken);
         if (leaves.Count != checkpoint.TreeSize || !MerkleTree.Root(leaves).AsSpan().SequenceEqual(checkpoint.Root()))
         {
             return (null, "the notary's leaf table does not give the signed root: it was altered (ledger verify --checkpoint)");

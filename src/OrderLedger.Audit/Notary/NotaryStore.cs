@@ -137,6 +137,21 @@ public sealed class NotaryStore(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>The recorded leaf hashes 0 … count-1 in order: all a proof needs, read with one column (binary COPY).</summary>
+    public async Task<IReadOnlyList<byte[]>> LeafHashesAsync(long count, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var hashes = new List<byte[]>((int)Math.Min(count, 1 << 24));
+        await using var reader = await connection.BeginBinaryExportAsync(
+            $"COPY (SELECT leaf_hash FROM notary.leaves WHERE leaf_index < {count} ORDER BY leaf_index) TO STDOUT (FORMAT BINARY)", cancellationToken);
+        while (await reader.StartRowAsync(cancellationToken) != -1)
+        {
+            hashes.Add(await reader.ReadAsync<byte[]>(NpgsqlDbType.Bytea, cancellationToken));
+        }
+
+        return hashes;
+    }
+
     /// <summary>The recorded leaves 0 … count-1 in order.</summary>
     public async Task<IReadOnlyList<NotarisedLeaf>> LeavesAsync(long count, CancellationToken cancellationToken = default)
     {
