@@ -30,41 +30,23 @@ public sealed partial class AlertEvaluator(
     IProjectionAdmin projections,
     TimeProvider time,
     ILogger<AlertEvaluator> logger,
-    NpgsqlDataSource dataSource) : BackgroundService
+    NpgsqlDataSource dataSource) : PollingService(time)
 {
     private readonly MetricQueries _metrics = new(dataSource, reactorOptions.ViewSchema);
     private readonly ConversationQueries _conversations = new(dataSource, reactorOptions.ViewSchema);
     private readonly AlertQueries _alerts = new(dataSource, reactorOptions.ViewSchema);
     private readonly ShipmentQueries _shipments = new(dataSource, reactorOptions.ViewSchema);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await EvaluateAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogPassFailed(ex);
-            }
+    protected override TimeSpan Interval => options.EvaluateEvery;
 
-            try
-            {
-                await Task.Delay(options.EvaluateEvery, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task PassAsync(CancellationToken cancellationToken) => EvaluateAsync(cancellationToken);
+
+    protected override void OnPassFailed(Exception exception) => LogPassFailed(exception);
 
     /// <summary>One pass over every store the read models know; returns how many alerts were raised or recovered.</summary>
     public async Task<int> EvaluateAsync(CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var statuses = await projections.GetStatusAsync(cancellationToken);
         var projectionStates = statuses.Select(s => (s.Name, s.State == ProjectionState.Faulted, s.LastError?.Message)).ToList();
         var changed = 0;

@@ -55,7 +55,7 @@ public sealed record AlertWebhookMessage(
 /// whose handlers log request URLs.
 /// </summary>
 public sealed partial class AlertWebhooks(
-    AlertOptions options, ReactorOptions reactorOptions, TimeProvider time, ILogger<AlertWebhooks> logger, NpgsqlDataSource dataSource) : BackgroundService
+    AlertOptions options, ReactorOptions reactorOptions, TimeProvider time, ILogger<AlertWebhooks> logger, NpgsqlDataSource dataSource) : PollingService(time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -63,29 +63,11 @@ public sealed partial class AlertWebhooks(
     private readonly AlertQueries _alerts = new(dataSource, reactorOptions.ViewSchema);
     private int _migrated;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DeliverDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogPassFailed(ex);
-            }
+    protected override TimeSpan Interval => options.DeliverEvery;
 
-            try
-            {
-                await Task.Delay(options.DeliverEvery, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task PassAsync(CancellationToken cancellationToken) => DeliverDueAsync(cancellationToken);
+
+    protected override void OnPassFailed(Exception exception) => LogPassFailed(exception);
 
     /// <summary>One pass: sends every delivery that is due; returns how many were delivered.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken = default)
@@ -97,7 +79,7 @@ public sealed partial class AlertWebhooks(
         }
 
         await MigrateAsync(cancellationToken);
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var due = await _alerts.QueryAsync(
             $"""
             SELECT {AlertQueries.Columns} FROM {_alerts.View} a
