@@ -114,8 +114,32 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
 
     private static readonly ReplyRate EmptyReplyRate = new(0, 0, 0, 0, 0, 0, null, null, null, null);
 
+    /// <summary>
+    /// The reply rate of the inquiries that started in the <paramref name="last"/> span up to <paramref name="now"/>
+    /// (the alerts' "last hour"), classified as every reply rate is; not a window of the dashboard.
+    /// </summary>
+    public async Task<ReplyRate> GetReplyRateOverLastAsync(string storeId, TimeSpan last, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        (await ReplyRatesAsync("NULL::text", storeId, null, MetricWindow.Rolling30Days, now, cancellationToken,
+            $"started_at > @now - make_interval(secs => {(long)last.TotalSeconds})")).SingleOrDefault().Figures ?? EmptyReplyRate;
+
+    /// <summary>
+    /// Complaints of a store in the <paramref name="last"/> span up to <paramref name="now"/>: dissatisfied satisfaction
+    /// ratings and NPS answers of a detractor (0–6) given then (the alerts' complaint spike).
+    /// </summary>
+    public async Task<long> CountComplaintsAsync(string storeId, TimeSpan last, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var since = $"@now - make_interval(secs => {(long)last.TotalSeconds})";
+        var sql = $"""
+            SELECT (SELECT count(*) FROM {_sql.View(ServiceMetricsProjection.RatingsTable)}
+                    WHERE store_id = @store AND rating = 'dissatisfied' AND rated_at > {since} AND rated_at <= @now)
+                 + (SELECT count(*) FROM {_sql.View(ServiceMetricsProjection.ConversationsTable)}
+                    WHERE store_id = @store AND nps_score <= 6 AND nps_answered_at > {since} AND nps_answered_at <= @now)
+            """;
+        return (await _sql.ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => r.LongOrZero(0), cancellationToken)).Single();
+    }
+
     private async Task<List<(string? Group, ReplyRate Figures)>> ReplyRatesAsync(
-        string groupBy, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken)
+        string groupBy, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken, string? windowCondition = null)
     {
         var sql = $"""
             WITH i AS (
@@ -124,7 +148,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                        CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
                 FROM {_sql.View(ServiceMetricsProjection.InquiriesTable)}
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "agent_id", "agent")}
-                  AND started_at <= @now AND {window.Where("local_day", "started_at")}
+                  AND started_at <= @now AND {windowCondition ?? window.Where("local_day", "started_at")}
             ), o AS (
                 SELECT g, extract(epoch FROM reply_at - started_at)::float8 AS wait,
                        CASE

@@ -13,6 +13,7 @@ using OrderLedger.Audit;
 using OrderLedger.Hosting;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Reactors;
+using OrderLedger.Reactors.Alerts;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
@@ -36,6 +37,7 @@ builder.Services.AddOrderLedgerOpenApi();
 builder.AddOrderLedgerTelemetry();
 builder.Services.AddOrderLedgerProjections(builder.Configuration);
 builder.Services.AddReactors();
+builder.Services.AddAlerts(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

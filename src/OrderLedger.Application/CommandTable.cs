@@ -1,5 +1,6 @@
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.Domain;
+using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
@@ -46,6 +47,7 @@ public static class CommandTable
         Decide<RefundCommand, RefundEvent, RefundState>("refund-{refundId}", nameof(RefundDecider), RefundDecider.Decider, c => StreamIds.Refund(c.RefundId)),
         Decide<ConversationCommand, ConversationEvent, ConversationState>(
             "conversation-{conversationId}", nameof(ConversationDecider), ConversationDecider.Decider, c => StreamIds.Conversation(c.ConversationId)),
+        Decide<AlertCommand, AlertEvent, AlertsState>("alerts-{storeId}", nameof(AlertsDecider), AlertsDecider.Decider, c => StreamIds.Alerts(c.StoreId)),
     ];
 
     private static readonly Dictionary<Type, Row> ByType = Rows.ToDictionary(r => r.Command);

@@ -1,3 +1,4 @@
+using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
@@ -93,5 +94,8 @@ public static class DomainEventTypes
         .Register("conversation-reopened", DomainJsonContext.Default.ConversationReopened)
         .Register("conversation-satisfaction-rated", DomainJsonContext.Default.SatisfactionRated)
         .Register("conversation-nps-survey-sent", DomainJsonContext.Default.NpsSurveySent)
-        .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered);
+        .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered)
+        // alerts-…
+        .Register("alert-raised", DomainJsonContext.Default.AlertRaised)
+        .Register("alert-recovered", DomainJsonContext.Default.AlertRecovered);
 }

@@ -5,6 +5,7 @@ using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Alerts;
 
 namespace OrderLedger.Domain;
 
@@ -14,6 +15,8 @@ namespace OrderLedger.Domain;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StoreRegistered))]
+[JsonSerializable(typeof(AlertRaised))]
+[JsonSerializable(typeof(AlertRecovered))]
 [JsonSerializable(typeof(StoreAutoRefundWindowSet))]
 [JsonSerializable(typeof(StoreAutoRefundBasisSet))]
 [JsonSerializable(typeof(StoreServiceHoursSet))]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using OrderLedger.Hosting;
 using OrderLedger.Operations;
 using OrderLedger.Reactors;
+using OrderLedger.Reactors.Alerts;
 
 // The standalone projector: the same hosted service the API host runs, without HTTP. Several copies may run; each
 // projection is active in one of them and the others stand by (docs/projections.md). Its other verbs are
@@ -36,6 +37,7 @@ internal static class ProjectorCli
         builder.Services.AddOrderLedgerEventStore(builder.Configuration);
         builder.Services.AddOrderLedgerCommandHandling(builder.Configuration);
         builder.Services.AddReactors();
+        builder.Services.AddAlerts(builder.Configuration);
         using var host = builder.Build();
         await host.RunAsync(call.CancellationToken);
         return 0;

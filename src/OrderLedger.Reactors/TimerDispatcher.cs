@@ -28,40 +28,22 @@ public sealed partial class TimerDispatcher(
     ReactorOptions options,
     TimeProvider time,
     ILogger<TimerDispatcher> logger,
-    NpgsqlDataSource dataSource) : BackgroundService
+    NpgsqlDataSource dataSource) : PollingService(time)
 {
     private readonly NpgsqlDataSource _dataSource = dataSource;
     private int _migrated;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DispatchDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogPassFailed(ex);
-            }
+    protected override TimeSpan Interval => options.PollInterval;
 
-            try
-            {
-                await Task.Delay(options.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task PassAsync(CancellationToken cancellationToken) => DispatchDueAsync(cancellationToken);
+
+    protected override void OnPassFailed(Exception exception) => LogPassFailed(exception);
 
     /// <summary>One pass: fires every timer due by now that was not fired before; returns how many it fired.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
     {
         await MigrateAsync(cancellationToken);
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         IReadOnlyList<DueTimer> due;
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
         {

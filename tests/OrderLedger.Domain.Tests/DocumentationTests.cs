@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
@@ -11,8 +12,8 @@ namespace OrderLedger.Domain.Tests;
 /// <summary>Keeps docs/domain.md and the registry honest: nothing in the code goes undocumented or unregistered.</summary>
 public partial class DocumentationTests
 {
-    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent)];
-    private static readonly Type[] CommandBases = [typeof(StoreCommand), typeof(StockCommand), typeof(OrderCommand), typeof(ShipmentCommand), typeof(RefundCommand), typeof(ConversationCommand)];
+    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent), typeof(AlertEvent)];
+    private static readonly Type[] CommandBases = [typeof(StoreCommand), typeof(StockCommand), typeof(OrderCommand), typeof(ShipmentCommand), typeof(RefundCommand), typeof(ConversationCommand), typeof(AlertCommand)];
 
     private static IEnumerable<Type> ConcreteSubtypes(Type[] bases) =>
         typeof(Decider<,,>).Assembly.GetTypes().Where(t => !t.IsAbstract && bases.Any(b => b.IsAssignableFrom(t)));
@@ -83,6 +84,6 @@ public partial class DocumentationTests
         Assert.All(rules, rule => Assert.Contains($"`{rule}`", doc, StringComparison.Ordinal));
     }
 
-    [GeneratedRegex("\"((?:store|stock|order|payment|shipment|refund|conversation|nps|concurrency|command)\\.[a-z-]+)\"")]
+    [GeneratedRegex("\"((?:store|stock|order|payment|shipment|refund|conversation|nps|concurrency|command|alert)\\.[a-z-]+)\"")]
     private static partial Regex RuleLiteral();
 }

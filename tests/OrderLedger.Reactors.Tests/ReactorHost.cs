@@ -11,6 +11,7 @@ using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
 using OrderLedger.Projections.Runtime;
+using OrderLedger.Reactors.Alerts;
 using OrderLedger.Testing;
 
 namespace OrderLedger.Reactors.Tests;
@@ -40,10 +41,25 @@ public sealed class ReactorHost : IAsyncDisposable
 
     public TimerDispatcher Dispatcher => _host.Services.GetRequiredService<TimerDispatcher>();
 
-    public static async Task<ReactorHost> StartAsync(TestDatabase database, ManualClock clock)
+    /// <summary>
+    /// The timers only; or, given <paramref name="alerts"/> (the <c>Alerts</c> configuration keys), every product
+    /// projection with the reactors and the alerts, as the API host runs them.
+    /// </summary>
+    public static async Task<ReactorHost> StartAsync(TestDatabase database, ManualClock clock, IReadOnlyDictionary<string, string?>? alerts = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Postgres", database.ConnectionString)]);
+        if (alerts is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(alerts);
+            builder.Services.AddOrderLedgerEventStore(builder.Configuration);
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.Services.AddOrderLedgerProjections(builder.Configuration, o => o.BatchWindow = TimeSpan.FromMilliseconds(10));
+            builder.Services.AddReactors(o => o.PollInterval = TimeSpan.FromMilliseconds(100));
+            builder.Services.AddAlerts(builder.Configuration);
+            return await StartedAsync(builder, database, clock);
+        }
+
         // docs/reactors.md "Registering it in a host" shows this region.
         #region sample: register
         builder.Services.AddOrderLedgerEventStore(builder.Configuration);
@@ -52,10 +68,18 @@ public sealed class ReactorHost : IAsyncDisposable
         builder.Services.AddProjections(builder.Configuration, o => o.BatchWindow = TimeSpan.FromMilliseconds(10));
         builder.Services.AddReactors(o => o.PollInterval = TimeSpan.FromMilliseconds(100));   // timers projection + TimerDispatcher + reservation recovery (+ CommandService if missing)
         #endregion
+        return await StartedAsync(builder, database, clock);
+    }
+
+    private static async Task<ReactorHost> StartedAsync(HostApplicationBuilder builder, TestDatabase database, ManualClock clock)
+    {
         var host = builder.Build();
         await host.StartAsync();
         return new ReactorHost(host, database, clock);
     }
+
+    public T Service<T>()
+        where T : notnull => _host.Services.GetRequiredService<T>();
 
     public async ValueTask DisposeAsync()
     {

@@ -28,6 +28,7 @@ public static class EventSamples
             _ when underlying == typeof(int) => name.Length,
             _ when underlying == typeof(long) => name.Length * 1_000L,
             _ when underlying == typeof(decimal) => name.Length + 0.25m,
+            _ when underlying == typeof(double) => name.Length + 0.5,
             _ when underlying == typeof(bool) => true,
             _ when underlying == typeof(DateTimeOffset) => SampleTime.AddMinutes(name.Length),
             _ when underlying == typeof(TimeOnly) => new TimeOnly(8, name.Length % 60),

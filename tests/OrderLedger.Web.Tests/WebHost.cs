@@ -61,6 +61,8 @@ public sealed class WebHost : IAsyncLifetime
             host.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
             host.UseSetting(AccessTokens.SigningKeySetting, SigningKey);
             host.UseSetting("Logging:LogLevel:Default", "Warning");
+            // The cockpit's alerts within a test's patience rather than every 30 s.
+            host.UseSetting("Alerts:EvaluateEvery", "00:00:01");
         });
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();

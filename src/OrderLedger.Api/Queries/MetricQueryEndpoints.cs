@@ -37,23 +37,13 @@ public static class MetricQueryEndpoints
             return StoreScope.StoreNotFound(storeId);
         }
 
-        if ((QueryRanges.Day("from", from) ?? QueryRanges.Day("to", to) ?? QueryRanges.Moment("now", now)) is { } outOfRange)
+        if (CheckWindow(from, to, now) is { } badWindow)
         {
-            return outOfRange;
-        }
-
-        if ((from is null) != (to is null) || from > to)
-        {
-            return ApiProblems.Invalid(from is null ? "from" : "to", "Give both from and to (store-local days, from ≤ to), or neither for the rolling 30 days.");
-        }
-
-        if (from is { } f && to is { } t && t.DayNumber - f.DayNumber > 366)
-        {
-            return ApiProblems.Invalid("to", "At most 366 days.");
+            return badWindow;
         }
 
         var store = storeId == AccessTokens.AllStores ? null : storeId;
-        var window = from is { } first && to is { } last ? MetricWindow.Days(first, last) : MetricWindow.Rolling30Days;
+        var window = WindowOf(from, to);
         var at = now ?? clock.GetUtcNow();
         return name switch
         {
@@ -75,6 +65,26 @@ public static class MetricQueryEndpoints
             _ => ApiProblems.NotFound($"Metric '{name}' (known: {string.Join(", ", Names)})"),
         };
     }
+
+    /// <summary>The window's query parameters: both days or neither, at most 366 days, every value in range; null when they are right.</summary>
+    internal static IResult? CheckWindow(DateOnly? from, DateOnly? to, DateTimeOffset? now)
+    {
+        if ((QueryRanges.Day("from", from) ?? QueryRanges.Day("to", to) ?? QueryRanges.Moment("now", now)) is { } outOfRange)
+        {
+            return outOfRange;
+        }
+
+        if ((from is null) != (to is null) || from > to)
+        {
+            return ApiProblems.Invalid(from is null ? "from" : "to", "Give both from and to (store-local days, from ≤ to), or neither for the rolling 30 days.");
+        }
+
+        return from is { } f && to is { } t && t.DayNumber - f.DayNumber > 366 ? ApiProblems.Invalid("to", "At most 366 days.") : null;
+    }
+
+    /// <summary>Store-local days from..to, or without them the rolling 30 days (checked by <see cref="CheckWindow"/>).</summary>
+    internal static MetricWindow WindowOf(DateOnly? from, DateOnly? to) =>
+        from is { } first && to is { } last ? MetricWindow.Days(first, last) : MetricWindow.Rolling30Days;
 
     /// <summary><c>*</c> (every store) only for tokens valid for every store.</summary>
     private static bool CanSee(ClaimsPrincipal user, string storeId) => user.CanSee(storeId);

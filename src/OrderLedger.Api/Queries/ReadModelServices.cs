@@ -44,6 +44,7 @@ public static class ReadModelServices
         read.MapRefundQueries();
         read.MapConversationQueries();
         read.MapMetricQueries();
+        read.MapCockpitQueries();
         app.MapGroup("/api").RequireAuthorization(Policies.ReadLog).WithUnavailableAs503().MapHistoryQueries();
     }
 }

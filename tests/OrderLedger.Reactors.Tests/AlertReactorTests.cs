@@ -1,0 +1,69 @@
+using OrderLedger.Domain.Alerts;
+using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Stores;
+using OrderLedger.Testing;
+using Xunit;
+using static OrderLedger.Reactors.Tests.ReactorHost;
+
+namespace OrderLedger.Reactors.Tests;
+
+/// <summary>
+/// The alerts reactor through the real store, projections and command handling: a conversation waiting past the store's
+/// first-reply target raises one alert, the reply recovers it, and a loopback webhook gets each once after a failed try.
+/// </summary>
+public sealed class AlertReactorTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task A_wait_over_the_stores_target_raises_one_alert_the_reply_recovers_it_and_the_webhook_gets_each_once()
+    {
+        await using var receiver = new WebhookReceiver(failFirst: 1);
+        var store = Id("s");
+        var clock = new ManualClock(T0);
+        await using var host = await StartAsync(database, clock, new Dictionary<string, string?>
+        {
+            ["Alerts:EvaluateEvery"] = "00:00:00.2",
+            ["Alerts:DeliverEvery"] = "00:00:00.1",
+            [$"Alerts:Stores:{store}:Webhook:Url"] = receiver.SecretUrl,
+        });
+        await host.Do(new RegisterStore(store, "Tea shop", "UTC", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+        await host.Do(new SetSlaTargets(store, new SlaTargets(120, 24, 7), T0.AddDays(-1)), T0.AddDays(-1));
+        var conversation = Id("cv-");
+        await host.Do(new StartConversation(conversation, store, "c-1", "email", null, false, [], T0), T0);
+        await host.Do(new ReceiveCustomerMessage(conversation, "m-1", "where is my tea?", T0.AddMinutes(1)), T0.AddMinutes(1), Customer);
+
+        clock.Set(T0.AddMinutes(1).AddSeconds(110));     // within the store's 120 s
+        await Task.Delay(600);
+        Assert.DoesNotContain("alert-raised", await host.TypesAsync($"alerts-{store}"));
+
+        clock.Set(T0.AddMinutes(1).AddSeconds(121));
+        await host.EventuallyHasAsync($"alerts-{store}", "alert-raised");
+        var raised = (AlertRaised)(await host.EventsAsync($"alerts-{store}")).Single().Event;
+        Assert.Equal(("queue-wait", AlertsDecider.StoreSubject, $"{store}/1"), (raised.Rule, raised.Subject, raised.AlertId));
+        Assert.Contains("120 s", raised.Summary, StringComparison.Ordinal);
+
+        await Eventually.Get(() => Task.FromResult(AcceptedAfterASecond(receiver, clock)), d => d.Contains($"{store}/1/raised"), because: "the webhook gets the alert");
+        await host.Do(new AssignAgent(conversation, "agent-1", clock.Now), clock.Now);
+        await host.Do(new SendAgentReply(conversation, "agent-1", "m-2", "on its way", clock.Now), clock.Now);
+        await host.EventuallyHasAsync($"alerts-{store}", "alert-recovered");
+        await Eventually.Get(() => Task.FromResult(AcceptedAfterASecond(receiver, clock)), d => d.Contains($"{store}/1/recovered"), because: "the webhook gets the recovery");
+
+        await Task.Delay(800);                              // more passes: nothing raised or sent again
+        Assert.Equal(["alert-raised", "alert-recovered"], await host.TypesAsync($"alerts-{store}"));
+        Assert.Equal([$"{store}/1/raised", $"{store}/1/recovered"], receiver.Accepted("deliveryId"));
+        Assert.Equal(500, receiver.Posts.First().Status);   // the first try failed and was retried
+        var recovered = receiver.Posts.Last().Body;
+        Assert.Equal("recovered", recovered.GetProperty("status").GetString());
+        Assert.Equal(store, recovered.GetProperty("storeId").GetString());
+
+        var listed = await host.Service<OrderLedger.Reactors.Alerts.AlertQueries>().ListAsync([store]);
+        Assert.Empty(listed.Open);
+        Assert.Equal($"{store}/1", Assert.Single(listed.Recent).AlertId);
+    }
+
+    /// <summary>Retries wait on the reactors' clock: each look moves it on a second.</summary>
+    private static IReadOnlyList<string> AcceptedAfterASecond(WebhookReceiver receiver, ManualClock clock)
+    {
+        clock.Advance(TimeSpan.FromSeconds(1));
+        return receiver.Accepted("deliveryId");
+    }
+}
