@@ -396,6 +396,7 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource, string viewSchema 
 /// </summary>
 public sealed record CustomerSearchTerms(string Text, string? PhoneDigits, IReadOnlyList<string> OrderIds)
 {
+    /// <summary>The fewest digits a phone lookup takes, so a stray digit does not list half the store.</summary>
     public const int MinPhoneDigits = 4;
 
     /// <summary>Shortest national number kept when a leading country code (1–3 digits) is dropped.</summary>

@@ -105,7 +105,7 @@ public static class CustomerQueryEndpoints
     }
 
     /// <summary>The fewest digits a phone lookup takes, so a stray digit does not list half the store.</summary>
-    public const int MinPhoneDigits = 4;
+    public const int MinPhoneDigits = CustomerSearchTerms.MinPhoneDigits;
 
     private static async Task<IResult> FindAsync(
         string storeId, ClaimsPrincipal user, OrderQueries orders, CancellationToken ct, string? phone = null, string? orderId = null)
