@@ -196,6 +196,18 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
         ];
     }
 
+    /// <summary>The stores (of the given ones; null: every store) where this customer id has conversations, for a search by customer id.</summary>
+    public Task<List<string>> StoresWithCustomerAsync(IReadOnlyCollection<string>? storeIds, string customerId, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ListAsync(
+            DataSource,
+            $"""
+            SELECT DISTINCT store_id FROM {Views}.conversations
+            WHERE customer_id = @customerId AND {(storeIds is null ? "TRUE" : "store_id = ANY(@storeIds)")} ORDER BY store_id
+            """,
+            new { customerId, storeIds = storeIds is null ? [] : ReadModelQuery.Array(storeIds) },
+            r => r.Text(0),
+            cancellationToken);
+
     /// <summary>A customer's conversations in the given stores, newest first.</summary>
     public Task<List<ConversationSummary>> ListForCustomerAsync(
         IReadOnlyCollection<string> storeIds, string customerId, int limit = 50, CancellationToken cancellationToken = default) =>

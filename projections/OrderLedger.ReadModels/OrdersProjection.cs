@@ -15,7 +15,9 @@ namespace OrderLedger.ReadModels;
 /// One row of <c>orders</c>: an order's summary and state. <see cref="Status"/>: awaiting_payment, paid, cancelled,
 /// rejected, completed. <see cref="ShipmentStatus"/>: none, preparing, in_transit, partially_delivered, delivered,
 /// returned, intercepted (derived from the order's shipments). <see cref="Phone"/>: the shipping address's phone, digits
-/// only (<see cref="OrdersProjection.PhoneDigits"/>), for the agents' phone lookup.
+/// only (<see cref="OrdersProjection.PhoneDigits"/>), for the agents' phone lookup; <see cref="ShipName"/>,
+/// <see cref="ShipPhone"/> (as written) and <see cref="ShipAddress"/> (one line) are whom and where the order ships to,
+/// for the buyer's profile and the name search.
 /// </summary>
 public sealed record OrderSummary(
     string OrderId,
@@ -46,7 +48,10 @@ public sealed record OrderSummary(
     DateTimeOffset? CompletedAt,
     DateTimeOffset? LastRefundPaidAt,
     DateTimeOffset UpdatedAt,
-    string? Phone = null);
+    string? Phone = null,
+    string? ShipName = null,
+    string? ShipPhone = null,
+    string? ShipAddress = null);
 
 /// <summary>
 /// <c>orders</c>: one row per order, from the order's own stream plus the shipment and refund facts that name it
@@ -59,7 +64,10 @@ public sealed class OrdersProjection : IProjection
     public string Name => "orders";
 
     // 2: the shipping address's phone (digits only), indexed per store for the agents' phone lookup.
-    public int Version => 2;
+    // 3: whom and where the order ships to (name, phone as written, address line) for the buyer's profile; the phone
+    //    indexed reversed for the search by its last digits, the name and the order id lower-cased for searches that
+    //    ignore case.
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(OrderPlaced), typeof(OrderRejected), typeof(OrderPaymentConfirmed), typeof(OrderPaymentFailed), typeof(OrderCancelled),
@@ -99,11 +107,17 @@ public sealed class OrdersProjection : IProjection
             completed_at           timestamptz,
             last_refund_paid_at    timestamptz,
             updated_at             timestamptz NOT NULL,
-            phone                  text
+            phone                  text,
+            ship_name              text,
+            ship_phone             text,
+            ship_address           text
         );
         CREATE INDEX ON {schema}.orders (customer_id, placed_at DESC);
         CREATE INDEX ON {schema}.orders (store_id, status, placed_at DESC);
         CREATE INDEX ON {schema}.orders (store_id, phone) WHERE phone IS NOT NULL;
+        CREATE INDEX ON {schema}.orders (reverse(phone) text_pattern_ops) WHERE phone IS NOT NULL;
+        CREATE INDEX ON {schema}.orders (lower(order_id));
+        CREATE INDEX ON {schema}.orders (lower(ship_name) text_pattern_ops) WHERE ship_name IS NOT NULL;
         """;
 
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
@@ -130,7 +144,8 @@ public sealed class OrdersProjection : IProjection
         {
             (null, OrderPlaced p) => new OrderSummary(
                 p.OrderId, p.StoreId, p.CustomerId, "awaiting_payment", p.Channel, p.Currency, p.Lines.Sum(l => l.Quantity), p.Total,
-                0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, at, null, null, null, null, null, null, null, at, PhoneDigits(p.ShippingAddress.Phone)),
+                0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, at, null, null, null, null, null, null, null, at, PhoneDigits(p.ShippingAddress.Phone),
+                p.ShippingAddress.Name, p.ShippingAddress.Phone, AddressLine(p.ShippingAddress)),
             (null, OrderRejected r) => new OrderSummary(
                 r.OrderId, r.StoreId, r.CustomerId, "rejected", null, null, 0, 0m,
                 0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, null, at, null, null, null, null, null, null, at),
@@ -174,6 +189,11 @@ public sealed class OrdersProjection : IProjection
         return digits.Length == 0 ? null : digits;
     }
 
+    /// <summary>An address on one line as a label reads: street, city and postal code, region, country.</summary>
+    public static string AddressLine(PostalAddress address) =>
+        string.Join(", ", new[] { address.Line1, address.Line2, $"{address.PostalCode} {address.City}".Trim(), address.Region, address.Country }
+            .Where(part => !string.IsNullOrWhiteSpace(part)));
+
     /// <summary>The order's shipping state, from its shipments (intercepted and returned parcels no longer count as going out).</summary>
     internal static string ShipmentStatusOf(OrderSummary o)
     {
@@ -195,7 +215,8 @@ public sealed class OrdersProjection : IProjection
         r => new OrderSummary(
             r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.TextN(4), r.TextN(5), r.Int(6), r.Money(7), r.Money(8), r.Money(9), r.Money(10),
             r.Int(11), r.TextN(12), r.Text(13), r.Int(14), r.Int(15), r.Int(16), r.Int(17), r.Int(18),
-            r.TimeN(19), r.TimeN(20), r.TimeN(21), r.TimeN(22), r.TimeN(23), r.TimeN(24), r.TimeN(25), r.TimeN(26), r.Time(27), r.TextN(28)),
+            r.TimeN(19), r.TimeN(20), r.TimeN(21), r.TimeN(22), r.TimeN(23), r.TimeN(24), r.TimeN(25), r.TimeN(26), r.Time(27), r.TextN(28),
+            r.TextN(29), r.TextN(30), r.TextN(31)),
         Col.Text<OrderSummary>("order_id", o => o.OrderId),
         Col.Text<OrderSummary>("store_id", o => o.StoreId),
         Col.Text<OrderSummary>("customer_id", o => o.CustomerId),
@@ -224,7 +245,10 @@ public sealed class OrdersProjection : IProjection
         Col.Time<OrderSummary>("completed_at", o => o.CompletedAt),
         Col.Time<OrderSummary>("last_refund_paid_at", o => o.LastRefundPaidAt),
         Col.Time<OrderSummary>("updated_at", o => o.UpdatedAt),
-        Col.Text<OrderSummary>("phone", o => o.Phone));
+        Col.Text<OrderSummary>("phone", o => o.Phone),
+        Col.Text<OrderSummary>("ship_name", o => o.ShipName),
+        Col.Text<OrderSummary>("ship_phone", o => o.ShipPhone),
+        Col.Text<OrderSummary>("ship_address", o => o.ShipAddress));
 }
 
 /// <summary>Reads <c>rm.orders</c>.</summary>
@@ -282,7 +306,141 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource, string viewSchema 
             new { storeId, digits = OrdersProjection.PhoneDigits(phone) ?? "", limit = ReadModelQuery.Clamp(limit) },
             r => new CustomerMatch(r.Text(0), r.Text(1), r.Int(2), r.TimeN(3)),
             cancellationToken);
+
+    /// <summary>
+    /// The customers of the given stores (null: every store) whose orders match <paramref name="terms"/>: the customer id
+    /// exactly, the order id ignoring case, one of <see cref="CustomerSearchTerms.OrderIds"/> (found by tracking number),
+    /// the phone by its last digits (or the number without its country code), or the start of the name shipped to
+    /// (ignoring case). Most recent buyer first; each with the latest name, what matched and how many orders did.
+    /// </summary>
+    public Task<List<CustomerHit>> SearchCustomersAsync(
+        IReadOnlyCollection<string>? storeIds, CustomerSearchTerms terms, int limit = 50, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ListAsync(
+            DataSource,
+            $"""
+            WITH hits AS (
+                SELECT store_id, customer_id, ship_name, coalesce(placed_at, rejected_at) AS at,
+                       CASE WHEN customer_id = @text THEN 'customer'
+                            WHEN lower(order_id) = lower(@text) THEN 'order'
+                            WHEN order_id = ANY(@orderIds) THEN 'tracking'
+                            WHEN @digits <> '' AND ((reverse(phone) ~>=~ @phoneFrom AND reverse(phone) ~<~ @phoneTo) OR phone = ANY(@nationalNumbers)) THEN 'phone'
+                            ELSE 'name' END AS matched_by
+                FROM {Views}.orders
+                WHERE {(storeIds is null ? "TRUE" : "store_id = ANY(@storeIds)")}
+                  AND (customer_id = @text OR lower(order_id) = lower(@text) OR order_id = ANY(@orderIds)
+                       OR (@digits <> '' AND phone IS NOT NULL AND reverse(phone) ~>=~ @phoneFrom AND reverse(phone) ~<~ @phoneTo)
+                       OR (phone IS NOT NULL AND phone = ANY(@nationalNumbers))
+                       OR (@nameFrom <> '' AND ship_name IS NOT NULL AND lower(ship_name) ~>=~ @nameFrom AND lower(ship_name) ~<~ @nameTo))
+            )
+            SELECT store_id, customer_id, (array_agg(ship_name ORDER BY at DESC NULLS LAST) FILTER (WHERE ship_name IS NOT NULL))[1],
+                   string_agg(DISTINCT matched_by, ',' ORDER BY matched_by), count(*)::int, max(at)
+            FROM hits GROUP BY store_id, customer_id
+            ORDER BY max(at) DESC NULLS LAST, store_id, customer_id LIMIT @limit
+            """,
+            new
+            {
+                storeIds = storeIds is null ? [] : ReadModelQuery.Array(storeIds),
+                text = terms.Text,
+                orderIds = ReadModelQuery.Array(terms.OrderIds),
+                digits = terms.PhoneDigits ?? "",
+                phoneFrom = PrefixRange.From(Reversed(terms.PhoneDigits)),
+                phoneTo = PrefixRange.To(Reversed(terms.PhoneDigits)),
+                nationalNumbers = terms.NationalNumbers(),
+                nameFrom = PrefixRange.From(terms.NamePrefix()),
+                nameTo = PrefixRange.To(terms.NamePrefix()),
+                limit = ReadModelQuery.Clamp(limit),
+            },
+            r => new CustomerHit(r.Text(0), r.Text(1), r.TextN(2), r.Text(3).Split(','), r.Int(4), r.TimeN(5)),
+            cancellationToken);
+
+    private static string Reversed(string? text) => text is null ? "" : new string([.. text.Reverse()]);
+
+    /// <summary>What the store's orders say about one buyer: whom and where the latest order ships to, and totals per currency; null without orders.</summary>
+    public async Task<CustomerOrderFacts?> GetCustomerFactsAsync(string storeId, string customerId, CancellationToken cancellationToken = default)
+    {
+        var totals = await ReadModelQuery.ListAsync(
+            DataSource,
+            $"""
+            SELECT coalesce(currency, ''), sum(paid), sum(refunded), count(*)::int FROM {Views}.orders
+            WHERE store_id = @storeId AND customer_id = @customerId GROUP BY currency ORDER BY currency
+            """,
+            new { storeId, customerId },
+            r => new CurrencyTotals(r.Text(0), r.Money(1), r.Money(2), r.Int(3)),
+            cancellationToken);
+        if (totals.Count == 0)
+        {
+            return null;
+        }
+
+        var span = await ReadModelQuery.ListAsync(
+            DataSource,
+            $"""
+            SELECT min(coalesce(placed_at, rejected_at)), max(coalesce(placed_at, rejected_at)),
+                   (array_agg(ship_name ORDER BY coalesce(placed_at, rejected_at) DESC NULLS LAST) FILTER (WHERE ship_name IS NOT NULL))[1],
+                   (array_agg(ship_phone ORDER BY coalesce(placed_at, rejected_at) DESC NULLS LAST) FILTER (WHERE ship_phone IS NOT NULL))[1],
+                   (array_agg(ship_address ORDER BY coalesce(placed_at, rejected_at) DESC NULLS LAST) FILTER (WHERE ship_address IS NOT NULL))[1]
+            FROM {Views}.orders WHERE store_id = @storeId AND customer_id = @customerId
+            """,
+            new { storeId, customerId },
+            r => (First: r.TimeN(0), Last: r.TimeN(1), Name: r.TextN(2), Phone: r.TextN(3), Address: r.TextN(4)),
+            cancellationToken);
+        var facts = span.Single();
+        return new CustomerOrderFacts(facts.Name, facts.Phone, facts.Address, totals.Sum(t => t.Orders), facts.First, facts.Last, totals);
+    }
 }
+
+/// <summary>
+/// What one search box's text may be: <see cref="Text"/> as typed (trimmed); its phone digits when it reads as a phone
+/// number (digits with <c>+ - . ( )</c> and spaces, at least <see cref="MinPhoneDigits"/> digits); the orders whose
+/// parcels carry it as a tracking number (<see cref="OrderIds"/>, looked up in <c>shipments</c> first).
+/// </summary>
+public sealed record CustomerSearchTerms(string Text, string? PhoneDigits, IReadOnlyList<string> OrderIds)
+{
+    /// <summary>The fewest digits a phone lookup takes, so a stray digit does not list half the store.</summary>
+    public const int MinPhoneDigits = 4;
+
+    /// <summary>Shortest national number kept when a leading country code (1–3 digits) is dropped.</summary>
+    private const int MinNationalDigits = 7;
+
+    public static CustomerSearchTerms Of(string text, IReadOnlyList<string> orderIds)
+    {
+        var trimmed = text.Trim();
+        var readsAsPhone = trimmed.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or '.' or '(' or ')' or ' ');
+        var digits = readsAsPhone ? OrdersProjection.PhoneDigits(trimmed) : null;
+        return new CustomerSearchTerms(trimmed, digits is { Length: >= MinPhoneDigits } ? digits : null, orderIds);
+    }
+
+    /// <summary>The number typed with its country code (or trunk 0) dropped, for orders whose phone was written without it.</summary>
+    public string[] NationalNumbers() =>
+        PhoneDigits is { } digits
+            ? [.. Enumerable.Range(1, 3).Where(cut => digits.Length - cut >= MinNationalDigits).Select(cut => digits[cut..])]
+            : [];
+
+    /// <summary>The lower-cased text a name must start with; empty for a phone number (digits are no name).</summary>
+    public string NamePrefix() => PhoneDigits is not null ? "" : Text.ToLowerInvariant();
+}
+
+/// <summary>
+/// A prefix as a range of the text-pattern (byte-wise) order, <c>[From, To)</c>: what an index with
+/// <c>text_pattern_ops</c> answers whatever the plan (a LIKE with a parameter as its pattern cannot use the index).
+/// </summary>
+internal static class PrefixRange
+{
+    public static string From(string prefix) => prefix;
+
+    /// <summary>The prefix with its last character raised by one; empty for an empty prefix (nothing is below it).</summary>
+    public static string To(string prefix) => prefix.Length == 0 ? "" : prefix[..^1] + (char)(prefix[^1] + 1);
+}
+
+/// <summary>A customer found by a search: their latest name, what matched (customer, order, tracking, phone, name) and how many orders did.</summary>
+public sealed record CustomerHit(string StoreId, string CustomerId, string? Name, IReadOnlyList<string> MatchedBy, int MatchingOrders, DateTimeOffset? LastOrderAt);
+
+/// <summary>Paid and refunded over a buyer's orders in one currency.</summary>
+public sealed record CurrencyTotals(string Currency, decimal Paid, decimal Refunded, int Orders);
+
+/// <summary>A buyer as their orders in one store show them: the latest name, phone and address shipped to, and totals.</summary>
+public sealed record CustomerOrderFacts(
+    string? Name, string? Phone, string? Address, int Orders, DateTimeOffset? FirstOrderAt, DateTimeOffset? LastOrderAt, IReadOnlyList<CurrencyTotals> Totals);
 
 /// <summary>A customer found by a lookup (phone or order number), with how many of their orders matched.</summary>
 public sealed record CustomerMatch(string StoreId, string CustomerId, int MatchingOrders, DateTimeOffset? LastOrderAt);

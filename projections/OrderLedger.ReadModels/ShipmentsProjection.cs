@@ -56,7 +56,8 @@ public sealed class ShipmentsProjection : IProjection
 
     public string Name => "shipments";
 
-    public int Version => 1;
+    // 2: tracking numbers indexed lower-cased, for the agents' search by tracking number.
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf<ShipmentEvent>();
 
@@ -91,6 +92,7 @@ public sealed class ShipmentsProjection : IProjection
             updated_at           timestamptz NOT NULL
         );
         CREATE INDEX ON {schema}.shipments (order_id);
+        CREATE INDEX ON {schema}.shipments (lower(tracking_number)) WHERE tracking_number IS NOT NULL;
         CREATE INDEX ON {schema}.shipments (store_id, last_movement_at) WHERE status = 'handed_to_carrier';
         CREATE INDEX ON {schema}.shipments (store_id, last_exception_at DESC) WHERE open_exceptions <> '[]'::jsonb;
         """;
@@ -188,6 +190,20 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource, string viewSche
         ReadModelQuery.ListAsync(
             DataSource, $"SELECT {Columns} FROM {Views}.shipments WHERE order_id = @orderId ORDER BY created_at, shipment_id", new { orderId },
             ShipmentsProjection.Rows.Read, cancellationToken);
+
+    /// <summary>The orders of the given stores (null: every store) with a parcel of this tracking number (case ignored).</summary>
+    public Task<List<string>> OrdersTrackedAsAsync(IReadOnlyCollection<string>? storeIds, string trackingNumber, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ListAsync(
+            DataSource,
+            $"""
+            SELECT DISTINCT order_id FROM {Views}.shipments
+            WHERE tracking_number IS NOT NULL AND lower(tracking_number) = lower(@trackingNumber)
+              AND {(storeIds is null ? "TRUE" : "store_id = ANY(@storeIds)")}
+            ORDER BY order_id LIMIT @limit
+            """,
+            new { trackingNumber, storeIds = storeIds is null ? [] : ReadModelQuery.Array(storeIds), limit = ReadModelPage.MaxSize },
+            r => r.Text(0),
+            cancellationToken);
 
     /// <summary>Parcels with open exceptions, most recent exception first.</summary>
     public Task<List<ShipmentSummary>> ListWithOpenExceptionsAsync(

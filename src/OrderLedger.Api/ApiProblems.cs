@@ -41,6 +41,17 @@ public static class ApiProblems
     public static IResult NotFound(string what) =>
         Results.Problem(title: "Not found", detail: $"{what} was not found.", statusCode: StatusCodes.Status404NotFound);
 
+    /// <summary>
+    /// The token's role may not use the endpoint: <c>roles</c> lists the roles that may, <c>allStores</c> says whether it
+    /// also takes a token of every store (<c>*</c>).
+    /// </summary>
+    public static IResult Forbidden(IReadOnlyList<string> roles, bool allStores) =>
+        Results.Problem(
+            title: "Forbidden",
+            detail: $"Needs a token with one of the roles {string.Join(", ", roles)}{(allStores ? ", valid for every store (*)" : "")}.",
+            statusCode: StatusCodes.Status403Forbidden,
+            extensions: new Dictionary<string, object?> { ["roles"] = roles, ["allStores"] = allStores });
+
     public static IResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
     /// <summary>A 400 validation problem: the fields at fault under <c>errors</c>, each with its messages.</summary>

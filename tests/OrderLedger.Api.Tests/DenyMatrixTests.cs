@@ -118,6 +118,9 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         ["GET /api/refunds/{refundId}"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/refunds"] = new(Scope.StoreBound, Readers),
         ["GET /api/conversations/{conversationId}"] = new(Scope.StoreBound, Readers),
+        ["GET /api/conversations/{conversationId}/messages"] = new(Scope.StoreBound, Readers),
+        ["GET /api/customers"] = new(Scope.Filtered, Readers),
+        ["GET /api/stores/{storeId}/customers/{customerId}/profile"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/conversations/queue"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/customers"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/customers/{customerId}/timeline"] = new(Scope.StoreBound, Readers),
@@ -139,6 +142,7 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
     private static readonly Dictionary<string, Func<Shop, string>> Queries = new(StringComparer.Ordinal)
     {
         ["GET /api/stores/{storeId}/customers"] = _ => "?phone=5550100",
+        ["GET /api/customers"] = shop => "?q=" + Uri.EscapeDataString(shop.CustomerId),
     };
 
     /// <summary>A store with one of everything: a paid order with a parcel, a refund and a conversation, and a raw stream.</summary>

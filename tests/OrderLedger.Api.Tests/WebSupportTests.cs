@@ -15,6 +15,7 @@ public sealed class WebSupportTests(ApiHost host) : IClassFixture<ApiHost>
     [InlineData("/console.html", "Agent console")]
     [InlineData("/dashboard.html", "Service dashboard")]
     [InlineData("/projections.html", "Projections")]
+    [InlineData("/audit.html", "Audit")]
     public async Task The_pages_are_served_without_a_token_and_may_only_load_from_this_host(string path, string title)
     {
         var response = await host.Anonymous.GetAsync(path);
@@ -23,6 +24,16 @@ public sealed class WebSupportTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"<title>{title}", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_favicon_is_served_as_an_icon_without_a_token()
+    {
+        var response = await host.Anonymous.GetAsync("/favicon.ico");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/x-icon", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new byte[] { 0, 0, 1, 0 }, (await response.Content.ReadAsByteArrayAsync())[..4]);
     }
 
     [Fact]

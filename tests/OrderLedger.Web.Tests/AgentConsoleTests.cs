@@ -93,8 +93,8 @@ public sealed class AgentConsoleTests(WebHost host) : IClassFixture<WebHost>
         await FindAsync(page, "phone", "555-0199");
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("No customer");
         await FindAsync(page, "customer", "cust-of-b");
-        await Expect(page.Locator("#live")).ToContainTextAsync("0 entries shown");
-        await Expect(page.Locator("#timeline tbody")).ToHaveTextAsync("None");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"No customer of store {a.StoreId} matches customer id cust-of-b.");
+        await Expect(page.Locator("#customer")).ToBeHiddenAsync();
 
         await Expect(page.Locator("#store-picker option")).ToHaveTextAsync([a.StoreId]);
         Assert.Equal(HttpStatusCode.NotFound, (await agentOfA.GetAsync($"/api/stores/{b.StoreId}/customers?orderId={orderOfB}")).StatusCode);

@@ -3,6 +3,8 @@ using OrderLedger.Api.Validation;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Stores;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.Serialization;
 using OrderLedger.ReadModels;
 
 namespace OrderLedger.Api.Queries;
@@ -15,6 +17,10 @@ public static class ConversationQueryEndpoints
         api.MapGet("/conversations/{conversationId}", async (string conversationId, ClaimsPrincipal user, ConversationQueries conversations, CancellationToken ct) =>
                 user.Visible(await conversations.GetAsync(conversationId, ct), c => c.StoreId, $"Conversation '{conversationId}'"))
             .WithSummary("A conversation's state.").WithTags("Conversations").Produces<ConversationSummary>().ProducesProblem(404);
+        api.MapGet("/conversations/{conversationId}/messages", async (string conversationId, ClaimsPrincipal user, IEventStore store, EventCodec codec, CancellationToken ct) =>
+                user.Visible(await ConversationTranscript.ReadAsync(store, codec, conversationId, ct), t => t.StoreId, $"Conversation '{conversationId}'"))
+            .WithSummary("A conversation's whole transcript, oldest first: every message in full, and hand-offs, assignments, escalations, resolutions.")
+            .WithTags("Conversations").Produces<ConversationTranscript>().ProducesProblem(404);
         api.MapGet("/stores/{storeId}/conversations/queue", async (
                 string storeId, ClaimsPrincipal user, ConversationQueries conversations, CommandHandler handler, TimeProvider clock, CancellationToken ct,
                 string? agentId = null, int? slaSeconds = null, double atRiskShare = ConversationQueries.DefaultAtRiskShare, int limit = 200) =>

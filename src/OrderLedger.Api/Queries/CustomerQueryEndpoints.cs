@@ -1,9 +1,14 @@
 using System.Security.Claims;
+using OrderLedger.Hosting;
 using OrderLedger.ReadModels;
+using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.Api.Queries;
 
-/// <summary>What a store knows about one customer: the timeline (keyset paged), orders and conversations.</summary>
+/// <summary>
+/// What a store knows about one customer: the timeline (keyset paged), orders, conversations and the buyer's profile;
+/// the lookup within one store, and the search across the stores of the token.
+/// </summary>
 public static class CustomerQueryEndpoints
 {
     public static void MapCustomerQueries(this IEndpointRouteBuilder api)
@@ -12,7 +17,14 @@ public static class CustomerQueryEndpoints
             .WithTags("Customers")
             .WithSummary("Find the store's customers by the phone their orders ship to (digits compared) or by an order number.")
             .Produces<List<CustomerMatch>>().ProducesValidationProblem().ProducesProblem(404);
+        api.MapGet("/customers", SearchAsync)
+            .WithTags("Customers")
+            .WithSummary("Search the customers of the token's stores: customer id, order id (case ignored), tracking number, phone (any form, or its last 4+ digits), start of the name.")
+            .Produces<List<CustomerHit>>().ProducesValidationProblem();
         var customers = api.MapGroup("/stores/{storeId}/customers/{customerId}").WithTags("Customers");
+        customers.MapGet("/profile", ProfileAsync)
+            .WithSummary("The buyer as the store knows them: latest name, phone and address shipped to, orders, paid and refunded per currency, conversations.")
+            .Produces<CustomerProfile>().ProducesProblem(404);
         customers.MapGet("/timeline", async (
                 string storeId, string customerId, ClaimsPrincipal user, CustomerTimelineQueries timeline, CancellationToken ct, string? cursor = null, int pageSize = 50) =>
             {
@@ -47,8 +59,53 @@ public static class CustomerQueryEndpoints
             .WithSummary("The customer's conversations in this store, newest first.").Produces<List<ConversationSummary>>().ProducesProblem(404);
     }
 
+    private static async Task<IResult> SearchAsync(
+        ClaimsPrincipal user, OrderQueries orders, ShipmentQueries shipments, ConversationQueries conversations, CancellationToken ct, string? q = null, int limit = 50)
+    {
+        if (string.IsNullOrWhiteSpace(q))
+        {
+            return ApiProblems.Invalid("q", "Give a name, phone, customer id, order id or tracking number.");
+        }
+
+        if (ApiProblems.CheckPageSize(limit) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        // A token of every store searches every store; any other token its own stores only.
+        IReadOnlyCollection<string>? stores = user.Stores().Contains(AccessTokens.AllStores) ? null : user.Stores();
+        var text = q.Trim();
+        var terms = CustomerSearchTerms.Of(text, await shipments.OrdersTrackedAsAsync(stores, text, ct));
+        var hits = await orders.SearchCustomersAsync(stores, terms, limit, ct);
+        // A customer who only ever wrote (no order yet) is found by their id through their conversations.
+        var talkedOnly = (await conversations.StoresWithCustomerAsync(stores, text, ct))
+            .Where(store => !hits.Any(h => h.StoreId == store && h.CustomerId == text))
+            .Select(store => new CustomerHit(store, text, null, ["customer"], 0, null));
+        return Results.Ok(hits.Concat(talkedOnly).Take(limit).ToList());
+    }
+
+    private static async Task<IResult> ProfileAsync(
+        string storeId, string customerId, ClaimsPrincipal user, OrderQueries orders, ConversationQueries conversations, CancellationToken ct)
+    {
+        if (user.Visible(storeId) is not { } stores)
+        {
+            return StoreScope.StoreNotFound(storeId);
+        }
+
+        var facts = await orders.GetCustomerFactsAsync(storeId, customerId, ct);
+        var talks = await conversations.ListForCustomerAsync(stores, customerId, ReadModelPage.MaxSize, ct);
+        if (facts is null && talks.Count == 0)
+        {
+            return ApiProblems.NotFound($"Customer '{customerId}' of store '{storeId}'");
+        }
+
+        return Results.Ok(new CustomerProfile(
+            storeId, customerId, facts?.Name, facts?.Phone, facts?.Address, facts?.Orders ?? 0, facts?.FirstOrderAt, facts?.LastOrderAt,
+            facts?.Totals ?? [], talks.Count, talks.Count(c => c.Status == "open")));
+    }
+
     /// <summary>The fewest digits a phone lookup takes, so a stray digit does not list half the store.</summary>
-    public const int MinPhoneDigits = 4;
+    public const int MinPhoneDigits = CustomerSearchTerms.MinPhoneDigits;
 
     private static async Task<IResult> FindAsync(
         string storeId, ClaimsPrincipal user, OrderQueries orders, CancellationToken ct, string? phone = null, string? orderId = null)
@@ -76,3 +133,20 @@ public static class CustomerQueryEndpoints
         }
     }
 }
+
+/// <summary>
+/// A buyer as one store knows them: whom and where their latest order ships to, how many orders, paid and refunded per
+/// currency, and their conversations (open ones too). The domain records no loyalty tier or customer tags, so there are none.
+/// </summary>
+public sealed record CustomerProfile(
+    string StoreId,
+    string CustomerId,
+    string? Name,
+    string? Phone,
+    string? Address,
+    int Orders,
+    DateTimeOffset? FirstOrderAt,
+    DateTimeOffset? LastOrderAt,
+    IReadOnlyList<CurrencyTotals> Totals,
+    int Conversations,
+    int OpenConversations);

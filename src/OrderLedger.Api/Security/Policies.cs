@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using OrderLedger.Hosting;
 
 namespace OrderLedger.Api.Security;
@@ -46,6 +47,7 @@ public static class Policies
                 options.TokenValidationParameters = tokens.ValidationParameters;
                 options.MapInboundClaims = false;
             });
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAnswers>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Commands, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Ingest, Roles.Admin))
             .AddPolicy(Read, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Auditor, Roles.Data, Roles.Admin))

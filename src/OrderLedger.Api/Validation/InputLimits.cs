@@ -37,6 +37,8 @@ public static class InputLimits
         ["name"] = new(200), ["channel"] = new(50), ["currency"] = new(10), ["timeZone"] = new(64), ["category"] = new(100),
         ["carrier"] = new(100), ["trackingNumber"] = new(100), ["scannedTrackingNumber"] = new(100), ["paymentReference"] = new(200),
         ["status"] = new(100), ["location"] = new(200),
+        // the agents' search box (GET /api/customers?q=): a name, phone, customer id, order id or tracking number
+        ["q"] = new(100),
         // postal addresses
         ["line1"] = new(200), ["line2"] = new(200), ["city"] = new(100), ["postalCode"] = new(20), ["region"] = new(100),
         ["country"] = new(100), ["phone"] = new(40),

@@ -52,6 +52,10 @@ export class ApiError extends Error {
 
 function describe(status, problem) {
   if (status === 401) return 'Not signed in, or the token was refused (expired, or signed with another key). Sign in again with a fresh token.';
+  if (status === 403 && problem?.roles?.length) {
+    const stores = problem.allStores ? ', valid for every store (*)' : '';
+    return `Your role may not do this: it needs a token with the role ${problem.roles.join(' or ')}${stores}. Live updates stopped.`;
+  }
   if (status === 403) return 'Your role may not do this. Ask for a token with the right role (see the Sign in page).';
   const parts = [];
   if (problem?.title) parts.push(problem.title);
@@ -78,8 +82,32 @@ async function request(path, { method = 'GET', body, bearer = token() } = {}) {
   } catch {
     json = null;
   }
-  if (!response.ok) throw new ApiError(response.status, json);
+  if (!response.ok) {
+    refused(response.status, method, bearer);
+    throw new ApiError(response.status, json);
+  }
   return json;
+}
+
+// Set once the API refused this page's token (401) or role (403 on a read): polling (every) stops, as asking again
+// would only be refused again.
+let pollingHalted = false;
+
+export const isPollingHalted = () => pollingHalted;
+
+/**
+ * 401 with the token of this tab: it expired or was revoked, so the user signs in again and comes back here. 403 on a
+ * read: the role may not see this, so the page stops polling (the message names the roles that may).
+ */
+function refused(status, method, bearer) {
+  if (status === 401 && bearer && bearer === token() && location.pathname !== '/') {
+    pollingHalted = true;
+    signOut();
+    location.replace(`/?next=${encodeURIComponent(location.pathname + location.search)}`);
+  } else if (status === 403 && method === 'GET') {
+    pollingHalted = true;
+    window.dispatchEvent(new Event('pollingstopped'));
+  }
 }
 
 /** GET (or another method) on the API with the signed-in token; throws ApiError with a readable message. */
@@ -130,6 +158,7 @@ const pages = [
   ['console', '/console.html', 'Agent console'],
   ['dashboard', '/dashboard.html', 'Service dashboard'],
   ['projections', '/projections.html', 'Projections'],
+  ['audit', '/audit.html', 'Audit'],
   ['signin', '/', 'Sign in'],
 ];
 
@@ -160,7 +189,7 @@ export function every(ms, tick) {
     try {
       await tick();
     } finally {
-      if (!stopped) timer = setTimeout(run, ms);
+      if (!stopped && !pollingHalted) timer = setTimeout(run, ms);
     }
   };
   run();
@@ -189,12 +218,19 @@ export function duration(seconds) {
   return `${(seconds / 86400).toFixed(1)} d`;
 }
 
-/** An ISO time as "2026-11-24 10:05:03" in the browser's zone. */
-export function time(iso) {
+/** The browser's time zone, which time() writes in: "Europe/Paris", "UTC". */
+export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/**
+ * An ISO time as "2026-11-24 10:05:03 Europe/Paris": in `zone` (an IANA name, e.g. the store's), else the browser's,
+ * and always labelled with the zone it is written in.
+ */
+export function time(iso, zone = browserZone()) {
   if (!iso) return dash;
-  const d = new Date(iso);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${zone}`;
 }
 
 /** A money amount with two decimals. */

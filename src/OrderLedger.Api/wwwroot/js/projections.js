@@ -1,7 +1,7 @@
 // Projection status (GET /api/projections, every 2 s) and blue/green rebuilds: the Rebuild button (data and admin
 // roles only) POSTs …/rebuild; the row then shows the rebuild's progress (done/total, rate, ETA; GET …/rebuild every
 // 0.5 s while it runs) until the new generation serves, and keeps the final figures after.
-import { api, count, dash, el, hasRole, requireSignIn, seg, showError, time } from './app.js';
+import { api, count, dash, el, hasRole, isPollingHalted, requireSignIn, seg, showError, time } from './app.js';
 
 const POLL_MS = 2000;
 const WATCH_MS = 500;
@@ -106,7 +106,7 @@ async function refresh() {
 
 async function loop() {
   await refresh();
-  setTimeout(loop, watched.size ? WATCH_MS : POLL_MS);
+  if (!isPollingHalted()) setTimeout(loop, watched.size ? WATCH_MS : POLL_MS);
 }
 
 if (requireSignIn('projections')) {
