@@ -1,4 +1,5 @@
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Inbox;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
@@ -93,5 +94,7 @@ public static class DomainEventTypes
         .Register("conversation-reopened", DomainJsonContext.Default.ConversationReopened)
         .Register("conversation-satisfaction-rated", DomainJsonContext.Default.SatisfactionRated)
         .Register("conversation-nps-survey-sent", DomainJsonContext.Default.NpsSurveySent)
-        .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered);
+        .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered)
+        // inbox-… (channel connectors, docs/connectors.md)
+        .Register("inbox-notification-received", DomainJsonContext.Default.InboxNotificationReceived);
 }

@@ -5,6 +5,7 @@ using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Inbox;
 
 namespace OrderLedger.Domain;
 
@@ -72,4 +73,5 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(SatisfactionRated))]
 [JsonSerializable(typeof(NpsSurveySent))]
 [JsonSerializable(typeof(NpsAnswered))]
+[JsonSerializable(typeof(InboxNotificationReceived))]
 public sealed partial class DomainJsonContext : JsonSerializerContext;

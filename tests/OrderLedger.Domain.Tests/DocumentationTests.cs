@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Inbox;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
@@ -11,7 +12,7 @@ namespace OrderLedger.Domain.Tests;
 /// <summary>Keeps docs/domain.md and the registry honest: nothing in the code goes undocumented or unregistered.</summary>
 public partial class DocumentationTests
 {
-    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent)];
+    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent), typeof(InboxEvent)];
     private static readonly Type[] CommandBases = [typeof(StoreCommand), typeof(StockCommand), typeof(OrderCommand), typeof(ShipmentCommand), typeof(RefundCommand), typeof(ConversationCommand)];
 
     private static IEnumerable<Type> ConcreteSubtypes(Type[] bases) =>
