@@ -24,5 +24,5 @@ internal static class Json
     public static DateTimeOffset Time(JsonNode? node, string name) => DateTimeOffset.FromUnixTimeSeconds(Number(node, name));
 
     /// <summary>An amount in the currency's minor unit (分) as the ledger's decimal.</summary>
-    public static decimal Money(JsonNode? node, string name) => Number(node, name) / 100m;
+    public static decimal Money(JsonNode? node, string name) => Number(node, name) * 0.01m; // scale 2: 1000 分 is 10.00
 }
