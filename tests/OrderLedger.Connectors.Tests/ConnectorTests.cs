@@ -15,7 +15,7 @@ namespace OrderLedger.Connectors.Tests;
 /// The connectors end to end, through the API host: callbacks sealed by the test as the platforms document it, the
 /// platform APIs answered by <see cref="PlatformStandIn"/>, the effects read back through the API.
 /// </summary>
-public sealed class ConnectorTests(ConnectorHost host) : IClassFixture<ConnectorHost>
+public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ConnectorHost>
 {
     private static readonly DateTimeOffset Day = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1).AddHours(9);
 
@@ -147,7 +147,11 @@ public sealed class ConnectorTests(ConnectorHost host) : IClassFixture<Connector
     [Fact]
     public async Task The_generic_webhook_maps_a_signed_envelope_to_its_command_once_and_refuses_a_bad_signature()
     {
-        await host.RegisterStoreAsync(ConnectorHost.Generic);
+        if (await host.CountEventsAsync($"store-{ConnectorHost.Generic}") == 0)
+        {
+            await host.RegisterStoreAsync(ConnectorHost.Generic);
+        }
+
         var orderId = "gen-" + Guid.NewGuid().ToString("N")[..8];
         var envelope = new JsonObject
         {
@@ -256,6 +260,39 @@ public sealed class ConnectorTests(ConnectorHost host) : IClassFixture<Connector
         await ConnectorHost.EventuallyAsync(async () => (await RowAsync($"wxs-{unpaid}")).Contains("ancel", StringComparison.OrdinalIgnoreCase) && (await RowAsync($"api-{unpaid}")).Contains("ancel", StringComparison.OrdinalIgnoreCase), "both read models current");
         Assert.Equal(await RowAsync($"api-{paid}"), await RowAsync($"wxs-{paid}"));
         Assert.Equal(await RowAsync($"api-{unpaid}"), await RowAsync($"wxs-{unpaid}"));
+    }
+
+    /// <summary>
+    /// The throughput of one connector (docs/connectors.md, "Throughput"): 400 signed generic notifications received,
+    /// then turned into commands by the worker; both rates go to the test output. Every notification must be handled.
+    /// </summary>
+    [Fact]
+    public async Task One_connector_receives_and_handles_every_notification_of_a_burst_and_reports_its_rate()
+    {
+        const int count = 400;
+        var store = ConnectorHost.Generic;
+        if (await host.CountEventsAsync($"store-{store}") == 0)
+        {
+            await host.RegisterStoreAsync(store);
+        }
+
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var received = System.Diagnostics.Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var envelope = new JsonObject
+            {
+                ["id"] = $"burst-{run}-{i}", ["source"] = "bench", ["type"] = "StartConversation", ["time"] = Day.ToString("O"),
+                ["data"] = new JsonObject { ["conversationId"] = $"burst-{run}-{i}", ["storeId"] = store, ["customerId"] = $"c-{i}", ["channel"] = "web", ["botEnabled"] = true },
+            }.ToJsonString();
+            Assert.Equal(HttpStatusCode.Accepted, (await host.PushGenericAsync(store, envelope)).StatusCode);
+        });
+        var receiving = received.Elapsed;
+        await ConnectorHost.EventuallyAsync(async () => await HandledAsync(store, Channels.Generic, $"burst-{run}-") >= count, "every notification of the burst handled");
+        var handling = received.Elapsed;
+
+        output.WriteLine($"connector throughput: {count} notifications received in {receiving.TotalSeconds:F2} s ({count / receiving.TotalSeconds:F0}/s), handled end to end in {handling.TotalSeconds:F2} s ({count / handling.TotalSeconds:F0}/s)");
+        Assert.Equal(1, await host.CountEventsAsync($"conversation-burst-{run}-{count - 1}"));
     }
 
     private async Task EnsureShopStoreAsync()
