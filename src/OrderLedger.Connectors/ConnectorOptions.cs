@@ -47,35 +47,20 @@ public sealed class ConnectorOptions
             options.PollInterval = poll;
         }
 
+        // Bound by name onto the credentials' properties; what a store leaves out keeps the property's default.
         foreach (var store in section.GetSection(nameof(WeChatShop)).GetChildren())
         {
-            options.WeChatShop[store.Key] = new WeChatShopCredentials
-            {
-                Token = store["Token"] ?? "",
-                EncodingAesKey = store["EncodingAesKey"],
-                AppId = store["AppId"] ?? "",
-                AppSecret = store["AppSecret"] ?? "",
-                ApiBaseUrl = store["ApiBaseUrl"] ?? WeChatShopCredentials.DefaultApiBaseUrl,
-                Currency = store["Currency"] ?? "CNY",
-            };
+            options.WeChatShop[store.Key] = store.Get<WeChatShopCredentials>() ?? new();
         }
 
         foreach (var store in section.GetSection(nameof(WeComKf)).GetChildren())
         {
-            options.WeComKf[store.Key] = new WeComKfCredentials
-            {
-                Token = store["Token"] ?? "",
-                EncodingAesKey = store["EncodingAesKey"],
-                CorpId = store["CorpId"] ?? "",
-                Secret = store["Secret"] ?? "",
-                ApiBaseUrl = store["ApiBaseUrl"] ?? WeComKfCredentials.DefaultApiBaseUrl,
-                BotEnabled = !bool.TryParse(store["BotEnabled"], out var bot) || bot,
-            };
+            options.WeComKf[store.Key] = store.Get<WeComKfCredentials>() ?? new();
         }
 
         foreach (var store in section.GetSection(nameof(Generic)).GetChildren())
         {
-            options.Generic[store.Key] = new GenericCredentials { Secret = store["Secret"] ?? "" };
+            options.Generic[store.Key] = store.Get<GenericCredentials>() ?? new();
         }
 
         return options;

@@ -11,6 +11,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
+using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Reactors;
 
@@ -33,29 +34,8 @@ public sealed partial class TimerDispatcher(
     private readonly NpgsqlDataSource _dataSource = dataSource;
     private int _migrated;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DispatchDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogPassFailed(ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PollingLoop.RunAsync(DispatchDueAsync, options.PollInterval, time, LogPassFailed, stoppingToken);
 
     /// <summary>One pass: fires every timer due by now that was not fired before; returns how many it fired.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Connectors.Worker;
 
@@ -21,39 +22,29 @@ public sealed partial class ConnectorWorker(
     NpgsqlDataSource dataSource) : BackgroundService
 {
     private readonly Dictionary<string, IInboxHandler> _handlers = handlers.ToDictionary(h => h.Channel, StringComparer.Ordinal);
-    private int _migrated;
+    private bool _tablesCreated;
     private long _floor;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await HandlePendingAsync(stoppingToken) > 0)
-                {
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogPassFailed(ex);
-            }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PollingLoop.RunAsync(DrainAsync, options.PollInterval, time, LogPassFailed, stoppingToken);
 
-            try
-            {
-                await Task.Delay(options.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    /// <summary>Passes until one finds nothing to do: a burst is worked off without waiting a poll interval between batches.</summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (await HandlePendingAsync(cancellationToken) > 0)
+        {
         }
     }
 
     /// <summary>One pass: handles the entries not handled before; returns how many it handled.</summary>
     public async Task<int> HandlePendingAsync(CancellationToken cancellationToken = default)
     {
-        await MigrateAsync(cancellationToken);
+        if (!_tablesCreated)
+        {
+            await ConnectorTables.CreateAsync(dataSource, cancellationToken);
+            _tablesCreated = true;
+        }
+
         List<InboxEntry> pending;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
@@ -123,17 +114,6 @@ public sealed partial class ConnectorWorker(
             ON CONFLICT (event_id) DO NOTHING
             """,
             new { entry.EventId, entry.InboxId, Outcome = outcome, At = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
-    }
-
-    private async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _migrated) == 1)
-        {
-            return;
-        }
-
-        await ConnectorTables.CreateAsync(dataSource, cancellationToken);
-        Volatile.Write(ref _migrated, 1);
     }
 
     private sealed record InboxRow(long Seq, Guid EventId, string InboxId, string Channel, string StoreId, string Body, DateTime ReceivedAt);
