@@ -1,4 +1,5 @@
 using Npgsql;
+using OrderLedger.Connectors.Receiving;
 using OrderLedger.Domain;
 using OrderLedger.EventStore;
 using OrderLedger.ReadModels.Infrastructure;
@@ -51,6 +52,22 @@ public static class ApiProblems
             detail: $"Needs a token with one of the roles {string.Join(", ", roles)}{(allStores ? ", valid for every store (*)" : "")}.",
             statusCode: StatusCodes.Status403Forbidden,
             extensions: new Dictionary<string, object?> { ["roles"] = roles, ["allStores"] = allStores });
+    /// A platform callback refused before anything was kept: 401 for a bad signature, 403 for a timestamp outside the
+    /// window or a message sealed for another receiver, 400 for one that does not decrypt or parse, 404 for a store
+    /// without that connector. The detail names the reason only — never the store's credentials or the message.
+    /// </summary>
+    public static IResult CallbackRefused(CallbackRefusal refusal, string detail) =>
+        Results.Problem(
+            title: "Callback refused",
+            detail: detail,
+            statusCode: refusal switch
+            {
+                CallbackRefusal.BadSignature => StatusCodes.Status401Unauthorized,
+                CallbackRefusal.StaleTimestamp or CallbackRefusal.WrongReceiver => StatusCodes.Status403Forbidden,
+                CallbackRefusal.NotConfigured => StatusCodes.Status404NotFound,
+                _ => StatusCodes.Status400BadRequest,
+            },
+            extensions: new Dictionary<string, object?> { ["reason"] = CallbackReceiver.OutcomeOf(refusal) });
 
     public static IResult Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
 

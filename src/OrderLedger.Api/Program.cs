@@ -8,8 +8,10 @@ using OrderLedger.Api.Streams;
 using OrderLedger.Api.Telemetry;
 using OrderLedger.Api.Validation;
 using OrderLedger.Api.Web;
+using OrderLedger.Api.Webhooks;
 using OrderLedger.Application;
 using OrderLedger.Audit;
+using OrderLedger.Connectors;
 using OrderLedger.Hosting;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Reactors;
@@ -38,6 +40,7 @@ builder.AddOrderLedgerTelemetry();
 builder.Services.AddOrderLedgerProjections(builder.Configuration);
 builder.Services.AddReactors();
 builder.Services.AddAlerts(builder.Configuration);
+builder.Services.AddConnectors(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -56,6 +59,7 @@ app.MapCommandEndpoints();
 app.MapQueryEndpoints();
 app.MapAuditQueries();
 app.MapSessionEndpoints();
+app.MapWebhookEndpoints();
 app.Run();
 
 /// <summary>Entry point, visible to the API tests' host.</summary>

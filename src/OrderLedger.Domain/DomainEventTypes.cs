@@ -1,5 +1,6 @@
 using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Inbox;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
@@ -97,5 +98,7 @@ public static class DomainEventTypes
         .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered)
         // alerts-…
         .Register("alert-raised", DomainJsonContext.Default.AlertRaised)
-        .Register("alert-recovered", DomainJsonContext.Default.AlertRecovered);
+        .Register("alert-recovered", DomainJsonContext.Default.AlertRecovered)
+        // inbox-… (channel connectors, docs/connectors.md)
+        .Register("inbox-notification-received", DomainJsonContext.Default.InboxNotificationReceived);
 }

@@ -6,6 +6,7 @@ using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Alerts;
+using OrderLedger.Domain.Inbox;
 
 namespace OrderLedger.Domain;
 
@@ -75,4 +76,5 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(SatisfactionRated))]
 [JsonSerializable(typeof(NpsSurveySent))]
 [JsonSerializable(typeof(NpsAnswered))]
+[JsonSerializable(typeof(InboxNotificationReceived))]
 public sealed partial class DomainJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Reactors;
 
@@ -17,27 +18,6 @@ public abstract class PollingService(TimeProvider time) : BackgroundService
 
     protected abstract void OnPassFailed(Exception exception);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await PassAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                OnPassFailed(ex);
-            }
-
-            try
-            {
-                await Task.Delay(Interval, Time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PollingLoop.RunAsync(PassAsync, Interval, Time, OnPassFailed, stoppingToken);
 }

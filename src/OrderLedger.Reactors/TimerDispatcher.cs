@@ -11,6 +11,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
+using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Reactors;
 

@@ -53,6 +53,11 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         ["GET /scalar/scalar.aspnetcore.js"] = new(Scope.Public),
         ["GET /scalar/favicon.svg"] = new(Scope.Public),
         ["GET /api/session"] = new(Scope.Filtered, [.. Roles.All]),
+        ["GET /webhooks/wechat-shop/{storeId}"] = new(Scope.Public),
+        ["POST /webhooks/wechat-shop/{storeId}"] = new(Scope.Public),
+        ["GET /webhooks/wecom-kf/{storeId}"] = new(Scope.Public),
+        ["POST /webhooks/wecom-kf/{storeId}"] = new(Scope.Public),
+        ["POST /webhooks/generic/{storeId}"] = new(Scope.Public),
 
         ["GET /api/streams/{streamId}"] = new(Scope.StoreBound, LogReaders),
         ["POST /api/streams/{streamId}"] = new(Scope.StoreBound, Roles.Admin),

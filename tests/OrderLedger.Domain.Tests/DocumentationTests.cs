@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Inbox;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
@@ -12,7 +13,7 @@ namespace OrderLedger.Domain.Tests;
 /// <summary>Keeps docs/domain.md and the registry honest: nothing in the code goes undocumented or unregistered.</summary>
 public partial class DocumentationTests
 {
-    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent), typeof(AlertEvent)];
+    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent), typeof(AlertEvent), typeof(InboxEvent)];
     private static readonly Type[] CommandBases = [typeof(StoreCommand), typeof(StockCommand), typeof(OrderCommand), typeof(ShipmentCommand), typeof(RefundCommand), typeof(ConversationCommand), typeof(AlertCommand)];
 
     private static IEnumerable<Type> ConcreteSubtypes(Type[] bases) =>
