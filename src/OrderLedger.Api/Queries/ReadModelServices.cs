@@ -42,6 +42,7 @@ public static class ReadModelServices
         read.MapStockQueries();
         read.MapShipmentQueries();
         read.MapRefundQueries();
+        read.MapReturnQueries();
         read.MapConversationQueries();
         read.MapMetricQueries();
         app.MapGroup("/api").RequireAuthorization(Policies.ReadLog).WithUnavailableAs503().MapHistoryQueries();
