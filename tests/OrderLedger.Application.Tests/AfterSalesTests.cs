@@ -157,6 +157,16 @@ public sealed class AfterSalesTests(Ledger ledger) : IClassFixture<Ledger>
         return request.RefundId;
     }
 
+    /// <summary>A return of one tea shipped back and scanned at the warehouse desk.</summary>
+    private static async Task<string> ReturnReceivedAsync(Paid paid, int teaUnits = 1)
+    {
+        await ShipAsync(paid);
+        var tracking = Id("YT");
+        var refundId = await ReturnShippedAsync(paid, tracking, teaUnits);
+        Assert.Null((await paid.App.Commands.ExecuteAsync(new ScanReturn(paid.Order.StoreId, tracking, T0.AddDays(5)), Ctx(T0.AddDays(5)))).Error);
+        return refundId;
+    }
+
     [SkippableFact]
     public async Task A_return_tracking_number_is_unique_in_the_store_and_a_second_use_appends_nothing()
     {
@@ -195,10 +205,7 @@ public sealed class AfterSalesTests(Ledger ledger) : IClassFixture<Ledger>
     public async Task A_return_that_passed_inspection_is_restocked_and_waits_for_an_agent_to_pay_by_default()
     {
         var paid = await PaidAsync();
-        await ShipAsync(paid);
-        var tracking = Id("YT");
-        var refundId = await ReturnShippedAsync(paid, tracking, teaUnits: 2);
-        Assert.Null((await paid.App.Commands.ExecuteAsync(new ScanReturn(paid.Order.StoreId, tracking, T0.AddDays(5)), Ctx(T0.AddDays(5)))).Error);
+        var refundId = await ReturnReceivedAsync(paid, teaUnits: 2);
 
         var inspected = await paid.App.Commands.ExecuteAsync(new InspectReturn(refundId, true, "qa-1", "as new", T0.AddDays(5)), Ctx(T0.AddDays(5)));
 
@@ -214,10 +221,7 @@ public sealed class AfterSalesTests(Ledger ledger) : IClassFixture<Ledger>
     {
         var paid = await PaidAsync();
         Assert.Null((await paid.App.Commands.ExecuteAsync(new SetReturnPolicy(paid.Order.StoreId, true, true, T0), Ctx(T0))).Error);
-        await ShipAsync(paid);
-        var tracking = Id("YT");
-        var refundId = await ReturnShippedAsync(paid, tracking);
-        Assert.Null((await paid.App.Commands.ExecuteAsync(new ScanReturn(paid.Order.StoreId, tracking, T0.AddDays(5)), Ctx(T0.AddDays(5)))).Error);
+        var refundId = await ReturnReceivedAsync(paid);
 
         var inspected = await paid.App.Commands.ExecuteAsync(new InspectReturn(refundId, true, "qa-1", "as new", T0.AddDays(5)), Ctx(T0.AddDays(5)));
 
@@ -231,10 +235,7 @@ public sealed class AfterSalesTests(Ledger ledger) : IClassFixture<Ledger>
     {
         var paid = await PaidAsync();
         Assert.Null((await paid.App.Commands.ExecuteAsync(new SetReturnPolicy(paid.Order.StoreId, true, true, T0), Ctx(T0))).Error);
-        await ShipAsync(paid);
-        var tracking = Id("YT");
-        var refundId = await ReturnShippedAsync(paid, tracking);
-        Assert.Null((await paid.App.Commands.ExecuteAsync(new ScanReturn(paid.Order.StoreId, tracking, T0.AddDays(5)), Ctx(T0.AddDays(5)))).Error);
+        var refundId = await ReturnReceivedAsync(paid);
 
         var inspected = await paid.App.Commands.ExecuteAsync(new InspectReturn(refundId, false, "qa-1", "worn", T0.AddDays(5)), Ctx(T0.AddDays(5)));
 
@@ -249,10 +250,7 @@ public sealed class AfterSalesTests(Ledger ledger) : IClassFixture<Ledger>
     public async Task An_inspection_naming_a_warehouse_of_another_store_is_refused_and_appends_nothing()
     {
         var paid = await PaidAsync();
-        await ShipAsync(paid);
-        var tracking = Id("YT");
-        var refundId = await ReturnShippedAsync(paid, tracking);
-        Assert.Null((await paid.App.Commands.ExecuteAsync(new ScanReturn(paid.Order.StoreId, tracking, T0.AddDays(5)), Ctx(T0.AddDays(5)))).Error);
+        var refundId = await ReturnReceivedAsync(paid);
 
         var inspected = await paid.App.Commands.ExecuteAsync(new InspectReturn(refundId, true, "qa-1", "ok", T0.AddDays(5)) { WarehouseId = Id("WH") }, Ctx(T0.AddDays(5)));
 

@@ -40,26 +40,10 @@ public sealed class CommandPipeline(
         HttpContext http, Func<TBody, CommandInput, object> build, CancellationToken cancellationToken, Func<object, CommandAccepted, CancellationToken, Task<object>>? answer = null)
         where TBody : CommandBody
     {
-        var (body, bodyError) = await ReadBodyAsync<TBody>(http.Request, cancellationToken);
-        if (bodyError is not null)
+        var (command, input, commandId, invalid) = await ReadAsync(http, build, cancellationToken);
+        if (invalid is not null)
         {
-            return bodyError;
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        InputValidator.CheckRoute(http.Request.RouteValues, errors);
-        InputValidator.Check(body!, errors);
-        var commandId = CommandIdOf(body!, http.Request, errors);
-        var input = new CommandInput(http, body!.OccurredAt ?? clock.GetUtcNow());
-        var command = build(body, input);
-        foreach (var (field, messages) in input.Errors)
-        {
-            errors[field] = messages;
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Invalid(errors);
+            return invalid;
         }
 
         if (await ownership.CheckAsync(command, input.ClaimedStoreId, http.User, cancellationToken) is { } denied)
@@ -104,26 +88,10 @@ public sealed class CommandPipeline(
         CancellationToken cancellationToken)
         where TBody : CommandBody
     {
-        var (body, bodyError) = await ReadBodyAsync<TBody>(http.Request, cancellationToken);
-        if (bodyError is not null)
+        var (items, input, commandId, invalid) = await ReadAsync(http, build, cancellationToken);
+        if (invalid is not null)
         {
-            return bodyError;
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        InputValidator.CheckRoute(http.Request.RouteValues, errors);
-        InputValidator.Check(body!, errors);
-        var commandId = CommandIdOf(body!, http.Request, errors);
-        var input = new CommandInput(http, body!.OccurredAt ?? clock.GetUtcNow());
-        var items = build(body, input);
-        foreach (var (field, messages) in input.Errors)
-        {
-            errors[field] = messages;
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Invalid(errors);
+            return invalid;
         }
 
         var results = new List<ItemOutcome>();
@@ -158,6 +126,34 @@ public sealed class CommandPipeline(
     private CommandAccepted Accepted(string commandId, CommandOutcome outcome) => new(
         commandId,
         [.. outcome.Changes.SelectMany(change => change.Events.Select(e => new AcceptedEvent(change.StreamId, registry.TypeNameOf(e.GetType()), e)))]);
+
+    /// <summary>
+    /// Reads and validates the body and route, resolves the command id, and builds what the endpoint runs; the 400 naming
+    /// every field at fault, if any, is in <c>Invalid</c>.
+    /// </summary>
+    private async Task<(TBuilt Built, CommandInput Input, string CommandId, IResult? Invalid)> ReadAsync<TBody, TBuilt>(
+        HttpContext http, Func<TBody, CommandInput, TBuilt> build, CancellationToken cancellationToken)
+        where TBody : CommandBody
+    {
+        var (body, bodyError) = await ReadBodyAsync<TBody>(http.Request, cancellationToken);
+        if (bodyError is not null)
+        {
+            return (default!, null!, "", bodyError);
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        InputValidator.CheckRoute(http.Request.RouteValues, errors);
+        InputValidator.Check(body!, errors);
+        var commandId = CommandIdOf(body!, http.Request, errors);
+        var input = new CommandInput(http, body!.OccurredAt ?? clock.GetUtcNow());
+        var built = build(body, input);
+        foreach (var (field, messages) in input.Errors)
+        {
+            errors[field] = messages;
+        }
+
+        return (built, input, commandId, errors.Count > 0 ? ApiProblems.Invalid(errors) : null);
+    }
 
     private async Task<(TBody? Body, IResult? Error)> ReadBodyAsync<TBody>(HttpRequest request, CancellationToken cancellationToken)
         where TBody : CommandBody
