@@ -126,6 +126,7 @@ public sealed class ShipmentsProjection : IProjection
             (_, ShipmentDelivered) => row with { Status = "delivered", DeliveredAt = at, OpenExceptions = Without(row.OpenExceptions, ClearedByEnd) },
             (_, ShipmentIntercepted) => row with { Status = "intercepted", InterceptedAt = at, OpenExceptions = Without(row.OpenExceptions, ClearedByEnd) },
             (_, ShipmentReturnedToSender) => row with { Status = "returned_to_sender", ReturnedAt = at, OpenExceptions = Without(row.OpenExceptions, ClearedByEnd) },
+            (_, ShipmentBackAtWarehouse) => row with { Status = "back_at_warehouse" },
             (_, ShipmentExceptionReported x) => row with
             {
                 OpenExceptions = row.OpenExceptions.Contains(x.Kind.Snake()) ? row.OpenExceptions : [.. row.OpenExceptions, x.Kind.Snake()],

@@ -13,7 +13,8 @@ namespace OrderLedger.ReadModels;
 
 /// <summary>
 /// One row of <c>stock_levels</c>: a SKU in a warehouse. <see cref="Available"/> = on hand − reserved;
-/// <see cref="LowStock"/> when available ≤ the projection's threshold. Received / shipped / adjusted are running totals.
+/// <see cref="LowStock"/> when available ≤ the projection's threshold. Received / shipped / adjusted / restocked are running totals
+/// (<see cref="Restocked"/>: units that came back and went on hand again — refused parcels, returns that passed inspection).
 /// </summary>
 public sealed record StockLevel(
     string WarehouseId,
@@ -25,10 +26,11 @@ public sealed record StockLevel(
     int Received,
     int Shipped,
     int Adjusted,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    int Restocked = 0);
 
 /// <summary>
-/// <c>stock_levels</c> from the stock streams (received, reserved, released, committed, adjusted), and
+/// <c>stock_levels</c> from the stock streams (received, reserved, released, committed, adjusted, restocked), and
 /// <c>stock_level_warehouses</c> (which store uses which warehouse, from <c>store-warehouses-set</c>) so a store sees
 /// the stock of its own warehouses.
 /// </summary>
@@ -43,7 +45,8 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
 
     public string Name => "stock_levels";
 
-    public int Version => 1;
+    /// <summary>2: the <c>restocked</c> column.</summary>
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(typeof(StockEvent), typeof(StoreWarehousesSet));
 
@@ -61,6 +64,7 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
             shipped       integer NOT NULL,
             adjusted      integer NOT NULL,
             updated_at    timestamptz NOT NULL,
+            restocked     integer NOT NULL,
             PRIMARY KEY (warehouse_id, sku)
         );
         CREATE INDEX ON {schema}.stock_levels (warehouse_id, sku) WHERE low_stock;
@@ -98,6 +102,7 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
                 OnHand = level.OnHand - x.Quantity, Reserved = level.Reserved - x.Quantity, Shipped = level.Shipped + x.Quantity,
             },
             (_, StockAdjusted x) => level with { OnHand = x.OnHand, Adjusted = level.Adjusted + x.Delta },
+            (_, StockRestocked x) => level with { OnHand = level.OnHand + x.Quantity, Restocked = level.Restocked + x.Quantity },
             _ => null,
         };
 
@@ -141,7 +146,7 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
     internal static readonly RowTable<StockLevel> Rows = new(
         Table,
         keyCount: 2,
-        r => new StockLevel(r.Text(0), r.Text(1), r.Int(2), r.Int(3), r.Int(4), r.Bool(5), r.Int(6), r.Int(7), r.Int(8), r.Time(9)),
+        r => new StockLevel(r.Text(0), r.Text(1), r.Int(2), r.Int(3), r.Int(4), r.Bool(5), r.Int(6), r.Int(7), r.Int(8), r.Time(9), r.Int(10)),
         Col.Text<StockLevel>("warehouse_id", s => s.WarehouseId),
         Col.Text<StockLevel>("sku", s => s.Sku),
         Col.Int<StockLevel>("on_hand", s => s.OnHand),
@@ -151,7 +156,8 @@ public sealed class StockLevelsProjection(int lowStockThreshold = StockLevelsPro
         Col.Int<StockLevel>("received", s => s.Received),
         Col.Int<StockLevel>("shipped", s => s.Shipped),
         Col.Int<StockLevel>("adjusted", s => s.Adjusted),
-        Col.Time<StockLevel>("updated_at", s => s.UpdatedAt));
+        Col.Time<StockLevel>("updated_at", s => s.UpdatedAt),
+        Col.Int<StockLevel>("restocked", s => s.Restocked));
 }
 
 /// <summary>Reads <c>rm.stock_levels</c>.</summary>

@@ -26,9 +26,11 @@ public static class CommandTable
     public static IReadOnlyList<Row> Rows { get; } =
     [
         Workflow<SetWarehouses>("warehouse-{warehouseId} then store-{storeId}", "WarehousePolicy (each warehouse belongs to one store)", (s, c, x, t) => s.Warehouses.SetAsync(c, x, t)),
+        StepOnly<ClaimReturnTracking>("store-{storeId}", nameof(RecordReturnShipped), "StoreDecider"),
+        Workflow<ScanReturn>("store-… then refund-…", "RefundWorkflow (find the refund by its return tracking number, then ReceiveReturn)", (s, c, x, t) => s.Refunds.ScanAsync(c, x, t)),
         Decide<StoreCommand, StoreEvent, StoreState>("store-{storeId}", nameof(StoreDecider), StoreDecider.Decider, c => StreamIds.Store(c.StoreId)),
-        new(typeof(ClaimWarehouse), "warehouse-{warehouseId}", "a step of SetWarehouses only (WarehouseDecider)", (_, c, _, _) =>
-            throw new ArgumentException($"{c.GetType().Name} is a step of {nameof(SetWarehouses)}, not a command of its own.", "command")),
+        StepOnly<ClaimWarehouse>("warehouse-{warehouseId}", nameof(SetWarehouses), "WarehouseDecider"),
+        StepOnly<RestockUnits>("stock-{warehouseId}.{sku}", $"{nameof(ReceiveReturnedShipment)} and {nameof(InspectReturn)}", nameof(StockDecider)),
         Decide<StockCommand, StockEvent, StockState>("stock-{warehouseId}.{sku}", nameof(StockDecider), StockDecider.Decider, c => StreamIds.Stock(c.WarehouseId, c.Sku)),
         Workflow<PlaceOrder>("stock-… then order-{orderId}", "OrderPlacement (reserve, record, or reject and release)", (s, c, x, t) => s.Placement.PlaceAsync(c, x, t)),
         Workflow<CancelOrder>("order-… then stock-…", "OrderPlacement.CancelAsync (OrderDecider, then release the open reservations)", (s, c, x, t) => s.Placement.CancelAsync(c, x, t)),
@@ -38,12 +40,17 @@ public static class CommandTable
         Workflow<HandOverToCarrier>("shipment-… then stock-… then order-…", "ShipmentWorkflow (commit reservations, record on the order)", (s, c, x, t) => s.Shipments.HandOverAsync(c, x, t)),
         Workflow<InterceptShipment>("shipment-… then order-… then stock-…", "ShipmentWorkflow (record on the order, cancelled when no parcel is left; release the parcel's reservations)",
             (s, c, x, t) => s.Shipments.InterceptAsync(c, x, t)),
-        Workflow<AmendShipment>("shipment-… then stock-…", "ShipmentWorkflow (release the units taken out; taking out all intercepts instead)",
+        Workflow<AmendShipment>("shipment-… then order-… then stock-…", "ShipmentWorkflow (the order's allocation shrinks, the units taken out are released; taking out all intercepts instead)",
             (s, c, x, t) => s.Shipments.AmendAsync(c, x, t)),
+        Workflow<ReceiveReturnedShipment>("shipment-… then order-… then stock-… then refund-…", "ShipmentWorkflow (record on the order, restock, refund by rule unless the store turned it off)",
+            (s, c, x, t) => s.Shipments.ReceiveBackAsync(c, x, t)),
         Decide<ShipmentCommand, ShipmentEvent, ShipmentState>("shipment-{shipmentId}", nameof(ShipmentDecider), ShipmentDecider.Decider, c => StreamIds.Shipment(c.ShipmentId)),
         Workflow<RequestRefund>("order-… then refund-…", "RefundWorkflow (claim against what was paid, auto-approval)", (s, c, x, t) => s.Refunds.RequestAsync(c, x, t)),
         Workflow<ApproveRefund>("refund-…", "RefundWorkflow (return addresses from the store, categories from the order)", (s, c, x, t) => s.Refunds.ApproveAsync(c, x, t)),
         Workflow<RejectRefund>("refund-… then order-…", "RefundWorkflow (release the refund's claim)", (s, c, x, t) => s.Refunds.RejectAsync(c, x, t)),
+        Workflow<RecordReturnShipped>("store-… then refund-…", "RefundWorkflow (claim the tracking number on the store: one refund per number)", (s, c, x, t) => s.Refunds.RecordReturnShippedAsync(c, x, t)),
+        Workflow<InspectReturn>("refund-… then stock-… then refund-…", "RefundWorkflow (a passed return is restocked, and paid when the store pays passed returns)", (s, c, x, t) => s.Refunds.InspectAsync(c, x, t)),
+        StepOnly<RefundRefusedDelivery>("refund-{refundId}", nameof(ReceiveReturnedShipment), nameof(RefundDecider)),
         Decide<RefundCommand, RefundEvent, RefundState>("refund-{refundId}", nameof(RefundDecider), RefundDecider.Decider, c => StreamIds.Refund(c.RefundId)),
         Decide<ConversationCommand, ConversationEvent, ConversationState>(
             "conversation-{conversationId}", nameof(ConversationDecider), ConversationDecider.Decider, c => StreamIds.Conversation(c.ConversationId)),
@@ -77,6 +84,11 @@ public static class CommandTable
     /// <summary>"other StoreCommand" when some store commands have rows of their own.</summary>
     private static string Name(Row row) =>
         Rows.Any(r => r != row && row.Command.IsAssignableFrom(r.Command)) ? $"other {row.Command.Name}" : row.Command.Name;
+
+    /// <summary>A command that is a step of another command's workflow only; sent on its own it is refused.</summary>
+    private static Row StepOnly<TCommand>(string streams, string of, string decider) =>
+        new(typeof(TCommand), streams, $"a step of {of} only ({decider})", (_, command, _, _) =>
+            throw new ArgumentException($"{command.GetType().Name} is a step of {of}, not a command of its own.", nameof(command)));
 
     private static Row Workflow<TCommand>(string streams, string handler, Func<CommandService, TCommand, CommandContext, CancellationToken, Task<CommandOutcome>> run) =>
         new(typeof(TCommand), streams, handler, (service, command, context, cancellationToken) => run(service, (TCommand)command, context, cancellationToken));

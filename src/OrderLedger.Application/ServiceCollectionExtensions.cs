@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<OrderPlacement>();
         services.TryAddSingleton<ShipmentWorkflow>();
         services.TryAddSingleton<RefundWorkflow>();
+        services.TryAddSingleton<ReturnParcels>();
         services.TryAddSingleton<WarehousePolicy>();
         services.TryAddSingleton<CommandService>();
         services.TryAddSingleton<ReservationRecovery>();

@@ -38,6 +38,8 @@ public static class DomainEventTypes
         .Register("store-sla-targets-set", DomainJsonContext.Default.StoreSlaTargetsSet)
         .Register("store-return-address-set", DomainJsonContext.Default.StoreReturnAddressSet)
         .Register("store-warehouses-set", DomainJsonContext.Default.StoreWarehousesSet)
+        .Register("store-return-policy-set", DomainJsonContext.Default.StoreReturnPolicySet)
+        .Register("store-return-tracking-claimed", DomainJsonContext.Default.StoreReturnTrackingClaimed)
         // warehouse-…
         .Register("warehouse-claimed", DomainJsonContext.Default.WarehouseClaimed)
         // stock-…
@@ -47,6 +49,7 @@ public static class DomainEventTypes
         .Register("stock-reservation-reduced", DomainJsonContext.Default.StockReservationReduced)
         .Register("stock-reservation-committed", DomainJsonContext.Default.StockReservationCommitted)
         .Register("stock-adjusted", DomainJsonContext.Default.StockAdjusted)
+        .Register("stock-restocked", DomainJsonContext.Default.StockRestocked)
         // order-…
         .Register("order-placed", DomainJsonContext.Default.OrderPlaced)
         .Register("order-allocated", DomainJsonContext.Default.OrderAllocated)
@@ -60,6 +63,8 @@ public static class DomainEventTypes
         .Register("order-completed", DomainJsonContext.Default.OrderCompleted)
         .Register("order-refund-claimed", DomainJsonContext.Default.OrderRefundClaimed)
         .Register("order-refund-claim-released", DomainJsonContext.Default.OrderRefundClaimReleased)
+        .Register("order-shipment-amended", DomainJsonContext.Default.OrderShipmentAmended)
+        .Register("order-shipment-returned", DomainJsonContext.Default.OrderShipmentReturned)
         // shipment-…
         .Register("shipment-created", DomainJsonContext.Default.ShipmentCreated)
         .Register("shipment-picked", DomainJsonContext.Default.ShipmentPicked)
@@ -71,6 +76,7 @@ public static class DomainEventTypes
         .Register("shipment-intercepted", DomainJsonContext.Default.ShipmentIntercepted)
         .Register("shipment-amended", DomainJsonContext.Default.ShipmentAmended)
         .Register("shipment-returned-to-sender", DomainJsonContext.Default.ShipmentReturnedToSender)
+        .Register("shipment-back-at-warehouse", DomainJsonContext.Default.ShipmentBackAtWarehouse)
         // refund-…
         .Register("refund-requested", DomainJsonContext.Default.RefundRequested)
         .Register("refund-approved", DomainJsonContext.Default.RefundApproved)

@@ -1,3 +1,4 @@
+using OrderLedger.Domain.Refunds;
 namespace OrderLedger.Reactors;
 
 /// <summary>The reactors' timers: what is due when, and the command each one sends.</summary>
@@ -40,7 +41,7 @@ public static class ReactorCommandIds
     public static string Amend(string refundId, string shipmentId) => Of(TimerKinds.AutoRefund, $"{refundId}/amend/{shipmentId}");
 
     /// <summary>The payment reference of a refund the reactor pays.</summary>
-    public static string RefundPaymentReference(string refundId) => $"auto-{refundId}";
+    public static string RefundPaymentReference(string refundId) => RefundDecider.RulePaymentReference(refundId);
 }
 
 /// <summary>A due timer as the dispatcher reads it from <c>rm.reactor_timers</c>.</summary>

@@ -24,7 +24,7 @@ namespace OrderLedger.Reactors;
 ///                                        was not escalated (closes the race of two contacts starting at once)
 /// conversation-escalated               → escalation-deadline at escalation + 48 h; repeat-contact dropped
 /// conversation-resolved / -reopened / deadline-missed → escalation-deadline dropped
-/// refund-approved by rule              → auto-refund now (intercept parcels still in the warehouse, then pay)
+/// refund-approved by the auto-refund window rule → auto-refund now (intercept parcels still in the warehouse, then pay)
 /// refund-paid / -rejected              → auto-refund dropped
 /// shipment-created / -handed-to-carrier / -intercepted → the order's parcels still in a warehouse (reactor_shipments)
 /// store-sla-targets-set                → the store's survey delay (reactor_store_policies)
@@ -137,7 +137,8 @@ public sealed class ReactorTimersProjection : IProjection
                 case EscalationDeadlineMissed m:
                     timers[(TimerKinds.EscalationDeadline, m.ConversationId)] = null;
                     break;
-                case RefundApproved { ByRule: true } a:
+                // Only the auto-refund window's approvals: a refused parcel's refund by rule is paid by its own workflow.
+                case RefundApproved { ByRule: true, ApprovedBy: RefundDecider.AutoApprover } a:
                     timers[(TimerKinds.AutoRefund, a.RefundId)] = new Timer(a.RefundId, store, a.OrderId, a.OccurredAt, false);
                     break;
                 case RefundPaid p:

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using OrderLedger.Api.Telemetry;
 using OrderLedger.Api.Validation;
 using OrderLedger.Application;
+using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stock;
 using OrderLedger.EventStore.Serialization;
@@ -33,29 +35,15 @@ public sealed class CommandPipeline(
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    public async Task<IResult> RunAsync<TBody>(HttpContext http, Func<TBody, CommandInput, object> build, CancellationToken cancellationToken)
+    /// <param name="answer">What a success answers instead of the events alone (the command, the accepted events); null = <see cref="CommandAccepted"/>.</param>
+    public async Task<IResult> RunAsync<TBody>(
+        HttpContext http, Func<TBody, CommandInput, object> build, CancellationToken cancellationToken, Func<object, CommandAccepted, CancellationToken, Task<object>>? answer = null)
         where TBody : CommandBody
     {
-        var (body, bodyError) = await ReadBodyAsync<TBody>(http.Request, cancellationToken);
-        if (bodyError is not null)
+        var (command, input, commandId, invalid) = await ReadAsync(http, build, cancellationToken);
+        if (invalid is not null)
         {
-            return bodyError;
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        InputValidator.CheckRoute(http.Request.RouteValues, errors);
-        InputValidator.Check(body!, errors);
-        var commandId = CommandIdOf(body!, http.Request, errors);
-        var input = new CommandInput(http, body!.OccurredAt ?? clock.GetUtcNow());
-        var command = build(body, input);
-        foreach (var (field, messages) in input.Errors)
-        {
-            errors[field] = messages;
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiProblems.Invalid(errors);
+            return invalid;
         }
 
         if (await ownership.CheckAsync(command, input.ClaimedStoreId, http.User, cancellationToken) is { } denied)
@@ -84,9 +72,87 @@ public sealed class CommandPipeline(
             http.Response.Headers[ReplayedHeader] = "true";
         }
 
-        return Results.Ok(new CommandAccepted(
-            commandId,
-            [.. outcome.Changes.SelectMany(change => change.Events.Select(e => new AcceptedEvent(change.StreamId, registry.TypeNameOf(e.GetType()), e)))]));
+        var accepted = Accepted(commandId, outcome);
+        return Results.Ok(answer is null ? accepted : await answer(command, accepted, cancellationToken));
+    }
+
+    /// <summary>
+    /// Many commands of one request, each through the same path as one command's (ownership, <see cref="CommandService"/>)
+    /// with its own command id (<c>{commandId}/{key}</c>) and its own answer: one refused does not stop the others. The
+    /// body is read and validated once; <paramref name="check"/> refuses an item before it runs (e.g. not of the route's store).
+    /// </summary>
+    public async Task<IResult> RunEachAsync<TBody>(
+        HttpContext http,
+        Func<TBody, CommandInput, IReadOnlyList<(string Key, object Command)>> build,
+        Func<object, CancellationToken, Task<DomainError?>> check,
+        CancellationToken cancellationToken)
+        where TBody : CommandBody
+    {
+        var (items, input, commandId, invalid) = await ReadAsync(http, build, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var results = new List<ItemOutcome>();
+        foreach (var (key, command) in items)
+        {
+            var refused = await ownership.CheckAsync(command, input.ClaimedStoreId, http.User, cancellationToken) is null
+                ? await check(command, cancellationToken)
+                : DomainError.Conflict(NotFoundRule, "");
+            if (refused is not null)
+            {
+                results.Add(refused.Rule == NotFoundRule
+                    ? new ItemOutcome(key, NotFoundRule, NotFoundRule, $"'{key}' was not found in this store.", null)
+                    : new ItemOutcome(key, "refused", refused.Rule, refused.Message, null));
+                continue;
+            }
+
+            var context = new CommandContext($"{commandId}/{key}", ActorOf(http.User, command), input.OccurredAt);
+            var started = clock.GetTimestamp();
+            var outcome = await commands.ExecuteAsync(await enrichment.EnrichAsync(command, cancellationToken), context, cancellationToken);
+            telemetry.CommandHandled(command.GetType().Name, outcome.Error?.Rule, clock.GetElapsedTime(started));
+            results.Add(outcome.Error is { } error
+                ? new ItemOutcome(key, "refused", error.Rule, error.Message, null)
+                : new ItemOutcome(key, outcome.AlreadyProcessed ? "already-done" : "accepted", null, null, Accepted(context.CommandId, outcome).Events));
+        }
+
+        return Results.Ok(new BatchAccepted(commandId, results.Count(r => r.Events is not null), results.Count(r => r.Events is null), results));
+    }
+
+    /// <summary>The rule of an item of a batch that is not there or not in the route's store (answered like a 404, per item).</summary>
+    public const string NotFoundRule = "not-found";
+
+    private CommandAccepted Accepted(string commandId, CommandOutcome outcome) => new(
+        commandId,
+        [.. outcome.Changes.SelectMany(change => change.Events.Select(e => new AcceptedEvent(change.StreamId, registry.TypeNameOf(e.GetType()), e)))]);
+
+    /// <summary>
+    /// Reads and validates the body and route, resolves the command id, and builds what the endpoint runs; the 400 naming
+    /// every field at fault, if any, is in <c>Invalid</c>.
+    /// </summary>
+    private async Task<(TBuilt Built, CommandInput Input, string CommandId, IResult? Invalid)> ReadAsync<TBody, TBuilt>(
+        HttpContext http, Func<TBody, CommandInput, TBuilt> build, CancellationToken cancellationToken)
+        where TBody : CommandBody
+    {
+        var (body, bodyError) = await ReadBodyAsync<TBody>(http.Request, cancellationToken);
+        if (bodyError is not null)
+        {
+            return (default!, null!, "", bodyError);
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        InputValidator.CheckRoute(http.Request.RouteValues, errors);
+        InputValidator.Check(body!, errors);
+        var commandId = CommandIdOf(body!, http.Request, errors);
+        var input = new CommandInput(http, body!.OccurredAt ?? clock.GetUtcNow());
+        var built = build(body, input);
+        foreach (var (field, messages) in input.Errors)
+        {
+            errors[field] = messages;
+        }
+
+        return (built, input, commandId, errors.Count > 0 ? ApiProblems.Invalid(errors) : null);
     }
 
     private async Task<(TBody? Body, IResult? Error)> ReadBodyAsync<TBody>(HttpRequest request, CancellationToken cancellationToken)
@@ -178,3 +244,9 @@ internal static partial class CommandLog
 public sealed record CommandAccepted(string CommandId, IReadOnlyList<AcceptedEvent> Events);
 
 public sealed record AcceptedEvent(string StreamId, string Type, object Data);
+
+/// <summary>The answer of a batch: each item's outcome in the order sent, and how many were accepted and refused.</summary>
+public sealed record BatchAccepted(string CommandId, int Accepted, int Refused, IReadOnlyList<ItemOutcome> Items);
+
+/// <param name="Outcome"><c>accepted</c>, <c>already-done</c> (a retry), <c>refused</c> (the rule says why) or <c>not-found</c>.</param>
+public sealed record ItemOutcome(string Key, string Outcome, string? Rule, string? Detail, IReadOnlyList<AcceptedEvent>? Events);

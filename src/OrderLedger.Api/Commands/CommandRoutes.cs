@@ -25,12 +25,17 @@ public static class CommandRoutes
         api.MapOrderCommands();
         api.MapShipmentCommands();
         api.MapRefundCommands();
+        api.MapReturnCommands();
         api.MapConversationCommands();
     }
 
-    public static RouteHandlerBuilder MapCommand<TBody>(this IEndpointRouteBuilder group, string pattern, string summary, Func<TBody, CommandInput, object> build)
+    /// <param name="answer">What a success answers besides the events (see <see cref="CommandPipeline.RunAsync{TBody}"/>); null = <see cref="CommandAccepted"/>.</param>
+    public static RouteHandlerBuilder MapCommand<TBody>(
+        this IEndpointRouteBuilder group, string pattern, string summary, Func<TBody, CommandInput, object> build,
+        Func<HttpContext, object, CommandAccepted, CancellationToken, Task<object>>? answer = null)
         where TBody : CommandBody =>
-        group.MapPost(pattern, (HttpContext http, CommandPipeline pipeline, CancellationToken cancellationToken) => pipeline.RunAsync(http, build, cancellationToken))
+        group.MapPost(pattern, (HttpContext http, CommandPipeline pipeline, CancellationToken cancellationToken) =>
+                pipeline.RunAsync(http, build, cancellationToken, answer is null ? null : (command, accepted, ct) => answer(http, command, accepted, ct)))
             .Accepts<TBody>("application/json")
             .Produces<CommandAccepted>()
             .ProducesValidationProblem()

@@ -26,8 +26,8 @@ public static class RefundCommands
             new RecordReturnShipped(f.Route("refundId"), f.Text(b.Carrier), f.Text(b.TrackingNumber), f.OccurredAt));
         api.MapCommand<ReturnReceivedBody>("/refunds/{refundId}/return-received", "Record the warehouse's scan of the incoming return.", (b, f) =>
             new ReceiveReturn(f.Route("refundId"), f.Text(b.ScannedTrackingNumber), f.OccurredAt));
-        api.MapCommand<InspectionBody>("/refunds/{refundId}/inspection", "Record the return's inspection.", (b, f) =>
-            new InspectReturn(f.Route("refundId"), f.Value(b.Passed), b.InspectorId ?? f.Caller, b.Note ?? "", f.OccurredAt));
+        api.MapCommand<InspectionBody>("/refunds/{refundId}/inspection", "Record the return's inspection (passed: restocked, and paid when the store pays passed returns).", (b, f) =>
+            new InspectReturn(f.Route("refundId"), f.Value(b.Passed), b.InspectorId ?? f.Caller, b.Note ?? "", f.OccurredAt) { WarehouseId = b.WarehouseId });
         api.MapCommand<PayRefundBody>("/refunds/{refundId}/payment", "Record that the refund was paid.", (b, f) =>
             new PayRefund(f.Route("refundId"), f.Text(b.PaymentReference), f.OccurredAt));
         api.MapCommand<OpenDisputeBody>("/refunds/{refundId}/dispute", "Open a dispute about the refund.", (b, f) =>
@@ -48,7 +48,8 @@ public sealed record ReturnShippedBody(string? Carrier, string? TrackingNumber) 
 
 public sealed record ReturnReceivedBody(string? ScannedTrackingNumber) : CommandBody;
 
-public sealed record InspectionBody(bool? Passed, string? Note, string? InspectorId) : CommandBody;
+/// <param name="WarehouseId">The warehouse that received the return (its units go back on hand there); left out = the one that shipped each line.</param>
+public sealed record InspectionBody(bool? Passed, string? Note, string? InspectorId, string? WarehouseId = null) : CommandBody;
 
 public sealed record PayRefundBody(string? PaymentReference) : CommandBody;
 

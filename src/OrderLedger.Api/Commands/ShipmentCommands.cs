@@ -27,6 +27,8 @@ public static class ShipmentCommands
             new InterceptShipment(f.Route("shipmentId"), f.Text(b.Reason), f.OccurredAt));
         api.MapCommand<ReasonBody>("/shipments/{shipmentId}/return-to-sender", "Record that the carrier returned the parcel.", (b, f) =>
             new ReturnToSender(f.Route("shipmentId"), f.Text(b.Reason), f.OccurredAt));
+        api.MapCommand<EmptyBody>("/shipments/{shipmentId}/back-at-warehouse", "Record that the refused parcel is back at its warehouse (restocks it, refunds it by rule).", (_, f) =>
+            new ReceiveReturnedShipment(f.Route("shipmentId"), f.OccurredAt));
     }
 }
 

@@ -23,6 +23,8 @@ public static class StoreCommands
             new SetSlaTargets(f.Route("storeId"), new SlaTargets(f.Value(b.FirstReplySeconds), f.Value(b.ResolutionHours), f.Value(b.NpsSurveyDelayDays)), f.OccurredAt));
         policies.MapCommand<ReturnAddressBody>("/return-addresses", "Set the return address for a product, a category or by default.", (b, f) =>
             new SetReturnAddress(f.Route("storeId"), f.Value(b.Scope), b.Key, f.Required(b.Address), f.OccurredAt));
+        policies.MapCommand<ReturnPolicyBody>("/returns", "Set the after-sales rules: refund refused deliveries by rule (default on), pay passed returns by rule (default off).", (b, f) =>
+            new SetReturnPolicy(f.Route("storeId"), f.Value(b.RefundRefusedDeliveries), f.Value(b.PayPassedReturns), f.OccurredAt));
         policies.MapCommand<WarehousesBody>("/warehouses", "Set the store's warehouses and the regions each serves first.", (b, f) =>
             new SetWarehouses(f.Route("storeId"), f.List(b.Warehouses), f.OccurredAt));
     }
@@ -39,5 +41,7 @@ public sealed record ServiceHoursBody(string? Opens, string? Closes, string? Tim
 public sealed record SlaTargetsBody(int? FirstReplySeconds, int? ResolutionHours, int? NpsSurveyDelayDays) : CommandBody;
 
 public sealed record ReturnAddressBody(ReturnAddressScope? Scope, string? Key, PostalAddress? Address) : CommandBody;
+
+public sealed record ReturnPolicyBody(bool? RefundRefusedDeliveries, bool? PayPassedReturns) : CommandBody;
 
 public sealed record WarehousesBody(IReadOnlyList<WarehouseRegions?>? Warehouses) : CommandBody;

@@ -42,6 +42,7 @@ public static class ReadModelServices
         read.MapStockQueries();
         read.MapShipmentQueries();
         read.MapRefundQueries();
+        read.MapReturnQueries();
         read.MapConversationQueries();
         read.MapMetricQueries();
         read.MapCockpitQueries();

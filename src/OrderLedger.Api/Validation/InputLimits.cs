@@ -31,7 +31,7 @@ public static class InputLimits
         ["commandId"] = new(200), ["storeId"] = Id, ["orderId"] = Id, ["customerId"] = Id, ["conversationId"] = Id, ["refundId"] = Id,
         ["shipmentId"] = Id, ["warehouseId"] = Id, ["sku"] = Id, ["messageId"] = Id, ["agentId"] = Id, ["pickerId"] = Id, ["packerId"] = Id,
         ["inspectorId"] = Id, ["approvedBy"] = Id, ["rejectedBy"] = Id, ["openedBy"] = Id, ["judgedBy"] = Id, ["resolvedBy"] = Id,
-        ["key"] = Id, ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
+        ["key"] = Id, ["refundIds"] = Id, ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
         ["streamId"] = new(500), ["streamPrefix"] = new(500), ["typePrefix"] = new(500), ["cursor"] = new(500),
         // names and codes
         ["name"] = new(200), ["channel"] = new(50), ["currency"] = new(10), ["timeZone"] = new(64), ["category"] = new(100),
@@ -68,6 +68,7 @@ public static class InputLimits
     public static readonly IReadOnlyDictionary<string, int> ListLengths = new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["lines"] = 100, ["warehouses"] = 50, ["regions"] = 200, ["unresolvedAboutSameOrder"] = 100, ["scannedBarcodes"] = 10_000,
+        ["refundIds"] = Commands.ReturnCommands.MaxBulkApprovals,
     };
 
     /// <summary>ISO 4217 minor units where they are not 2; a currency this table does not know gets 2.</summary>

@@ -2,6 +2,7 @@ using OrderLedger.Application.CommandHandling;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore.Serialization;
 
@@ -11,10 +12,167 @@ namespace OrderLedger.Application.Refunds;
 /// Refund commands. A request is first claimed against the order's refund ledger (which keeps refunds ≤ paid per
 /// line and per order, race-free through the order stream's expected revision), then recorded on the refund stream
 /// with what the auto-refund rule needs (payment time, the store's window, whether anything was handed over).
-/// Rejecting a refund frees its claim. Approving a return takes the return address from the store's policy.
+/// Rejecting a refund frees its claim. Approving a return takes the return address from the store's policy. A return
+/// parcel's tracking number is claimed on the store (unique there), so a scan finds its refund; a passed inspection
+/// restocks the returned units and, when the store allows it, pays the refund by rule.
 /// </summary>
 public sealed class RefundWorkflow(CommandHandler handler)
 {
+    /// <summary>Claims the return parcel's tracking number on the refund's store (one refund per number), then records the shipping.</summary>
+    public async Task<CommandOutcome> RecordReturnShippedAsync(RecordReturnShipped command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Refund(command.RefundId);
+        var refund = (await handler.LoadAsync(RefundDecider.Decider, stream, cancellationToken: cancellationToken)).State;
+        if (refund.Status == RefundStatus.None || refund.Kind != RefundKind.ReturnAndRefund)
+        {
+            return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken));
+        }
+
+        var storeStream = StreamIds.Store(refund.StoreId);
+        var claim = new ClaimReturnTracking(refund.StoreId, command.TrackingNumber, command.RefundId, command.OccurredAt);
+        if ((await handler.CheckAsync(RefundDecider.Decider, stream, command, context, cancellationToken)
+             ?? await handler.CheckAsync(StoreDecider.Decider, storeStream, claim, context.Step("tracking"), cancellationToken)) is { } refused)
+        {
+            return new CommandOutcome([], refused);
+        }
+
+        var claimed = await handler.HandleAsync(StoreDecider.Decider, storeStream, claim, context.Step("tracking"), cancellationToken);
+        if (!claimed.IsSuccess)
+        {
+            return CommandOutcome.From(claimed);
+        }
+
+        var shipped = await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken);
+        return new CommandOutcome([claimed.Change, shipped.Change], shipped.Error);
+    }
+
+    /// <summary>Finds the refund by the scanned tracking number in the store (<see cref="StoreDecider.FindReturn"/>), then records the receipt on it.</summary>
+    public async Task<CommandOutcome> ScanAsync(ScanReturn command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var storeStream = StreamIds.Store(command.StoreId);
+        if (await handler.CheckAsync(StoreDecider.Decider, storeStream, command, context, cancellationToken) is { } unknown)
+        {
+            return new CommandOutcome([], unknown);
+        }
+
+        var store = (await handler.LoadAsync(StoreDecider.Decider, storeStream, cancellationToken: cancellationToken)).State;
+        var refundId = store.RefundOfReturn(command.TrackingNumber)!;
+        return CommandOutcome.From(await handler.HandleAsync(
+            RefundDecider.Decider, StreamIds.Refund(refundId), new ReceiveReturn(refundId, command.TrackingNumber, command.OccurredAt), context, cancellationToken));
+    }
+
+    /// <summary>
+    /// Records the inspection; a passed one puts the returned units back on hand (<c>stock-restocked</c>, in the warehouse
+    /// the command names, else the one that shipped each line) and, when the store pays passed returns by rule
+    /// (<see cref="StoreState.PayPassedReturns"/>), pays the refund. A failed one restocks nothing and waits for an agent.
+    /// Also on a repeat, so an inspection whose follow-up steps died half-way is completed by retrying it.
+    /// </summary>
+    public async Task<CommandOutcome> InspectAsync(InspectReturn command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Refund(command.RefundId);
+        var loaded = await handler.LoadAsync(RefundDecider.Decider, stream, context.CommandId, cancellationToken);
+        var refund = loaded.State;
+        if (refund.Status == RefundStatus.None)
+        {
+            return CommandOutcome.From(await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken));
+        }
+
+        var order = (await handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(refund.OrderId), cancellationToken: cancellationToken)).State;
+        var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(refund.StoreId), cancellationToken: cancellationToken)).State;
+        if (command.WarehouseId is { } named && store.Warehouses.All(w => w.WarehouseId != named))
+        {
+            return new CommandOutcome([], DomainError.Invalid("refund.warehouse-not-of-store", $"Warehouse {named} is not one of the store's warehouses."));
+        }
+
+        var restocks = Restocks(refund, order, command);
+        if (loaded.EventsOfCommand.Count == 0 && refund.Status == RefundStatus.ReturnReceived)
+        {
+            if (await handler.CheckAsync(RefundDecider.Decider, stream, command, context, cancellationToken) is { } refused)
+            {
+                return new CommandOutcome([], refused);
+            }
+
+            foreach (var restock in command.Passed ? restocks : [])
+            {
+                if (await handler.CheckAsync(StockDecider.Decider, StreamIds.Stock(restock.WarehouseId, restock.Sku), restock, RestockStep(context, restock), cancellationToken) is { } refusedRestock)
+                {
+                    return new CommandOutcome([], refusedRestock);
+                }
+            }
+        }
+
+        var inspected = await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken);
+        if (!inspected.IsSuccess || inspected.State is not { Status: RefundStatus.ReturnInspected or RefundStatus.Paid, InspectionPassed: true })
+        {
+            return CommandOutcome.From(inspected);
+        }
+
+        var changes = new List<StreamChange> { inspected.Change };
+        foreach (var restock in restocks)
+        {
+            var restocked = await handler.HandleAsync(StockDecider.Decider, StreamIds.Stock(restock.WarehouseId, restock.Sku), restock, RestockStep(context, restock), cancellationToken);
+            changes.Add(restocked.Change);
+            if (!restocked.IsSuccess)
+            {
+                return new CommandOutcome(changes, restocked.Error);
+            }
+        }
+
+        if (store.PayPassedReturns)
+        {
+            var paid = await handler.HandleAsync(
+                RefundDecider.Decider, stream, new PayRefund(command.RefundId, RefundDecider.RulePaymentReference(command.RefundId), command.OccurredAt), context.Step("pay"), cancellationToken);
+            changes.Add(paid.Change);
+            return new CommandOutcome(changes, paid.Error);
+        }
+
+        return new CommandOutcome(changes, null);
+    }
+
+    /// <summary>
+    /// A refund by rule of another workflow (a refused parcel): claimed on the order, requested and approved at once on
+    /// its refund stream, then paid (reference <see cref="RefundDecider.RulePaymentReference"/>). Each step is idempotent by its step id.
+    /// </summary>
+    public async Task<CommandOutcome> RefundByRuleAsync(RefundRefusedDelivery command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var orderStream = StreamIds.Order(command.OrderId);
+        var claim = await handler.HandleAsync(
+            OrderDecider.Decider, orderStream, new ClaimRefund(command.OrderId, command.RefundId, command.Lines, command.OccurredAt), context.Step("claim"), cancellationToken);
+        if (!claim.IsSuccess)
+        {
+            return CommandOutcome.From(claim);
+        }
+
+        var stream = StreamIds.Refund(command.RefundId);
+        var requested = await handler.HandleAsync(RefundDecider.Decider, stream, command, context, cancellationToken);
+        if (!requested.IsSuccess)
+        {
+            var release = await handler.HandleAsync(
+                OrderDecider.Decider, orderStream, new ReleaseRefundClaim(command.OrderId, command.RefundId, command.OccurredAt), context.Step("unclaim"), cancellationToken);
+            return new CommandOutcome([claim.Change, requested.Change, release.Change], requested.Error);
+        }
+
+        var paid = await handler.HandleAsync(
+            RefundDecider.Decider, stream, new PayRefund(command.RefundId, RefundDecider.RulePaymentReference(command.RefundId), command.OccurredAt), context.Step("pay"), cancellationToken);
+        return new CommandOutcome([claim.Change, requested.Change, paid.Change], paid.Error);
+    }
+
+    /// <summary>The refund by rule's first steps, decided before anything of the calling workflow is appended.</summary>
+    public async Task<DomainError?> CheckRefundByRuleAsync(RefundRefusedDelivery command, CommandContext context, CancellationToken cancellationToken = default) =>
+        await handler.CheckAsync(RefundDecider.Decider, StreamIds.Refund(command.RefundId), command, context, cancellationToken)
+        ?? await handler.CheckAsync(
+            OrderDecider.Decider, StreamIds.Order(command.OrderId), new ClaimRefund(command.OrderId, command.RefundId, command.Lines, command.OccurredAt), context.Step("claim"), cancellationToken);
+
+    /// <summary>The returned units per SKU, each to the named warehouse or else the one the order allocated the line to.</summary>
+    private static IReadOnlyList<RestockUnits> Restocks(RefundState refund, OrderState order, InspectReturn command) =>
+        [.. refund.Lines.Where(l => l.Quantity > 0).GroupBy(l => l.Sku, StringComparer.Ordinal)
+            .Select(g => (Sku: g.Key, Units: g.Sum(l => l.Quantity), Warehouse: command.WarehouseId ?? order.Allocation.FirstOrDefault(a => a.Sku == g.Key)?.WarehouseId
+                ?? order.HandedOverShipments.Values.FirstOrDefault()))
+            .Where(x => x.Warehouse is not null)
+            .Select(x => new RestockUnits(x.Warehouse!, x.Sku, x.Units, command.RefundId, RestockReason.ReturnPassedInspection, command.OccurredAt))];
+
+    internal static CommandContext RestockStep(CommandContext context, RestockUnits restock) => context.Step($"restock/{restock.WarehouseId}.{restock.Sku}");
+
     /// <summary>Approves with the return-address policy of the refund's store and the categories of its order's lines, unless the command brings them.</summary>
     public async Task<CommandOutcome> ApproveAsync(ApproveRefund command, CommandContext context, CancellationToken cancellationToken = default)
     {

@@ -1,9 +1,12 @@
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.Application.Orders;
+using OrderLedger.Application.Refunds;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
+using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore.Serialization;
 
 namespace OrderLedger.Application.Shipments;
@@ -13,10 +16,104 @@ namespace OrderLedger.Application.Shipments;
 /// handing it to the carrier commits the order's reservations in that warehouse (the units leave the stock) and
 /// records the hand-over on the order (which then can no longer be cancelled, and refunds lose auto-approval).
 /// Intercepting it records the interception on the order (cancelled when no parcel is left to ship) and releases the
-/// order's reservations of the parcel's lines, so the units are available again.
+/// order's reservations of the parcel's lines, so the units are available again. A refused parcel back at its
+/// warehouse is recorded on its order, restocked, and refunded by rule.
 /// </summary>
-public sealed class ShipmentWorkflow(CommandHandler handler, OrderPlacement placement)
+public sealed class ShipmentWorkflow(CommandHandler handler, OrderPlacement placement, RefundWorkflow refunds)
 {
+    /// <summary>
+    /// A parcel the buyer refused is back at its warehouse: recorded on the shipment (<c>shipment-back-at-warehouse</c>)
+    /// and on its order (<c>order-shipment-returned</c>); its units go back on hand (<c>stock-restocked</c>); and, unless
+    /// the store turned the rule off (<see cref="StoreState.RefundRefusedDeliveries"/>), its lines are refunded by rule
+    /// on <c>refund-refused-{shipmentId}</c>: claimed, requested and approved, paid. Every step is decided before the
+    /// first append; a repeat completes the steps that died half-way.
+    /// </summary>
+    public async Task<CommandOutcome> ReceiveBackAsync(ReceiveReturnedShipment command, CommandContext context, CancellationToken cancellationToken = default)
+    {
+        var stream = StreamIds.Shipment(command.ShipmentId);
+        var loaded = await handler.LoadAsync(ShipmentDecider.Decider, stream, context.CommandId, cancellationToken);
+        var shipment = loaded.State;
+        if (shipment.Status is not (ShipmentStatus.ReturnedToSender or ShipmentStatus.BackAtWarehouse))
+        {
+            return CommandOutcome.From(await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken));
+        }
+
+        var order = (await handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(shipment.OrderId), cancellationToken: cancellationToken)).State;
+        var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(shipment.StoreId), cancellationToken: cancellationToken)).State;
+        var returned = new RecordShipmentReturned(shipment.OrderId, shipment.ShipmentId, shipment.WarehouseId, command.OccurredAt);
+        var restocks = shipment.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal)
+            .Select(g => new RestockUnits(shipment.WarehouseId, g.Key, g.Sum(l => l.Quantity), shipment.ShipmentId, RestockReason.RefusedDelivery, command.OccurredAt))
+            .ToList();
+        var refund = RefusedDeliveryRefund(store, order, shipment, command);
+        if (loaded.EventsOfCommand.Count == 0 && shipment.Status == ShipmentStatus.ReturnedToSender
+            && await CheckReceiveBackAsync(command, returned, restocks, refund, context, cancellationToken) is { } refused)
+        {
+            return new CommandOutcome([], refused);
+        }
+
+        var back = await handler.HandleAsync(ShipmentDecider.Decider, stream, command, context, cancellationToken);
+        if (!back.IsSuccess || back.State.Status != ShipmentStatus.BackAtWarehouse)
+        {
+            return CommandOutcome.From(back);
+        }
+
+        var changes = new List<StreamChange> { back.Change };
+        var recorded = await handler.HandleAsync(OrderDecider.Decider, StreamIds.Order(shipment.OrderId), returned, context.Step("order"), cancellationToken);
+        changes.Add(recorded.Change);
+        if (!recorded.IsSuccess)
+        {
+            return new CommandOutcome(changes, recorded.Error);
+        }
+
+        foreach (var restock in restocks)
+        {
+            var restocked = await handler.HandleAsync(
+                StockDecider.Decider, StreamIds.Stock(restock.WarehouseId, restock.Sku), restock, RefundWorkflow.RestockStep(context, restock), cancellationToken);
+            changes.Add(restocked.Change);
+            if (!restocked.IsSuccess)
+            {
+                return new CommandOutcome(changes, restocked.Error);
+            }
+        }
+
+        if (refund is null)
+        {
+            return new CommandOutcome(changes, null);
+        }
+
+        var refunded = await refunds.RefundByRuleAsync(refund, context.Step("refund"), cancellationToken);
+        return new CommandOutcome([.. changes, .. refunded.Changes], refunded.Error);
+    }
+
+    /// <summary>The refund by rule a refused parcel is owed: null when the store turned the rule off or nothing of its lines is left unrefunded.</summary>
+    private static RefundRefusedDelivery? RefusedDeliveryRefund(StoreState store, OrderState order, ShipmentState shipment, ReceiveReturnedShipment command) =>
+        store.RefundRefusedDeliveries && RefundScope.RefusedParcelLines(order, shipment) is { Count: > 0 } lines
+            ? new RefundRefusedDelivery(
+                RefundScope.RefusedParcelRefundId(shipment.ShipmentId), order.OrderId, order.StoreId, order.CustomerId, shipment.ShipmentId, lines, command.OccurredAt)
+            : null;
+
+    private async Task<DomainError?> CheckReceiveBackAsync(
+        ReceiveReturnedShipment command, RecordShipmentReturned returned, IReadOnlyList<RestockUnits> restocks, RefundRefusedDelivery? refund,
+        CommandContext context, CancellationToken cancellationToken)
+    {
+        if ((await handler.CheckAsync(ShipmentDecider.Decider, StreamIds.Shipment(command.ShipmentId), command, context, cancellationToken)
+             ?? await handler.CheckAsync(OrderDecider.Decider, StreamIds.Order(returned.OrderId), returned, context.Step("order"), cancellationToken)) is { } refused)
+        {
+            return refused;
+        }
+
+        foreach (var restock in restocks)
+        {
+            if (await handler.CheckAsync(
+                    StockDecider.Decider, StreamIds.Stock(restock.WarehouseId, restock.Sku), restock, RefundWorkflow.RestockStep(context, restock), cancellationToken) is { } refusedRestock)
+            {
+                return refusedRestock;
+            }
+        }
+
+        return refund is null ? null : await refunds.CheckRefundByRuleAsync(refund, context.Step("refund"), cancellationToken);
+    }
+
     /// <summary>Creates the shipment once its lines are checked against the order (<see cref="ShipmentChecks.AgainstOrder"/>).</summary>
     public async Task<CommandOutcome> CreateAsync(CreateShipment command, CommandContext context, CancellationToken cancellationToken = default)
     {
@@ -144,7 +241,15 @@ public sealed class ShipmentWorkflow(CommandHandler handler, OrderPlacement plac
         }
 
         var changes = new List<StreamChange> { amended.Change };
-        foreach (var (stockStream, release) in Releases(shipment, command))
+        var recorded = await handler.HandleAsync(
+            OrderDecider.Decider, StreamIds.Order(amended.State.OrderId), RecordAmendment(amended.State, command), context.Step("order"), cancellationToken);
+        changes.Add(recorded.Change);
+        if (!recorded.IsSuccess)
+        {
+            return new CommandOutcome(changes, recorded.Error);
+        }
+
+        foreach (var (stockStream, release) in Releases(amended.State, command))
         {
             var released = await handler.HandleAsync(StockDecider.Decider, stockStream, release, ReleaseStep(context, release), cancellationToken);
             changes.Add(released.Change);
@@ -160,7 +265,8 @@ public sealed class ShipmentWorkflow(CommandHandler handler, OrderPlacement plac
     /// <summary>The amendment's own rule, then each release of reserved units: any refusal appends nothing anywhere.</summary>
     private async Task<DomainError?> CheckAsync(ShipmentState shipment, AmendShipment command, CommandContext context, CancellationToken cancellationToken)
     {
-        if (await handler.CheckAsync(ShipmentDecider.Decider, StreamIds.Shipment(command.ShipmentId), command, context, cancellationToken) is { } refused)
+        if ((await handler.CheckAsync(ShipmentDecider.Decider, StreamIds.Shipment(command.ShipmentId), command, context, cancellationToken)
+             ?? await handler.CheckAsync(OrderDecider.Decider, StreamIds.Order(shipment.OrderId), RecordAmendment(shipment, command), context.Step("order"), cancellationToken)) is { } refused)
         {
             return refused;
         }
@@ -180,6 +286,11 @@ public sealed class ShipmentWorkflow(CommandHandler handler, OrderPlacement plac
         command.Removed.GroupBy(r => r.Sku, StringComparer.Ordinal).Select(g => (
             StreamIds.Stock(shipment.WarehouseId, g.Key),
             new ReleaseReservedUnits(shipment.WarehouseId, g.Key, shipment.OrderId, g.Sum(r => r.Quantity), ReleaseReason.RefundedBeforeShipping, command.OccurredAt)));
+
+    private static RecordShipmentAmended RecordAmendment(ShipmentState shipment, AmendShipment command) =>
+        new(shipment.OrderId, shipment.ShipmentId, shipment.WarehouseId,
+            [.. command.Removed.GroupBy(r => r.Sku, StringComparer.Ordinal).Select(g => new LineAllocation(g.Key, shipment.WarehouseId, g.Sum(r => r.Quantity)))],
+            command.OccurredAt);
 
     private static CommandContext ReleaseStep(CommandContext context, ReleaseReservedUnits release) =>
         context.Step($"release/{release.WarehouseId}.{release.Sku}");

@@ -52,3 +52,9 @@ public sealed record ClaimRefund(string OrderId, string RefundId, IReadOnlyList<
 
 /// <summary>The refund was rejected: its amounts may be claimed again.</summary>
 public sealed record ReleaseRefundClaim(string OrderId, string RefundId, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
+
+/// <summary>A step of <c>AmendShipment</c>: units taken out of a parcel leave the order's allocation (they will not ship from that warehouse).</summary>
+public sealed record RecordShipmentAmended(string OrderId, string ShipmentId, string WarehouseId, IReadOnlyList<LineAllocation> Removed, DateTimeOffset OccurredAt) : OrderCommand(OrderId);
+
+/// <summary>A step of <c>ReceiveReturnedShipment</c>: a parcel the buyer refused is back at its warehouse.</summary>
+public sealed record RecordShipmentReturned(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderCommand(OrderId);

@@ -66,6 +66,18 @@ public static partial class OrderDecider
             DomainError.Conflict("order.warehouse-not-allocated", $"Order {c.OrderId} has nothing allocated to warehouse {c.WarehouseId}."),
         (RecordShipmentIntercepted c, _) => Intercepted(c, state),
 
+        (RecordShipmentAmended c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
+        (RecordShipmentAmended c, _) when c.Removed.Count == 0 || c.Removed.Any(r => r.Quantity <= 0 || r.WarehouseId != c.WarehouseId)
+            || c.Removed.GroupBy(r => r.Sku, StringComparer.Ordinal).Any(g => g.Sum(r => r.Quantity) > state.AllocatedUnits(g.Key, c.WarehouseId)) =>
+            DomainError.Conflict("order.amendment-exceeds-allocation", $"Order {c.OrderId} does not allocate those units to warehouse {c.WarehouseId}."),
+        (RecordShipmentAmended c, _) => new OrderShipmentAmended(c.OrderId, c.ShipmentId, c.WarehouseId, c.Removed, c.OccurredAt),
+
+        (RecordShipmentReturned c, _) when state.ReturnedShipments.ContainsKey(c.ShipmentId) => Decision<OrderEvent>.Nothing,
+        (RecordShipmentReturned c, OrderStatus.None or OrderStatus.Rejected) => NotPlaced(c.OrderId),
+        (RecordShipmentReturned c, _) when !state.HandedOverShipments.ContainsKey(c.ShipmentId) =>
+            DomainError.Conflict("order.shipment-not-handed-over", $"Shipment {c.ShipmentId} of order {c.OrderId} never left the warehouse; it cannot come back."),
+        (RecordShipmentReturned c, _) => new OrderShipmentReturned(c.OrderId, c.ShipmentId, c.WarehouseId, c.OccurredAt),
+
         (CompleteOrder, OrderStatus.Completed) => Decision<OrderEvent>.Nothing,
         (CompleteOrder c, not OrderStatus.Paid) => DomainError.Conflict("order.not-paid", $"Order {c.OrderId} is {state.Status}; only a paid order completes."),
         (CompleteOrder c, _) when state.WarehousesStillToShip is { Count: > 0 } missing =>
@@ -115,6 +127,8 @@ public static partial class OrderDecider
         OrderShipmentHandedOver e => state with { HandedOverShipments = state.HandedOverShipments.SetItem(e.ShipmentId, e.WarehouseId) },
         OrderShipmentIntercepted e => state with { InterceptedShipments = state.InterceptedShipments.SetItem(e.ShipmentId, e.WarehouseId) },
         OrderCompleted => state with { Status = OrderStatus.Completed },
+        OrderShipmentAmended e => state with { Allocation = Reduce(state.Allocation, e.Removed) },
+        OrderShipmentReturned e => state with { ReturnedShipments = state.ReturnedShipments.SetItem(e.ShipmentId, e.WarehouseId) },
         OrderRefundClaimed e => state with { RefundClaims = state.RefundClaims.SetItem(e.RefundId, new RefundClaim([.. e.Lines], e.Amount, false)) },
         OrderRefundClaimReleased e => state with { RefundClaims = state.RefundClaims.SetItem(e.RefundId, state.RefundClaims[e.RefundId] with { Released = true }) },
         _ => state,
@@ -216,6 +230,14 @@ public static partial class OrderDecider
             ? new OrderEvent[] { intercepted, new OrderCancelled(c.OrderId, ShipmentsInterceptedReason, state.WasPaid, c.OccurredAt) }
             : intercepted;
     }
+
+    /// <summary>The allocation less the units taken out; a line left with none leaves the allocation.</summary>
+    private static ImmutableList<LineAllocation> Reduce(ImmutableList<LineAllocation> allocation, IReadOnlyList<LineAllocation> removed) =>
+    [
+        .. allocation
+            .Select(a => a with { Quantity = a.Quantity - removed.Where(r => r.Sku == a.Sku && r.WarehouseId == a.WarehouseId).Sum(r => r.Quantity) })
+            .Where(a => a.Quantity > 0),
+    ];
 
     /// <summary>The reason of a cancellation that came of intercepting every parcel of the order.</summary>
     public const string ShipmentsInterceptedReason = "shipments-intercepted";

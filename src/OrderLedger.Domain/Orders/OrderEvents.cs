@@ -69,3 +69,9 @@ public sealed record OrderCompleted(string OrderId, DateTimeOffset OccurredAt) :
 public sealed record OrderRefundClaimed(string OrderId, string RefundId, IReadOnlyList<RefundLine> Lines, decimal Amount, DateTimeOffset OccurredAt) : OrderEvent;
 
 public sealed record OrderRefundClaimReleased(string OrderId, string RefundId, decimal Amount, DateTimeOffset OccurredAt) : OrderEvent;
+
+/// <summary>Units were taken out of a parcel before hand-over (refunded): the allocation of <paramref name="WarehouseId"/> shrinks by <paramref name="Removed"/>.</summary>
+public sealed record OrderShipmentAmended(string OrderId, string ShipmentId, string WarehouseId, IReadOnlyList<LineAllocation> Removed, DateTimeOffset OccurredAt) : OrderEvent;
+
+/// <summary>A handed-over parcel came back to its warehouse after the buyer refused it (its units restocked, its lines refunded by rule).</summary>
+public sealed record OrderShipmentReturned(string OrderId, string ShipmentId, string WarehouseId, DateTimeOffset OccurredAt) : OrderEvent;

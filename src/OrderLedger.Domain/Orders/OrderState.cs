@@ -47,6 +47,12 @@ public sealed record OrderState(
     /// <summary>Intercepted shipments by id → their warehouse: those warehouses ship nothing of this order.</summary>
     public ImmutableDictionary<string, string> InterceptedShipments { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>Handed-over shipments that came back refused, by id → their warehouse.</summary>
+    public ImmutableDictionary<string, string> ReturnedShipments { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Units of a SKU the allocation still ships from a warehouse.</summary>
+    public int AllocatedUnits(string sku, string warehouseId) => Allocation.Where(a => a.Sku == sku && a.WarehouseId == warehouseId).Sum(a => a.Quantity);
+
     public bool WarehouseIntercepted(string warehouseId) => InterceptedShipments.ContainsValue(warehouseId);
 
     /// <summary>The allocated warehouses whose parcel was neither handed over nor intercepted.</summary>

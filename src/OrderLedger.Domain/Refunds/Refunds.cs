@@ -61,7 +61,18 @@ public sealed record RecordReturnShipped(string RefundId, string Carrier, string
 /// <summary>The warehouse scanned the tracking number of an incoming return parcel.</summary>
 public sealed record ReceiveReturn(string RefundId, string ScannedTrackingNumber, DateTimeOffset OccurredAt) : RefundCommand(RefundId);
 
-public sealed record InspectReturn(string RefundId, bool Passed, string InspectorId, string Note, DateTimeOffset OccurredAt) : RefundCommand(RefundId);
+public sealed record InspectReturn(string RefundId, bool Passed, string InspectorId, string Note, DateTimeOffset OccurredAt) : RefundCommand(RefundId)
+{
+    /// <summary>The warehouse that received the return, where passed units go back on hand; null = the warehouse that shipped each line.</summary>
+    public string? WarehouseId { get; init; }
+}
+
+/// <summary>
+/// A step of <c>ReceiveReturnedShipment</c> only: the buyer refused the parcel and it is back at the warehouse, so its
+/// lines are refunded by rule (requested and approved at once; the workflow then pays it).
+/// </summary>
+public sealed record RefundRefusedDelivery(
+    string RefundId, string OrderId, string StoreId, string CustomerId, string ShipmentId, IReadOnlyList<RefundLine> Lines, DateTimeOffset OccurredAt) : RefundCommand(RefundId);
 
 public sealed record PayRefund(string RefundId, string PaymentReference, DateTimeOffset OccurredAt) : RefundCommand(RefundId);
 
@@ -154,6 +165,9 @@ public static class RefundDecider
 {
     public const string AutoApprover = "auto-refund-window";
 
+    /// <summary>Who approves the refund of a parcel the buyer refused: the store's refused-delivery rule.</summary>
+    public const string RefusedDeliveryApprover = "refused-delivery";
+
     public static Decider<RefundCommand, RefundEvent, RefundState> Decider { get; } = new(Decide, Evolve, RefundState.Initial);
 
     public static Decision<RefundEvent> Decide(RefundCommand command, RefundState state) => (command, state.Status) switch
@@ -161,6 +175,9 @@ public static class RefundDecider
         (RequestRefund c, RefundStatus.None) => Request(c),
         (RequestRefund c, _) when c.OrderId == state.OrderId && c.Lines.SequenceEqual(state.Lines) => Decision<RefundEvent>.Nothing,
         (RequestRefund c, _) => DomainError.Conflict("refund.already-requested", $"Refund {c.RefundId} was already requested for order {state.OrderId}."),
+        (RefundRefusedDelivery c, RefundStatus.None) => RefundRefused(c),
+        (RefundRefusedDelivery c, _) when c.OrderId == state.OrderId && c.Lines.SequenceEqual(state.Lines) => Decision<RefundEvent>.Nothing,
+        (RefundRefusedDelivery c, _) => DomainError.Conflict("refund.already-requested", $"Refund {c.RefundId} was already requested for order {state.OrderId}."),
         (_, RefundStatus.None) => DomainError.Conflict("refund.not-found", $"Refund {command.RefundId} was not requested."),
 
         (ApproveRefund c, RefundStatus.Requested) => Approve(c, state),
@@ -252,6 +269,21 @@ public static class RefundDecider
             ? new RefundEvent[] { requested, new RefundApproved(c.RefundId, c.OrderId, true, AutoApprover, c.OccurredAt) }
             : requested;
     }
+
+    /// <summary>The payment reference of a refund paid by rule (the auto-refund reactor, a refused parcel, a passed return).</summary>
+    public static string RulePaymentReference(string refundId) => $"auto-{refundId}";
+
+    /// <summary>The reason recorded on the refund of a refused parcel.</summary>
+    public static string RefusedDeliveryReason(string shipmentId) => $"refused-delivery {shipmentId}";
+
+    private static Decision<RefundEvent> RefundRefused(RefundRefusedDelivery c) =>
+        c.Lines.Count == 0 || c.Lines.Any(l => l.Amount <= 0 || l.Quantity < 0)
+            ? DomainError.Invalid("refund.lines-invalid", "A refund names at least one line; amounts are positive and quantities not negative.")
+            : new RefundEvent[]
+            {
+                new RefundRequested(c.RefundId, c.OrderId, c.StoreId, c.CustomerId, RefundKind.RefundOnly, c.Lines, c.Lines.Sum(l => l.Amount), RefusedDeliveryReason(c.ShipmentId), c.OccurredAt),
+                new RefundApproved(c.RefundId, c.OrderId, true, RefusedDeliveryApprover, c.OccurredAt),
+            };
 
     private static Decision<RefundEvent> Approve(ApproveRefund c, RefundState state)
     {

@@ -38,6 +38,9 @@ public sealed record InterceptShipment(string ShipmentId, string Reason, DateTim
 
 public sealed record ReturnToSender(string ShipmentId, string Reason, DateTimeOffset OccurredAt) : ShipmentCommand(ShipmentId);
 
+/// <summary>The parcel the buyer refused (returned to sender) is back at the warehouse it left from.</summary>
+public sealed record ReceiveReturnedShipment(string ShipmentId, DateTimeOffset OccurredAt) : ShipmentCommand(ShipmentId);
+
 /// <summary>Takes units out of a parcel still in the warehouse (they were refunded); a packed parcel must be packed again.</summary>
 public sealed record AmendShipment(string ShipmentId, IReadOnlyList<ShipmentUnits> Removed, string Reason, DateTimeOffset OccurredAt) : ShipmentCommand(ShipmentId);
 
@@ -92,6 +95,9 @@ public sealed record ShipmentAmended(string ShipmentId, string OrderId, IReadOnl
 
 public sealed record ShipmentReturnedToSender(string ShipmentId, string OrderId, string Reason, DateTimeOffset OccurredAt) : ShipmentEvent;
 
+/// <summary>A refused parcel arrived back at <paramref name="WarehouseId"/> with <paramref name="Lines"/> (restocked and refunded by the workflow).</summary>
+public sealed record ShipmentBackAtWarehouse(string ShipmentId, string OrderId, string WarehouseId, IReadOnlyList<ShipmentLine> Lines, DateTimeOffset OccurredAt) : ShipmentEvent;
+
 // ---- State -------------------------------------------------------------------------------------------------
 
 public enum ShipmentStatus
@@ -104,6 +110,7 @@ public enum ShipmentStatus
     Delivered,
     Intercepted,
     ReturnedToSender,
+    BackAtWarehouse,
 }
 
 public sealed record ShipmentState(
@@ -120,7 +127,7 @@ public sealed record ShipmentState(
 {
     public static ShipmentState Initial { get; } = new(ShipmentStatus.None, "", "", "", "", [], null, null, null, []);
 
-    public bool HandedOver => Status is ShipmentStatus.HandedToCarrier or ShipmentStatus.Delivered or ShipmentStatus.ReturnedToSender;
+    public bool HandedOver => Status is ShipmentStatus.HandedToCarrier or ShipmentStatus.Delivered or ShipmentStatus.ReturnedToSender or ShipmentStatus.BackAtWarehouse;
 }
 
 // ---- Decider -----------------------------------------------------------------------------------------------
@@ -164,7 +171,7 @@ public static class ShipmentDecider
 
         (ReportShipmentException c, ShipmentStatus.Delivered) when c.Kind != ShipmentExceptionKind.Damaged =>
             DomainError.Conflict("shipment.delivered", "After delivery only damage can be reported."),
-        (ReportShipmentException, ShipmentStatus.Intercepted or ShipmentStatus.ReturnedToSender) => WrongStep(command, state, "reported"),
+        (ReportShipmentException, ShipmentStatus.Intercepted or ShipmentStatus.ReturnedToSender or ShipmentStatus.BackAtWarehouse) => WrongStep(command, state, "reported"),
         (ReportShipmentException c, _) => new ShipmentExceptionReported(c.ShipmentId, c.Kind, c.Note, c.OccurredAt),
 
         (InterceptShipment c, ShipmentStatus.Created or ShipmentStatus.Picked or ShipmentStatus.Packed) =>
@@ -177,7 +184,12 @@ public static class ShipmentDecider
 
         (ReturnToSender c, ShipmentStatus.HandedToCarrier) => new ShipmentReturnedToSender(c.ShipmentId, state.OrderId, c.Reason, c.OccurredAt),
         (ReturnToSender, ShipmentStatus.ReturnedToSender) => Decision<ShipmentEvent>.Nothing,
+        (ReturnToSender, ShipmentStatus.BackAtWarehouse) => Decision<ShipmentEvent>.Nothing,
         (ReturnToSender, _) => WrongStep(command, state, "returned to sender"),
+
+        (ReceiveReturnedShipment c, ShipmentStatus.ReturnedToSender) => new ShipmentBackAtWarehouse(c.ShipmentId, state.OrderId, state.WarehouseId, state.Lines, c.OccurredAt),
+        (ReceiveReturnedShipment, ShipmentStatus.BackAtWarehouse) => Decision<ShipmentEvent>.Nothing,
+        (ReceiveReturnedShipment, _) => WrongStep(command, state, "received back at the warehouse (only a parcel returned to sender is)"),
 
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown shipment command."),
     };
@@ -193,6 +205,7 @@ public static class ShipmentDecider
         ShipmentExceptionReported e => state with { Exceptions = state.Exceptions.Add(e.Kind) },
         ShipmentIntercepted => state with { Status = ShipmentStatus.Intercepted },
         ShipmentReturnedToSender => state with { Status = ShipmentStatus.ReturnedToSender },
+        ShipmentBackAtWarehouse => state with { Status = ShipmentStatus.BackAtWarehouse },
         ShipmentAmended e => state with { Lines = [.. e.Lines], Status = state.Status == ShipmentStatus.Packed ? ShipmentStatus.Picked : state.Status, WeightGrams = null },
         _ => state,
     };
@@ -262,6 +275,7 @@ public static class ShipmentDecider
     {
         ShipmentStatus.HandedToCarrier => "handed-to-carrier",
         ShipmentStatus.ReturnedToSender => "returned-to-sender",
+        ShipmentStatus.BackAtWarehouse => "back-at-warehouse",
         _ => status.ToString().ToLowerInvariant(),
     };
 }

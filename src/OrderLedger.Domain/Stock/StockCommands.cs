@@ -28,6 +28,20 @@ public sealed record CommitReservation(string WarehouseId, string Sku, string Or
 public sealed record AdjustStock(string WarehouseId, string Sku, int CountedOnHand, string Reason, DateTimeOffset OccurredAt)
     : StockCommand(WarehouseId, Sku);
 
+/// <summary>Units that came back (a refused parcel at the warehouse again, a return that passed inspection) go back on hand.</summary>
+/// <param name="Source">The shipment or refund they came back with; one restock per source and stock item.</param>
+public sealed record RestockUnits(string WarehouseId, string Sku, int Quantity, string Source, RestockReason Reason, DateTimeOffset OccurredAt)
+    : StockCommand(WarehouseId, Sku);
+
+public enum RestockReason
+{
+    /// <summary>The buyer refused the parcel; the carrier brought it back (<c>ReceiveReturnedShipment</c>).</summary>
+    RefusedDelivery,
+
+    /// <summary>A customer's return was received and passed inspection (<c>InspectReturn</c>). Kept last: the payload samples take an enum's last value.</summary>
+    ReturnPassedInspection,
+}
+
 public enum ReleaseReason
 {
     /// <summary>Another line of the order could not be reserved; the order was rejected.</summary>

@@ -51,6 +51,12 @@ public static class StockDecider
         (CommitReservation c, _) when ReservationOf(state, c.OrderId) is { Status: ReservationStatus.Committed } => Decision<StockEvent>.Nothing,
         (CommitReservation c, _) => DomainError.Conflict("stock.reservation-released", $"Order {c.OrderId}'s reservation of {c.Sku} was released; nothing to ship."),
 
+        (RestockUnits c, _) when c.Quantity <= 0 => DomainError.Invalid("stock.quantity-invalid", "Restocked quantity must be positive."),
+        (RestockUnits c, _) when state.RestockedFrom.Contains(c.Source) => Decision<StockEvent>.Nothing,
+        (RestockUnits c, _) when (long)state.OnHand + c.Quantity > MaxOnHand =>
+            DomainError.Conflict("stock.on-hand-limit", $"{c.WarehouseId} holds {state.OnHand} of {c.Sku}; {c.Quantity} more would pass the limit of {MaxOnHand}."),
+        (RestockUnits c, _) => new StockRestocked(c.WarehouseId, c.Sku, c.Quantity, c.Source, c.Reason, c.OccurredAt),
+
         (AdjustStock c, _) when c.CountedOnHand < 0 => DomainError.Invalid("stock.quantity-invalid", "A count cannot be negative."),
         (AdjustStock c, _) when c.CountedOnHand < state.Reserved =>
             DomainError.Conflict("stock.adjust-below-reserved", $"Counted {c.CountedOnHand} but {state.Reserved} are reserved; release or re-allocate first."),
@@ -84,6 +90,7 @@ public static class StockDecider
             Reservations = state.Reservations.SetItem(e.OrderId, state.Reservations[e.OrderId] with { Status = ReservationStatus.Committed }),
         },
         StockAdjusted e => state with { OnHand = e.OnHand },
+        StockRestocked e => state with { OnHand = state.OnHand + e.Quantity, Restocked = state.Restocked + e.Quantity, RestockedFrom = state.RestockedFrom.Add(e.Source) },
         _ => state,
     };
 

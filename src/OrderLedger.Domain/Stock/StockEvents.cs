@@ -23,3 +23,6 @@ public sealed record StockReservationCommitted(string WarehouseId, string Sku, s
 
 /// <param name="Delta">Counted minus recorded on-hand (negative for shrinkage).</param>
 public sealed record StockAdjusted(string WarehouseId, string Sku, int Delta, int OnHand, string Reason, DateTimeOffset OccurredAt) : StockEvent;
+
+/// <summary>Units that came back went on hand again (<paramref name="Source"/>: the refused shipment or the inspected refund).</summary>
+public sealed record StockRestocked(string WarehouseId, string Sku, int Quantity, string Source, RestockReason Reason, DateTimeOffset OccurredAt) : StockEvent;

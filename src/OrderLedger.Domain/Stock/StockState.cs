@@ -9,6 +9,12 @@ public sealed record StockState(int OnHand, int Reserved, ImmutableDictionary<st
 
     public int Available => OnHand - Reserved;
 
+    /// <summary>Units put back on hand after they came back (refused deliveries, inspected returns), in all.</summary>
+    public int Restocked { get; init; }
+
+    /// <summary>The shipments and refunds whose units were restocked here: each source restocks once.</summary>
+    public ImmutableHashSet<string> RestockedFrom { get; init; } = ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+
     public IEnumerable<KeyValuePair<string, Reservation>> OpenReservations =>
         Reservations.Where(r => r.Value.Status == ReservationStatus.Open);
 }

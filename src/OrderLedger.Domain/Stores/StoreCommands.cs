@@ -26,3 +26,15 @@ public sealed record SetReturnAddress(string StoreId, ReturnAddressScope Scope, 
 
 /// <summary>The warehouses that ship the store's orders and the shipping regions each one serves first.</summary>
 public sealed record SetWarehouses(string StoreId, IReadOnlyList<WarehouseRegions> Warehouses, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>
+/// The store's after-sales rules: whether a parcel the buyer refused is refunded by rule when it is back at the
+/// warehouse (on by default), and whether a return that passed inspection is paid by rule (off by default: an agent pays).
+/// </summary>
+public sealed record SetReturnPolicy(string StoreId, bool RefundRefusedDeliveries, bool PayPassedReturns, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>A step of <c>RecordReturnShipped</c>: a return parcel's tracking number names one refund of the store.</summary>
+public sealed record ClaimReturnTracking(string StoreId, string TrackingNumber, string RefundId, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>The warehouse scanned a return parcel: find its refund by the tracking number (unique in the store) and record the receipt.</summary>
+public sealed record ScanReturn(string StoreId, string TrackingNumber, DateTimeOffset OccurredAt) : StoreCommand(StoreId);

@@ -19,6 +19,11 @@ public static partial class StoreDecider
         (SetSlaTargets c, _) => SetSlaTargets(c, state),
         (SetReturnAddress c, _) => SetReturnAddress(c, state),
         (SetWarehouses c, _) => SetWarehouses(c, state),
+        (SetReturnPolicy c, _) => c.RefundRefusedDeliveries == state.RefundRefusedDeliveries && c.PayPassedReturns == state.PayPassedReturns
+            ? Decision<StoreEvent>.Nothing
+            : new StoreReturnPolicySet(c.StoreId, c.RefundRefusedDeliveries, c.PayPassedReturns, c.OccurredAt),
+        (ClaimReturnTracking c, _) => ClaimReturnTracking(c, state),
+        (ScanReturn c, _) => FindReturn(c, state) is { } unknown ? unknown : Decision<StoreEvent>.Nothing,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown store command."),
     };
 
@@ -31,6 +36,8 @@ public static partial class StoreDecider
         StoreSlaTargetsSet e => state with { Sla = e.Targets },
         StoreReturnAddressSet e => state with { ReturnAddresses = state.ReturnAddresses.With(e.Scope, e.Key, e.Address) },
         StoreWarehousesSet e => state with { Warehouses = [.. e.Warehouses] },
+        StoreReturnPolicySet e => state with { RefundRefusedDeliveries = e.RefundRefusedDeliveries, PayPassedReturns = e.PayPassedReturns },
+        StoreReturnTrackingClaimed e => state with { ReturnTrackings = state.ReturnTrackings.SetItem(ReturnTrackingNumbers.Key(e.TrackingNumber), e.RefundId) },
         _ => state,
     };
 
@@ -126,6 +133,32 @@ public static partial class StoreDecider
         };
         return current == c.Address ? Decision<StoreEvent>.Nothing : new StoreReturnAddressSet(c.StoreId, c.Scope, c.Key, c.Address, c.OccurredAt);
     }
+
+    /// <summary>A return tracking number names one refund of the store: the same refund again changes nothing, another is refused.</summary>
+    private static Decision<StoreEvent> ClaimReturnTracking(ClaimReturnTracking c, StoreState state)
+    {
+        if (string.IsNullOrWhiteSpace(c.TrackingNumber))
+        {
+            return DomainError.Invalid("refund.tracking-required", "A return parcel needs its tracking number.");
+        }
+
+        return state.RefundOfReturn(c.TrackingNumber) switch
+        {
+            null => new StoreReturnTrackingClaimed(c.StoreId, c.TrackingNumber.Trim(), c.RefundId, c.OccurredAt),
+            var owner when owner == c.RefundId => Decision<StoreEvent>.Nothing,
+            var owner => DomainError.Conflict("store.return-tracking-taken", $"Tracking number {c.TrackingNumber.Trim()} is already the return parcel of refund {owner} in this store."),
+        };
+    }
+
+    /// <summary>
+    /// Null when the scanned tracking number is a return parcel of the store (the scan then records the receipt on its
+    /// refund); else <c>store.return-tracking-unknown</c>. The scan itself records nothing on the store.
+    /// </summary>
+    public static DomainError? FindReturn(ScanReturn c, StoreState state) =>
+        string.IsNullOrWhiteSpace(c.TrackingNumber) ? DomainError.Invalid("refund.tracking-required", "A return parcel needs its tracking number.")
+        : state.RefundOfReturn(c.TrackingNumber) is null
+            ? DomainError.Conflict("store.return-tracking-unknown", $"No return parcel of this store has tracking number {c.TrackingNumber.Trim()}.")
+            : null;
 
     private static Decision<StoreEvent> SetWarehouses(SetWarehouses c, StoreState state)
     {

@@ -24,6 +24,11 @@ public sealed record StoreReturnAddressSet(string StoreId, ReturnAddressScope Sc
 
 public sealed record StoreWarehousesSet(string StoreId, IReadOnlyList<WarehouseRegions> Warehouses, DateTimeOffset OccurredAt) : StoreEvent;
 
+public sealed record StoreReturnPolicySet(string StoreId, bool RefundRefusedDeliveries, bool PayPassedReturns, DateTimeOffset OccurredAt) : StoreEvent;
+
+/// <param name="TrackingNumber">As the customer gave it; looked up trimmed and case-insensitively (<see cref="ReturnTrackingNumbers.Key"/>).</param>
+public sealed record StoreReturnTrackingClaimed(string StoreId, string TrackingNumber, string RefundId, DateTimeOffset OccurredAt) : StoreEvent;
+
 /// <param name="FirstReplySeconds">Human first reply target (the three-minute rule: 180).</param>
 /// <param name="ResolutionHours">Target from a conversation's start to its resolution.</param>
 /// <param name="NpsSurveyDelayDays">Days after resolution before the NPS survey goes out.</param>

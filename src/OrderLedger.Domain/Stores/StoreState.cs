@@ -21,6 +21,18 @@ public sealed record StoreState(
     /// <summary>How long an order placed without a payment due time waits for its payment (docs/reactors.md, payment timeout).</summary>
     public TimeSpan PaymentWindow { get; init; } = DefaultPaymentWindow;
 
+    /// <summary>A parcel the buyer refused is refunded by rule once it is back at the warehouse (on unless the store turned it off).</summary>
+    public bool RefundRefusedDeliveries { get; init; } = true;
+
+    /// <summary>A return that passed inspection is paid by rule (off unless the store turned it on: else an agent pays).</summary>
+    public bool PayPassedReturns { get; init; }
+
+    /// <summary>Return parcels by tracking key (<see cref="ReturnTrackingNumbers.Key"/>) → their refund: one refund per tracking number in the store.</summary>
+    public ImmutableDictionary<string, string> ReturnTrackings { get; init; } = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>The refund whose return parcel has this tracking number, or null.</summary>
+    public string? RefundOfReturn(string trackingNumber) => ReturnTrackings.GetValueOrDefault(ReturnTrackingNumbers.Key(trackingNumber));
+
     public static readonly TimeSpan DefaultPaymentWindow = TimeSpan.FromMinutes(30);
 
     /// <summary>Before registration. Service hours default to 08:00–23:00 (brief §5); auto-refund is off.</summary>
@@ -56,4 +68,10 @@ public sealed record ReturnAddressPolicy(
         ReturnAddressScope.Category => this with { ByCategory = ByCategory.SetItem(key!, address) },
         _ => this with { Default = address },
     };
+}
+
+/// <summary>How return tracking numbers compare: trimmed, case-insensitive (as a refund compares its scanned parcel).</summary>
+public static class ReturnTrackingNumbers
+{
+    public static string Key(string trackingNumber) => trackingNumber.Trim().ToUpperInvariant();
 }

@@ -320,4 +320,52 @@ public class OrderSpecs
     [Fact]
     public void Releasing_an_unknown_claim_is_refused() =>
         Order.Given(Placed, Allocated, Paid).When(new ReleaseRefundClaim("o-1", "r-9", At(110))).ThenError("refund.not-claimed");
+
+    // ---- RecordShipmentAmended ---------------------------------------------------------------------------
+
+    [Fact]
+    public void Units_taken_out_of_a_parcel_leave_the_allocation()
+    {
+        var amended = new OrderShipmentAmended("o-1", "sh-1", "WH-SH", [new LineAllocation("TEA-01", "WH-SH", 1)], At(20));
+        Order.Given(Placed, Allocated, Paid).When(new RecordShipmentAmended("o-1", "sh-1", "WH-SH", [new LineAllocation("TEA-01", "WH-SH", 1)], At(20))).Then(amended);
+        Assert.Equal([new LineAllocation("TEA-01", "WH-SH", 1), new LineAllocation("MUG-01", "WH-SH", 1)], Order.Given(Placed, Allocated, Paid, amended).State.Allocation);
+    }
+
+    [Fact]
+    public void A_line_taken_out_in_full_leaves_the_allocation() =>
+        Assert.Equal(
+            [new LineAllocation("TEA-01", "WH-SH", 2)],
+            Order.Given(Placed, Allocated, Paid, new OrderShipmentAmended("o-1", "sh-1", "WH-SH", [new LineAllocation("MUG-01", "WH-SH", 1)], At(20))).State.Allocation);
+
+    [Fact]
+    public void An_amendment_takes_out_only_units_allocated_to_that_warehouse() =>
+        Order.Given(Placed, Allocated, Paid).When(new RecordShipmentAmended("o-1", "sh-1", "WH-SH", [new LineAllocation("TEA-01", "WH-SH", 3)], At(20)))
+            .ThenError("order.amendment-exceeds-allocation");
+
+    [Fact]
+    public void An_amendment_of_an_order_never_placed_is_refused() =>
+        Order.When(new RecordShipmentAmended("o-1", "sh-1", "WH-SH", [new LineAllocation("TEA-01", "WH-SH", 1)], At(20))).ThenError("order.not-placed");
+
+    // ---- RecordShipmentReturned --------------------------------------------------------------------------
+
+    [Fact]
+    public void A_refused_parcel_back_at_its_warehouse_is_recorded_on_the_order()
+    {
+        Order.Given(Placed, Allocated, Paid, HandedOver).When(new RecordShipmentReturned("o-1", "sh-1", "WH-SH", At(90)))
+            .Then(new OrderShipmentReturned("o-1", "sh-1", "WH-SH", At(90)));
+        Assert.Equal("WH-SH", Order.Given(Placed, Allocated, Paid, HandedOver, new OrderShipmentReturned("o-1", "sh-1", "WH-SH", At(90))).State.ReturnedShipments["sh-1"]);
+    }
+
+    [Fact]
+    public void A_returned_parcel_is_recorded_once() =>
+        Order.Given(Placed, Allocated, Paid, HandedOver, new OrderShipmentReturned("o-1", "sh-1", "WH-SH", At(90)))
+            .When(new RecordShipmentReturned("o-1", "sh-1", "WH-SH", At(95))).ThenNothing();
+
+    [Fact]
+    public void Only_a_parcel_that_left_comes_back() =>
+        Order.Given(Placed, Allocated, Paid).When(new RecordShipmentReturned("o-1", "sh-1", "WH-SH", At(90))).ThenError("order.shipment-not-handed-over");
+
+    [Fact]
+    public void A_return_to_an_order_never_placed_is_refused() =>
+        Order.When(new RecordShipmentReturned("o-1", "sh-1", "WH-SH", At(90))).ThenError("order.not-placed");
 }

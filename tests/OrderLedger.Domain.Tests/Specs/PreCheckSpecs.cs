@@ -141,4 +141,32 @@ public class PreCheckSpecs
     [Fact]
     public void A_refund_of_one_line_does_not_cover_the_other_goods() =>
         Assert.False(RefundScope.CoversWholeOrder(Requested(new RefundLine("TEA-01", 2, 100m)), Order.Given(Placed, Allocated, Paid).State));
+
+    // ---- A refused parcel's refund against its order (RefundScope.RefusedParcelLines) ---------------------
+
+    private static ShipmentState RefusedParcel => Shipment.Given(Created).State;
+
+    [Fact]
+    public void A_refused_parcel_gives_back_its_lines_at_their_price() =>
+        Assert.Equal([new RefundLine("TEA-01", 2, 100m), new RefundLine("MUG-01", 1, 30m)], RefundScope.RefusedParcelLines(Order.Given(Placed, Allocated, Paid).State, RefusedParcel));
+
+    [Fact]
+    public void A_refused_parcel_gives_back_only_what_earlier_refunds_left() =>
+        Assert.Equal(
+            [new RefundLine("TEA-01", 1, 50m), new RefundLine("MUG-01", 1, 30m)],
+            RefundScope.RefusedParcelLines(Order.Given(Placed, Allocated, Paid, new OrderRefundClaimed("o-1", "r-1", [new RefundLine("TEA-01", 1, 50m)], 50m, At(7))).State, RefusedParcel));
+
+    [Fact]
+    public void A_refused_parcel_counts_not_its_own_refund_so_a_repeat_gives_the_same_lines() =>
+        Assert.Equal(
+            [new RefundLine("TEA-01", 2, 100m), new RefundLine("MUG-01", 1, 30m)],
+            RefundScope.RefusedParcelLines(
+                Order.Given(Placed, Allocated, Paid, new OrderRefundClaimed("o-1", "refused-sh-1", [new RefundLine("TEA-01", 2, 100m), new RefundLine("MUG-01", 1, 30m)], 130m, At(7))).State,
+                RefusedParcel));
+
+    [Fact]
+    public void A_refused_parcel_of_lines_refunded_in_full_owes_nothing() =>
+        Assert.Empty(RefundScope.RefusedParcelLines(
+            Order.Given(Placed, Allocated, Paid, new OrderRefundClaimed("o-1", "r-1", [new RefundLine("TEA-01", 2, 100m), new RefundLine("MUG-01", 1, 30m)], 130m, At(7))).State,
+            RefusedParcel));
 }

@@ -245,4 +245,28 @@ public class RefundSpecs
     [Fact]
     public void Only_an_open_dispute_is_judged() =>
         Refund.Given(RefundOnlyRequested).When(new JudgeDispute("r-1", true, "platform", "", At(500))).ThenError("refund.no-open-dispute");
+
+    // ---- RefundRefusedDelivery ---------------------------------------------------------------------------
+
+    [Fact]
+    public void A_refused_parcel_is_refunded_by_rule() =>
+        Refund.When(new RefundRefusedDelivery("refused-sh-1", "o-1", "s-1", "c-1", "sh-1", TeaLine, At(90))).Then(
+            new RefundRequested("refused-sh-1", "o-1", "s-1", "c-1", RefundKind.RefundOnly, TeaLine, 50m, "refused-delivery sh-1", At(90)),
+            new RefundApproved("refused-sh-1", "o-1", true, RefundDecider.RefusedDeliveryApprover, At(90)));
+
+    [Fact]
+    public void A_refused_parcel_is_refunded_once() =>
+        Refund.Given(
+                new RefundRequested("refused-sh-1", "o-1", "s-1", "c-1", RefundKind.RefundOnly, TeaLine, 50m, "refused-delivery sh-1", At(90)),
+                new RefundApproved("refused-sh-1", "o-1", true, RefundDecider.RefusedDeliveryApprover, At(90)))
+            .When(new RefundRefusedDelivery("refused-sh-1", "o-1", "s-1", "c-1", "sh-1", TeaLine, At(95))).ThenNothing();
+
+    [Fact]
+    public void A_refused_parcel_refund_names_what_it_gives_back() =>
+        Refund.When(new RefundRefusedDelivery("refused-sh-1", "o-1", "s-1", "c-1", "sh-1", [], At(90))).ThenError("refund.lines-invalid");
+
+    [Fact]
+    public void A_refund_id_already_used_for_another_request_is_refused() =>
+        Refund.Given(RefundOnlyRequested).When(new RefundRefusedDelivery("r-1", "o-1", "s-1", "c-1", "sh-1", [new RefundLine("MUG-01", 1, 30m)], At(90)))
+            .ThenError("refund.already-requested");
 }

@@ -215,4 +215,27 @@ public class ShipmentSpecs
     public void A_parcel_with_the_carrier_is_not_amended() =>
         Shipment.Given(Created, Picked, Packed, HandedOver).When(new AmendShipment("sh-1", [new ShipmentUnits("TEA-01", 1)], "refund r-1", At(45)))
             .ThenError("shipment.amend-after-handover");
+
+    // ---- ReceiveReturnedShipment -------------------------------------------------------------------------
+
+    private static readonly ShipmentReturnedToSender Refused = new("sh-1", "o-1", "buyer refused", At(60));
+
+    [Fact]
+    public void A_refused_parcel_back_at_its_warehouse_is_recorded_with_its_lines() =>
+        Shipment.Given(Created, Picked, Packed, HandedOver, Refused).When(new ReceiveReturnedShipment("sh-1", At(90)))
+            .Then(new ShipmentBackAtWarehouse("sh-1", "o-1", "WH-SH", Lines, At(90)));
+
+    [Fact]
+    public void Receiving_a_refused_parcel_twice_changes_nothing() =>
+        Shipment.Given(Created, Picked, Packed, HandedOver, Refused, new ShipmentBackAtWarehouse("sh-1", "o-1", "WH-SH", Lines, At(90)))
+            .When(new ReceiveReturnedShipment("sh-1", At(95))).ThenNothing();
+
+    [Fact]
+    public void Only_a_parcel_returned_to_sender_comes_back_to_the_warehouse() =>
+        Shipment.Given(Created, Picked, Packed, HandedOver).When(new ReceiveReturnedShipment("sh-1", At(90))).ThenError("shipment.handed-to-carrier");
+
+    [Fact]
+    public void A_parcel_back_at_the_warehouse_is_not_returned_to_sender_again() =>
+        Shipment.Given(Created, Picked, Packed, HandedOver, Refused, new ShipmentBackAtWarehouse("sh-1", "o-1", "WH-SH", Lines, At(90)))
+            .When(new ReturnToSender("sh-1", "again", At(95))).ThenNothing();
 }

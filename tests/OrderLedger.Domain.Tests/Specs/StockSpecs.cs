@@ -164,4 +164,29 @@ public class StockSpecs
     public void Units_that_left_the_warehouse_are_not_released() =>
         Stock.Given(Received10, Reserved4, new StockReservationCommitted("WH-SH", "TEA-01", "o-1", 4, "sh-1", At(3)))
             .When(new ReleaseReservedUnits("WH-SH", "TEA-01", "o-1", 1, ReleaseReason.RefundedBeforeShipping, At(4))).ThenError("stock.reservation-committed");
+
+    // ---- RestockUnits ------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Units_that_came_back_go_on_hand_again()
+    {
+        Stock.Given(Received10).When(new RestockUnits("WH-SH", "TEA-01", 2, "sh-1", RestockReason.RefusedDelivery, At(5)))
+            .Then(new StockRestocked("WH-SH", "TEA-01", 2, "sh-1", RestockReason.RefusedDelivery, At(5)));
+        var after = Stock.Given(Received10, new StockRestocked("WH-SH", "TEA-01", 2, "sh-1", RestockReason.RefusedDelivery, At(5))).State;
+        Assert.Equal((12, 2, 12), (after.OnHand, after.Restocked, after.Available));
+    }
+
+    [Fact]
+    public void A_source_restocks_once() =>
+        Stock.Given(Received10, new StockRestocked("WH-SH", "TEA-01", 2, "r-1", RestockReason.ReturnPassedInspection, At(5)))
+            .When(new RestockUnits("WH-SH", "TEA-01", 2, "r-1", RestockReason.ReturnPassedInspection, At(6))).ThenNothing();
+
+    [Fact]
+    public void A_restocked_quantity_is_positive() =>
+        Stock.When(new RestockUnits("WH-SH", "TEA-01", 0, "r-1", RestockReason.ReturnPassedInspection, At(6))).ThenError("stock.quantity-invalid");
+
+    [Fact]
+    public void A_restock_past_the_on_hand_limit_is_refused() =>
+        Stock.Given(new StockReceived("WH-SH", "TEA-01", int.MaxValue, T0))
+            .When(new RestockUnits("WH-SH", "TEA-01", 1, "r-1", RestockReason.ReturnPassedInspection, At(6))).ThenError("stock.on-hand-limit");
 }

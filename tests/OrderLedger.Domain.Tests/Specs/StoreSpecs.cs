@@ -199,4 +199,49 @@ public class StoreSpecs
     [Fact]
     public void A_warehouse_of_another_store_is_taken() =>
         Warehouse.Given(new WarehouseClaimed("wh-1", "s-1", T0)).When(new ClaimWarehouse("wh-1", "s-2", At(1))).ThenError(WarehouseDecider.TakenRule);
+
+    // ---- SetReturnPolicy ---------------------------------------------------------------------------------
+
+    [Fact]
+    public void By_default_refused_parcels_are_refunded_by_rule_and_passed_returns_wait_for_an_agent() =>
+        Assert.Equal((true, false), (Store.Given(Registered).State.RefundRefusedDeliveries, Store.Given(Registered).State.PayPassedReturns));
+
+    [Fact]
+    public void A_store_sets_its_return_policy() =>
+        Store.Given(Registered).When(new SetReturnPolicy("s-1", false, true, At(1))).Then(new StoreReturnPolicySet("s-1", false, true, At(1)));
+
+    [Fact]
+    public void The_same_return_policy_again_changes_nothing() =>
+        Store.Given(Registered).When(new SetReturnPolicy("s-1", true, false, At(1))).ThenNothing();
+
+    // ---- ClaimReturnTracking and ScanReturn --------------------------------------------------------------
+
+    private static readonly StoreReturnTrackingClaimed Claimed = new("s-1", "YT777", "r-1", At(2));
+
+    [Fact]
+    public void A_return_tracking_number_is_claimed_for_its_refund() =>
+        Store.Given(Registered).When(new ClaimReturnTracking("s-1", " YT777 ", "r-1", At(2))).Then(Claimed);
+
+    [Fact]
+    public void The_same_refund_claiming_its_tracking_number_again_changes_nothing() =>
+        Store.Given(Registered, Claimed).When(new ClaimReturnTracking("s-1", "yt777", "r-1", At(3))).ThenNothing();
+
+    [Fact]
+    public void A_tracking_number_of_another_refund_is_refused() =>
+        Store.Given(Registered, Claimed).When(new ClaimReturnTracking("s-1", "yt777", "r-2", At(3))).ThenError("store.return-tracking-taken");
+
+    [Fact]
+    public void A_blank_tracking_number_is_refused() =>
+        Store.Given(Registered).When(new ClaimReturnTracking("s-1", " ", "r-1", At(3))).ThenError("refund.tracking-required");
+
+    [Fact]
+    public void A_scanned_return_parcel_is_found_by_its_tracking_number_and_records_nothing_on_the_store()
+    {
+        Store.Given(Registered, Claimed).When(new ScanReturn("s-1", "yt777 ", At(4))).ThenNothing();
+        Assert.Equal("r-1", Store.Given(Registered, Claimed).State.RefundOfReturn("yt777 "));
+    }
+
+    [Fact]
+    public void A_scan_of_an_unknown_tracking_number_is_refused() =>
+        Store.Given(Registered, Claimed).When(new ScanReturn("s-1", "YT778", At(4))).ThenError("store.return-tracking-unknown");
 }
