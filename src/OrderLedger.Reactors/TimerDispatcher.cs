@@ -32,7 +32,18 @@ public sealed partial class TimerDispatcher(
     NpgsqlDataSource dataSource) : PollingService(time)
 {
     private readonly NpgsqlDataSource _dataSource = dataSource;
-    private int _migrated;
+    private readonly OwnTables _tables = new(dataSource, """
+        CREATE SCHEMA IF NOT EXISTS reactors;
+        CREATE TABLE IF NOT EXISTS reactors.dispatched (
+            kind           text NOT NULL,
+            key            text NOT NULL,
+            subject        text NOT NULL,
+            due_at         timestamptz NOT NULL,
+            dispatched_at  timestamptz NOT NULL,
+            outcome        text NOT NULL,
+            events         int NOT NULL,
+            PRIMARY KEY (kind, key));
+        """);
 
     protected override TimeSpan Interval => options.PollInterval;
 
@@ -43,7 +54,7 @@ public sealed partial class TimerDispatcher(
     /// <summary>One pass: fires every timer due by now that was not fired before; returns how many it fired.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
     {
-        await MigrateAsync(cancellationToken);
+        await _tables.EnsureAsync(cancellationToken);
         var now = Time.GetUtcNow();
         IReadOnlyList<DueTimer> due;
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
@@ -208,30 +219,6 @@ public sealed partial class TimerDispatcher(
             cancellationToken: cancellationToken));
     }
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _migrated) == 1)
-        {
-            return;
-        }
-
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            CREATE SCHEMA IF NOT EXISTS reactors;
-            CREATE TABLE IF NOT EXISTS reactors.dispatched (
-                kind           text NOT NULL,
-                key            text NOT NULL,
-                subject        text NOT NULL,
-                due_at         timestamptz NOT NULL,
-                dispatched_at  timestamptz NOT NULL,
-                outcome        text NOT NULL,
-                events         int NOT NULL,
-                PRIMARY KEY (kind, key));
-            """,
-            cancellationToken: cancellationToken));
-        Volatile.Write(ref _migrated, 1);
-    }
 
     private sealed record DueTimerRow(string Kind, string Subject, string Key, string? StoreId, string? OrderId, DateTime DueAt);
 

@@ -6,6 +6,7 @@ using Dapper;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Reactors.Alerts;
 
@@ -61,7 +62,17 @@ public sealed partial class AlertWebhooks(
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly AlertQueries _alerts = new(dataSource, reactorOptions.ViewSchema);
-    private int _migrated;
+    private readonly OwnTables _tables = new(dataSource, """
+        CREATE SCHEMA IF NOT EXISTS reactors;
+        CREATE TABLE IF NOT EXISTS reactors.alert_deliveries (
+            delivery_id      text PRIMARY KEY,
+            store_id         text NOT NULL,
+            attempts         int NOT NULL,
+            last_attempt_at  timestamptz NOT NULL,
+            next_attempt_at  timestamptz NOT NULL,
+            delivered_at     timestamptz,
+            last_answer      text NOT NULL);
+        """);
 
     protected override TimeSpan Interval => options.DeliverEvery;
 
@@ -78,7 +89,7 @@ public sealed partial class AlertWebhooks(
             return 0;
         }
 
-        await MigrateAsync(cancellationToken);
+        await _tables.EnsureAsync(cancellationToken);
         var now = Time.GetUtcNow();
         var due = await _alerts.QueryAsync(
             $"""
@@ -194,29 +205,6 @@ public sealed partial class AlertWebhooks(
         }
     }
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _migrated) == 1)
-        {
-            return;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            CREATE SCHEMA IF NOT EXISTS reactors;
-            CREATE TABLE IF NOT EXISTS reactors.alert_deliveries (
-                delivery_id      text PRIMARY KEY,
-                store_id         text NOT NULL,
-                attempts         int NOT NULL,
-                last_attempt_at  timestamptz NOT NULL,
-                next_attempt_at  timestamptz NOT NULL,
-                delivered_at     timestamptz,
-                last_answer      text NOT NULL);
-            """,
-            cancellationToken: cancellationToken));
-        Volatile.Write(ref _migrated, 1);
-    }
 
     public override void Dispose()
     {
