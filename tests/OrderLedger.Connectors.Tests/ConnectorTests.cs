@@ -228,19 +228,22 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
     public async Task A_day_of_shop_orders_through_the_connector_yields_the_same_order_rows_as_through_the_command_api()
     {
         await EnsureShopStoreAsync();
+        // Minutes ago, not yesterday: an unpaid order older than the store's 30-minute window is cancelled by the
+        // payment-timeout reactor of the host, on either side, before its payment arrives.
+        var placed = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
         var apiStore = "api-shop";
         await host.RegisterStoreAsync(apiStore);
         var paid = NewPlatformOrderId();
         var unpaid = NewPlatformOrderId();
-        host.StandIn.Orders[paid] = ShopOrder(paid, Day.AddHours(6), paidAt: Day.AddHours(6).AddMinutes(3), status: 20);
-        host.StandIn.Orders[unpaid] = ShopOrder(unpaid, Day.AddHours(7), paidAt: null, status: 250, updatedAt: Day.AddHours(7).AddMinutes(30));
+        host.StandIn.Orders[paid] = ShopOrder(paid, placed, paidAt: placed.AddMinutes(3), status: 20);
+        host.StandIn.Orders[unpaid] = ShopOrder(unpaid, placed.AddMinutes(1), paidAt: null, status: 250, updatedAt: placed.AddMinutes(5));
         foreach (var (name, id) in new[] { ("channels_ec_order_new", paid), ("channels_ec_order_pay", paid), ("channels_ec_order_new", unpaid), ("channels_ec_order_cancel", unpaid) })
         {
             await host.PushAsync(Channels.WeChatShop, ConnectorHost.Shop, ShopEvent(name, id));
         }
 
         var ingest = host.As(Roles.Ingest, apiStore);
-        foreach (var (id, at) in new[] { ("api-" + paid, Day.AddHours(6)), ("api-" + unpaid, Day.AddHours(7)) })
+        foreach (var (id, at) in new[] { ("api-" + paid, placed), ("api-" + unpaid, placed.AddMinutes(1)) })
         {
             await host.OkAsync($"/api/orders/{id}", new
             {
@@ -251,8 +254,8 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
             }, ingest);
         }
 
-        await host.OkAsync($"/api/orders/api-{paid}/payments", new { amount = 20.00m, currency = "EUR", paymentReference = "tx-" + paid, occurredAt = Day.AddHours(6).AddMinutes(3) }, ingest);
-        await host.OkAsync($"/api/orders/api-{unpaid}/cancellation", new { reason = "cancelled on the WeChat shop", occurredAt = Day.AddHours(7).AddMinutes(30) }, ingest);
+        await host.OkAsync($"/api/orders/api-{paid}/payments", new { amount = 20.00m, currency = "EUR", paymentReference = "tx-" + paid, occurredAt = placed.AddMinutes(3) }, ingest);
+        await host.OkAsync($"/api/orders/api-{unpaid}/cancellation", new { reason = "cancelled on the WeChat shop", occurredAt = placed.AddMinutes(5) }, ingest);
 
         async Task<string> RowAsync(string orderId) =>
             await host.Client.GetAsync($"/api/orders/{orderId}") is { IsSuccessStatusCode: true } found ? Normalized(await found.Content.ReadFromJsonAsync<JsonElement>()) : "";

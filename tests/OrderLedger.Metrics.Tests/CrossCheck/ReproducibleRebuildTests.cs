@@ -1,6 +1,7 @@
 using Npgsql;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.Domain;
+using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
@@ -149,6 +150,11 @@ public sealed class ReproducibleRebuildTests(TestDatabase db) : IClassFixture<Te
             await Run(new AnswerNps(conversationId, i + 4, Next()));
         }
 
+        // Alert episodes as the alerts reactor records them: raised, recovered, raised again, one still open.
+        await Run(new RaiseAlert(storeId, "queue-wait", AlertsDecider.StoreSubject, "1 conversation waits past 180 s", 1, 0, Next()));
+        await Run(new RaiseAlert(storeId, "stuck-parcels", AlertsDecider.StoreSubject, "3 parcels without a scan for 48 h", 3, 0, Next()));
+        await Run(new RecoverAlert(storeId, "queue-wait", AlertsDecider.StoreSubject, "nobody waits past 180 s", Next()));
+        await Run(new RaiseAlert(storeId, "queue-wait", AlertsDecider.StoreSubject, "2 conversations wait past 180 s", 2, 0, Next()));
         return await ledger.ReadAsync();
     }
 }
