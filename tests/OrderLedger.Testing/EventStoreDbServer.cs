@@ -98,7 +98,27 @@ public sealed class BundledEventStoreDb : IAsyncDisposable
 
     public string WithNodePreference(string preference) => $"{ConnectionString}&nodePreference={preference}";
 
+    /// <summary>
+    /// Starts nodes on ports of their own. start.sh's own search for free ports races when two test classes start
+    /// servers at once (both find the same ports free; one node then fails to bind and shuts down), so the ports
+    /// come from <see cref="ChoosePort"/> and a start that fails anyway is retried on other ports.
+    /// </summary>
     public static async Task<BundledEventStoreDb> StartAsync(bool threeNodes = true)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(threeNodes, ChoosePort(threeNodes));
+            }
+            catch (InvalidOperationException) when (attempt < attempts)
+            {
+            }
+        }
+    }
+
+    private static async Task<BundledEventStoreDb> StartOnceAsync(bool threeNodes, int port)
     {
         var directory = Path.Combine(Path.GetTempPath(), "orderledger-esdb-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
@@ -108,17 +128,56 @@ public sealed class BundledEventStoreDb : IAsyncDisposable
             File.CreateSymbolicLink(Path.Combine(directory, "eventstoredb"), unpacked);
         }
 
+        var portArgument = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         try
         {
             var output = threeNodes
-                ? await EventStoreDbServer.RunAsync("start.sh", "--cluster", "--dir", directory)
-                : await EventStoreDbServer.RunAsync("start.sh", "--dir", directory);
+                ? await EventStoreDbServer.RunAsync("start.sh", "--cluster", "--port", portArgument, "--dir", directory)
+                : await EventStoreDbServer.RunAsync("start.sh", "--port", portArgument, "--dir", directory);
             return new BundledEventStoreDb(directory, output.Split('\n')[^1].Trim());
         }
         catch
         {
             await EventStoreDbServer.RunAsync("stop.sh", "--dir", directory);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A first HTTP port P whose node ports (P, P+10, P+20) and replication ports (P-1000, P-990, P-980) are free and
+    /// cannot overlap another choice's: P lies in 23000–23990, 25000–25990, 27000–27990 or 29000–29990 on a step
+    /// of 30, so every replication port falls in the thousand below, which no HTTP port uses. Picked at random so
+    /// test processes starting at the same moment rarely pick the same slot; the retry covers the rare case.
+    /// </summary>
+    private static int ChoosePort(bool threeNodes)
+    {
+        const int slotsPerBlock = 33;
+        for (var tries = 0; tries < 200; tries++)
+        {
+            var slot = Random.Shared.Next(4 * slotsPerBlock);
+            var port = 23000 + 2000 * (slot / slotsPerBlock) + 30 * (slot % slotsPerBlock);
+            var nodes = threeNodes ? 3 : 1;
+            if (Enumerable.Range(0, nodes).All(node => IsFree(port + 10 * node) && IsFree(port - 1000 + 10 * node)))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("No free EventStoreDB ports in 22000–29990.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 
