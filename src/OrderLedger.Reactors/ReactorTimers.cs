@@ -19,6 +19,13 @@ public static class TimerKinds
     /// </summary>
     public const string RepeatContact = "repeat-contact";
 
+    /// <summary>
+    /// A customer message in a bot conversation starts the clock (unless it runs already): <c>HandOffToHuman</c> at the
+    /// message + the store's bot hand-off threshold (default 120 s), unless the conversation is resolved (the bot's
+    /// answer was useful) or handed off first. Bot replies do not stop it: an answer is useful when it settles the question.
+    /// </summary>
+    public const string BotHandOff = "bot-hand-off";
+
     /// <summary>A refund approved by the auto-refund rule: intercept the order's parcels still in the warehouse, then <c>PayRefund</c>.</summary>
     public const string AutoRefund = "auto-refund";
 }
@@ -35,6 +42,9 @@ public static class ReactorCommandIds
     /// <summary>An escalation deadline's key: the conversation and the moment of that escalation (a conversation may be escalated again after a reopen).</summary>
     public static string EscalationKey(string conversationId, DateTimeOffset escalatedAt) =>
         $"{conversationId}/{escalatedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>A bot hand-off's key: the conversation and the customer message that started the clock (it may start again after a resolution).</summary>
+    public static string BotHandOffKey(string conversationId, string messageId) => $"{conversationId}/{messageId}";
 
     public static string Intercept(string refundId, string shipmentId) => Of(TimerKinds.AutoRefund, $"{refundId}/intercept/{shipmentId}");
 

@@ -23,11 +23,14 @@ namespace OrderLedger.Reactors;
 /// conversation-started about an order  → repeat-contact now, if another contact about the order is open and the start
 ///                                        was not escalated (closes the race of two contacts starting at once)
 /// conversation-escalated               → escalation-deadline at escalation + 48 h; repeat-contact dropped
-/// conversation-resolved / -reopened / deadline-missed → escalation-deadline dropped
+/// conversation-resolved / -reopened / deadline-missed / escalation-resolution-written → escalation-deadline dropped
+/// customer-message-received in bot mode → bot-hand-off at message + the store's threshold, unless one runs already
+/// conversation-handed-off / -resolved  → bot-hand-off dropped
+/// conversation-started in bot mode / -handed-off → conversations in bot mode (reactor_bot_conversations)
 /// refund-approved by the auto-refund window rule → auto-refund now (intercept parcels still in the warehouse, then pay)
 /// refund-paid / -rejected              → auto-refund dropped
 /// shipment-created / -handed-to-carrier / -intercepted → the order's parcels still in a warehouse (reactor_shipments)
-/// store-sla-targets-set                → the store's survey delay (reactor_store_policies)
+/// store-sla-targets-set / -bot-hand-off-set → the store's survey delay and bot threshold (reactor_store_policies)
 /// conversation-started / -resolved / -reopened → open contacts per order (reactor_open_conversations)
 /// </code>
 /// </summary>
@@ -43,17 +46,17 @@ public sealed class ReactorTimersProjection : IProjection
 
     public string Name => ProjectionName;
 
-    public int Version => 1;
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(OrderPlaced), typeof(OrderPaymentConfirmed), typeof(OrderCancelled),
         typeof(ConversationStarted), typeof(ConversationResolved), typeof(ConversationReopened), typeof(NpsSurveySent), typeof(ConversationEscalated),
-        typeof(EscalationDeadlineMissed),
+        typeof(EscalationDeadlineMissed), typeof(EscalationResolutionWritten), typeof(CustomerMessageReceived), typeof(ConversationHandedOff),
         typeof(RefundApproved), typeof(RefundPaid), typeof(RefundRejected),
         typeof(ShipmentCreated), typeof(ShipmentHandedToCarrier), typeof(ShipmentIntercepted),
-        typeof(StoreSlaTargetsSet));
+        typeof(StoreSlaTargetsSet), typeof(StoreBotHandOffSet));
 
-    public IReadOnlyList<string> Tables => ["reactor_timers", "reactor_shipments", "reactor_store_policies", "reactor_open_conversations"];
+    public IReadOnlyList<string> Tables => ["reactor_timers", "reactor_shipments", "reactor_store_policies", "reactor_open_conversations", "reactor_bot_conversations"];
 
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.reactor_timers (
@@ -63,6 +66,8 @@ public sealed class ReactorTimersProjection : IProjection
             store_id text,
             order_id text,
             due_at   timestamptz NOT NULL,
+            -- the due time to the tick (UTC ticks) where a decider compares with its own: due_at keeps microseconds
+            due_ticks bigint,
             PRIMARY KEY (kind, subject));
         CREATE INDEX ON {schema}.reactor_timers (due_at);
         CREATE TABLE {schema}.reactor_shipments (
@@ -71,8 +76,12 @@ public sealed class ReactorTimersProjection : IProjection
             left_warehouse  boolean NOT NULL,
             PRIMARY KEY (order_id, shipment_id));
         CREATE TABLE {schema}.reactor_store_policies (
-            store_id        text PRIMARY KEY,
-            nps_delay_days  int NOT NULL);
+            store_id              text PRIMARY KEY,
+            nps_delay_days        int,
+            bot_hand_off_seconds  int);
+        CREATE TABLE {schema}.reactor_bot_conversations (
+            conversation_id  text PRIMARY KEY,
+            store_id         text);
         CREATE TABLE {schema}.reactor_open_conversations (
             conversation_id  text PRIMARY KEY,
             order_id         text NOT NULL,
@@ -86,12 +95,17 @@ public sealed class ReactorTimersProjection : IProjection
 
     private sealed record Timer(string Key, string? StoreId, string? OrderId, DateTimeOffset At, bool AddNpsDelay);
 
+    /// <summary>A store's policies as this batch set them; null = not set in this batch (the stored value stays).</summary>
+    private sealed record Policies(int? NpsDelayDays, int? BotHandOffSeconds);
+
     public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
         // The batch's net effect, in log order: per (kind, subject) the last word wins (a timer, or null = dropped).
         var timers = new Dictionary<(string Kind, string Subject), Timer?>();
         var shipments = new Dictionary<(string OrderId, string ShipmentId), bool>();
-        var policies = new Dictionary<string, int>(StringComparer.Ordinal);
+        var policies = new Dictionary<string, Policies>(StringComparer.Ordinal);
+        var botMode = new Dictionary<string, (bool InBotMode, string? StoreId)>(StringComparer.Ordinal);
+        var botClocks = new Dictionary<string, (string Key, DateTimeOffset At)>(StringComparer.Ordinal); // started in this batch, not dropped since
         var started = new List<(ConversationStarted Start, string? StoreId, Position Position)>();
         var open = new Dictionary<string, bool>(StringComparer.Ordinal);
         var settled = new HashSet<string>(StringComparer.Ordinal); // escalated or resolved within this batch
@@ -109,10 +123,30 @@ public sealed class ReactorTimersProjection : IProjection
                 case OrderCancelled c:
                     timers[(TimerKinds.PaymentTimeout, c.OrderId)] = null;
                     break;
-                case ConversationStarted { OrderId: not null } c:
-                    started.Add((c, store ?? c.StoreId, e.Record.Position));
+                case ConversationStarted c:
+                    if (c.OrderId is not null)
+                    {
+                        started.Add((c, store ?? c.StoreId, e.Record.Position));
+                    }
+
+                    if (c.Mode == ConversationMode.Bot)
+                    {
+                        botMode[c.ConversationId] = (true, store ?? c.StoreId);
+                    }
+
+                    break;
+                case CustomerMessageReceived m:
+                    botClocks.TryAdd(m.ConversationId, (ReactorCommandIds.BotHandOffKey(m.ConversationId, m.MessageId), m.OccurredAt));
+                    break;
+                case ConversationHandedOff h:
+                    botMode[h.ConversationId] = (false, store);
+                    StopBotClock(h.ConversationId);
+                    break;
+                case EscalationResolutionWritten w:
+                    timers[(TimerKinds.EscalationDeadline, w.ConversationId)] = null;
                     break;
                 case ConversationResolved r:
+                    StopBotClock(r.ConversationId);
                     timers[(TimerKinds.NpsSurvey, r.ConversationId)] = new Timer(r.ConversationId, store, null, r.OccurredAt, true);
                     timers[(TimerKinds.EscalationDeadline, r.ConversationId)] = null;
                     timers[(TimerKinds.RepeatContact, r.ConversationId)] = null;
@@ -157,9 +191,24 @@ public sealed class ReactorTimersProjection : IProjection
                     shipments[(i.OrderId, i.ShipmentId)] = true;
                     break;
                 case StoreSlaTargetsSet t:
-                    policies[t.StoreId] = Math.Clamp(t.Targets.NpsSurveyDelayDays, 0, MaxSurveyDelayDays);
+                    policies[t.StoreId] = policies.GetValueOrDefault(t.StoreId, new Policies(null, null)) with
+                    {
+                        NpsDelayDays = Math.Clamp(t.Targets.NpsSurveyDelayDays, 0, MaxSurveyDelayDays),
+                    };
+                    break;
+                case StoreBotHandOffSet b:
+                    policies[b.StoreId] = policies.GetValueOrDefault(b.StoreId, new Policies(null, null)) with
+                    {
+                        BotHandOffSeconds = Math.Clamp(b.Seconds, StoreState.MinBotHandOffSeconds, StoreState.MaxBotHandOffSeconds),
+                    };
                     break;
             }
+        }
+
+        void StopBotClock(string conversationId)
+        {
+            botClocks.Remove(conversationId);
+            timers[(TimerKinds.BotHandOff, conversationId)] = null;
         }
 
         var connection = context.Connection;
@@ -168,11 +217,33 @@ public sealed class ReactorTimersProjection : IProjection
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
-                INSERT INTO {schema}.reactor_store_policies (store_id, nps_delay_days)
-                SELECT * FROM unnest(@Stores, @Days)
-                ON CONFLICT (store_id) DO UPDATE SET nps_delay_days = excluded.nps_delay_days
+                INSERT INTO {schema}.reactor_store_policies AS p (store_id, nps_delay_days, bot_hand_off_seconds)
+                SELECT * FROM unnest(@Stores, @Days, @Seconds)
+                ON CONFLICT (store_id) DO UPDATE SET
+                    nps_delay_days = coalesce(excluded.nps_delay_days, p.nps_delay_days),
+                    bot_hand_off_seconds = coalesce(excluded.bot_hand_off_seconds, p.bot_hand_off_seconds)
                 """,
-                new { Stores = policies.Keys.ToArray(), Days = policies.Values.ToArray() }, context.Transaction, cancellationToken: cancellationToken));
+                new
+                {
+                    Stores = policies.Keys.ToArray(),
+                    Days = policies.Values.Select(p => p.NpsDelayDays).ToArray(),
+                    Seconds = policies.Values.Select(p => p.BotHandOffSeconds).ToArray(),
+                },
+                context.Transaction, cancellationToken: cancellationToken));
+        }
+
+        if (botMode.Count > 0)
+        {
+            var entering = botMode.Where(b => b.Value.InBotMode).ToList();
+            var leaving = botMode.Where(b => !b.Value.InBotMode).Select(b => b.Key).ToArray();
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO {schema}.reactor_bot_conversations (conversation_id, store_id)
+                SELECT * FROM unnest(@Ids, @Stores) ON CONFLICT (conversation_id) DO NOTHING;
+                DELETE FROM {schema}.reactor_bot_conversations WHERE conversation_id = ANY(@Leaving);
+                """,
+                new { Ids = entering.Select(b => b.Key).ToArray(), Stores = entering.Select(b => b.Value.StoreId).ToArray(), Leaving = leaving },
+                context.Transaction, cancellationToken: cancellationToken));
         }
 
         if (shipments.Count > 0)
@@ -228,14 +299,16 @@ public sealed class ReactorTimersProjection : IProjection
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
-                INSERT INTO {schema}.reactor_timers AS t (kind, subject, key, store_id, order_id, due_at)
+                INSERT INTO {schema}.reactor_timers AS t (kind, subject, key, store_id, order_id, due_at, due_ticks)
                 SELECT b.kind, b.subject, b.key, b.store_id, b.order_id,
                        -- .NET reads no moment past 9999: a due time beyond it would stop the dispatcher.
                        LEAST(b.at + CASE WHEN b.nps THEN make_interval(days => coalesce(p.nps_delay_days, 7)) ELSE interval '0' END,
-                             timestamptz '9999-12-31 23:59:59Z')
-                FROM unnest(@Kinds, @Subjects, @Keys, @Stores, @Orders, @Ats, @Nps) AS b(kind, subject, key, store_id, order_id, at, nps)
+                             timestamptz '9999-12-31 23:59:59Z'),
+                       CASE WHEN b.nps THEN NULL ELSE b.ticks END
+                FROM unnest(@Kinds, @Subjects, @Keys, @Stores, @Orders, @Ats, @Ticks, @Nps) AS b(kind, subject, key, store_id, order_id, at, ticks, nps)
                 LEFT JOIN {schema}.reactor_store_policies p ON p.store_id = b.store_id
-                ON CONFLICT (kind, subject) DO UPDATE SET key = excluded.key, store_id = excluded.store_id, order_id = excluded.order_id, due_at = excluded.due_at
+                ON CONFLICT (kind, subject) DO UPDATE SET
+                    key = excluded.key, store_id = excluded.store_id, order_id = excluded.order_id, due_at = excluded.due_at, due_ticks = excluded.due_ticks
                 """,
                 new
                 {
@@ -245,7 +318,31 @@ public sealed class ReactorTimersProjection : IProjection
                     Stores = set.Select(s => s.Timer.StoreId).ToArray(),
                     Orders = set.Select(s => s.Timer.OrderId).ToArray(),
                     Ats = set.Select(s => s.Timer.At.UtcDateTime).ToArray(),
+                    Ticks = set.Select(s => s.Timer.At.UtcTicks).ToArray(),
                     Nps = set.Select(s => s.Timer.AddNpsDelay).ToArray(),
+                },
+                context.Transaction, cancellationToken: cancellationToken));
+        }
+
+        if (botClocks.Count > 0)
+        {
+            // Only conversations still in bot mode; a clock already running keeps its due time (the first unanswered message).
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO {schema}.reactor_timers (kind, subject, key, store_id, order_id, due_at)
+                SELECT @Kind, b.id, b.key, m.store_id, NULL,
+                       b.at + make_interval(secs => coalesce(p.bot_hand_off_seconds, {StoreState.DefaultBotHandOffSeconds}))
+                FROM unnest(@Ids, @Keys, @Ats) AS b(id, key, at)
+                JOIN {schema}.reactor_bot_conversations m ON m.conversation_id = b.id
+                LEFT JOIN {schema}.reactor_store_policies p ON p.store_id = m.store_id
+                ON CONFLICT (kind, subject) DO NOTHING
+                """,
+                new
+                {
+                    Kind = TimerKinds.BotHandOff,
+                    Ids = botClocks.Keys.ToArray(),
+                    Keys = botClocks.Values.Select(c => c.Key).ToArray(),
+                    Ats = botClocks.Values.Select(c => c.At.UtcDateTime).ToArray(),
                 },
                 context.Transaction, cancellationToken: cancellationToken));
         }

@@ -63,7 +63,7 @@ public sealed partial class TimerDispatcher(
             {
                 due = (await connection.QueryAsync<DueTimerRow>(new CommandDefinition(
                     $"""
-                    SELECT t.kind, t.subject, t.key, t.store_id AS storeid, t.order_id AS orderid, t.due_at AS dueat
+                    SELECT t.kind, t.subject, t.key, t.store_id AS storeid, t.order_id AS orderid, t.due_at AS dueat, t.due_ticks AS dueticks
                     FROM {options.ViewSchema}.reactor_timers t
                     WHERE t.due_at <= @Now
                       AND NOT EXISTS (SELECT 1 FROM reactors.dispatched d WHERE d.kind = t.kind AND d.key = t.key)
@@ -71,7 +71,8 @@ public sealed partial class TimerDispatcher(
                     LIMIT @Limit
                     """,
                     new { Now = now.UtcDateTime, Limit = options.BatchSize }, cancellationToken: cancellationToken)))
-                    .Select(r => new DueTimer(r.Kind, r.Subject, r.Key, r.StoreId, r.OrderId, new DateTimeOffset(DateTime.SpecifyKind(r.DueAt, DateTimeKind.Utc))))
+                    .Select(r => new DueTimer(r.Kind, r.Subject, r.Key, r.StoreId, r.OrderId,
+                        r.DueTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : new DateTimeOffset(DateTime.SpecifyKind(r.DueAt, DateTimeKind.Utc))))
                     .ToList();
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
@@ -84,6 +85,11 @@ public sealed partial class TimerDispatcher(
         foreach (var timer in due)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (timer.DueAt > now)
+            {
+                continue; // due_at (to the microsecond) is reached, the precise due time within it not yet
+            }
+
             var outcome = await FireAsync(timer, now, cancellationToken);
             if (outcome.Error is { Rule: CommandHandler.ConflictRule })
             {
@@ -112,23 +118,26 @@ public sealed partial class TimerDispatcher(
         switch (timer.Kind)
         {
             case TimerKinds.PaymentTimeout:
-                return await commands.ExecuteAsync(new TimeOutPayment(timer.Subject, now), context, cancellationToken);
+                return await AtDueTimeAsync(timer, context, now, at => new TimeOutPayment(timer.Subject, at), cancellationToken);
             case TimerKinds.NpsSurvey:
-                return await SendSurveyAsync(timer, context, now, cancellationToken);
+                return await AtDueTimeAsync(timer, context, now, at => new SendNpsSurvey(timer.Subject, at), cancellationToken);
             case TimerKinds.RepeatContact:
-                return await commands.ExecuteAsync(new EscalateConversation(timer.Subject, ConversationDecider.RepeatContactReason, now), context, cancellationToken);
+                return await AtDueTimeAsync(timer, context, now, at => new EscalateConversation(timer.Subject, ConversationDecider.RepeatContactReason, at), cancellationToken);
             case TimerKinds.EscalationDeadline:
-                return await commands.ExecuteAsync(new RecordEscalationDeadlineMissed(timer.Subject, now), context, cancellationToken);
+                return await AtDueTimeAsync(timer, context, now, at => new RecordEscalationDeadlineMissed(timer.Subject, at), cancellationToken);
+            case TimerKinds.BotHandOff:
+                return await AtDueTimeAsync(timer, context, now, at => new HandOffToHuman(timer.Subject, ConversationDecider.BotNoAnswerReason, at), cancellationToken);
             case TimerKinds.AutoRefund:
                 var changes = new List<StreamChange>();
-                foreach (var (command, commandId) in await ParcelStepsAsync(timer, now, cancellationToken))
+                foreach (var (command, commandId) in await ParcelStepsAsync(timer, cancellationToken))
                 {
                     // Refused when the parcel left meanwhile: then the refund stays paid and the parcel travels (a return follows).
-                    var step = await commands.ExecuteAsync(command, context with { CommandId = commandId }, cancellationToken);
+                    var step = await AtDueTimeAsync(timer, context with { CommandId = commandId }, now, command, cancellationToken);
                     changes.AddRange(step.Changes);
                 }
 
-                var paid = await commands.ExecuteAsync(new PayRefund(timer.Subject, ReactorCommandIds.RefundPaymentReference(timer.Subject), now), context, cancellationToken);
+                var paid = await AtDueTimeAsync(
+                    timer, context, now, at => new PayRefund(timer.Subject, ReactorCommandIds.RefundPaymentReference(timer.Subject), at), cancellationToken);
                 return new CommandOutcome([.. changes, .. paid.Changes], paid.Error);
             default:
                 throw new InvalidOperationException($"Unknown timer kind '{timer.Kind}'.");
@@ -136,15 +145,17 @@ public sealed partial class TimerDispatcher(
     }
 
     /// <summary>
-    /// The survey is dated at its due time (resolution + the store's delay), the business time it belongs to, even when
-    /// the dispatcher fires it later (imported history, a host that was down). When the conversation has a later fact
-    /// already (a rating after the due time), a fact cannot be dated before it: then the survey is dated when it is sent.
+    /// A timer's command is dated at its due time, the business time it belongs to, even when the dispatcher fires it
+    /// later (imported history, a host that was down): a survey due seven days after a resolution is dated then, not
+    /// on the day it was sent. When the stream has a later fact already (a rating after the due time), a fact cannot be
+    /// dated before it: then the command is dated when it is sent.
     /// </summary>
-    private async Task<CommandOutcome> SendSurveyAsync(DueTimer timer, CommandContext context, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<CommandOutcome> AtDueTimeAsync(
+        DueTimer timer, CommandContext context, DateTimeOffset now, Func<DateTimeOffset, object> command, CancellationToken cancellationToken)
     {
-        var outcome = await commands.ExecuteAsync(new SendNpsSurvey(timer.Subject, timer.DueAt), context with { OccurredAt = timer.DueAt }, cancellationToken);
+        var outcome = await commands.ExecuteAsync(command(timer.DueAt), context with { OccurredAt = timer.DueAt }, cancellationToken);
         return outcome.Error is { Rule: BusinessTime.BeforeLastEventRule }
-            ? await commands.ExecuteAsync(new SendNpsSurvey(timer.Subject, now), context, cancellationToken)
+            ? await commands.ExecuteAsync(command(now), context, cancellationToken)
             : outcome;
     }
 
@@ -152,9 +163,9 @@ public sealed partial class TimerDispatcher(
     /// What an auto-refund does to the order's parcels still in a warehouse: a refund of the whole order
     /// (<see cref="RefundScope.CoversWholeOrder"/>) intercepts each; a refund of some units takes those units out of the
     /// parcels that carry them (<see cref="RefundScope.UnitsToTakeOut"/>; a parcel left empty is intercepted); a refund
-    /// of money only touches no parcel.
+    /// of money only touches no parcel. Each step is a command for a moment (<see cref="AtDueTimeAsync"/> dates it).
     /// </summary>
-    private async Task<IReadOnlyList<(ShipmentCommand Command, string CommandId)>> ParcelStepsAsync(DueTimer timer, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(Func<DateTimeOffset, object> Command, string CommandId)>> ParcelStepsAsync(DueTimer timer, CancellationToken cancellationToken)
     {
         if (timer.OrderId is null)
         {
@@ -165,19 +176,19 @@ public sealed partial class TimerDispatcher(
         var order = (await commands.Handler.LoadAsync(OrderDecider.Decider, StreamIds.Order(timer.OrderId), cancellationToken: cancellationToken)).State;
         var reason = $"auto-refund {timer.Subject}";
         var wholeOrder = RefundScope.CoversWholeOrder(refund, order);
-        var steps = new List<(ShipmentCommand, string)>();
+        var steps = new List<(Func<DateTimeOffset, object>, string)>();
         foreach (var shipmentId in await ParcelsInWarehouseAsync(timer.OrderId, cancellationToken))
         {
             if (wholeOrder)
             {
-                steps.Add((new InterceptShipment(shipmentId, reason, now), ReactorCommandIds.Intercept(timer.Subject, shipmentId)));
+                steps.Add((at => new InterceptShipment(shipmentId, reason, at), ReactorCommandIds.Intercept(timer.Subject, shipmentId)));
                 continue;
             }
 
             var shipment = (await commands.Handler.LoadAsync(ShipmentDecider.Decider, StreamIds.Shipment(shipmentId), cancellationToken: cancellationToken)).State;
             if (RefundScope.UnitsToTakeOut(refund, shipment) is { Count: > 0 } units)
             {
-                steps.Add((new AmendShipment(shipmentId, units, reason, now), ReactorCommandIds.Amend(timer.Subject, shipmentId)));
+                steps.Add((at => new AmendShipment(shipmentId, units, reason, at), ReactorCommandIds.Amend(timer.Subject, shipmentId)));
             }
         }
 
@@ -220,7 +231,7 @@ public sealed partial class TimerDispatcher(
     }
 
 
-    private sealed record DueTimerRow(string Kind, string Subject, string Key, string? StoreId, string? OrderId, DateTime DueAt);
+    private sealed record DueTimerRow(string Kind, string Subject, string Key, string? StoreId, string? OrderId, DateTime DueAt, long? DueTicks);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reactor {Kind} {Key}: {Events} events recorded.")]
     private partial void LogFired(string kind, string key, int events);

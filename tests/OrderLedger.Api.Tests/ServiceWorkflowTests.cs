@@ -6,7 +6,10 @@ using Xunit;
 
 namespace OrderLedger.Api.Tests;
 
-/// <summary>Service hours as an integrator sends them, and who the ledger records as acting for an ingest connector.</summary>
+/// <summary>
+/// Service hours as an integrator sends them, who the ledger records as acting for an ingest connector, the bot
+/// hand-off threshold, and an escalation's written resolution.
+/// </summary>
 public sealed class ServiceWorkflowTests(ApiHost host) : IClassFixture<ApiHost>
 {
     [Fact]
@@ -89,6 +92,83 @@ public sealed class ServiceWorkflowTests(ApiHost host) : IClassFixture<ApiHost>
                 ("conversation-resolved", "customer"),
             ],
             actors);
+    }
+
+    [Fact]
+    public async Task A_repeat_complaint_gets_a_written_resolution_the_customer_sees_in_the_transcript()
+    {
+        var shop = await Scenario.StoreWithStockAsync(host.Client);
+        var supervisor = host.As(Roles.Supervisor, shop.StoreId);
+        var (first, second) = ("cv-" + Guid.NewGuid().ToString("N")[..10], "cv-" + Guid.NewGuid().ToString("N")[..10]);
+        await shop.OkAsync($"/api/conversations/{first}", new { storeId = shop.StoreId, customerId = "cust-1", channel = "chat", orderId = "o-vase" });
+        var repeat = await shop.OkAsync($"/api/conversations/{second}", new { storeId = shop.StoreId, customerId = "cust-1", channel = "chat", orderId = "o-vase", unresolvedAboutSameOrder = new[] { first } });
+        Assert.Contains(repeat.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "conversation-escalated");
+
+        var written = await shop.OkAsync($"/api/conversations/{second}/escalation-resolution",
+            new { resolution = "We re-send the vase by express.", compensation = "20 CNY coupon", improvement = "Fragile items are packed in foam." }, supervisor);
+
+        var data = written.GetProperty("events")[0].GetProperty("data");
+        Assert.Equal("conversation-escalation-resolution-written", written.GetProperty("events")[0].GetProperty("type").GetString());
+        Assert.Equal("20 CNY coupon", data.GetProperty("compensation").GetString());
+        Assert.False(string.IsNullOrEmpty(data.GetProperty("writtenBy").GetString())); // the caller signs it
+        var transcript = await host.Client.GetFromJsonAsync<JsonElement>($"/api/conversations/{second}/messages");
+        var entry = transcript.GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("kind").GetString() == "written-resolution");
+        Assert.Contains("Compensation: 20 CNY coupon", entry.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        var again = await supervisor.PostAsJsonAsync($"/api/conversations/{second}/escalation-resolution", new { resolution = "x", improvement = "y" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var notEscalated = await supervisor.PostAsJsonAsync($"/api/conversations/{first}/escalation-resolution", new { resolution = "x", improvement = "y" });
+        Assert.Equal(HttpStatusCode.Conflict, notEscalated.StatusCode);
+        Assert.Equal("conversation.not-escalated", (await notEscalated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task A_connector_cannot_sign_a_written_resolution_and_an_incomplete_one_names_its_field()
+    {
+        var shop = await Scenario.StoreWithStockAsync(host.Client);
+        var id = "cv-" + Guid.NewGuid().ToString("N")[..10];
+        await shop.OkAsync($"/api/conversations/{id}", new { storeId = shop.StoreId, customerId = "cust-1", channel = "chat" });
+        await shop.OkAsync($"/api/conversations/{id}/escalation", new { reason = "complaint" });
+
+        var byConnector = await host.As(Roles.Ingest, shop.StoreId).PostAsJsonAsync($"/api/conversations/{id}/escalation-resolution", new { resolution = "x", improvement = "y" });
+        Assert.Equal(HttpStatusCode.Forbidden, byConnector.StatusCode);
+
+        var incomplete = await host.Client.PostAsJsonAsync($"/api/conversations/{id}/escalation-resolution", new { resolution = "We re-send it." });
+        Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);
+        Assert.True((await incomplete.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("improvement", out _));
+
+        var tooLong = await host.Client.PostAsJsonAsync($"/api/conversations/{id}/escalation-resolution", new { resolution = new string('x', 4_001), improvement = "y" });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.True((await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("resolution", out _));
+
+        var events = (await host.Client.GetFromJsonAsync<JsonElement>($"/api/streams/conversation-{id}")).GetProperty("events").EnumerateArray()
+            .Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.DoesNotContain("conversation-escalation-resolution-written", events);
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(3_601)]
+    public async Task A_bot_hand_off_threshold_outside_ten_seconds_to_an_hour_is_refused(int seconds)
+    {
+        var shop = await Scenario.StoreWithStockAsync(host.Client);
+
+        var response = await host.Client.PostAsJsonAsync($"/api/stores/{shop.StoreId}/policies/bot-hand-off", new { seconds });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("store.bot-hand-off-out-of-range", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task A_supervisor_sets_the_bot_hand_off_threshold_and_an_agent_cannot()
+    {
+        var shop = await Scenario.StoreWithStockAsync(host.Client);
+
+        var set = await shop.OkAsync($"/api/stores/{shop.StoreId}/policies/bot-hand-off", new { seconds = 60 }, host.As(Roles.Supervisor, shop.StoreId));
+        Assert.Equal(60, set.GetProperty("events")[0].GetProperty("data").GetProperty("seconds").GetInt32());
+
+        var byAgent = await host.As(Roles.Agent, shop.StoreId).PostAsJsonAsync($"/api/stores/{shop.StoreId}/policies/bot-hand-off", new { seconds = 30 });
+        Assert.Equal(HttpStatusCode.Forbidden, byAgent.StatusCode);
     }
 
     private async Task<List<(string Type, string Kind)>> ActorKindsAsync(string streamId)

@@ -1,11 +1,15 @@
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Stores;
 using OrderLedger.Testing;
 using Xunit;
 using static OrderLedger.Reactors.Tests.ReactorHost;
 
 namespace OrderLedger.Reactors.Tests;
 
-/// <summary>NPS survey seven days after resolution, once; the 48-hour resolution deadline of an escalation.</summary>
+/// <summary>
+/// NPS survey seven days after resolution, once; the 48-hour resolution deadline of an escalation and its written
+/// resolution; the bot hand-off after the store's threshold.
+/// </summary>
 public sealed class ConversationReactorTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
     private static StartConversation Start(string id, string? orderId = null, params string[] unresolved) =>
@@ -108,5 +112,96 @@ public sealed class ConversationReactorTests(TestDatabase database) : IClassFixt
         await host.EventuallyHasAsync($"conversation-{second}", "conversation-escalation-deadline-missed");
         Assert.DoesNotContain("conversation-escalation-deadline-missed", await host.TypesAsync($"conversation-{resolvedInTime}"));
         Assert.DoesNotContain("conversation-escalation-deadline-missed", await host.TypesAsync($"conversation-{first}"));
+    }
+
+    [Fact]
+    public async Task A_written_resolution_within_48_hours_meets_the_escalation_deadline()
+    {
+        var clock = new ManualClock(T0);
+        await using var host = await StartAsync(database, clock);
+        var order = Id("o-");
+        var (first, second) = (Id("cv-"), Id("cv-"));
+        await host.Do(Start(first, order), T0);
+        await host.Do(Start(second, order, first), T0);
+        await host.WaitForTimerAsync(TimerKinds.EscalationDeadline, second);
+
+        await host.Do(new WriteEscalationResolution(second, "supervisor-1", "Parcel re-sent by express", "20 CNY coupon", "Pack fragile items in foam", T0.AddHours(30)), T0.AddHours(30));
+        await host.WaitForNoTimerAsync(TimerKinds.EscalationDeadline, second);
+
+        clock.Set(T0.AddHours(49));
+        await host.Dispatcher.DispatchDueAsync();
+        Assert.DoesNotContain("conversation-escalation-deadline-missed", await host.TypesAsync($"conversation-{second}"));
+    }
+
+    [Fact]
+    public async Task A_missed_deadline_fired_late_is_dated_at_the_deadline_not_when_the_dispatcher_ran()
+    {
+        var clock = new ManualClock(T0.AddDays(10));
+        await using var host = await StartAsync(database, clock);
+        var order = Id("o-");
+        var (first, second) = (Id("cv-"), Id("cv-"));
+        await host.Do(Start(first, order), T0);
+        await host.Do(Start(second, order, first), T0);
+
+        await host.EventuallyHasAsync($"conversation-{second}", "conversation-escalation-deadline-missed");
+
+        var missed = (await host.EventsAsync($"conversation-{second}")).Single(e => e.Event is EscalationDeadlineMissed);
+        Assert.Equal(T0.AddHours(48), ((EscalationDeadlineMissed)missed.Event).OccurredAt);
+        Assert.Equal(T0.AddHours(48), missed.Metadata!.OccurredAt);
+    }
+
+    private static StartConversation BotStart(string id, string store) => new(id, store, "c-1", "wechat", null, true, [], T0);
+
+    [Fact]
+    public async Task A_customer_the_bot_leaves_without_a_useful_answer_is_handed_to_a_human_after_120_seconds()
+    {
+        var clock = new ManualClock(T0);
+        await using var host = await StartAsync(database, clock);
+        var id = Id("cv-");
+        await host.Do(BotStart(id, "s-1"), T0);
+        await host.Do(new ReceiveCustomerMessage(id, "m-1", "my parcel is damaged", T0.AddSeconds(5)), T0.AddSeconds(5));
+        await host.Do(new SendBotReply(id, "b-1", "Here are our return rules…", T0.AddSeconds(6)), T0.AddSeconds(6));
+        await host.Do(new ReceiveCustomerMessage(id, "m-2", "that does not help", T0.AddSeconds(60)), T0.AddSeconds(60));
+        await host.WaitForTimerAsync(TimerKinds.BotHandOff, id);
+
+        clock.Set(T0.AddSeconds(124));
+        Assert.Equal(0, await host.Dispatcher.DispatchDueAsync());
+
+        clock.Set(T0.AddSeconds(125));
+        await host.EventuallyHasAsync($"conversation-{id}", "conversation-handed-off");
+        var handOff = (ConversationHandedOff)(await host.EventsAsync($"conversation-{id}")).Single(e => e.Event is ConversationHandedOff).Event;
+        Assert.Equal(ConversationDecider.BotNoAnswerReason, handOff.Reason);
+        Assert.Equal(T0.AddSeconds(125), handOff.OccurredAt);
+    }
+
+    [Fact]
+    public async Task The_store_sets_its_own_threshold_and_a_conversation_settled_in_time_stays_with_the_bot()
+    {
+        // 200 days on: the survey this test's resolution schedules is never due in the other tests of the class.
+        var t0 = T0.AddDays(200);
+        var clock = new ManualClock(t0);
+        await using var host = await StartAsync(database, clock);
+        var store = Id("s-");
+        await host.Do(new RegisterStore(store, "Jade shop", "Asia/Shanghai", "CNY", t0.AddDays(-1)), t0.AddDays(-1));
+        await host.Do(new SetBotHandOff(store, 30, t0.AddDays(-1)), t0.AddDays(-1));
+        var (slow, settled, human) = (Id("cv-"), Id("cv-"), Id("cv-"));
+        foreach (var id in new[] { slow, settled })
+        {
+            await host.Do(BotStart(id, store) with { OccurredAt = t0 }, t0);
+            await host.Do(new ReceiveCustomerMessage(id, "m-1", "is the bracelet real jade?", t0), t0);
+        }
+
+        await host.Do(new StartConversation(human, store, "c-1", "wechat", null, false, [], t0), t0);
+        await host.Do(new ReceiveCustomerMessage(human, "m-1", "hello", t0), t0);
+        await host.Do(new ResolveConversation(settled, ConversationDecider.ResolvedByBot, t0.AddSeconds(20)), t0.AddSeconds(20));
+        await host.WaitForTimerAsync(TimerKinds.BotHandOff, slow);
+
+        clock.Set(t0.AddSeconds(30));
+        await host.EventuallyHasAsync($"conversation-{slow}", "conversation-handed-off");
+        clock.Set(t0.AddMinutes(10));
+        await host.Dispatcher.DispatchDueAsync();
+        Assert.DoesNotContain("conversation-handed-off", await host.TypesAsync($"conversation-{settled}"));
+        Assert.DoesNotContain("conversation-handed-off", await host.TypesAsync($"conversation-{human}"));
+        Assert.False(await host.HasTimerAsync(TimerKinds.BotHandOff, human));
     }
 }

@@ -155,18 +155,25 @@ public sealed class ReactorHost : IAsyncDisposable
 
     /// <summary>Waits until the timers projection has scheduled a timer for <paramref name="subject"/>.</summary>
     public Task WaitForTimerAsync(string kind, string subject) =>
-        Eventually.Get(async () =>
+        Eventually.Get(() => HasTimerAsync(kind, subject), has => has, because: $"a {kind} timer for {subject}");
+
+    /// <summary>Waits until the timers projection has dropped the timer for <paramref name="subject"/>.</summary>
+    public Task WaitForNoTimerAsync(string kind, string subject) =>
+        Eventually.Get(() => HasTimerAsync(kind, subject), has => !has, because: $"no {kind} timer for {subject}");
+
+    /// <summary>Whether a timer of <paramref name="kind"/> is scheduled for <paramref name="subject"/> (false before the projection's first build).</summary>
+    public async Task<bool> HasTimerAsync(string kind, string subject)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync();
+        try
         {
-            await using var connection = await _database.DataSource.OpenConnectionAsync();
-            try
-            {
-                return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM rm.reactor_timers WHERE kind = @kind AND subject = @subject", new { kind, subject });
-            }
-            catch (Npgsql.PostgresException)
-            {
-                return 0;
-            }
-        }, n => n == 1, because: $"a {kind} timer for {subject}");
+            return await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM rm.reactor_timers WHERE kind = @kind AND subject = @subject", new { kind, subject }) == 1;
+        }
+        catch (Npgsql.PostgresException)
+        {
+            return false;
+        }
+    }
 
     public async Task<IReadOnlyList<(string Kind, string Key, string Outcome)>> DispatchedAsync(string subject)
     {

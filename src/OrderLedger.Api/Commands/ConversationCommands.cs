@@ -26,6 +26,9 @@ public static class ConversationCommands
             new SendAgentReply(f.Route("conversationId"), b.AgentId ?? f.Caller, b.MessageId ?? NewId(), f.Text(b.Text), f.OccurredAt));
         api.MapCommand<ReasonBody>("/conversations/{conversationId}/escalation", "Escalate the conversation.", (b, f) =>
             new EscalateConversation(f.Route("conversationId"), f.Text(b.Reason), f.OccurredAt));
+        api.MapCommand<EscalationResolutionBody>("/conversations/{conversationId}/escalation-resolution", "Give an escalation's written resolution: what was decided, the compensation, the improvement (the author defaults to the caller; staff only).", (b, f) =>
+            new WriteEscalationResolution(f.Route("conversationId"), b.WrittenBy ?? f.Caller, f.Text(b.Resolution), b.Compensation, f.Text(b.Improvement), f.OccurredAt))
+            .RequireAuthorization(Security.Policies.StaffCommands);
         api.MapCommand<ResolveBody>("/conversations/{conversationId}/resolution", "Resolve the conversation.", (b, f) =>
             new ResolveConversation(f.Route("conversationId"), b.ResolvedBy ?? f.Caller, f.OccurredAt));
         api.MapCommand<RatingBody>("/conversations/{conversationId}/satisfaction", "Record the customer's satisfaction rating.", (b, f) =>
@@ -47,6 +50,9 @@ public sealed record MessageBody(string? Text, string? MessageId) : CommandBody;
 public sealed record AssignAgentBody(string? AgentId) : CommandBody;
 
 public sealed record AgentReplyBody(string? Text, string? AgentId, string? MessageId) : CommandBody;
+
+/// <param name="Compensation">What the customer is given (a coupon, a partial refund…); left out when nothing is.</param>
+public sealed record EscalationResolutionBody(string? Resolution, string? Compensation, string? Improvement, string? WrittenBy) : CommandBody;
 
 public sealed record ResolveBody(string? ResolvedBy) : CommandBody;
 

@@ -21,6 +21,8 @@ public static class StoreCommands
             new SetServiceHours(f.Route("storeId"), f.TimeOfDay(b.Opens), f.TimeOfDay(b.Closes), f.Text(b.TimeZone), f.OccurredAt));
         policies.MapCommand<SlaTargetsBody>("/sla-targets", "Set SLA targets: first reply, resolution, NPS survey delay.", (b, f) =>
             new SetSlaTargets(f.Route("storeId"), new SlaTargets(f.Value(b.FirstReplySeconds), f.Value(b.ResolutionHours), f.Value(b.NpsSurveyDelayDays)), f.OccurredAt));
+        policies.MapCommand<BotHandOffBody>("/bot-hand-off", "Set how many seconds (10–3600, default 120) a customer waits in a bot conversation without a useful answer before a human takes over.", (b, f) =>
+            new SetBotHandOff(f.Route("storeId"), f.Value(b.Seconds), f.OccurredAt));
         policies.MapCommand<ReturnAddressBody>("/return-addresses", "Set the return address for a product, a category or by default.", (b, f) =>
             new SetReturnAddress(f.Route("storeId"), f.Value(b.Scope), b.Key, f.Required(b.Address), f.OccurredAt));
         policies.MapCommand<ReturnPolicyBody>("/returns", "Set the after-sales rules: refund refused deliveries by rule (default on), pay passed returns by rule (default off).", (b, f) =>
@@ -39,6 +41,8 @@ public sealed record AutoRefundWindowBody(int? Hours, AutoRefundBasis? CountsFro
 public sealed record ServiceHoursBody(string? Opens, string? Closes, string? TimeZone) : CommandBody;
 
 public sealed record SlaTargetsBody(int? FirstReplySeconds, int? ResolutionHours, int? NpsSurveyDelayDays) : CommandBody;
+
+public sealed record BotHandOffBody(int? Seconds) : CommandBody;
 
 public sealed record ReturnAddressBody(ReturnAddressScope? Scope, string? Key, PostalAddress? Address) : CommandBody;
 

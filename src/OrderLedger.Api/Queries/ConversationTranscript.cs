@@ -9,7 +9,9 @@ namespace OrderLedger.Api.Queries;
 /// One line of a conversation's transcript. <see cref="Kind"/>: <c>customer</c>, <c>bot</c>, <c>agent</c> (messages, with
 /// their full text), or what happened to the conversation: <c>started</c>, <c>handed-off</c>, <c>assigned</c>,
 /// <c>escalated</c>, <c>resolved</c>, <c>reopened</c>, <c>rated</c>, <c>nps-survey</c>, <c>nps-answered</c>,
-/// <c>deadline-missed</c>. <see cref="Author"/>: the agent who replied, was assigned or resolved.
+/// <c>deadline-missed</c>, <c>written-resolution</c> (an escalation's written answer: its text, then the compensation
+/// and the improvement on lines of their own). <see cref="Author"/>: the agent who replied, was assigned, resolved or
+/// wrote the resolution.
 /// </summary>
 public sealed record TranscriptEntry(ulong Revision, DateTimeOffset OccurredAt, string Kind, string? Author, string? Text, string? MessageId);
 
@@ -50,6 +52,10 @@ public sealed record ConversationTranscript(string ConversationId, string StoreI
         NpsSurveySent => ("nps-survey", null, null, null),
         NpsAnswered n => ("nps-answered", null, $"{n.Score}/10", null),
         EscalationDeadlineMissed => ("deadline-missed", null, null, null),
+        EscalationResolutionWritten w => ("written-resolution", w.WrittenBy, WrittenResolution(w), null),
         _ => null,
     };
+
+    private static string WrittenResolution(EscalationResolutionWritten w) =>
+        $"{w.Resolution}\nCompensation: {w.Compensation ?? "none"}\nImprovement: {w.Improvement}";
 }

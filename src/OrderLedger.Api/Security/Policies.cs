@@ -25,6 +25,12 @@ public static class Policies
     /// <summary>Set a store's policies (auto-refund window, SLA targets, warehouses, return addresses, service hours).</summary>
     public const string StorePolicies = "store-policies";
 
+    /// <summary>
+    /// Commands that are people's word, not a system's: an escalation's written resolution is signed by the staff who
+    /// give it, so an ingest token (a connector) cannot.
+    /// </summary>
+    public const string StaffCommands = "staff-commands";
+
     /// <summary>Projection status, rebuilds and their progress: operators of every store (a <c>*</c> token) only.</summary>
     public const string ProjectionAdmin = "projection-admin";
 
@@ -55,6 +61,7 @@ public static class Policies
             .AddPolicy(ReadAll, p => p.RequireRole(Roles.Data, Roles.Admin))
             .AddPolicy(Rebuild, p => p.RequireRole(Roles.Data, Roles.Admin))
             .AddPolicy(StorePolicies, p => p.RequireRole(Roles.Supervisor, Roles.Admin))
+            .AddPolicy(StaffCommands, p => p.RequireRole(Roles.Agent, Roles.Supervisor, Roles.Admin))
             .AddPolicy(ProjectionAdmin, p => p.RequireRole(Roles.Data, Roles.Admin).RequireClaim(AccessTokens.StoreClaim, AccessTokens.AllStores))
             .AddPolicy(Audit, p => p.RequireRole(Roles.Auditor))
             .AddPolicy(AuditAll, p => p.RequireRole(Roles.Auditor).RequireClaim(AccessTokens.StoreClaim, AccessTokens.AllStores))

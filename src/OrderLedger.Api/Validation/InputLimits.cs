@@ -30,7 +30,7 @@ public static class InputLimits
         // ids: route values, references to other aggregates, people named by a command
         ["commandId"] = new(200), ["storeId"] = Id, ["orderId"] = Id, ["customerId"] = Id, ["conversationId"] = Id, ["refundId"] = Id,
         ["shipmentId"] = Id, ["warehouseId"] = Id, ["sku"] = Id, ["messageId"] = Id, ["agentId"] = Id, ["pickerId"] = Id, ["packerId"] = Id,
-        ["inspectorId"] = Id, ["approvedBy"] = Id, ["rejectedBy"] = Id, ["openedBy"] = Id, ["judgedBy"] = Id, ["resolvedBy"] = Id,
+        ["inspectorId"] = Id, ["writtenBy"] = Id, ["approvedBy"] = Id, ["rejectedBy"] = Id, ["openedBy"] = Id, ["judgedBy"] = Id, ["resolvedBy"] = Id,
         ["key"] = Id, ["refundIds"] = Id, ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
         ["streamId"] = new(500), ["streamPrefix"] = new(500), ["typePrefix"] = new(500), ["cursor"] = new(500),
         // names and codes
@@ -44,6 +44,7 @@ public static class InputLimits
         ["country"] = new(100), ["phone"] = new(40),
         // prose
         ["text"] = new(10_000, Multiline: true), ["reason"] = new(1_000, Multiline: true), ["note"] = new(2_000, Multiline: true),
+        ["resolution"] = new(4_000, Multiline: true), ["compensation"] = new(1_000, Multiline: true), ["improvement"] = new(4_000, Multiline: true),
     };
 
     /// <summary>
@@ -59,6 +60,7 @@ public static class InputLimits
         ["firstReplySeconds"] = new(0, 7 * 86_400),
         ["resolutionHours"] = new(0, 365 * 24),
         ["npsSurveyDelayDays"] = new(0, 365),
+        ["seconds"] = new(0, 86_400),
         ["score"] = new(0, 10),
     };
 

@@ -47,6 +47,14 @@ public sealed record AnswerNps(string ConversationId, int Score, DateTimeOffset 
 /// <summary>Sent by the escalation reactor when an escalated conversation is still unresolved at its resolution deadline.</summary>
 public sealed record RecordEscalationDeadlineMissed(string ConversationId, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
 
+/// <summary>
+/// The written resolution an escalation owes the customer within <see cref="ConversationDecider.EscalationResolutionHours"/>:
+/// what was decided, the compensation given (none: null) and what changes so it does not happen again. It is part of
+/// the conversation the customer sees (the transcript and the customer's timeline).
+/// </summary>
+public sealed record WriteEscalationResolution(
+    string ConversationId, string WrittenBy, string Resolution, string? Compensation, string Improvement, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
 public enum ConversationMode
 {
     Bot,
@@ -105,6 +113,17 @@ public sealed record NpsAnswered(string ConversationId, int Score, DateTimeOffse
 /// <summary>An escalated conversation was still unresolved at its deadline (<see cref="ConversationDecider.EscalationResolutionHours"/> after the escalation).</summary>
 public sealed record EscalationDeadlineMissed(string ConversationId, DateTimeOffset EscalatedAt, DateTimeOffset DeadlineAt, DateTimeOffset OccurredAt) : ConversationEvent;
 
+/// <param name="DeadlineAt">The escalation's deadline; written after it, the resolution is late (and the miss was recorded).</param>
+public sealed record EscalationResolutionWritten(
+    string ConversationId,
+    string WrittenBy,
+    string Resolution,
+    string? Compensation,
+    string Improvement,
+    DateTimeOffset EscalatedAt,
+    DateTimeOffset DeadlineAt,
+    DateTimeOffset OccurredAt) : ConversationEvent;
+
 // ---- State -------------------------------------------------------------------------------------------------
 
 public enum ConversationStatus
@@ -134,6 +153,9 @@ public sealed record ConversationState(
     /// <summary>The current escalation's deadline was missed (recorded once per escalation).</summary>
     public bool DeadlineMissed { get; init; }
 
+    /// <summary>The current escalation's written resolution was given.</summary>
+    public bool ResolutionWritten { get; init; }
+
     public static ConversationState Initial { get; } =
         new(ConversationStatus.None, "", "", null, ConversationMode.Bot, null, false, false, false, false, 0, ImmutableHashSet<string>.Empty);
 }
@@ -144,6 +166,9 @@ public sealed record ConversationState(
 public static class ConversationDecider
 {
     public const string RepeatContactReason = "repeat-contact";
+
+    /// <summary><see cref="HandOffToHuman.Reason"/> when the bot hand-off reactor moved a customer the bot left without a useful answer.</summary>
+    public const string BotNoAnswerReason = "bot-no-answer";
 
     /// <summary><see cref="ResolveConversation.ResolvedBy"/> when the customer closed the conversation (a withdrawal, docs/metrics.md).</summary>
     public const string ResolvedByCustomer = "customer";
@@ -215,11 +240,13 @@ public static class ConversationDecider
         (RecordEscalationDeadlineMissed, ConversationStatus.Resolved) => Decision<ConversationEvent>.Nothing,
         (RecordEscalationDeadlineMissed, _) when state.EscalatedAt is null =>
             DomainError.Conflict("conversation.not-escalated", "The conversation is not escalated; it has no resolution deadline."),
-        (RecordEscalationDeadlineMissed, _) when state.DeadlineMissed => Decision<ConversationEvent>.Nothing,
+        (RecordEscalationDeadlineMissed, _) when state.DeadlineMissed || state.ResolutionWritten => Decision<ConversationEvent>.Nothing,
         (RecordEscalationDeadlineMissed c, _) when c.OccurredAt < state.EscalatedAt!.Value.AddHours(EscalationResolutionHours) =>
             DomainError.Conflict("conversation.deadline-not-reached", $"The resolution deadline is {state.EscalatedAt.Value.AddHours(EscalationResolutionHours):O}."),
         (RecordEscalationDeadlineMissed c, _) =>
             new EscalationDeadlineMissed(c.ConversationId, state.EscalatedAt!.Value, state.EscalatedAt.Value.AddHours(EscalationResolutionHours), c.OccurredAt),
+
+        (WriteEscalationResolution c, _) => WriteResolution(c, state),
 
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown conversation command."),
     };
@@ -232,7 +259,8 @@ public static class ConversationDecider
         ConversationHandedOff => state with { Mode = ConversationMode.Human },
         AgentAssigned e => state with { AssignedAgent = e.AgentId },
         AgentReplied e => state with { MessageIds = state.MessageIds.Add(e.MessageId) },
-        ConversationEscalated e => state with { Escalated = true, EscalatedAt = e.OccurredAt, DeadlineMissed = false },
+        ConversationEscalated e => state with { Escalated = true, EscalatedAt = e.OccurredAt, DeadlineMissed = false, ResolutionWritten = false },
+        EscalationResolutionWritten => state with { ResolutionWritten = true },
         EscalationDeadlineMissed => state with { DeadlineMissed = true },
         ConversationResolved => state with { Status = ConversationStatus.Resolved, RatedSinceResolution = false },
         ConversationReopened => state with { Status = ConversationStatus.Open, Escalated = false, EscalatedAt = null, Reopens = state.Reopens + 1 },
@@ -255,6 +283,32 @@ public static class ConversationDecider
         return c.OrderId is not null && others.Count > 0
             ? new ConversationEvent[] { started, new ConversationEscalated(c.ConversationId, RepeatContactReason, others, c.OccurredAt) }
             : started;
+    }
+
+    /// <summary>
+    /// Allowed once per escalation, also after the conversation was resolved (the written answer may follow the chat)
+    /// and after the deadline (late, as the event's deadline shows); not once a reopen ended the escalation.
+    /// </summary>
+    private static Decision<ConversationEvent> WriteResolution(WriteEscalationResolution c, ConversationState state)
+    {
+        if (state.EscalatedAt is not { } escalatedAt)
+        {
+            return DomainError.Conflict("conversation.not-escalated", "Only an escalated conversation gets a written resolution.");
+        }
+
+        if (state.ResolutionWritten)
+        {
+            return DomainError.Conflict("escalation.resolution-already-written", "This escalation's written resolution was already given.");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.WrittenBy) || string.IsNullOrWhiteSpace(c.Resolution) || string.IsNullOrWhiteSpace(c.Improvement))
+        {
+            return DomainError.Invalid("escalation.resolution-incomplete", "A written resolution names its author, what was decided and the improvement.");
+        }
+
+        var compensation = string.IsNullOrWhiteSpace(c.Compensation) ? null : c.Compensation;
+        return new EscalationResolutionWritten(
+            c.ConversationId, c.WrittenBy, c.Resolution, compensation, c.Improvement, escalatedAt, escalatedAt.AddHours(EscalationResolutionHours), c.OccurredAt);
     }
 
     private static DomainError Resolved() =>

@@ -19,6 +19,12 @@ public sealed record SetAutoRefundWindow(string StoreId, int Hours, DateTimeOffs
 /// <summary>Daily service hours in the store's time zone, [Opens, Closes).</summary>
 public sealed record SetServiceHours(string StoreId, TimeOnly Opens, TimeOnly Closes, string TimeZone, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
 
+/// <summary>
+/// How long a customer in a bot conversation waits without a useful answer (the conversation settled) before the
+/// bot hand-off reactor hands it to a human.
+/// </summary>
+public sealed record SetBotHandOff(string StoreId, int Seconds, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
 public sealed record SetSlaTargets(string StoreId, SlaTargets Targets, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
 
 /// <summary>Where returns go: for one product (Key = SKU), one category (Key = category) or by default (Key = null).</summary>

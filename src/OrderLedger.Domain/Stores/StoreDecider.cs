@@ -17,6 +17,9 @@ public static partial class StoreDecider
         (SetAutoRefundWindow c, _) => SetAutoRefundWindow(c, state),
         (SetServiceHours c, _) => SetServiceHours(c, state),
         (SetSlaTargets c, _) => SetSlaTargets(c, state),
+        (SetBotHandOff c, _) when c.Seconds is < StoreState.MinBotHandOffSeconds or > StoreState.MaxBotHandOffSeconds =>
+            DomainError.Invalid("store.bot-hand-off-out-of-range", $"The bot hand-off threshold is {StoreState.MinBotHandOffSeconds} to {StoreState.MaxBotHandOffSeconds} seconds."),
+        (SetBotHandOff c, _) => c.Seconds == state.BotHandOffSeconds ? Decision<StoreEvent>.Nothing : new StoreBotHandOffSet(c.StoreId, c.Seconds, c.OccurredAt),
         (SetReturnAddress c, _) => SetReturnAddress(c, state),
         (SetWarehouses c, _) => SetWarehouses(c, state),
         (SetReturnPolicy c, _) => c.RefundRefusedDeliveries == state.RefundRefusedDeliveries && c.PayPassedReturns == state.PayPassedReturns
@@ -34,6 +37,7 @@ public static partial class StoreDecider
         StoreAutoRefundBasisSet e => state with { AutoRefundCountsFrom = e.CountsFrom },
         StoreServiceHoursSet e => state with { ServiceOpens = e.Opens, ServiceCloses = e.Closes, TimeZone = e.TimeZone },
         StoreSlaTargetsSet e => state with { Sla = e.Targets },
+        StoreBotHandOffSet e => state with { BotHandOffSeconds = e.Seconds },
         StoreReturnAddressSet e => state with { ReturnAddresses = state.ReturnAddresses.With(e.Scope, e.Key, e.Address) },
         StoreWarehousesSet e => state with { Warehouses = [.. e.Warehouses] },
         StoreReturnPolicySet e => state with { RefundRefusedDeliveries = e.RefundRefusedDeliveries, PayPassedReturns = e.PayPassedReturns },

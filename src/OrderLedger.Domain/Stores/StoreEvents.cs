@@ -18,6 +18,9 @@ public sealed record StoreAutoRefundBasisSet(string StoreId, AutoRefundBasis Cou
 
 public sealed record StoreServiceHoursSet(string StoreId, TimeOnly Opens, TimeOnly Closes, string TimeZone, DateTimeOffset OccurredAt) : StoreEvent;
 
+/// <summary>The bot hand-off threshold (before this event: <see cref="StoreState.DefaultBotHandOffSeconds"/>).</summary>
+public sealed record StoreBotHandOffSet(string StoreId, int Seconds, DateTimeOffset OccurredAt) : StoreEvent;
+
 public sealed record StoreSlaTargetsSet(string StoreId, SlaTargets Targets, DateTimeOffset OccurredAt) : StoreEvent;
 
 public sealed record StoreReturnAddressSet(string StoreId, ReturnAddressScope Scope, string? Key, PostalAddress Address, DateTimeOffset OccurredAt) : StoreEvent;

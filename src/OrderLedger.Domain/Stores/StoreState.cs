@@ -33,7 +33,16 @@ public sealed record StoreState(
     /// <summary>The refund whose return parcel has this tracking number, or null.</summary>
     public string? RefundOfReturn(string trackingNumber) => ReturnTrackings.GetValueOrDefault(ReturnTrackingNumbers.Key(trackingNumber));
 
+    /// <summary>Seconds a customer waits in a bot conversation without a useful answer before a human takes over.</summary>
+    public int BotHandOffSeconds { get; init; } = DefaultBotHandOffSeconds;
+
     public static readonly TimeSpan DefaultPaymentWindow = TimeSpan.FromMinutes(30);
+
+    /// <summary>The source material's rule: ordinary questions go to the bot first and to a human after two minutes.</summary>
+    public const int DefaultBotHandOffSeconds = 120;
+
+    /// <summary>The bot hand-off threshold's bounds: long enough for a bot to answer, short enough to be a service level.</summary>
+    public const int MinBotHandOffSeconds = 10, MaxBotHandOffSeconds = 3_600;
 
     /// <summary>Before registration. Service hours default to 08:00–23:00 (brief §5); auto-refund is off.</summary>
     public static StoreState Initial { get; } = new(

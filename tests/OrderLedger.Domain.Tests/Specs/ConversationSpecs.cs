@@ -177,6 +177,58 @@ public class ConversationSpecs
     public void A_conversation_never_escalated_has_no_deadline() =>
         Conversation.Given(Started, Hello).When(new RecordEscalationDeadlineMissed("cv-1", Deadline)).ThenError("conversation.not-escalated");
 
+    [Fact]
+    public void A_written_resolution_meets_the_deadline() =>
+        Conversation.Given(Started, Hello, Escalated, Written).When(new RecordEscalationDeadlineMissed("cv-1", Deadline)).ThenNothing();
+
+    // ---- WriteEscalationResolution (the senior agent's and supervisor's written answer, due within 48 hours) -----
+
+    private static readonly WriteEscalationResolution Write =
+        new WriteEscalationResolution("cv-1", "supervisor-1", "We re-send the vase by express", "20 CNY coupon", "Fragile items are packed in foam", At(30));
+
+    private static readonly EscalationResolutionWritten Written =
+        new("cv-1", "supervisor-1", "We re-send the vase by express", "20 CNY coupon", "Fragile items are packed in foam", At(5), Deadline, At(30));
+
+    [Fact]
+    public void An_escalation_gets_its_written_resolution_with_its_deadline() =>
+        Conversation.Given(Started, Hello, Escalated).When(Write).Then(Written);
+
+    [Fact]
+    public void A_resolution_written_after_the_deadline_is_recorded_and_shows_it_was_late() =>
+        Conversation.Given(Started, Hello, Escalated, new EscalationDeadlineMissed("cv-1", At(5), Deadline, Deadline))
+            .When(Write with { OccurredAt = Deadline.AddHours(3) })
+            .Then(Written with { OccurredAt = Deadline.AddHours(3) });
+
+    [Fact]
+    public void The_written_resolution_may_follow_the_chat_s_resolution() =>
+        Conversation.Given(Started, Hello, Escalated, Resolved).When(Write).Then(Written);
+
+    [Fact]
+    public void No_compensation_is_recorded_as_none() =>
+        Conversation.Given(Started, Hello, Escalated).When(Write with { Compensation = "  " }).Then(Written with { Compensation = null });
+
+    [Fact]
+    public void A_conversation_never_escalated_gets_no_written_resolution() =>
+        Conversation.Given(Started, Hello).When(Write).ThenError("conversation.not-escalated");
+
+    [Fact]
+    public void One_written_resolution_per_escalation() =>
+        Conversation.Given(Started, Hello, Escalated, Written).When(Write).ThenError("escalation.resolution-already-written");
+
+    [Theory]
+    [InlineData("", "foam")]
+    [InlineData("re-send", " ")]
+    public void A_written_resolution_says_what_was_decided_and_what_improves(string resolution, string improvement) =>
+        Conversation.Given(Started, Hello, Escalated).When(Write with { Resolution = resolution, Improvement = improvement })
+            .ThenError("escalation.resolution-incomplete");
+
+    [Fact]
+    public void A_new_escalation_after_a_reopen_owes_a_new_written_resolution() =>
+        Conversation.Given(Started, Hello, Escalated, Written, Resolved, new ConversationReopened("cv-1", At(40)),
+                new CustomerMessageReceived("cv-1", "m-2", "broken again", At(40)), new ConversationEscalated("cv-1", "complaint", [], At(41)))
+            .When(Write with { OccurredAt = At(42) })
+            .Then(Written with { EscalatedAt = At(41), DeadlineAt = At(41).AddHours(ConversationDecider.EscalationResolutionHours), OccurredAt = At(42) });
+
     // ---- ResolveConversation -----------------------------------------------------------------------------
 
     [Fact]

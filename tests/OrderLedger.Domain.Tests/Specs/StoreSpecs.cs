@@ -123,6 +123,22 @@ public class StoreSpecs
     public void The_default_sla_targets_change_nothing() =>
         Store.Given(Registered).When(new SetSlaTargets("s-1", SlaTargets.Default, At(1))).ThenNothing();
 
+    // ---- SetBotHandOff ------------------------------------------------------------------------------------
+
+    [Fact]
+    public void The_bot_hand_off_threshold_is_set() =>
+        Store.Given(Registered).When(new SetBotHandOff("s-1", 60, At(1))).Then(new StoreBotHandOffSet("s-1", 60, At(1)));
+
+    [Fact]
+    public void The_default_threshold_of_two_minutes_changes_nothing() =>
+        Store.Given(Registered).When(new SetBotHandOff("s-1", StoreState.DefaultBotHandOffSeconds, At(1))).ThenNothing();
+
+    [Theory]
+    [InlineData(StoreState.MinBotHandOffSeconds - 1)]
+    [InlineData(StoreState.MaxBotHandOffSeconds + 1)]
+    public void The_threshold_is_ten_seconds_to_an_hour(int seconds) =>
+        Store.Given(Registered).When(new SetBotHandOff("s-1", seconds, At(1))).ThenError("store.bot-hand-off-out-of-range");
+
     // ---- SetReturnAddress --------------------------------------------------------------------------------
 
     [Fact]
