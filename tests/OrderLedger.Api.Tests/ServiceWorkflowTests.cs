@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrderLedger.Hosting;
+using OrderLedger.Testing;
 using Xunit;
 
 namespace OrderLedger.Api.Tests;
@@ -120,6 +121,25 @@ public sealed class ServiceWorkflowTests(ApiHost host) : IClassFixture<ApiHost>
         var notEscalated = await supervisor.PostAsJsonAsync($"/api/conversations/{first}/escalation-resolution", new { resolution = "x", improvement = "y" });
         Assert.Equal(HttpStatusCode.Conflict, notEscalated.StatusCode);
         Assert.Equal("conversation.not-escalated", (await notEscalated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task A_second_open_contact_about_no_order_within_seven_days_is_escalated_and_an_older_one_is_not()
+    {
+        var shop = await Scenario.StoreWithStockAsync(host.Client);
+        var customer = "cust-" + Guid.NewGuid().ToString("N")[..8];
+        var (old, first, second) = ("cv-" + Guid.NewGuid().ToString("N")[..10], "cv-" + Guid.NewGuid().ToString("N")[..10], "cv-" + Guid.NewGuid().ToString("N")[..10]);
+        var now = DateTimeOffset.UtcNow;
+        await shop.OkAsync($"/api/conversations/{old}", new { storeId = shop.StoreId, customerId = customer, channel = "chat", occurredAt = now.AddDays(-8) });
+        var firstStart = await shop.OkAsync($"/api/conversations/{first}", new { storeId = shop.StoreId, customerId = customer, channel = "chat", occurredAt = now.AddDays(-2) });
+        Assert.DoesNotContain(firstStart.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "conversation-escalated");
+        await Eventually.Get(
+            () => host.Client.GetAsync($"/api/conversations/{first}"), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the first contact in the read model");
+
+        var repeat = await shop.OkAsync($"/api/conversations/{second}", new { storeId = shop.StoreId, customerId = customer, channel = "wechat" });
+
+        var escalated = repeat.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("type").GetString() == "conversation-escalated").GetProperty("data");
+        Assert.Equal([first], escalated.GetProperty("relatedConversationIds").EnumerateArray().Select(id => id.GetString()!).ToArray());
     }
 
     [Fact]

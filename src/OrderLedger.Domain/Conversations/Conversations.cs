@@ -22,7 +22,16 @@ public sealed record StartConversation(
     string? OrderId,
     bool BotEnabled,
     [property: LookedUp] IReadOnlyList<string> UnresolvedAboutSameOrder,
-    DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+    DateTimeOffset OccurredAt) : ConversationCommand(ConversationId)
+{
+    /// <summary>
+    /// For a contact about no order: the customer's other unresolved conversations about no order that started within
+    /// <see cref="ConversationDecider.RepeatContactDays"/> before this one (looked up by the caller). Such a second
+    /// contact is escalated at once, as a second contact about one order is.
+    /// </summary>
+    [LookedUp]
+    public IReadOnlyList<string> RecentUnresolvedWithoutOrder { get; init; } = [];
+}
 
 public sealed record ReceiveCustomerMessage(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
 
@@ -176,6 +185,9 @@ public static class ConversationDecider
     /// <summary><see cref="ResolveConversation.ResolvedBy"/> when the bot resolved the conversation.</summary>
     public const string ResolvedByBot = "bot";
 
+    /// <summary>Two unresolved contacts of one customer about no order within this many days are the same problem.</summary>
+    public const int RepeatContactDays = 7;
+
     /// <summary>An escalated conversation is to be resolved within this many hours; a miss is recorded.</summary>
     public const int EscalationResolutionHours = 48;
 
@@ -279,8 +291,8 @@ public static class ConversationDecider
 
         var started = new ConversationStarted(
             c.ConversationId, c.StoreId, c.CustomerId, c.Channel, c.OrderId, c.BotEnabled ? ConversationMode.Bot : ConversationMode.Human, c.OccurredAt);
-        var others = c.UnresolvedAboutSameOrder.Where(id => id != c.ConversationId).ToList();
-        return c.OrderId is not null && others.Count > 0
+        var others = (c.OrderId is not null ? c.UnresolvedAboutSameOrder : c.RecentUnresolvedWithoutOrder).Where(id => id != c.ConversationId).ToList();
+        return others.Count > 0
             ? new ConversationEvent[] { started, new ConversationEscalated(c.ConversationId, RepeatContactReason, others, c.OccurredAt) }
             : started;
     }

@@ -37,6 +37,11 @@ public class ConversationSpecs
         Conversation.When(Start(true, null, "cv-0")).Then(Started with { OrderId = null });
 
     [Fact]
+    public void A_second_unresolved_contact_about_no_order_within_seven_days_is_escalated() =>
+        Conversation.When(Start(true, null) with { RecentUnresolvedWithoutOrder = ["cv-0"] })
+            .Then(Started with { OrderId = null }, new ConversationEscalated("cv-1", ConversationDecider.RepeatContactReason, ["cv-0"], T0));
+
+    [Fact]
     public void Starting_twice_changes_nothing() =>
         Conversation.Given(Started).When(Start()).ThenNothing();
 
