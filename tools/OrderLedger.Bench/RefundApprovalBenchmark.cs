@@ -13,6 +13,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore.Postgres;
+using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
 
 namespace OrderLedger.Bench;
@@ -75,7 +76,7 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
             refunds[writer] = [];
             for (var i = writer; i < orders.Count; i += SeedWriters)
             {
-                refunds[writer].AddRange(await PaidOrderWithRefundsAsync(orders[i]));
+                refunds[writer].AddRange(await PaidOrderWithRefundsAsync(orders[i], SkuOf(writer)));
             }
         })));
         return [.. refunds.SelectMany(r => r).Order(StringComparer.Ordinal).Take(count)];
@@ -121,20 +122,26 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
         await RunAsync(new RegisterStore(_storeId, "Refund bench", "Asia/Shanghai", "CNY", _now), "store");
         await RunAsync(new SetWarehouses(_storeId, [new WarehouseRegions(Warehouse, ["SH"])], _now), "warehouses");
         await RunAsync(new SetReturnAddress(_storeId, ReturnAddressScope.Default, null, returns, _now), "return-address");
-        await RunAsync(new ReceiveStock(Warehouse, "SKU-R", 1_000_000, _now), "stock");
+        for (var writer = 0; writer < SeedWriters; writer++)
+        {
+            await RunAsync(new ReceiveStock(Warehouse, SkuOf(writer), 1_000_000, _now), "stock-" + SkuOf(writer));
+        }
     }
+
+    /// <summary>Each seeding writer reserves its own SKU, so no two of them race for one stock stream.</summary>
+    private static string SkuOf(int writer) => $"SKU-R{writer}";
 
     private string Warehouse => "wh-" + _storeId;
 
-    private async Task<IEnumerable<string>> PaidOrderWithRefundsAsync(string orderId)
+    private async Task<IEnumerable<string>> PaidOrderWithRefundsAsync(string orderId, string sku)
     {
         var address = new PostalAddress("Li Wei", "88 Century Ave", "Shanghai", "200120", "SH", "CN");
-        await RunAsync(new PlaceOrder(orderId, _storeId, "c-" + orderId, "web", "CNY", [new OrderLine("SKU-R", RefundsPerOrder, 10m)], address, _now.AddHours(1), _now), "place-" + orderId);
+        await RunAsync(new PlaceOrder(orderId, _storeId, "c-" + orderId, "web", "CNY", [new OrderLine(sku, RefundsPerOrder, 10m)], address, _now.AddHours(1), _now), "place-" + orderId);
         await RunAsync(new ConfirmPayment(orderId, 10m * RefundsPerOrder, "CNY", "pay-" + orderId, _now), "pay-" + orderId);
         var refundIds = Enumerable.Range(0, RefundsPerOrder).Select(n => $"{orderId}-r{n}").ToList();
         foreach (var refundId in refundIds)
         {
-            await RunAsync(new RequestRefund(refundId, orderId, _storeId, "c-" + orderId, RefundKind.ReturnAndRefund, [new RefundLine("SKU-R", 1, 10m)], "changed mind", null, _now), "request-" + refundId);
+            await RunAsync(new RequestRefund(refundId, orderId, _storeId, "c-" + orderId, RefundKind.ReturnAndRefund, [new RefundLine(sku, 1, 10m)], "changed mind", null, _now), "request-" + refundId);
         }
 
         return refundIds;
@@ -187,7 +194,8 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
             ?? throw new InvalidOperationException("The API host is not built: dotnet build src/OrderLedger.Api -c Release (tools/bench.sh does), or set ORDERLEDGER_BENCH_API.");
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            // The project folder is the host's content root (its wwwroot), as tools/run.sh starts it.
+            WorkingDirectory = ProjectFolderOf(dll),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -213,6 +221,14 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary><c>src/OrderLedger.Api</c> for <c>src/OrderLedger.Api/bin/Release/net10.0/OrderLedger.Api.dll</c>; else the dll's folder.</summary>
+    private static string ProjectFolderOf(string dll)
+    {
+        var output = Path.GetDirectoryName(Path.GetFullPath(dll))!;
+        var project = Path.GetFullPath(Path.Combine(output, "..", "..", ".."));
+        return Directory.Exists(Path.Combine(project, "wwwroot")) ? project : output;
     }
 
     private static string? FindApiDll()
