@@ -208,19 +208,7 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
         start.Environment["Limits__CommandsPerMinute"] = "1000000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_gcServer"] = "0";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API host.");
-        DataReceivedEventHandler forward = (_, e) =>
-        {
-            if (e.Data is { Length: > 0 } line)
-            {
-                Console.Error.WriteLine($"  api: {line}");
-            }
-        };
-        process.OutputDataReceived += forward;
-        process.ErrorDataReceived += forward;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return ProjectorProcess.StartForwarding(start, "API host");
     }
 
     /// <summary><c>src/OrderLedger.Api</c> for <c>src/OrderLedger.Api/bin/Release/net10.0/OrderLedger.Api.dll</c>; else the dll's folder.</summary>
