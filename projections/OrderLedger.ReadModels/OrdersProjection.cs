@@ -3,6 +3,7 @@ using OrderLedger.Domain;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
+using OrderLedger.Domain.Stock;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
 using OrderLedger.Projections.Runtime;
@@ -17,7 +18,9 @@ namespace OrderLedger.ReadModels;
 /// returned, intercepted (derived from the order's shipments). <see cref="Phone"/>: the shipping address's phone, digits
 /// only (<see cref="OrdersProjection.PhoneDigits"/>), for the agents' phone lookup; <see cref="ShipName"/>,
 /// <see cref="ShipPhone"/> (as written) and <see cref="ShipAddress"/> (one line) are whom and where the order ships to,
-/// for the buyer's profile and the name search.
+/// for the buyer's profile and the name search. <see cref="Parcels"/>: each parcel as support sees it (state, current lines,
+/// what amendments took out, units restocked); <see cref="UnitsRestocked"/>: every unit of the order back on hand, from
+/// refused parcels and from returns that passed inspection.
 /// </summary>
 public sealed record OrderSummary(
     string OrderId,
@@ -48,18 +51,38 @@ public sealed record OrderSummary(
     DateTimeOffset? CompletedAt,
     DateTimeOffset? LastRefundPaidAt,
     DateTimeOffset UpdatedAt,
+    IReadOnlyList<OrderParcel> Parcels,
+    int UnitsRestocked,
     string? Phone = null,
     string? ShipName = null,
     string? ShipPhone = null,
     string? ShipAddress = null);
 
 /// <summary>
-/// <c>orders</c>: one row per order, from the order's own stream plus the shipment and refund facts that name it
-/// (shipment created / handed to carrier / delivered / intercepted / returned, refund paid).
+/// A parcel of an order as the support console shows it. <see cref="State"/>: preparing, in_transit, delivered,
+/// intercepted, returned_to_sender, back_at_warehouse. <see cref="Lines"/>: what it carries now, after amendments;
+/// <see cref="Removed"/>: the units amendments took out (refunded before shipping); <see cref="Restocked"/>: its units
+/// back on hand after a refused delivery.
+/// </summary>
+public sealed record OrderParcel(
+    string ShipmentId, string WarehouseId, string State, IReadOnlyList<ShipmentUnits> Lines, IReadOnlyList<ShipmentUnits> Removed, string? TrackingNumber, int Restocked);
+
+/// <summary>
+/// Which order a parcel or a refund belongs to (<see cref="Kind"/>: shipment, refund): a restock names only its source,
+/// so the orders projection keeps this to find the order of a <c>stock-restocked</c>.
+/// </summary>
+public sealed record OrderLink(string Kind, string SourceId, string OrderId);
+
+/// <summary>
+/// <c>orders</c>: one row per order, from the order's own stream plus the shipment, refund and restock facts that name it
+/// (shipment created / handed to carrier / delivered / intercepted / amended / returned / back at the warehouse, refund
+/// paid, units restocked). <c>order_links</c> maps parcels and refunds to their order for the restocks.
 /// </summary>
 public sealed class OrdersProjection : IProjection
 {
     public const string Table = "orders";
+
+    public const string LinksTable = "order_links";
 
     public string Name => "orders";
 
@@ -67,15 +90,18 @@ public sealed class OrdersProjection : IProjection
     // 3: whom and where the order ships to (name, phone as written, address line) for the buyer's profile; the phone
     //    indexed reversed for the search by its last digits, the name and the order id lower-cased for searches that
     //    ignore case.
-    public int Version => 3;
+    // 4: each parcel's state (intercepted, returned to sender, back at the warehouse), current lines after amendments and
+    //    restocked units, and the units of the order restocked (order_links finds a restock's order).
+    public int Version => 4;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(OrderPlaced), typeof(OrderRejected), typeof(OrderPaymentConfirmed), typeof(OrderPaymentFailed), typeof(OrderCancelled),
         typeof(OrderCompleted), typeof(OrderRefundClaimed), typeof(OrderRefundClaimReleased),
         typeof(ShipmentCreated), typeof(ShipmentHandedToCarrier), typeof(ShipmentDelivered), typeof(ShipmentIntercepted), typeof(ShipmentReturnedToSender),
-        typeof(RefundPaid));
+        typeof(ShipmentAmended), typeof(ShipmentBackAtWarehouse),
+        typeof(RefundRequested), typeof(RefundPaid), typeof(StockRestocked));
 
-    public IReadOnlyList<string> Tables { get; } = [Table];
+    public IReadOnlyList<string> Tables { get; } = [Table, LinksTable];
 
     public string CreateTablesSql(string schema) => $"""
         CREATE TABLE {schema}.orders (
@@ -110,7 +136,15 @@ public sealed class OrdersProjection : IProjection
             phone                  text,
             ship_name              text,
             ship_phone             text,
-            ship_address           text
+            ship_address           text,
+            parcels                jsonb NOT NULL,
+            units_restocked        integer NOT NULL
+        );
+        CREATE TABLE {schema}.order_links (
+            kind       text NOT NULL,
+            source_id  text NOT NULL,
+            order_id   text NOT NULL,
+            PRIMARY KEY (kind, source_id)
         );
         CREATE INDEX ON {schema}.orders (customer_id, placed_at DESC);
         CREATE INDEX ON {schema}.orders (store_id, status, placed_at DESC);
@@ -120,11 +154,24 @@ public sealed class OrdersProjection : IProjection
         CREATE INDEX ON {schema}.orders (lower(ship_name) text_pattern_ops) WHERE ship_name IS NOT NULL;
         """;
 
-    public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
-        Rows.FoldAsync(context, batch, e => OrderIdOf(e.Event), id => [id], row => row.OrderId, Evolve, cancellationToken);
+    /// <summary>
+    /// Records the batch's parcels and refunds in <c>order_links</c> first, so a restock finds its order whether its
+    /// parcel or refund came in this batch or an earlier one; then folds the rows.
+    /// </summary>
+    public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
+    {
+        var links = batch.Select(e => LinkOf(e.Event)).OfType<OrderLink>().DistinctBy(l => (l.Kind, l.SourceId)).ToList();
+        await Links.UpsertAsync(context, links, cancellationToken);
+        var restocked = batch.Select(e => e.Event).OfType<StockRestocked>().Select(SourceOf).Distinct().Select(k => new[] { k.Kind, k.SourceId }).ToList();
+        var orderOfSource = (await Links.LoadAsync(context, restocked, cancellationToken)).ToDictionary(l => (l.Kind, l.SourceId), l => l.OrderId);
+        await Rows.FoldAsync(context, batch, e => OrderIdOf(e.Event, orderOfSource), id => [id], row => row.OrderId, Evolve, cancellationToken);
+    }
 
-    /// <summary>The order an event is about: its own stream's, or the one a parcel or refund fact names.</summary>
-    internal static string? OrderIdOf(object e) => e switch
+    /// <summary>
+    /// The order an event is about: its own stream's, the one a parcel or refund fact names, or, for a restock, the order
+    /// of the parcel or refund it came back with.
+    /// </summary>
+    internal static string? OrderIdOf(object e, IReadOnlyDictionary<(string Kind, string SourceId), string> orderOfSource) => e switch
     {
         OrderEvent x => x.OrderId,
         ShipmentCreated x => x.OrderId,
@@ -132,9 +179,26 @@ public sealed class OrdersProjection : IProjection
         ShipmentDelivered x => x.OrderId,
         ShipmentIntercepted x => x.OrderId,
         ShipmentReturnedToSender x => x.OrderId,
+        ShipmentAmended x => x.OrderId,
+        ShipmentBackAtWarehouse x => x.OrderId,
         RefundPaid x => x.OrderId,
+        StockRestocked x => orderOfSource.GetValueOrDefault(SourceOf(x)),
         _ => null,
     };
+
+    private static OrderLink? LinkOf(object e) => e switch
+    {
+        ShipmentCreated x => new OrderLink(ShipmentSource, x.ShipmentId, x.OrderId),
+        RefundRequested x => new OrderLink(RefundSource, x.RefundId, x.OrderId),
+        _ => null,
+    };
+
+    private const string ShipmentSource = "shipment";
+    private const string RefundSource = "refund";
+
+    /// <summary>What a restock came back with: the refused parcel, or the refund whose return passed inspection.</summary>
+    private static (string Kind, string SourceId) SourceOf(StockRestocked restock) =>
+        (restock.Reason == RestockReason.RefusedDelivery ? ShipmentSource : RefundSource, restock.Source);
 
     /// <summary>The row after one event; facts about an order never placed (nor rejected) change nothing.</summary>
     internal static OrderSummary? Evolve(OrderSummary? row, DecodedEvent e)
@@ -144,11 +208,11 @@ public sealed class OrdersProjection : IProjection
         {
             (null, OrderPlaced p) => new OrderSummary(
                 p.OrderId, p.StoreId, p.CustomerId, "awaiting_payment", p.Channel, p.Currency, p.Lines.Sum(l => l.Quantity), p.Total,
-                0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, at, null, null, null, null, null, null, null, at, PhoneDigits(p.ShippingAddress.Phone),
+                0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, at, null, null, null, null, null, null, null, at, [], 0, PhoneDigits(p.ShippingAddress.Phone),
                 p.ShippingAddress.Name, p.ShippingAddress.Phone, AddressLine(p.ShippingAddress)),
             (null, OrderRejected r) => new OrderSummary(
                 r.OrderId, r.StoreId, r.CustomerId, "rejected", null, null, 0, 0m,
-                0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, null, at, null, null, null, null, null, null, at),
+                0m, 0m, 0m, 0, null, "none", 0, 0, 0, 0, 0, null, at, null, null, null, null, null, null, at, [], 0),
             (null, _) => null,
             (_, OrderPaymentConfirmed p) => row with { Status = "paid", Paid = p.Amount, PaidAt = at },
             (_, OrderPaymentFailed) => row with { PaymentFailures = row.PaymentFailures + 1 },
@@ -157,11 +221,41 @@ public sealed class OrdersProjection : IProjection
             (_, OrderRefundClaimed c) => row with { RefundClaimed = row.RefundClaimed + c.Amount },
             (_, OrderRefundClaimReleased c) => row with { RefundClaimed = row.RefundClaimed - c.Amount },
             (_, RefundPaid p) => row with { Refunded = row.Refunded + p.Amount, LastRefundPaidAt = at },
-            (_, ShipmentCreated) => row with { Shipments = row.Shipments + 1 },
-            (_, ShipmentHandedToCarrier) => row with { ShipmentsHandedOver = row.ShipmentsHandedOver + 1, FirstHandedOverAt = row.FirstHandedOverAt ?? at },
-            (_, ShipmentDelivered) => row with { ShipmentsDelivered = row.ShipmentsDelivered + 1 },
-            (_, ShipmentIntercepted) => row with { ShipmentsIntercepted = row.ShipmentsIntercepted + 1 },
-            (_, ShipmentReturnedToSender) => row with { ShipmentsReturned = row.ShipmentsReturned + 1 },
+            (_, ShipmentCreated c) => row with
+            {
+                Shipments = row.Shipments + 1,
+                Parcels = [.. row.Parcels, new OrderParcel(c.ShipmentId, c.WarehouseId, "preparing", Units(c.Lines), [], null, 0)],
+            },
+            (_, ShipmentHandedToCarrier h) => row with
+            {
+                ShipmentsHandedOver = row.ShipmentsHandedOver + 1, FirstHandedOverAt = row.FirstHandedOverAt ?? at,
+                Parcels = WithParcel(row.Parcels, h.ShipmentId, p => p with { State = "in_transit", TrackingNumber = h.TrackingNumber }),
+            },
+            (_, ShipmentDelivered d) => row with
+            {
+                ShipmentsDelivered = row.ShipmentsDelivered + 1, Parcels = WithParcel(row.Parcels, d.ShipmentId, p => p with { State = "delivered" }),
+            },
+            (_, ShipmentIntercepted i) => row with
+            {
+                ShipmentsIntercepted = row.ShipmentsIntercepted + 1, Parcels = WithParcel(row.Parcels, i.ShipmentId, p => p with { State = "intercepted" }),
+            },
+            (_, ShipmentReturnedToSender r) => row with
+            {
+                ShipmentsReturned = row.ShipmentsReturned + 1, Parcels = WithParcel(row.Parcels, r.ShipmentId, p => p with { State = "returned_to_sender" }),
+            },
+            (_, ShipmentAmended a) => row with
+            {
+                Parcels = WithParcel(row.Parcels, a.ShipmentId, p => p with { Lines = Units(a.Lines), Removed = Merged(p.Removed, a.Removed) }),
+            },
+            (_, ShipmentBackAtWarehouse b) => row with
+            {
+                Parcels = WithParcel(row.Parcels, b.ShipmentId, p => p with { State = "back_at_warehouse", Lines = Units(b.Lines) }),
+            },
+            (_, StockRestocked s) => row with
+            {
+                UnitsRestocked = row.UnitsRestocked + s.Quantity,
+                Parcels = s.Reason == RestockReason.RefusedDelivery ? WithParcel(row.Parcels, s.Source, p => p with { Restocked = p.Restocked + s.Quantity }) : row.Parcels,
+            },
             _ => row,
         };
 
@@ -178,6 +272,17 @@ public sealed class OrdersProjection : IProjection
             UpdatedAt = at,
         };
     }
+
+    /// <summary>A parcel's lines as units per SKU, in the order they first appear.</summary>
+    private static IReadOnlyList<ShipmentUnits> Units(IEnumerable<ShipmentLine> lines) =>
+        Merged([], lines.Select(l => new ShipmentUnits(l.Sku, l.Quantity)));
+
+    private static IReadOnlyList<ShipmentUnits> Merged(IEnumerable<ShipmentUnits> earlier, IEnumerable<ShipmentUnits> more) =>
+        [.. earlier.Concat(more).GroupBy(u => u.Sku, StringComparer.Ordinal).Select(g => new ShipmentUnits(g.Key, g.Sum(u => u.Quantity)))];
+
+    /// <summary>The parcels with <paramref name="shipmentId"/>'s changed; as they were when the order has no such parcel.</summary>
+    private static IReadOnlyList<OrderParcel> WithParcel(IReadOnlyList<OrderParcel> parcels, string shipmentId, Func<OrderParcel, OrderParcel> change) =>
+        parcels.Any(p => p.ShipmentId == shipmentId) ? [.. parcels.Select(p => p.ShipmentId == shipmentId ? change(p) : p)] : parcels;
 
     /// <summary>
     /// A phone number as the lookup compares it: its digits only (<c>+86 138-0013-8000</c> → <c>8613800138000</c>); null
@@ -215,8 +320,8 @@ public sealed class OrdersProjection : IProjection
         r => new OrderSummary(
             r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.TextN(4), r.TextN(5), r.Int(6), r.Money(7), r.Money(8), r.Money(9), r.Money(10),
             r.Int(11), r.TextN(12), r.Text(13), r.Int(14), r.Int(15), r.Int(16), r.Int(17), r.Int(18),
-            r.TimeN(19), r.TimeN(20), r.TimeN(21), r.TimeN(22), r.TimeN(23), r.TimeN(24), r.TimeN(25), r.TimeN(26), r.Time(27), r.TextN(28),
-            r.TextN(29), r.TextN(30), r.TextN(31)),
+            r.TimeN(19), r.TimeN(20), r.TimeN(21), r.TimeN(22), r.TimeN(23), r.TimeN(24), r.TimeN(25), r.TimeN(26), r.Time(27),
+            r.Json<IReadOnlyList<OrderParcel>>(32, []), r.Int(33), r.TextN(28), r.TextN(29), r.TextN(30), r.TextN(31)),
         Col.Text<OrderSummary>("order_id", o => o.OrderId),
         Col.Text<OrderSummary>("store_id", o => o.StoreId),
         Col.Text<OrderSummary>("customer_id", o => o.CustomerId),
@@ -248,7 +353,17 @@ public sealed class OrdersProjection : IProjection
         Col.Text<OrderSummary>("phone", o => o.Phone),
         Col.Text<OrderSummary>("ship_name", o => o.ShipName),
         Col.Text<OrderSummary>("ship_phone", o => o.ShipPhone),
-        Col.Text<OrderSummary>("ship_address", o => o.ShipAddress));
+        Col.Text<OrderSummary>("ship_address", o => o.ShipAddress),
+        Col.Json<OrderSummary, IReadOnlyList<OrderParcel>>("parcels", o => o.Parcels),
+        Col.Int<OrderSummary>("units_restocked", o => o.UnitsRestocked));
+
+    private static readonly RowTable<OrderLink> Links = new(
+        LinksTable,
+        keyCount: 2,
+        r => new OrderLink(r.Text(0), r.Text(1), r.Text(2)),
+        Col.Text<OrderLink>("kind", l => l.Kind),
+        Col.Text<OrderLink>("source_id", l => l.SourceId),
+        Col.Text<OrderLink>("order_id", l => l.OrderId));
 }
 
 /// <summary>Reads <c>rm.orders</c>.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrderLedger.Hosting;
+using OrderLedger.Testing;
 using Xunit;
 
 namespace OrderLedger.Api.Tests;
@@ -65,6 +66,31 @@ public sealed class AfterSalesEndpointTests(ApiHost host) : IClassFixture<ApiHos
         Assert.Equal(20.0m, paid.GetProperty("amount").GetDecimal());
         Assert.Equal($"refund-refused-{shipmentId}", back.GetProperty("events")[4].GetProperty("streamId").GetString());
         Assert.Equal(orderId, paid.GetProperty("orderId").GetString());
+    }
+
+    [Fact]
+    public async Task The_order_and_the_customer_s_orders_show_the_refused_parcel_back_at_the_warehouse_restocked_and_refunded()
+    {
+        var (shop, orderId, shipmentId) = await ShippedAsync();
+        await shop.OkAsync($"/api/shipments/{shipmentId}/return-to-sender", new { reason = "buyer refused" });
+        await shop.OkAsync($"/api/shipments/{shipmentId}/back-at-warehouse", new { });
+        var agent = host.As(Roles.Agent, shop.StoreId);
+
+        var order = await Eventually.Get(
+            () => agent.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}"),
+            o => o.GetProperty("refunded").GetDecimal() == 20.0m && o.GetProperty("unitsRestocked").GetInt32() == 2,
+            TimeSpan.FromSeconds(30), $"order {orderId} refunded and restocked");
+        var listed = await agent.GetFromJsonAsync<JsonElement>($"/api/stores/{shop.StoreId}/customers/cust-1/orders");
+
+        var parcel = Assert.Single(order.GetProperty("parcels").EnumerateArray());
+        Assert.Equal((shipmentId, "back_at_warehouse", "T-" + orderId, 2), (
+            parcel.GetProperty("shipmentId").GetString(), parcel.GetProperty("state").GetString(),
+            parcel.GetProperty("trackingNumber").GetString(), parcel.GetProperty("restocked").GetInt32()));
+        Assert.Equal([("SKU-1", 2)], parcel.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("sku").GetString(), l.GetProperty("quantity").GetInt32())));
+        Assert.Equal("returned", order.GetProperty("shipmentStatus").GetString());
+        Assert.Equal(
+            "back_at_warehouse",
+            listed.EnumerateArray().Single(o => o.GetProperty("orderId").GetString() == orderId).GetProperty("parcels")[0].GetProperty("state").GetString());
     }
 
     [Fact]

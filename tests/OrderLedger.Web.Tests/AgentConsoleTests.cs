@@ -78,6 +78,31 @@ public sealed class AgentConsoleTests(WebHost host) : IClassFixture<WebHost>
     }
 
     [Fact]
+    public async Task A_refused_parcel_back_at_the_warehouse_shows_on_its_order_restocked_and_refunded()
+    {
+        var shop = await Shop.OpenAsync(host.Admin);
+        var orderId = await shop.PaidOrderAsync("cust-refused");
+        var shipmentId = await shop.ShippedAsync(orderId);
+        await shop.PostAsync($"/api/shipments/{shipmentId}/return-to-sender", new { reason = "buyer refused" });
+        await shop.PostAsync($"/api/shipments/{shipmentId}/back-at-warehouse", new { });
+        var agent = host.As(Roles.Agent, shop.StoreId);
+        var order = await Eventually.Get(
+            () => WebHost.GetAsync<JsonElement>(agent, $"/api/orders/{orderId}"),
+            o => o.GetProperty("unitsRestocked").GetInt32() == 2 && o.GetProperty("refunded").GetDecimal() > 0,
+            because: $"order {orderId} shows its refused parcel restocked and refunded");
+        var page = await host.SignedInAsync(Roles.Agent, shop.StoreId);
+        await page.GotoAsync("/console.html");
+
+        await FindAsync(page, "order", orderId);
+
+        var parcel = page.Locator($"#orders tbody tr[data-order='{orderId}'] li[data-parcel='{shipmentId}']");
+        await Expect(parcel).ToHaveAttributeAsync("data-state", "back_at_warehouse");
+        await Expect(parcel).ToHaveTextAsync($"{shipmentId}: back at the warehouse · SKU-1 × 2 · 2 restocked");
+        await Expect(page.Locator($"#orders tbody tr[data-order='{orderId}'] [data-fact='restocked']")).ToHaveTextAsync("2 units restocked");
+        Assert.Equal("back_at_warehouse", order.GetProperty("parcels")[0].GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task An_agent_of_store_A_cannot_see_a_customer_of_store_B()
     {
         var a = await Shop.OpenAsync(host.Admin);

@@ -56,6 +56,11 @@ try
         figures.AddRange(await NotaryFiguresAsync());
     }
 
+    if (options.EventStoreDb is null && options.Runs("refunds"))
+    {
+        figures.AddRange(await RefundApprovalFiguresAsync(options.Quick ? 100 : 1_000));
+    }
+
     if (options.EventStoreDb is null && (options.Runs("catch-up") || options.LagOnly))
     {
         await using var database = options.Dataset is { } kept
@@ -250,6 +255,43 @@ async Task<List<Figure>> NotaryFiguresAsync()
         new Figure($"inclusion proof size ({n}, {costs.ProofHashes} hashes)", "bytes", [costs.ProofBytes], "≤ 4 kB", f => f.Max <= 4_096),
         new Figure($"inclusion proof build ({n})", "ms", [costs.ProofBuildMilliseconds], "< 5,000 ms", f => f.Max < 5_000),
         new Figure($"inclusion proof offline check ({n})", "ms", [costs.ProofCheckMilliseconds], "< 5 ms", f => f.Max < 5),
+    ];
+}
+
+async Task<List<Figure>> RefundApprovalFiguresAsync(int refunds)
+{
+    await using var database = await BenchDatabase.CreateAsync(options.ServerConnectionString);
+    await using var bench = await RefundApprovalBenchmark.StartAsync(database.ConnectionString);
+    // One warm-up of each path (JIT, pools, the API's first requests) that no figure counts.
+    await bench.BulkAsync(await bench.PendingRefundsAsync(10));
+    await bench.OneByOneAsync(await bench.PendingRefundsAsync(10));
+    var bulk = new List<double>();
+    var single = new List<double>();
+    for (var i = 0; i < options.Repetitions; i++)
+    {
+        var (forBulk, forSingles) = (await bench.PendingRefundsAsync(refunds), await bench.PendingRefundsAsync(refunds));
+        // Alternate which path goes first, so neither always meets a warmer server.
+        if (i % 2 == 0)
+        {
+            bulk.Add(await bench.BulkAsync(forBulk));
+            single.Add(await bench.OneByOneAsync(forSingles));
+        }
+        else
+        {
+            single.Add(await bench.OneByOneAsync(forSingles));
+            bulk.Add(await bench.BulkAsync(forBulk));
+        }
+
+        Log($"refund approval, {refunds:N0} refunds: run {i + 1}: one bulk request {bulk[^1]:F0} ms ({bulk[^1] / refunds:F2} ms/refund), one request each {single[^1]:F0} ms ({single[^1] / refunds:F2} ms/refund)");
+    }
+
+    var perRefund = (List<double> values) => values.Select(v => v / refunds).ToList();
+    return
+    [
+        new Figure($"bulk approval, {refunds:N0} refunds in one request", "ms", bulk, "< 10,000 ms (seconds)", f => f.Median < 10_000)
+            { Baseline = single, BaselineName = "1 request each" },
+        new Figure($"bulk approval, {refunds:N0} refunds, per refund", "ms/refund", perRefund(bulk), "≤ one request each", f => f.Ratio <= 1)
+            { Baseline = perRefund(single), BaselineName = "1 request each" },
     ];
 }
 

@@ -32,20 +32,26 @@ public sealed class ProjectorProcess : IDisposable
         {
             start.Environment["Projections__Only"] = string.Join(',', only);
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the projector.");
         // The console logger writes to standard output; with the default level at Warning that is warnings and the timings.
+        return new ProjectorProcess(StartForwarding(start, "projector"));
+    }
+
+    /// <summary>Starts a child process whose every output line goes to the benchmark's standard error, after <paramref name="prefix"/>.</summary>
+    internal static Process StartForwarding(ProcessStartInfo start, string prefix)
+    {
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {prefix}.");
         DataReceivedEventHandler forward = (_, e) =>
         {
             if (e.Data is { Length: > 0 } line)
             {
-                Console.Error.WriteLine($"  projector: {line}");
+                Console.Error.WriteLine($"  {prefix}: {line}");
             }
         };
         process.OutputDataReceived += forward;
         process.ErrorDataReceived += forward;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ProjectorProcess(process);
+        return process;
     }
 
     /// <summary>Peak resident set size so far (VmHWM), in megabytes.</summary>

@@ -46,4 +46,8 @@ public static class ReaderExtensions
 
     public static IReadOnlyList<string> Texts(this NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(ordinal)) ?? [];
+
+    /// <summary>A <see cref="Col.Json{TRow, TValue}"/> column's value; <paramref name="empty"/> when it is null.</summary>
+    public static T Json<T>(this NpgsqlDataReader reader, int ordinal, T empty) =>
+        reader.IsDBNull(ordinal) ? empty : JsonSerializer.Deserialize<T>(reader.GetString(ordinal), JsonColumn.Options) ?? empty;
 }

@@ -67,6 +67,17 @@ public static class Col
 
     public static IColumn<TRow> Texts<TRow>(string name, Func<TRow, IReadOnlyList<string>> value) =>
         new Column<TRow, string>(name, NpgsqlDbType.Jsonb, row => System.Text.Json.JsonSerializer.Serialize(value(row).Select(StorableText.Clean)));
+
+    /// <summary>A value as JSON (<c>jsonb</c>), camel-cased as the API writes it, every string storable; read back with <see cref="ReaderExtensions.Json{T}"/>.</summary>
+    public static IColumn<TRow> Json<TRow, TValue>(string name, Func<TRow, TValue> value) =>
+        new Column<TRow, string>(name, NpgsqlDbType.Jsonb, row =>
+            System.Text.Encoding.UTF8.GetString(StorableText.CleanJson(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value(row), JsonColumn.Options)).Span));
+}
+
+/// <summary>How <see cref="Col.Json{TRow, TValue}"/> columns are written and read.</summary>
+internal static class JsonColumn
+{
+    public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
 }
 
 /// <summary>

@@ -150,6 +150,9 @@ public sealed class ReproducibleRebuildTests(TestDatabase db) : IClassFixture<Te
             await Run(new AnswerNps(conversationId, i + 4, Next()));
         }
 
+        // Parcels amended, intercepted, refused and restocked: the orders read model finds a restock's order through order_links.
+        await AfterSalesShop.RunAsync(Run, Next);
+
         // Alert episodes as the alerts reactor records them: raised, recovered, raised again, one still open.
         await Run(new RaiseAlert(storeId, "queue-wait", AlertsDecider.StoreSubject, "1 conversation waits past 180 s", 1, 0, Next()));
         await Run(new RaiseAlert(storeId, "stuck-parcels", AlertsDecider.StoreSubject, "3 parcels without a scan for 48 h", 3, 0, Next()));

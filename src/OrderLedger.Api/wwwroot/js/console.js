@@ -183,7 +183,7 @@ async function loadTables(store, customer) {
   fill('orders', orders.map((o) => el('tr', { 'data-order': o.orderId },
     el('td', {}, o.orderId), el('td', {}, o.status), el('td', { class: 'num' }, money(o.total, o.currency)),
     el('td', { class: 'num' }, money(o.paid)), el('td', { class: 'num' }, money(o.refunded)),
-    el('td', {}, o.shipmentStatus), el('td', {}, time(o.placedAt ?? o.rejectedAt)))));
+    el('td', {}, o.shipmentStatus), afterSalesCell(o), el('td', {}, time(o.placedAt ?? o.rejectedAt)))));
   fill('conversations', conversations.map((c) => el('tr', { 'data-conversation': c.conversationId },
     el('td', {}, c.conversationId), el('td', {}, c.channel), el('td', {}, c.orderId ?? dash), el('td', {}, c.status),
     el('td', {}, c.assignedAgent ?? dash), el('td', { class: 'num' }, String(c.messages)),
@@ -218,6 +218,20 @@ async function loadTables(store, customer) {
         el('button', { type: 'button', class: 'secondary', 'aria-label': `${t('action.reject')} ${r.refundId}`,
           onclick: () => act(`${t('action.reject')} ${r.refundId}`, `/api/refunds/${seg(r.refundId)}/rejection`, { reason: reason.value }) }, t('action.reject'))));
   }));
+}
+
+// Each parcel of the order as the orders read model keeps it: state, what it carries now (after amendments), what was
+// taken out, what came back on hand; then the order's units restocked (refused parcels and passed returns together).
+function afterSalesCell(order) {
+  const parcels = order.parcels ?? [];
+  if (!parcels.length) return el('td', {}, dash);
+  const units = (list) => list.map((u) => `${u.sku} × ${u.quantity}`).join(', ') || dash;
+  const items = parcels.map((p) => el('li', { 'data-parcel': p.shipmentId, 'data-state': p.state },
+    [`${p.shipmentId}: ${t(`parcel.${p.state}`)}`, units(p.lines),
+      p.removed.length ? t('parcel.removed', { units: units(p.removed) }) : null,
+      p.restocked ? t('parcel.restocked', { units: p.restocked }) : null].filter(Boolean).join(' · ')));
+  return el('td', {}, el('ul', { class: 'plain' }, items),
+    order.unitsRestocked ? el('div', { 'data-fact': 'restocked' }, t('order.restocked', { units: order.unitsRestocked })) : null);
 }
 
 function renderProfile(profile) {
