@@ -76,8 +76,8 @@ public sealed class AfterSalesEndpointTests(ApiHost host) : IClassFixture<ApiHos
         await shop.OkAsync($"/api/shipments/{shipmentId}/back-at-warehouse", new { });
         var agent = host.As(Roles.Agent, shop.StoreId);
 
-        var order = await Eventually.Get(
-            () => agent.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}"),
+        var order = await Eventually.Json(
+            agent, $"/api/orders/{orderId}",
             o => o.GetProperty("refunded").GetDecimal() == 20.0m && o.GetProperty("unitsRestocked").GetInt32() == 2,
             TimeSpan.FromSeconds(30), $"order {orderId} refunded and restocked");
         var listed = await agent.GetFromJsonAsync<JsonElement>($"/api/stores/{shop.StoreId}/customers/cust-1/orders");

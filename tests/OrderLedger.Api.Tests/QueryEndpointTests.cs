@@ -12,16 +12,8 @@ public sealed class QueryEndpointTests(ApiHost host) : IClassFixture<ApiHost>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    private Task<JsonElement> EventuallyAsync(HttpClient client, string path, Func<JsonElement, bool> done) =>
-        Eventually.Get(
-            async () =>
-            {
-                var response = await client.GetAsync(path);
-                return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-            },
-            json => json.ValueKind != JsonValueKind.Undefined && done(json),
-            Wait,
-            $"GET {path}");
+    private static Task<JsonElement> EventuallyAsync(HttpClient client, string path, Func<JsonElement, bool> done) =>
+        Eventually.Json(client, path, done, Wait);
 
     [Fact]
     public async Task Order_summary_with_its_shipments_and_refunds()

@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
 namespace OrderLedger.Testing;
 
 /// <summary>Waits for a condition driven by background work, instead of sleeping a fixed time.</summary>
@@ -22,4 +26,19 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>
+    /// Waits until <c>GET <paramref name="path"/></c> answers 200 with JSON that is <paramref name="done"/>. Any other
+    /// status is "not yet": a read model that has not caught up answers 404 for a resource it has not seen.
+    /// </summary>
+    public static Task<JsonElement> Json(HttpClient client, string path, Func<JsonElement, bool> done, TimeSpan? timeout = null, string? because = null) =>
+        Get(
+            async () =>
+            {
+                using var response = await client.GetAsync(path);
+                return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
+            },
+            json => json.ValueKind != JsonValueKind.Undefined && done(json),
+            timeout,
+            because ?? $"GET {path}");
 }
