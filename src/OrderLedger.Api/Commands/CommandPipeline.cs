@@ -94,30 +94,40 @@ public sealed class CommandPipeline(
             return invalid;
         }
 
-        var results = new List<ItemOutcome>();
-        foreach (var (key, command) in items)
-        {
-            var refused = await ownership.CheckAsync(command, input.ClaimedStoreId, http.User, cancellationToken) is null
-                ? await check(command, cancellationToken)
-                : DomainError.Conflict(NotFoundRule, "");
-            if (refused is not null)
-            {
-                results.Add(refused.Rule == NotFoundRule
-                    ? new ItemOutcome(key, NotFoundRule, NotFoundRule, $"'{key}' was not found in this store.", null)
-                    : new ItemOutcome(key, "refused", refused.Rule, refused.Message, null));
-                continue;
-            }
-
-            var context = new CommandContext($"{commandId}/{key}", ActorOf(http.User, command), input.OccurredAt);
-            var started = clock.GetTimestamp();
-            var outcome = await commands.ExecuteAsync(await enrichment.EnrichAsync(command, cancellationToken), context, cancellationToken);
-            telemetry.CommandHandled(command.GetType().Name, outcome.Error?.Rule, clock.GetElapsedTime(started));
-            results.Add(outcome.Error is { } error
-                ? new ItemOutcome(key, "refused", error.Rule, error.Message, null)
-                : new ItemOutcome(key, outcome.AlreadyProcessed ? "already-done" : "accepted", null, null, Accepted(context.CommandId, outcome).Events));
-        }
+        // Items are independent commands on streams of their own, so a few run at once (the log's appends and the
+        // database's round trips overlap); each answer keeps its item's place in the request.
+        var results = new ItemOutcome[items.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, items.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = BatchConcurrency, CancellationToken = cancellationToken },
+            async (index, ct) => results[index] = await RunItemAsync(http, input, commandId, items[index].Key, items[index].Command, check, ct));
 
         return Results.Ok(new BatchAccepted(commandId, results.Count(r => r.Events is not null), results.Count(r => r.Events is null), results));
+    }
+
+    /// <summary>How many items of one batch run at once: enough to overlap round trips, few enough not to crowd out other requests.</summary>
+    public const int BatchConcurrency = 4;
+
+    private async Task<ItemOutcome> RunItemAsync(
+        HttpContext http, CommandInput input, string commandId, string key, object command, Func<object, CancellationToken, Task<DomainError?>> check, CancellationToken cancellationToken)
+    {
+        var refused = await ownership.CheckAsync(command, input.ClaimedStoreId, http.User, cancellationToken) is null
+            ? await check(command, cancellationToken)
+            : DomainError.Conflict(NotFoundRule, "");
+        if (refused is not null)
+        {
+            return refused.Rule == NotFoundRule
+                ? new ItemOutcome(key, NotFoundRule, NotFoundRule, $"'{key}' was not found in this store.", null)
+                : new ItemOutcome(key, "refused", refused.Rule, refused.Message, null);
+        }
+
+        var context = new CommandContext($"{commandId}/{key}", ActorOf(http.User, command), input.OccurredAt);
+        var started = clock.GetTimestamp();
+        var outcome = await commands.ExecuteAsync(await enrichment.EnrichAsync(command, cancellationToken), context, cancellationToken);
+        telemetry.CommandHandled(command.GetType().Name, outcome.Error?.Rule, clock.GetElapsedTime(started));
+        return outcome.Error is { } error
+            ? new ItemOutcome(key, "refused", error.Rule, error.Message, null)
+            : new ItemOutcome(key, outcome.AlreadyProcessed ? "already-done" : "accepted", null, null, Accepted(context.CommandId, outcome).Events);
     }
 
     /// <summary>The rule of an item of a batch that is not there or not in the route's store (answered like a 404, per item).</summary>
