@@ -149,7 +149,7 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
                 _notifications.Appended();
                 return results.Select(r => r!).ToList();
             }
-            catch (PostgresException ex) when (ex.SqlState is "OL001" or "OL003" or PostgresErrorCodes.UniqueViolation)
+            catch (PostgresException ex) when (ex.SqlState is "OL001" or PostgresErrorCodes.UniqueViolation)
             {
                 var stored = await ExplainRejectedBatchAsync(parts, ex, cancellationToken);
                 for (var k = pending.Count - 1; k >= 0; k--)
