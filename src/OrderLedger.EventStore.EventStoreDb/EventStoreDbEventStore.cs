@@ -77,6 +77,55 @@ public sealed class EventStoreDbEventStore : IEventStore, IDisposable, IAsyncDis
         return new AppendResult(revision, position);
     }
 
+    /// <summary>
+    /// EventStoreDB 23.10 commits one stream per write (its gRPC <c>BatchAppend</c> too is atomic per stream only), so a
+    /// batch is checked whole first and then written part by part: a wrong expected revision anywhere writes nothing,
+    /// but a writer that moves one of the streams between the check and its part's write fails that part after the
+    /// earlier parts were written. Retrying the same batch then completes it, since each written part is recognised as
+    /// already stored (docs/eventstoredb.md, "Batches").
+    /// </summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
+    {
+        AppendRules.CheckBatch(appends);
+        await Task.WhenAll(appends.Select(part => CheckBatchPartAsync(part, cancellationToken)));
+        var results = new List<AppendResult>(appends.Count);
+        foreach (var part in appends)
+        {
+            results.Add(await AppendAsync(part.StreamId, part.Expected, part.Events, cancellationToken));
+        }
+
+        return results;
+    }
+
+    /// <summary>Throws as the part's append would: its expectation holds, or its events already stand where it expected them (a retry).</summary>
+    private async Task CheckBatchPartAsync(StreamAppend part, CancellationToken cancellationToken)
+    {
+        var last = await ReadStreamAsync(part.StreamId, StreamReadOptions.Last(1), requiresLeader: true, cancellationToken).FirstOrDefaultAsync(cancellationToken);
+        var actual = last?.Revision;
+        if (part.Expected.HoldsFor(actual))
+        {
+            return;
+        }
+
+        ulong? firstRevision = part.Expected.Kind switch
+        {
+            ExpectedRevisionKind.NoStream => 0,
+            ExpectedRevisionKind.Exact => part.Expected.Revision + 1,
+            _ => null,
+        };
+        if (firstRevision is { } from)
+        {
+            var stored = await ReadStreamAsync(part.StreamId, new StreamReadOptions(ReadDirection.Forwards, from, part.Events.Count), requiresLeader: true, cancellationToken)
+                .Select(e => e.EventId).ToListAsync(cancellationToken);
+            if (stored.SequenceEqual(part.Events.Select(e => e.EventId)))
+            {
+                return;
+            }
+        }
+
+        throw new WrongExpectedRevisionException(part.StreamId, part.Expected, actual);
+    }
+
     public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, CancellationToken cancellationToken = default) =>
         ReadStreamAsync(streamId, options, requiresLeader: false, cancellationToken);
 

@@ -125,6 +125,174 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     }
 
     /// <summary>
+    /// One call of <c>append_batch</c> (R_functions.sql): every part's expectation checked and every row inserted in one
+    /// statement of one transaction. A refusal is explained part by part (<see cref="ExplainRejectedBatchAsync"/>): parts
+    /// already stored at their place are a retry and keep their original result; the rest is tried again, or the first
+    /// part that conflicts is reported.
+    /// </summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
+    {
+        AppendRules.CheckBatch(appends);
+        var results = new AppendResult?[appends.Count];
+        var pending = Enumerable.Range(0, appends.Count).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            var parts = pending.Select(i => appends[i]).ToList();
+            try
+            {
+                var written = await AppendBatchOnceAsync(parts, cancellationToken);
+                for (var k = 0; k < pending.Count; k++)
+                {
+                    results[pending[k]] = written[k];
+                }
+
+                _notifications.Appended();
+                return results.Select(r => r!).ToList();
+            }
+            catch (PostgresException ex) when (ex.SqlState is "OL001" or PostgresErrorCodes.UniqueViolation)
+            {
+                var stored = await ExplainRejectedBatchAsync(parts, ex, cancellationToken);
+                for (var k = pending.Count - 1; k >= 0; k--)
+                {
+                    if (stored[k] is { } original)
+                    {
+                        results[pending[k]] = original;
+                        pending.RemoveAt(k);
+                    }
+                }
+
+                if (pending.Count == 0)
+                {
+                    return results.Select(r => r!).ToList();
+                }
+
+                if (attempt == MaxAppendAttempts)
+                {
+                    throw new EventStoreUnavailableException($"A batch of {appends.Count} appends kept meeting concurrent writers ({attempt} attempts).", ex);
+                }
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt == MaxAppendAttempts)
+                {
+                    throw new EventStoreUnavailableException($"Appending a batch of {appends.Count} appends failed {attempt} times: {ex.Message}", ex);
+                }
+
+                _logger.LogWarning(ex, "Batch append of {Count} appends failed transiently (attempt {Attempt}); retrying.", appends.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<AppendResult[]> AppendBatchOnceAsync(IReadOnlyList<StreamAppend> parts, CancellationToken cancellationToken)
+    {
+        var events = parts.SelectMany(p => p.Events).ToArray();
+        var partOfEvent = new int[events.Length];
+        var offsetInPart = new int[events.Length];
+        var next = 0;
+        for (var part = 0; part < parts.Count; part++)
+        {
+            for (var offset = 1; offset <= parts[part].Events.Count; offset++, next++)
+            {
+                partOfEvent[next] = part + 1;
+                offsetInPart[next] = offset;
+            }
+        }
+
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT part_stream, last_revision, commit_position, prepare_position FROM {_schema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = parts.Select(p => p.StreamId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = parts.Select(p => EncodeExpected(p.Expected)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = partOfEvent });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = offsetInPart });
+        AddEventParameters(command, events);
+        var written = new Dictionary<string, AppendResult>(parts.Count, StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                written[reader.GetString(0)] = new AppendResult((ulong)reader.GetInt64(1), new Position((ulong)reader.GetInt64(2), (ulong)reader.GetInt64(3)));
+            }
+        }
+
+        return parts.Select(p => written[p.StreamId]).ToArray();
+    }
+
+    /// <summary>
+    /// Reads where each part's event ids are stored and each stream's last revision. Returns, per part, its original
+    /// result when it is already stored at the place its expectation names (a retry), else null; throws the port's error
+    /// for the first part that conflicts. Nulls without a throw mean the conflict was with a writer that has since moved
+    /// on (or with the stored parts alone): the caller tries those parts again.
+    /// </summary>
+    private async Task<AppendResult?[]> ExplainRejectedBatchAsync(IReadOnlyList<StreamAppend> parts, PostgresException inner, CancellationToken cancellationToken)
+    {
+        var events = parts.SelectMany((p, part) => p.Events.Select(e => (Part: part, e.EventId))).ToArray();
+        await using var batch = _dataSource.CreateBatch();
+        var whereStored = new NpgsqlBatchCommand($"""
+            SELECT u.part, e.stream_id, e.stream_revision, e.tx_id, e.seq
+            FROM unnest($1::int[], $2::uuid[]) WITH ORDINALITY AS u(part, id, ord)
+            LEFT JOIN {_schema}.events e ON e.event_id = u.id
+            ORDER BY u.ord
+            """);
+        whereStored.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = events.Select(e => e.Part).ToArray() });
+        whereStored.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
+        var lastRevisions = new NpgsqlBatchCommand($"""
+            SELECT (SELECT coalesce(max(e.stream_revision), -1) FROM {_schema}.events e WHERE e.stream_id = x.s)
+            FROM unnest($1::text[]) WITH ORDINALITY AS x(s, i)
+            ORDER BY x.i
+            """);
+        lastRevisions.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = parts.Select(p => p.StreamId).ToArray() });
+        batch.BatchCommands.Add(whereStored);
+        batch.BatchCommands.Add(lastRevisions);
+        var found = new List<(string Stream, long Revision, Position Position)?>(events.Length);
+        var current = new List<long>(parts.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found.Add(reader.IsDBNull(1)
+                    ? null
+                    : (reader.GetString(1), reader.GetInt64(2), new Position((ulong)reader.GetInt64(3), (ulong)reader.GetInt64(4))));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                current.Add(reader.GetInt64(0));
+            }
+        }
+
+        var stored = new AppendResult?[parts.Count];
+        var first = 0;
+        for (var part = 0; part < parts.Count; part++)
+        {
+            var (streamId, expected, partEvents) = parts[part];
+            var locations = found.GetRange(first, partEvents.Count);
+            first += partEvents.Count;
+            var sameAppend = locations[0] is { } head && head.Stream == streamId
+                && locations.Select((l, k) => l is { } at && at.Stream == streamId && at.Revision == head.Revision + k).All(inPlace => inPlace);
+            if (sameAppend && IsConsistent(expected, locations[0]!.Value.Revision))
+            {
+                stored[part] = new AppendResult((ulong)locations[^1]!.Value.Revision, locations[^1]!.Value.Position);
+                continue;
+            }
+
+            if (!sameAppend && locations.FindIndex(l => l is not null) is var duplicate and >= 0)
+            {
+                throw new DuplicateEventIdException(streamId, partEvents[duplicate].EventId, inner);
+            }
+
+            ulong? actual = current[part] < 0 ? null : (ulong)current[part];
+            if (!expected.HoldsFor(actual))
+            {
+                throw new WrongExpectedRevisionException(streamId, expected, actual, inner);
+            }
+        }
+
+        return stored;
+    }
+
+    /// <summary>
     /// An append was refused: either it conflicts, or it is a retry of an append that already succeeded, whose
     /// original result is returned. Otherwise this throws the port's error.
     /// </summary>
@@ -196,6 +364,11 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     {
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
+        AddEventParameters(command, events);
+    }
+
+    private static void AddEventParameters(NpgsqlCommand command, IReadOnlyList<EventData> events)
+    {
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.ContentType).ToArray() });

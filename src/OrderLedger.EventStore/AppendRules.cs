@@ -57,6 +57,36 @@ public static class AppendRules
         }
     }
 
+    /// <summary>
+    /// <see cref="Check"/> for every part of a batch, and across the parts: each stream once (a caller joins the events
+    /// of consecutive commands on one stream into one part) and every event id once.
+    /// </summary>
+    public static void CheckBatch(IReadOnlyList<StreamAppend> appends)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+        if (appends.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one append.", nameof(appends));
+        }
+
+        var streams = new HashSet<string>(StringComparer.Ordinal);
+        var eventIds = new HashSet<Guid>();
+        foreach (var append in appends)
+        {
+            ArgumentNullException.ThrowIfNull(append, nameof(appends));
+            Check(append.StreamId, append.Events);
+            if (!streams.Add(append.StreamId))
+            {
+                throw new ArgumentException($"A batch names each stream once; '{append.StreamId}' appears twice.", nameof(appends));
+            }
+
+            if (!append.Events.All(e => eventIds.Add(e.EventId)))
+            {
+                throw new ArgumentException("The events of one batch must have distinct ids.", nameof(appends));
+            }
+        }
+    }
+
     public static bool HasControlCharacter(string text) => text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || text.Contains('\u007f', StringComparison.Ordinal);
 
     /// <summary>One forward pass of the reader: it refuses invalid UTF-8 and raw control bytes; escapes are checked for NUL.</summary>

@@ -22,6 +22,15 @@ public readonly record struct ExpectedRevision
     /// <summary>The revision to expect after reading a stream whose last revision is <paramref name="lastRevision"/> (null when empty).</summary>
     public static ExpectedRevision After(ulong? lastRevision) => lastRevision is { } last ? Exact(last) : NoStream;
 
+    /// <summary>Whether this expectation holds for a stream whose last revision is <paramref name="lastRevision"/> (null: no stream).</summary>
+    public bool HoldsFor(ulong? lastRevision) => Kind switch
+    {
+        ExpectedRevisionKind.Any => true,
+        ExpectedRevisionKind.NoStream => lastRevision is null,
+        ExpectedRevisionKind.StreamExists => lastRevision is not null,
+        _ => lastRevision == Revision,
+    };
+
     public override string ToString() => Kind == ExpectedRevisionKind.Exact ? Revision.ToString() : Kind.ToString();
 }
 

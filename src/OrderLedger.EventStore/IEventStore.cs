@@ -13,6 +13,16 @@ public interface IEventStore
     /// </summary>
     Task<AppendResult> AppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends several streams' events (many commands' worth, for seeding and imports) as one unit: every part's
+    /// expected revision is checked as <see cref="AppendAsync"/> checks it, and either every part is written or none
+    /// (<see cref="WrongExpectedRevisionException"/> or <see cref="DuplicateEventIdException"/> name the stream that
+    /// failed). A part already stored at its place (a retry) returns its original result and is not written again.
+    /// Each stream appears at most once per batch. Results come in the order of <paramref name="appends"/>. How far an
+    /// adapter's server makes this atomic: docs/event-store.md, "Batches".
+    /// </summary>
+    Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default);
+
     /// <summary>Reads one stream; an absent stream yields nothing.</summary>
     IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, CancellationToken cancellationToken = default);
 
@@ -46,6 +56,9 @@ public interface IEventStore
     Task<long> CountAllAfterAsync(Position? after, CancellationToken cancellationToken = default) =>
         EventCounting.CountByReadingAsync(this, after, cancellationToken);
 }
+
+/// <summary>One stream's part of <see cref="IEventStore.AppendBatchAsync"/>: what <see cref="IEventStore.AppendAsync"/> takes.</summary>
+public sealed record StreamAppend(string StreamId, ExpectedRevision Expected, IReadOnlyList<EventData> Events);
 
 /// <summary>The stream and revision an event is stored at.</summary>
 public sealed record EventLocation(string StreamId, ulong Revision);

@@ -21,6 +21,9 @@ public sealed class CrashingStore(IEventStore inner, Func<string, bool> matches,
         return result;
     }
 
+    public Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default) =>
+        inner.AppendBatchAsync(appends, cancellationToken);
+
     public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, CancellationToken cancellationToken = default) =>
         inner.ReadStreamAsync(streamId, options, cancellationToken);
 
@@ -52,6 +55,9 @@ public sealed class InterferingStore(IEventStore inner, Func<string, bool> match
 
         return await inner.AppendAsync(streamId, expected, events, cancellationToken);
     }
+
+    public Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default) =>
+        inner.AppendBatchAsync(appends, cancellationToken);
 
     public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, CancellationToken cancellationToken = default) =>
         inner.ReadStreamAsync(streamId, options, cancellationToken);

@@ -31,10 +31,13 @@ public sealed class BenchSmokeTests
         Assert.True(exit == 0, error);
         var figures = JsonDocument.Parse(output).RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("figure").GetString()!);
         // Catch-up twice: the 6 core read models (the figure), then every projection; the notary's eight; bulk
-        // approval's two (the request, per refund).
-        Assert.Equal(22, figures.Count);
+        // approval's two (the request, per refund); bulk append's five.
+        Assert.Equal(27, figures.Count);
         Assert.All(figures.Values, f => Assert.True(f.GetProperty("median").GetDouble() > 0, f.ToString()));
         Assert.True(figures["append, single-event (16 writers)"].GetProperty("baselineMedian").GetDouble() > 0);
+        var bulk = figures.Single(f => f.Key.StartsWith("bulk: OrderLedger bulk append", StringComparison.Ordinal)).Value;
+        Assert.True(bulk.GetProperty("baselineMedian").GetDouble() > 0);
+        Assert.All(bulk.GetProperty("peers").EnumerateArray(), peer => Assert.True(peer.GetProperty("median").GetDouble() > 0, peer.ToString()));
         Assert.True(figures["catch-up, 6 core read models, rows written/s"].GetProperty("baselineMedian").GetDouble() > 0);
         Assert.True(figures.Single(f => f.Key.StartsWith("catch-up, ", StringComparison.Ordinal) && f.Key.EndsWith(" projections, rows written/s", StringComparison.Ordinal)).Value.GetProperty("baselineMedian").GetDouble() > 0);
         Assert.True(figures["append with the notary following, single-event (16 writers)"].GetProperty("baselineMedian").GetDouble() > 0);

@@ -18,6 +18,35 @@ public sealed class PostgresEventStoreTests(TestDatabase database) : IClassFixtu
     private static EventData Event() => new(Guid.NewGuid(), "thing-happened", "{}"u8.ToArray(), "{}"u8.ToArray());
 
     [Fact]
+    public async Task Of_batches_racing_for_one_stream_exactly_one_is_written_and_the_others_leave_nothing()
+    {
+        await using var store = await PostgresEventStore.OpenAsync(Options());
+        var prefix = "race" + Guid.NewGuid().ToString("N")[..8];
+        var hot = $"{prefix}-hot";
+        await store.AppendAsync(hot, ExpectedRevision.NoStream, [Event()]);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(racer => Task.Run(async () =>
+        {
+            try
+            {
+                await store.AppendBatchAsync([new($"{prefix}-own-{racer}", ExpectedRevision.NoStream, [Event(), Event()]), new(hot, ExpectedRevision.Exact(0), [Event()])]);
+                return (Racer: racer, Won: true);
+            }
+            catch (WrongExpectedRevisionException error) when (error.StreamId == hot && error.ActualRevision == 1)
+            {
+                return (Racer: racer, Won: false);
+            }
+        })));
+
+        var winner = Assert.Single(outcomes, o => o.Won).Racer;
+        Assert.Equal(2, (await store.ReadStreamAsync(hot, StreamReadOptions.All).ToListAsync()).Count);
+        foreach (var (racer, _) in outcomes)
+        {
+            Assert.Equal(racer == winner ? 2 : 0, (await store.ReadStreamAsync($"{prefix}-own-{racer}", StreamReadOptions.All).ToListAsync()).Count);
+        }
+    }
+
+    [Fact]
     public async Task An_event_whose_transaction_commits_after_a_later_one_is_still_delivered_before_it()
     {
         await using var store = await PostgresEventStore.OpenAsync(Options());

@@ -12,12 +12,12 @@ namespace OrderLedger.Bench;
 /// </summary>
 public sealed class AppendBenchmarks(string connectionString, bool quick)
 {
-    private const int Writers = 16;
-    private static readonly byte[] Data = "{\"orderId\":\"o-1\",\"sku\":\"SKU-1\",\"quantity\":2,\"unitPrice\":19.90}"u8.ToArray();
+    public const int Writers = 16;
+    public static readonly byte[] Data = "{\"orderId\":\"o-1\",\"sku\":\"SKU-1\",\"quantity\":2,\"unitPrice\":19.90}"u8.ToArray();
     private static readonly byte[] Metadata = "{\"correlationId\":\"c\",\"causationId\":\"c\",\"commandId\":\"c\",\"actor\":{\"kind\":\"System\",\"id\":\"bench\"},\"occurredAt\":\"2026-11-01T10:00:00+00:00\",\"prevHash\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"hash\":\"1111111111111111111111111111111111111111111111111111111111111111\"}"u8.ToArray();
 
-    private int SingleAppendsPerWriter => quick ? 150 : 1500;
-    private int BatchAppendsPerWriter => quick ? 5 : 40;
+    public int SingleAppendsPerWriter => quick ? 150 : 1500;
+    public int BatchAppendsPerWriter => quick ? 5 : 40;
 
     public async Task PrepareAsync()
     {
@@ -46,6 +46,35 @@ public sealed class AppendBenchmarks(string connectionString, bool quick)
                 var events = Enumerable.Range(0, eventsPerAppend)
                     .Select(_ => new EventData(Guid.NewGuid(), "order-line-added", Data, Metadata)).ToArray();
                 await store.AppendAsync($"bench{run}-{writer}-{i}", ExpectedRevision.NoStream, events);
+            }
+        });
+    }
+
+    /// <summary>Streams per batch of <see cref="BulkAsync"/>: many commands' worth in one transaction, as seeding writes.</summary>
+    public const int BulkStreams = 20;
+
+    /// <summary>Events per stream per batch of <see cref="BulkAsync"/>: with <see cref="BulkStreams"/>, 100 rows per transaction like the batched baseline.</summary>
+    public const int BulkEventsPerStream = 5;
+
+    /// <summary>
+    /// Events per second through <see cref="IEventStore.AppendBatchAsync"/>: each writer keeps <see cref="BulkStreams"/>
+    /// streams and appends <see cref="BulkEventsPerStream"/> events to each of them per batch, the first batch with "no
+    /// stream", every later one at the exact revision the previous left, so each batch checks every stream's revision.
+    /// </summary>
+    public async Task<double> BulkAsync()
+    {
+        await using var store = new PostgresEventStore(new PostgresEventStoreOptions { ConnectionString = connectionString });
+        var run = Guid.NewGuid().ToString("N")[..8];
+        return await MeasureAsync(BatchAppendsPerWriter * BulkStreams * BulkEventsPerStream, async writer =>
+        {
+            for (var i = 0; i < BatchAppendsPerWriter; i++)
+            {
+                var expected = i == 0 ? ExpectedRevision.NoStream : ExpectedRevision.Exact((ulong)(i * BulkEventsPerStream - 1));
+                var batch = Enumerable.Range(0, BulkStreams)
+                    .Select(s => new StreamAppend($"bulk{run}-{writer}-{s}", expected, Enumerable.Range(0, BulkEventsPerStream)
+                        .Select(_ => new EventData(Guid.NewGuid(), "order-line-added", Data, Metadata)).ToArray()))
+                    .ToArray();
+                await store.AppendBatchAsync(batch);
             }
         });
     }
@@ -80,7 +109,8 @@ public sealed class AppendBenchmarks(string connectionString, bool quick)
         });
     }
 
-    private static async Task<double> MeasureAsync(int eventsPerWriter, Func<int, Task> writer)
+    /// <summary>Events per second of <see cref="Writers"/> writers running <paramref name="writer"/> at once.</summary>
+    public static async Task<double> MeasureAsync(int eventsPerWriter, Func<int, Task> writer)
     {
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() => writer(w))));

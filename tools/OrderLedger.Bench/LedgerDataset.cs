@@ -36,6 +36,10 @@ public sealed class LedgerDataset(int customers, int targetEvents, int seed = 42
 
     private long _written;
 
+    /// <summary>About how many events each writer puts into one <see cref="IEventStore.AppendBatchAsync"/>: whole streams, as many as fit.</summary>
+    public const int EventsPerBatch = 100;
+
+    /// <summary>Each writer takes whole streams off the queue and appends them in batches of about <see cref="EventsPerBatch"/> events.</summary>
     public async Task WriteAsync(IEventStore store, int writers = 16, CancellationToken cancellationToken = default)
     {
         var channel = Channel.CreateBounded<(string Stream, List<(object Event, DateTimeOffset At)> Events)>(writers * 8);
@@ -43,8 +47,16 @@ public sealed class LedgerDataset(int customers, int targetEvents, int seed = 42
         {
             await foreach (var (stream, events) in channel.Reader.ReadAllAsync(cancellationToken))
             {
-                await store.AppendAsync(stream, ExpectedRevision.NoStream, Encode(stream, events), cancellationToken);
-                Interlocked.Add(ref _written, events.Count);
+                var batch = new List<StreamAppend> { new(stream, ExpectedRevision.NoStream, Encode(stream, events)) };
+                var count = events.Count;
+                while (count < EventsPerBatch && channel.Reader.TryRead(out var next))
+                {
+                    batch.Add(new StreamAppend(next.Stream, ExpectedRevision.NoStream, Encode(next.Stream, next.Events)));
+                    count += next.Events.Count;
+                }
+
+                await store.AppendBatchAsync(batch, cancellationToken);
+                Interlocked.Add(ref _written, count);
             }
         }, cancellationToken)).ToArray();
 

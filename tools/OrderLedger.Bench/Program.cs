@@ -51,6 +51,11 @@ try
         }
     }
 
+    if (options.EventStoreDb is null && options.Runs("bulk"))
+    {
+        figures.AddRange(await BulkFiguresAsync());
+    }
+
     if (options.EventStoreDb is null && options.Runs("notary"))
     {
         figures.AddRange(await NotaryFiguresAsync());
@@ -151,6 +156,7 @@ if (options.Json)
         figure = f.Name, unit = f.Unit, min = f.Min, median = f.Median, max = f.Max, runs = f.Values.Count,
         baseline = f.BaselineName, baselineMedian = f.Baseline.Count > 0 ? f.BaselineMedian : (double?)null,
         ratio = f.Baseline.Count > 0 ? f.Ratio : (double?)null, target = f.Target, met = f.Met(f),
+        peers = f.Peers.Select(p => new { name = p.Name, median = Figure.MedianOf(p.Values), ratio = f.RatioTo(p.Values) }),
     }), new JsonSerializerOptions { WriteIndented = true }));
 }
 else
@@ -160,7 +166,8 @@ else
     {
         var baseline = f.Baseline.Count > 0 ? $"{f.BaselineName} {f.BaselineMedian:F0}" : "";
         var ratio = f.Baseline.Count > 0 ? $"{f.Ratio:P0}" : "";
-        Console.WriteLine($"{f.Name,-52} {f.Min,10:F1} {f.Median,10:F1} {f.Max,10:F1} {f.Unit,-9} {baseline,18} {ratio,6}  {f.Target}: {(f.Met(f) ? "met" : "MISSED")}");
+        var peers = string.Concat(f.Peers.Select(p => $"; {f.RatioTo(p.Values):F2}× {p.Name}"));
+        Console.WriteLine($"{f.Name,-52} {f.Min,10:F1} {f.Median,10:F1} {f.Max,10:F1} {f.Unit,-9} {baseline,18} {ratio,6}  {f.Target}: {(f.Met(f) ? "met" : "MISSED")}{peers}");
     }
 }
 
@@ -214,6 +221,48 @@ async Task LiveAndQueryFiguresAsync(string connectionString, CatchUpBenchmark ca
     }
 
     figures.Add(new Figure($"hot SKU, 64 clients, reservations/s (oversold: {oversold})", "orders/s", hot, "zero oversell", _ => oversold == 0));
+}
+
+// Batched appends (issue #20) beside Marten's quick append and raw 100-row INSERTs, all on one database of this run.
+async Task<List<Figure>> BulkFiguresAsync()
+{
+    await using var database = await BenchDatabase.CreateAsync(options.ServerConnectionString);
+    var appends = new AppendBenchmarks(database.ConnectionString, options.Quick);
+    await appends.PrepareAsync();
+    await using var marten = new MartenAppendBenchmarks(database.ConnectionString, appends);
+    await marten.PrepareAsync();
+    var perBatch = $"{AppendBenchmarks.BulkStreams} streams × {AppendBenchmarks.BulkEventsPerStream} events";
+    var workloads = new (string Name, Func<Task<double>> Measure)[]
+    {
+        ("bulk: Marten quick append, single-event (16 writers)", () => marten.QuickAppendAsync(1)),
+        ("bulk: Marten quick append, 100-event batches (16 writers)", () => marten.QuickAppendAsync(100)),
+        ("bulk: OrderLedger single append (16 writers)", () => appends.StoreAsync(1)),
+        ($"bulk: OrderLedger bulk append, {perBatch} a batch (16 writers)", appends.BulkAsync),
+        ("bulk: raw 100-row INSERT batches (16 writers)", () => appends.BaselineAsync(100)),
+    };
+    var values = workloads.Select(_ => new List<double>()).ToArray();
+    for (var i = 0; i < options.Repetitions; i++)
+    {
+        // Each repetition in the other order, so that no workload always meets the warmest (or fullest) tables.
+        foreach (var w in i % 2 == 0 ? Enumerable.Range(0, workloads.Length) : Enumerable.Range(0, workloads.Length).Reverse())
+        {
+            values[w].Add(await workloads[w].Measure());
+            Log($"{workloads[w].Name}: run {i + 1}: {values[w][^1]:F0} events/s");
+        }
+    }
+
+    var (martenSingle, martenBatches, raw) = (values[0], values[1], values[4]);
+    IReadOnlyList<(string, IReadOnlyList<double>)> peers = [("Marten quick append", martenSingle), ("Marten 100-event batches", martenBatches)];
+    Figure Compared(int w, string target, Func<Figure, bool> met) =>
+        new(workloads[w].Name, "events/s", values[w], target, met) { Baseline = raw, BaselineName = "raw 100-row INSERT", Peers = peers };
+    return
+    [
+        Compared(0, "peer", _ => true),
+        Compared(1, "peer", _ => true),
+        Compared(2, "≥ Marten quick append", f => f.RatioTo(martenSingle) >= 1),
+        Compared(3, "≥ 3× Marten quick append and ≥ 80% of raw 100-row INSERT", f => f.RatioTo(martenSingle) >= 3 && f.Ratio >= 0.8),
+        Compared(4, "baseline", _ => true),
+    ];
 }
 
 async Task<List<Figure>> NotaryFiguresAsync()

@@ -6,21 +6,27 @@ namespace OrderLedger.Api.Telemetry;
 /// <summary>Times every append (and counts its events) around the configured event store; reads pass straight through.</summary>
 public sealed class InstrumentedEventStore(IEventStore inner, ApiTelemetry telemetry) : IEventStore
 {
-    public async Task<AppendResult> AppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    public Task<AppendResult> AppendAsync(string streamId, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default) =>
+        TimedAsync("eventstore.append", streamId, events.Count, () => inner.AppendAsync(streamId, expected, events, cancellationToken));
+
+    public Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default) =>
+        TimedAsync("eventstore.append_batch", $"{appends.Count} streams", appends.Sum(a => a.Events.Count), () => inner.AppendBatchAsync(appends, cancellationToken));
+
+    private async Task<T> TimedAsync<T>(string operation, string streams, int eventCount, Func<Task<T>> append)
     {
-        using var activity = ApiTelemetry.Source.StartActivity("eventstore.append", ActivityKind.Client);
-        activity?.SetTag("orderledger.stream", streamId);
-        activity?.SetTag("orderledger.events", events.Count);
+        using var activity = ApiTelemetry.Source.StartActivity(operation, ActivityKind.Client);
+        activity?.SetTag("orderledger.stream", streams);
+        activity?.SetTag("orderledger.events", eventCount);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var result = await inner.AppendAsync(streamId, expected, events, cancellationToken);
-            telemetry.Appended(events.Count, Stopwatch.GetElapsedTime(started), succeeded: true);
+            var result = await append();
+            telemetry.Appended(eventCount, Stopwatch.GetElapsedTime(started), succeeded: true);
             return result;
         }
         catch (Exception ex)
         {
-            telemetry.Appended(events.Count, Stopwatch.GetElapsedTime(started), succeeded: false);
+            telemetry.Appended(eventCount, Stopwatch.GetElapsedTime(started), succeeded: false);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;
         }

@@ -75,3 +75,56 @@ LANGUAGE sql STABLE AS $$
            (SELECT coalesce(max(e.stream_revision), -1) FROM __schema__.events e WHERE e.stream_id = p_stream)
     FROM (SELECT 1) one LEFT JOIN first f ON true;
 $$;
+
+-- Appends the events of many streams in one transaction, all or none (docs/event-store.md, "Batches"): what
+-- append_events does for one stream, for each part of the batch. p_streams and p_expected hold one entry per part
+-- (encoded as for append_events); the event arrays are flat, each event naming its part (p_parts, 1-based) and its
+-- place in that part (p_offsets, 1-based). Streams expecting "any" or "stream exists" are locked as append_events
+-- locks them, in one order for every batch so two batches cannot deadlock; the transaction id is taken after the
+-- locks for the same reason as there. Errors (nothing is written):
+--   OL001 a part's expected revision does not hold (DETAIL: the part's index and the stream's actual revision)
+--   23505 an event id already stored, or a revision a concurrent writer took after the check: a plain unique
+--         violation rather than ON CONFLICT, whose speculative insertion made every row dearer (the caller explains it)
+CREATE OR REPLACE FUNCTION __schema__.append_batch(
+    p_streams text[],
+    p_expected bigint[],
+    p_parts int[],
+    p_offsets int[],
+    p_ids uuid[],
+    p_types text[],
+    p_content_types text[],
+    p_data bytea[],
+    p_metadata bytea[])
+RETURNS TABLE (part_stream text, last_revision bigint, commit_position bigint, prepare_position bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_current bigint[];
+    v_failed int;
+    v_tx bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(20300, l.h)
+    FROM (SELECT DISTINCT hashtext(x.s) AS h FROM unnest(p_streams, p_expected) AS x(s, e) WHERE x.e IN (-2, -4) ORDER BY 1) l;
+
+    SELECT array_agg(c.current ORDER BY x.i) INTO v_current
+    FROM unnest(p_streams) WITH ORDINALITY AS x(s, i)
+    CROSS JOIN LATERAL (SELECT coalesce(max(e.stream_revision), -1) AS current FROM __schema__.events e WHERE e.stream_id = x.s) c;
+
+    SELECT x.i INTO v_failed
+    FROM unnest(p_expected, v_current) WITH ORDINALITY AS x(e, c, i)
+    WHERE NOT (x.e = -2 OR (x.e = -1 AND x.c = -1) OR (x.e = -4 AND x.c >= 0) OR x.e = x.c)
+    ORDER BY x.i LIMIT 1;
+    IF v_failed IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'OL001', MESSAGE = 'wrong expected revision', DETAIL = v_failed || ' ' || v_current[v_failed];
+    END IF;
+
+    v_tx := pg_current_xact_id()::text::bigint;
+    RETURN QUERY
+    WITH inserted AS (
+        INSERT INTO __schema__.events (tx_id, stream_id, stream_revision, event_id, event_type, content_type, data, metadata)
+        SELECT v_tx, p_streams[u.part], v_current[u.part] + u.off, u.id, u.t, u.ct, u.d, u.m
+        FROM unnest(p_parts, p_offsets, p_ids, p_types, p_content_types, p_data, p_metadata) WITH ORDINALITY AS u(part, off, id, t, ct, d, m, ord)
+        ORDER BY u.ord
+        RETURNING events.stream_id AS s, events.stream_revision AS r, events.seq AS q)
+    SELECT i.s, max(i.r), v_tx, max(i.q) FROM inserted i GROUP BY i.s;
+END;
+$$;

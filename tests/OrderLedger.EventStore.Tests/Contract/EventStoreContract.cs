@@ -1,4 +1,6 @@
 using System.Text;
+using OrderLedger.Audit;
+using OrderLedger.EventStore.Serialization;
 using Xunit;
 
 namespace OrderLedger.EventStore.Tests.Contract;
@@ -541,4 +543,102 @@ public abstract class EventStoreContract : IAsyncLifetime
         Assert.Equal("streamId", error.ParamName);
         Assert.Empty(await ReadMineFromAll());
     }
+
+    // ---- batches of many streams ----
+
+    [SkippableFact]
+    public async Task A_batch_appends_every_stream_at_its_expected_revision_in_batch_order()
+    {
+        var (fresh, exact, any) = (Stream("fresh"), Stream("exact"), Stream("any"));
+        await Store.AppendAsync(exact, ExpectedRevision.NoStream, Events(2));
+        await Store.AppendAsync(any, ExpectedRevision.NoStream, Events(1));
+        var before = await ReadMineFromAll();
+        StreamAppend[] batch = [new(fresh, ExpectedRevision.NoStream, Events(3)), new(exact, ExpectedRevision.Exact(1), Events(2)), new(any, ExpectedRevision.Any, Events(1))];
+
+        var results = await Store.AppendBatchAsync(batch);
+
+        Assert.Equal(new ulong[] { 2, 3, 1 }, results.Select(r => r.NextExpectedRevision));
+        var written = (await ReadMineFromAll()).Skip(before.Count).ToList();
+        Assert.Equal(batch.SelectMany(a => a.Events.Select(e => e.EventId)), written.Select(e => e.EventId));
+        Assert.Equal(batch.SelectMany(a => a.Events.Select((_, i) => a.StreamId)), written.Select(e => e.StreamId));
+        Assert.Equal(new ulong[] { 0, 1, 2, 2, 3, 1 }, written.Select(e => e.Revision));
+        Assert.True(written.Zip(written.Skip(1)).All(pair => pair.First.Position < pair.Second.Position));
+        for (var i = 0; i < batch.Length; i++)
+        {
+            Assert.Equal((await ReadStream(batch[i].StreamId))[^1].Position, results[i].Position);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_wrong_expected_revision_in_the_middle_of_a_batch_appends_nothing_and_names_the_stream()
+    {
+        var (first, middle, last) = (Stream("first"), Stream("middle"), Stream("last"));
+        await Store.AppendAsync(middle, ExpectedRevision.NoStream, Events(3));
+        var before = await ReadMineFromAll();
+
+        var error = await Assert.ThrowsAsync<WrongExpectedRevisionException>(() => Store.AppendBatchAsync(
+            [new(first, ExpectedRevision.NoStream, Events(2)), new(middle, ExpectedRevision.Exact(0), Events(1)), new(last, ExpectedRevision.NoStream, Events(1))]));
+
+        Assert.Equal(middle, error.StreamId);
+        Assert.Equal(2ul, error.ActualRevision);
+        Assert.Equal(before.Select(e => e.EventId), (await ReadMineFromAll()).Select(e => e.EventId));
+        Assert.Empty(await ReadStream(first));
+        Assert.Empty(await ReadStream(last));
+    }
+
+    [SkippableFact]
+    public async Task Retrying_the_same_batch_stores_it_once_and_returns_the_original_results()
+    {
+        var (existing, fresh) = (Stream("existing"), Stream("fresh"));
+        await Store.AppendAsync(existing, ExpectedRevision.NoStream, Events(1));
+        StreamAppend[] batch = [new(existing, ExpectedRevision.Exact(0), Events(2)), new(fresh, ExpectedRevision.NoStream, Events(3))];
+
+        var first = await Store.AppendBatchAsync(batch);
+        var retry = await Store.AppendBatchAsync(batch);
+
+        Assert.Equal(first, retry);
+        Assert.Equal(3, (await ReadStream(existing)).Count);
+        Assert.Equal(3, (await ReadStream(fresh)).Count);
+        Assert.Equal(6, (await ReadMineFromAll()).Count);
+    }
+
+    [SkippableFact]
+    public async Task A_batch_naming_a_stream_twice_is_refused_and_nothing_is_written()
+    {
+        var stream = Stream("twice");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendBatchAsync(
+            [new(stream, ExpectedRevision.NoStream, Events(1)), new(stream, ExpectedRevision.Exact(0), Events(1))]));
+
+        Assert.Equal("appends", error.ParamName);
+        Assert.Empty(await ReadMineFromAll());
+    }
+
+    [SkippableFact]
+    public async Task Hash_chains_encoded_for_a_batch_verify_on_every_stream_it_wrote()
+    {
+        var (fresh, existing) = (Stream("chain-fresh"), Stream("chain-existing"));
+        var at = new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.Zero);
+        await Store.AppendAsync(existing, ExpectedRevision.NoStream, ChainedEvents(ChainTip.After(existing, null), "c0", at, 2));
+        var tip = ChainTip.After(existing, (await ReadStream(existing))[^1]);
+
+        await Store.AppendBatchAsync([
+            new(fresh, ExpectedRevision.NoStream, ChainedEvents(ChainTip.After(fresh, null), "c1", at, 3)),
+            new(existing, ExpectedRevision.Exact(1), ChainedEvents(tip, "c2", at, 2)),
+        ]);
+
+        var verifier = new ChainVerifier(Store);
+        foreach (var stream in new[] { fresh, existing })
+        {
+            var report = await verifier.VerifyStreamAsync(stream);
+            Assert.True(report.Intact, string.Join("; ", report.Breaks));
+            Assert.Equal(stream == fresh ? 3 : 4, report.EventsChecked);
+        }
+    }
+
+    private static IReadOnlyList<EventData> ChainedEvents(ChainTip tip, string commandId, DateTimeOffset at, int count) =>
+        EventCodec.EncodeRaw(
+            Enumerable.Range(0, count).Select(i => ("thing-happened", Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"))).ToList(),
+            new CommandContext($"{commandId}-{Guid.NewGuid():N}", Actor.System("contract"), at),
+            tip);
 }

@@ -27,6 +27,34 @@ public sealed class CachingEventStore(IEventStore inner, int maxCachedEvents = 3
             throw;
         }
 
+        Remember(streamId, events, result);
+        return result;
+    }
+
+    public async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(IReadOnlyList<StreamAppend> appends, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<AppendResult> results;
+        try
+        {
+            results = await inner.AppendBatchAsync(appends, cancellationToken);
+        }
+        catch (WrongExpectedRevisionException ex)
+        {
+            _streams.TryRemove(ex.StreamId, out _);
+            throw;
+        }
+
+        for (var i = 0; i < appends.Count; i++)
+        {
+            Remember(appends[i].StreamId, appends[i].Events, results[i]);
+        }
+
+        return results;
+    }
+
+    /// <summary>Adds appended events to a cached stream they follow on from; a cached copy they do not follow is dropped.</summary>
+    private void Remember(string streamId, IReadOnlyList<EventData> events, AppendResult result)
+    {
         if (_streams.TryGetValue(streamId, out var cached))
         {
             lock (cached)
@@ -37,14 +65,12 @@ public sealed class CachingEventStore(IEventStore inner, int maxCachedEvents = 3
                     var now = DateTimeOffset.UtcNow;
                     cached.AddRange(events.Select((e, i) => new RecordedEvent(streamId, first + (ulong)i, result.Position, e.EventId, e.Type, e.Data, e.Metadata, now, e.ContentType)));
                     Interlocked.Add(ref _cached, events.Count);
-                    return result;
+                    return;
                 }
             }
 
             _streams.TryRemove(streamId, out _);
         }
-
-        return result;
     }
 
     public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(string streamId, StreamReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
