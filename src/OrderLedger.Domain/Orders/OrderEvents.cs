@@ -52,7 +52,7 @@ public sealed record OrderPlaced(
 /// promoter (达人, a creator selling for the store), by the channel's own ids. At least one of the two is named.
 /// </summary>
 /// <param name="SharerType">The channel's kind of sharer (WeChat shop: <c>ordinary</c> or <c>shop</c>); optional.</param>
-public sealed record OrderAttribution(string? SharerId, string? SharerType = null, string? PromoterId = null)
+public sealed record OrderAttribution(string? SharerId = null, string? SharerType = null, string? PromoterId = null)
 {
     public const int MaxIdLength = 100;
     public const int MaxTypeLength = 32;
