@@ -31,12 +31,15 @@ public static class InputLimits
         ["commandId"] = new(200), ["storeId"] = Id, ["orderId"] = Id, ["customerId"] = Id, ["conversationId"] = Id, ["refundId"] = Id,
         ["shipmentId"] = Id, ["warehouseId"] = Id, ["sku"] = Id, ["messageId"] = Id, ["agentId"] = Id, ["pickerId"] = Id, ["packerId"] = Id,
         ["inspectorId"] = Id, ["approvedBy"] = Id, ["rejectedBy"] = Id, ["openedBy"] = Id, ["judgedBy"] = Id, ["resolvedBy"] = Id,
-        ["key"] = Id, ["refundIds"] = Id, ["sharerId"] = new(Domain.Orders.OrderAttribution.MaxIdLength), ["promoterId"] = new(Domain.Orders.OrderAttribution.MaxIdLength), ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
+        ["key"] = Id, ["refundIds"] = Id, ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
         ["streamId"] = new(500), ["streamPrefix"] = new(500), ["typePrefix"] = new(500), ["cursor"] = new(500),
+        // who brought the buyer (an order's attribution), as the domain limits them
+        ["sharerId"] = new(Domain.Orders.OrderAttribution.MaxIdLength), ["promoterId"] = new(Domain.Orders.OrderAttribution.MaxIdLength),
+        ["sharerType"] = new(Domain.Orders.OrderAttribution.MaxTypeLength),
         // names and codes
         ["name"] = new(200), ["channel"] = new(50), ["currency"] = new(10), ["timeZone"] = new(64), ["category"] = new(100),
         ["carrier"] = new(100), ["trackingNumber"] = new(100), ["scannedTrackingNumber"] = new(100), ["paymentReference"] = new(200),
-        ["status"] = new(100), ["location"] = new(200), ["sharerType"] = new(Domain.Orders.OrderAttribution.MaxTypeLength),
+        ["status"] = new(100), ["location"] = new(200),
         // the agents' search box (GET /api/customers?q=): a name, phone, customer id, order id or tracking number
         ["q"] = new(100),
         // postal addresses
