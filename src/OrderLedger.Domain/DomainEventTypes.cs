@@ -54,6 +54,7 @@ public static class DomainEventTypes
         // order-…
         .Register("order-placed", DomainJsonContext.Default.OrderPlaced)
         .Register("order-allocated", DomainJsonContext.Default.OrderAllocated)
+        .Register("order-attributed", DomainJsonContext.Default.OrderAttributed)
         .Register("order-rejected", DomainJsonContext.Default.OrderRejected)
         .Register("order-payment-confirmed", DomainJsonContext.Default.OrderPaymentConfirmed)
         .Register("order-payment-failed", DomainJsonContext.Default.OrderPaymentFailed)

@@ -36,6 +36,7 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(StockAdjusted))]
 [JsonSerializable(typeof(StockRestocked))]
 [JsonSerializable(typeof(OrderPlaced))]
+[JsonSerializable(typeof(OrderAttributed))]
 [JsonSerializable(typeof(OrderAllocated))]
 [JsonSerializable(typeof(OrderRejected))]
 [JsonSerializable(typeof(OrderPaymentConfirmed))]

@@ -140,6 +140,7 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         ["GET /api/stores/{storeId}/customers/{customerId}/conversations"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/metrics"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/metrics/{name}"] = new(Scope.StoreBound, Readers),
+        ["GET /api/stores/{storeId}/sharers"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/scorecard"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/alerts"] = new(Scope.StoreBound, Readers),
         ["GET /api/history/{streamId}"] = new(Scope.StoreBound, LogReaders),

@@ -265,6 +265,62 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
         Assert.Equal(await RowAsync($"api-{unpaid}"), await RowAsync($"wxs-{unpaid}"));
     }
 
+    [Fact]
+    public async Task Shop_orders_keep_their_sharer_and_promoter_and_the_store_s_sharer_report_counts_their_orders_and_payments()
+    {
+        await EnsureShopStoreAsync();
+        var placed = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
+        var (sharer, promoter) = ("sharer-" + Guid.NewGuid().ToString("N")[..8], "sph-" + Guid.NewGuid().ToString("N")[..8]);
+        var (both, sharerOnly, unpaid, overlong) = (NewPlatformOrderId(), NewPlatformOrderId(), NewPlatformOrderId(), NewPlatformOrderId());
+        host.StandIn.Orders[both] = Attributed(ShopOrder(both, placed, paidAt: placed.AddMinutes(1), status: 20), sharer, sharerType: 1, promoter);
+        host.StandIn.Orders[sharerOnly] = Attributed(ShopOrder(sharerOnly, placed.AddMinutes(2), paidAt: placed.AddMinutes(3), status: 20), sharer, sharerType: 0, null);
+        host.StandIn.Orders[unpaid] = Attributed(ShopOrder(unpaid, placed.AddMinutes(4), paidAt: null, status: 10), sharer, sharerType: 0, null);
+        host.StandIn.Orders[overlong] = Attributed(ShopOrder(overlong, placed.AddMinutes(5), paidAt: null, status: 10), new string('x', 101), sharerType: 0, null);
+        foreach (var id in new[] { both, sharerOnly, unpaid, overlong })
+        {
+            await host.PushAsync(Channels.WeChatShop, ConnectorHost.Shop, ShopEvent("channels_ec_order_new", id));
+        }
+
+        await ConnectorHost.EventuallyAsync(async () => await HandledAsync(ConnectorHost.Shop, Channels.WeChatShop, overlong) >= 1, "the four orders handled");
+        Assert.Equal(["order-placed", "order-allocated", "order-attributed", "order-payment-confirmed"], await host.EventTypesAsync($"order-wxs-{both}"));
+        // An attribution the ledger would refuse does not cost the order: it is placed without it, and the handled log says so.
+        Assert.Equal(["order-placed", "order-allocated"], await host.EventTypesAsync($"order-wxs-{overlong}"));
+        Assert.Equal(1, await HandledAsync(ConnectorHost.Shop, Channels.WeChatShop, overlong, outcome: "attribution not kept (order.attribution-invalid)"));
+
+        JsonElement? Row(JsonElement report, string role, string id) =>
+            report.EnumerateArray().Where(r => r.GetProperty("role").GetString() == role && r.GetProperty("id").GetString() == id).Select(r => (JsonElement?)r).FirstOrDefault();
+        var report = default(JsonElement);
+        await ConnectorHost.EventuallyAsync(async () =>
+        {
+            report = await host.Client.GetFromJsonAsync<JsonElement>($"/api/stores/{ConnectorHost.Shop}/sharers");
+            return Row(report, "sharer", sharer) is { } row && row.GetProperty("paidOrders").GetInt64() == 2;
+        }, "the sharer report current");
+
+        var bySharer = Row(report, "sharer", sharer)!.Value;
+        Assert.Equal((3L, 2L, 40.00m, 0m, 40.00m), (bySharer.GetProperty("orders").GetInt64(), bySharer.GetProperty("paidOrders").GetInt64(),
+            bySharer.GetProperty("paidAmount").GetDecimal(), bySharer.GetProperty("refundedAmount").GetDecimal(), bySharer.GetProperty("netAmount").GetDecimal()));
+        Assert.Equal("shop", bySharer.GetProperty("sharerType").GetString());
+        var byPromoter = Row(report, "promoter", promoter)!.Value;
+        Assert.Equal((1L, 1L, 20.00m), (byPromoter.GetProperty("orders").GetInt64(), byPromoter.GetProperty("paidOrders").GetInt64(), byPromoter.GetProperty("paidAmount").GetDecimal()));
+        Assert.Null(Row(report, "sharer", new string('x', 101)));
+    }
+
+    /// <summary>The order detail with the documented attribution fields: <c>sharer_info</c> and a <c>commission_infos</c> entry of the promoter.</summary>
+    private static JsonObject Attributed(JsonObject order, string sharerOpenId, int sharerType, string? promoterFinderId)
+    {
+        var detail = order["order_detail"]!.AsObject();
+        detail["sharer_info"] = new JsonObject
+        {
+            ["sharer_openid"] = sharerOpenId, ["sharer_unionid"] = "", ["sharer_type"] = sharerType, ["share_scene"] = 5, ["handling_progress"] = 1,
+        };
+        if (promoterFinderId is not null)
+        {
+            detail["commission_infos"] = new JsonArray(new JsonObject { ["sku_id"] = "11", ["nickname"] = "a creator", ["type"] = 0, ["status"] = 1, ["amount"] = 200, ["finder_id"] = promoterFinderId });
+        }
+
+        return order;
+    }
+
     /// <summary>
     /// The throughput of one connector (docs/connectors.md, "Throughput"): 400 signed generic notifications received,
     /// then turned into commands by the worker; both rates go to the test output. Every notification must be handled.
@@ -318,15 +374,15 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
         return node.ToJsonString();
     }
 
-    private async Task<long> HandledAsync(string storeId, string channel, string? containing = null)
+    private async Task<long> HandledAsync(string storeId, string channel, string? containing = null, string? outcome = null)
     {
         var options = host.Services.GetRequiredService<ConnectorOptions>();
         await using var connection = await host.Services.GetRequiredKeyedService<NpgsqlDataSource>(options.ConnectionString).OpenConnectionAsync();
         try
         {
             return await connection.ExecuteScalarAsync<long>(
-                $"SELECT count(*) FROM connectors.handled h JOIN {options.ViewSchema}.connector_inbox i USING (event_id) WHERE h.inbox_id = @Inbox AND (@Containing IS NULL OR i.body LIKE '%' || @Containing || '%')",
-                new { Inbox = Channels.InboxId(channel, storeId), Containing = containing });
+                $"SELECT count(*) FROM connectors.handled h JOIN {options.ViewSchema}.connector_inbox i USING (event_id) WHERE h.inbox_id = @Inbox AND (@Containing IS NULL OR i.body LIKE '%' || @Containing || '%') AND (@Outcome IS NULL OR h.outcome LIKE '%' || @Outcome || '%')",
+                new { Inbox = Channels.InboxId(channel, storeId), Containing = containing, Outcome = outcome });
         }
         catch (PostgresException)
         {

@@ -14,7 +14,7 @@ public static class OrderCommands
         api.MapCommand<PlaceOrderBody>("/orders/{orderId}", "Place an order: reserve stock in the store's warehouses and record it.", (b, f) =>
             new PlaceOrder(
                 f.Route("orderId"), f.Text(b.StoreId), f.Text(b.CustomerId), f.Text(b.Channel), f.Text(b.Currency),
-                f.List(b.Lines), f.Required(b.ShippingAddress), b.PaymentDueAt, f.OccurredAt));
+                f.List(b.Lines), f.Required(b.ShippingAddress), b.PaymentDueAt, f.OccurredAt, Attribution: b.Attribution));
         api.MapCommand<ConfirmPaymentBody>("/orders/{orderId}/payments", "Confirm the order's payment (amount and currency must match the total).", (b, f) =>
             new ConfirmPayment(f.Route("orderId"), f.Value(b.Amount), f.Text(b.Currency), f.Text(b.PaymentReference), f.OccurredAt));
         api.MapCommand<FailPaymentBody>("/orders/{orderId}/payment-failures", "Record a failed payment attempt; the order keeps waiting.", (b, f) =>
@@ -35,7 +35,8 @@ public sealed record PlaceOrderBody(
     string? Currency,
     IReadOnlyList<OrderLine?>? Lines,
     PostalAddress? ShippingAddress,
-    DateTimeOffset? PaymentDueAt) : CommandBody;
+    DateTimeOffset? PaymentDueAt,
+    OrderAttribution? Attribution = null) : CommandBody;
 
 public sealed record ConfirmPaymentBody(decimal? Amount, string? Currency, string? PaymentReference) : CommandBody;
 

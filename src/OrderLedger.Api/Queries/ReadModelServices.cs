@@ -20,6 +20,7 @@ public static class ReadModelServices
         AddQueries(services, (dataSource, views) => new ConversationQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));
         services.AddSingleton(sp => new MetricQueries(
             sp.GetRequiredService<ServiceMetricsQueries>(), sp.GetRequiredService<CommerceMetricsQueries>(),
             sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>()));
@@ -45,6 +46,7 @@ public static class ReadModelServices
         read.MapReturnQueries();
         read.MapConversationQueries();
         read.MapMetricQueries();
+        read.MapSharerQueries();
         read.MapCockpitQueries();
         app.MapGroup("/api").RequireAuthorization(Policies.ReadLog).WithUnavailableAs503().MapHistoryQueries();
     }

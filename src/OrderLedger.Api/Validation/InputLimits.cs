@@ -33,6 +33,9 @@ public static class InputLimits
         ["inspectorId"] = Id, ["writtenBy"] = Id, ["approvedBy"] = Id, ["rejectedBy"] = Id, ["openedBy"] = Id, ["judgedBy"] = Id, ["resolvedBy"] = Id,
         ["key"] = Id, ["refundIds"] = Id, ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
         ["streamId"] = new(500), ["streamPrefix"] = new(500), ["typePrefix"] = new(500), ["cursor"] = new(500),
+        // who brought the buyer (an order's attribution), as the domain limits them
+        ["sharerId"] = new(Domain.Orders.OrderAttribution.MaxIdLength), ["promoterId"] = new(Domain.Orders.OrderAttribution.MaxIdLength),
+        ["sharerType"] = new(Domain.Orders.OrderAttribution.MaxTypeLength),
         // names and codes
         ["name"] = new(200), ["channel"] = new(50), ["currency"] = new(10), ["timeZone"] = new(64), ["category"] = new(100),
         ["carrier"] = new(100), ["trackingNumber"] = new(100), ["scannedTrackingNumber"] = new(100), ["paymentReference"] = new(200),

@@ -63,7 +63,15 @@ public sealed class ShopInboxHandler(ConnectorOptions options, PlatformApi api, 
         var state = await LoadOrderAsync(orderId, cancellationToken);
         if (state.Status == OrderStatus.None)
         {
-            await commands.RunAsync(PlaceOrderOf(storeId, credentials, orderId, detail), $"{commandId}/new", Shop, storeId, Json.Time(detail, "create_time"), log, cancellationToken);
+            var place = PlaceOrderOf(storeId, credentials, orderId, detail);
+            if (place.Attribution?.Fault() is { } unfit)
+            {
+                // The order matters more than who brought it: one the ledger would refuse for its attribution is placed without it.
+                log.Add($"{orderId} attribution not kept ({unfit.Rule})");
+                place = place with { Attribution = null };
+            }
+
+            await commands.RunAsync(place, $"{commandId}/new", Shop, storeId, Json.Time(detail, "create_time"), log, cancellationToken);
             state = await LoadOrderAsync(orderId, cancellationToken);
         }
 
@@ -115,7 +123,31 @@ public sealed class ShopInboxHandler(ConnectorOptions options, PlatformApi api, 
             Json.Text(address, "user_name"), street, Json.Text(address, "city_name"), Json.Text(address, "postal_code"),
             Json.Text(address, "province_name"), "CN", Json.Text(address, "county_name") is { Length: > 0 } county ? county : null,
             Json.Text(address, "tel_number") is { Length: > 0 } phone ? phone : null);
-        return new PlaceOrder(orderId, storeId, Json.Text(detail, "openid"), Channels.WeChatShop, credentials.Currency, lines, shipTo, null, Json.Time(detail, "create_time"));
+        return new PlaceOrder(
+            orderId, storeId, Json.Text(detail, "openid"), Channels.WeChatShop, credentials.Currency, lines, shipTo, null, Json.Time(detail, "create_time"),
+            Attribution: AttributionOf(detail["order_detail"]));
+    }
+
+    /// <summary>
+    /// The sharer (分享员) from <c>sharer_info</c> (<c>sharer_openid</c>; <c>sharer_type</c> 0 ordinary, 1 the shop's
+    /// own) and the promoter (达人) whose commission the order carries (<c>commission_infos[].finder_id</c>); null when
+    /// the detail names neither.
+    /// </summary>
+    internal static OrderAttribution? AttributionOf(JsonNode? orderDetail)
+    {
+        var sharer = orderDetail?["sharer_info"];
+        var sharerId = Json.Text(sharer, "sharer_openid") is { Length: > 0 } openId ? openId : null;
+        var sharerType = sharerId is null ? null : Json.Text(sharer, "sharer_type") switch
+        {
+            "" => null,
+            "0" => "ordinary",
+            "1" => "shop",
+            var other => other,
+        };
+        var promoterId = (orderDetail?["commission_infos"] as JsonArray ?? [])
+            .Select(c => Json.Text(c, "finder_id"))
+            .FirstOrDefault(id => id.Length > 0);
+        return sharerId is null && promoterId is null ? null : new OrderAttribution(sharerId, sharerType, promoterId);
     }
 
     /// <summary>The merchant's own SKU code (sku_code) when the product has one, which is what the ledger's stock is kept under; else the shop's sku_id.</summary>

@@ -10,6 +10,7 @@ public abstract record OrderCommand(string OrderId) : IDomainCommand
 /// the application's placement handler reserves stock and fills it in before the order is recorded.
 /// </param>
 /// <param name="PaymentDueAt">When an unpaid order times out and is cancelled; null = the store's payment window after placement (30 minutes by default).</param>
+/// <param name="Attribution">Who brought the buyer (a sharer, a promoter), when the channel says so; recorded as <see cref="OrderAttributed"/>.</param>
 public sealed record PlaceOrder(
     string OrderId,
     string StoreId,
@@ -20,7 +21,8 @@ public sealed record PlaceOrder(
     PostalAddress ShippingAddress,
     DateTimeOffset? PaymentDueAt,
     DateTimeOffset OccurredAt,
-    IReadOnlyList<LineAllocation>? Allocation = null) : OrderCommand(OrderId);
+    IReadOnlyList<LineAllocation>? Allocation = null,
+    OrderAttribution? Attribution = null) : OrderCommand(OrderId);
 
 /// <summary>Records that an order was not placed, so that a retry of the placement gets the same answer.</summary>
 public sealed record RejectOrder(

@@ -184,7 +184,7 @@ public static partial class OrderDecider
             return DomainError.Invalid("order.payment-due-invalid", "Payment must be due after the order is placed.");
         }
 
-        return null;
+        return c.Attribution?.Fault();
     }
 
     /// <summary>A first placement: the order's own rules, then its allocation must cover every line exactly.</summary>
@@ -210,11 +210,14 @@ public static partial class OrderDecider
             return new DomainError("order.allocation-mismatch", "The allocation must cover every line exactly.", unallocated) { Kind = DomainErrorKind.Invalid };
         }
 
-        return new OrderEvent[]
+        var placed = new OrderEvent[]
         {
             new OrderPlaced(c.OrderId, c.StoreId, c.CustomerId, c.Channel, c.Currency, c.Lines, c.Lines.Sum(l => l.Amount), c.ShippingAddress, c.PaymentDueAt ?? c.OccurredAt.Add(StoreState.DefaultPaymentWindow), c.OccurredAt),
             new OrderAllocated(c.OrderId, allocation, c.OccurredAt),
         };
+        return c.Attribution is { } a
+            ? [.. placed, new OrderAttributed(c.OrderId, c.StoreId, a.SharerId, a.SharerType, a.PromoterId, c.OccurredAt)]
+            : placed;
     }
 
     /// <summary>

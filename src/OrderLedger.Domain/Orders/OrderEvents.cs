@@ -47,7 +47,39 @@ public sealed record OrderPlaced(
     DateTimeOffset PaymentDueAt,
     DateTimeOffset OccurredAt) : OrderEvent, IStoreScoped;
 
+/// <summary>
+/// Who brought the buyer to the order: a sharer (分享员, someone who shared the product, live room or shop) and/or a
+/// promoter (达人, a creator selling for the store), by the channel's own ids. At least one of the two is named.
+/// </summary>
+/// <param name="SharerType">The channel's kind of sharer (WeChat shop: <c>ordinary</c> or <c>shop</c>); optional.</param>
+public sealed record OrderAttribution(string? SharerId = null, string? SharerType = null, string? PromoterId = null)
+{
+    public const int MaxIdLength = 100;
+    public const int MaxTypeLength = 32;
+
+    /// <summary>Null when the attribution can be recorded: one id at least, each value short, non-blank and free of control characters.</summary>
+    public DomainError? Fault()
+    {
+        if (SharerId is null && PromoterId is null)
+        {
+            return DomainError.Invalid("order.attribution-empty", "An attribution names a sharer, a promoter or both.");
+        }
+
+        return Bad(SharerId, MaxIdLength) || Bad(PromoterId, MaxIdLength) || Bad(SharerType, MaxTypeLength) || (SharerType is not null && SharerId is null)
+            ? DomainError.Invalid(
+                "order.attribution-invalid",
+                $"Sharer and promoter ids are 1 to {MaxIdLength} characters, a sharer type 1 to {MaxTypeLength} and only with a sharer; no blanks or control characters.")
+            : null;
+    }
+
+    private static bool Bad(string? value, int maxLength) =>
+        value is not null && (value.Length > maxLength || string.IsNullOrWhiteSpace(value) || value.Any(c => char.IsControl(c) || char.IsSurrogate(c)));
+}
+
 public sealed record OrderAllocated(string OrderId, IReadOnlyList<LineAllocation> Allocations, DateTimeOffset OccurredAt) : OrderEvent;
+
+/// <summary>Recorded with <see cref="OrderPlaced"/> when the placement named who brought the buyer (<see cref="OrderAttribution"/>).</summary>
+public sealed record OrderAttributed(string OrderId, string StoreId, string? SharerId, string? SharerType, string? PromoterId, DateTimeOffset OccurredAt) : OrderEvent, IStoreScoped;
 
 public sealed record OrderRejected(string OrderId, string StoreId, string CustomerId, RejectionReason Reason, IReadOnlyList<LineFault> Faults, DateTimeOffset OccurredAt) : OrderEvent, IStoreScoped;
 

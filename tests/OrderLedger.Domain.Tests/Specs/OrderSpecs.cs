@@ -63,6 +63,39 @@ public class OrderSpecs
         Order.When(Place() with { PaymentDueAt = T0 }).ThenError("order.payment-due-invalid");
 
     [Fact]
+    public void An_order_placed_through_a_sharer_records_who_brought_it_after_its_allocation() =>
+        Order.When(Place() with { Attribution = new OrderAttribution("sharer-openid", "shop", "sph-creator") })
+            .Then(Placed, Allocated, new OrderAttributed("o-1", "s-1", "sharer-openid", "shop", "sph-creator", T0));
+
+    [Fact]
+    public void A_promoter_alone_is_an_attribution() =>
+        Order.When(Place() with { Attribution = new OrderAttribution(null, null, "sph-creator") })
+            .Then(Placed, Allocated, new OrderAttributed("o-1", "s-1", null, null, "sph-creator", T0));
+
+    [Fact]
+    public void An_attribution_names_a_sharer_or_a_promoter() =>
+        Order.When(Place() with { Attribution = new OrderAttribution(null) }).ThenError("order.attribution-empty");
+
+    [Theory]
+    [InlineData("sharer\u0000x", null, null)]
+    [InlineData("sharer\u0007x", null, null)]
+    [InlineData(" ", null, null)]
+    [InlineData(null, null, "promoter\nx")]
+    [InlineData("s", "type\tx", null)]
+    [InlineData(null, "shop", "p")]
+    public void Attribution_ids_hold_no_control_characters_and_a_type_needs_a_sharer(string? sharerId, string? sharerType, string? promoterId) =>
+        Order.When(Place() with { Attribution = new OrderAttribution(sharerId, sharerType, promoterId) }).ThenError("order.attribution-invalid");
+
+    [Fact]
+    public void Attribution_ids_are_at_most_100_characters_and_a_type_32()
+    {
+        Assert.Null(OrderDecider.Decide(Place() with { Attribution = new OrderAttribution(new string('s', 100), new string('t', 32), new string('p', 100)) }, OrderState.Initial).Error);
+        Order.When(Place() with { Attribution = new OrderAttribution(new string('s', 101)) }).ThenError("order.attribution-invalid");
+        Order.When(Place() with { Attribution = new OrderAttribution(null, null, new string('p', 101)) }).ThenError("order.attribution-invalid");
+        Order.When(Place() with { Attribution = new OrderAttribution("s", new string('t', 33)) }).ThenError("order.attribution-invalid");
+    }
+
+    [Fact]
     public void An_order_is_recorded_only_once_its_stock_is_reserved() =>
         Order.When(Place() with { Allocation = null }).ThenError("order.allocation-required");
 

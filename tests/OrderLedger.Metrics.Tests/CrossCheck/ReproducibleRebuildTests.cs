@@ -106,7 +106,8 @@ public sealed class ReproducibleRebuildTests(TestDatabase db) : IClassFixture<Te
             var (orderId, customer) = ($"O{i}-{storeId}", $"C{i % 3}");
             var placedAt = Next();
             await Run(new PlaceOrder(orderId, storeId, customer, "web", "CNY",
-                [new OrderLine(tea, 2, 10m, "grocery", "BC-T"), new OrderLine(mug, 1, 30m, "kitchen", "BC-M")], address, placedAt.AddHours(1), placedAt));
+                [new OrderLine(tea, 2, 10m, "grocery", "BC-T"), new OrderLine(mug, 1, 30m, "kitchen", "BC-M")], address, placedAt.AddHours(1), placedAt,
+                Attribution: i % 3 == 0 ? null : new OrderAttribution("sharer-" + (i % 2), "ordinary", i % 2 == 0 ? "sph-1" : null)));
             await Run(new ConfirmPayment(orderId, 50m, "CNY", "pay-" + i, Next()));
             var shipmentId = "SH-" + orderId;
             await Run(new CreateShipment(shipmentId, orderId, storeId, warehouse, [new ShipmentLine(tea, 2, "BC-T"), new ShipmentLine(mug, 1, "BC-M")], address, Next()));
