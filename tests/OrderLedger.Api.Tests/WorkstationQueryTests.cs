@@ -110,8 +110,8 @@ public sealed class WorkstationQueryTests(ApiHost host) : IClassFixture<ApiHost>
         await OrderShippedToAsync(shop, "cust-wang", "王芳 (office)", "+86 139 0000 2222", paid: true);
         var agent = host.As(Roles.Agent, shop.StoreId);
 
-        var profile = await Eventually.Get(
-            () => agent.GetFromJsonAsync<JsonElement>($"/api/stores/{shop.StoreId}/customers/cust-wang/profile"),
+        var profile = await Eventually.Json(
+            agent, $"/api/stores/{shop.StoreId}/customers/cust-wang/profile",
             p => p.GetProperty("orders").GetInt32() == 2 && p.GetProperty("totals")[0].GetProperty("paid").GetDecimal() == 20.0m,
             TimeSpan.FromSeconds(30),
             "both orders paid in the profile");
