@@ -331,7 +331,9 @@ public sealed class ReactorTimersProjection : IProjection
                 $"""
                 INSERT INTO {schema}.reactor_timers (kind, subject, key, store_id, order_id, due_at)
                 SELECT @Kind, b.id, b.key, m.store_id, NULL,
-                       b.at + make_interval(secs => coalesce(p.bot_hand_off_seconds, {StoreState.DefaultBotHandOffSeconds}))
+                       -- as above: a message dated at the end of 9999 (a raw append) must not stop the dispatcher
+                       LEAST(b.at + make_interval(secs => coalesce(p.bot_hand_off_seconds, {StoreState.DefaultBotHandOffSeconds})),
+                             timestamptz '9999-12-31 23:59:59Z')
                 FROM unnest(@Ids, @Keys, @Ats) AS b(id, key, at)
                 JOIN {schema}.reactor_bot_conversations m ON m.conversation_id = b.id
                 LEFT JOIN {schema}.reactor_store_policies p ON p.store_id = m.store_id
