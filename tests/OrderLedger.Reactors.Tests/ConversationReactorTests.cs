@@ -65,7 +65,8 @@ public sealed class ConversationReactorTests(TestDatabase database) : IClassFixt
         await host.Do(new ResolveConversation(id, "agent-1", T0.AddMinutes(10)), T0.AddMinutes(10));
         await host.Do(new ReceiveCustomerMessage(id, "m-2", "still broken", T0.AddDays(2)), T0.AddDays(2));
         await host.Do(new ResolveConversation(id, "agent-1", T0.AddDays(3)), T0.AddDays(3));
-        await host.WaitForTimerAsync(TimerKinds.NpsSurvey, id);
+        // The first resolution's timer exists at once; wait until the projection has moved it to the final resolution's.
+        await host.WaitForTimerDueAsync(TimerKinds.NpsSurvey, id, T0.AddDays(10));
 
         clock.Set(T0.AddDays(8));
         await host.Dispatcher.DispatchDueAsync();

@@ -157,6 +157,26 @@ public sealed class ReactorHost : IAsyncDisposable
     public Task WaitForTimerAsync(string kind, string subject) =>
         Eventually.Get(() => HasTimerAsync(kind, subject), has => has, because: $"a {kind} timer for {subject}");
 
+    /// <summary>Waits until the timer for <paramref name="subject"/> is due at <paramref name="dueAt"/> (a later fact may have moved it).</summary>
+    public Task WaitForTimerDueAsync(string kind, string subject, DateTimeOffset dueAt) =>
+        Eventually.Get(
+            async () =>
+            {
+                await using var connection = await _database.DataSource.OpenConnectionAsync();
+                try
+                {
+                    return await connection.ExecuteScalarAsync<int>(
+                        "SELECT count(*) FROM rm.reactor_timers WHERE kind = @kind AND subject = @subject AND due_at = @dueAt",
+                        new { kind, subject, dueAt = dueAt.UtcDateTime });
+                }
+                catch (Npgsql.PostgresException)
+                {
+                    return 0;
+                }
+            },
+            n => n == 1,
+            because: $"the {kind} timer for {subject} due at {dueAt:O}");
+
     /// <summary>Waits until the timers projection has dropped the timer for <paramref name="subject"/>.</summary>
     public Task WaitForNoTimerAsync(string kind, string subject) =>
         Eventually.Get(() => HasTimerAsync(kind, subject), has => !has, because: $"no {kind} timer for {subject}");
