@@ -16,6 +16,9 @@ public sealed class ConnectorOptions
     /// <summary>Inbox entries handled per pass.</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>How many inboxes (channel and store) the worker handles at once; each keeps its own order.</summary>
+    public int ParallelInboxes { get; set; } = 4;
+
     /// <summary>Retries of a platform call that answered "busy" or "too frequent", with doubling back-off from <see cref="RetryDelay"/>.</summary>
     public int MaxRetries { get; set; } = 4;
 
@@ -45,6 +48,11 @@ public sealed class ConnectorOptions
         if (TimeSpan.TryParse(section[nameof(PollInterval)], out var poll))
         {
             options.PollInterval = poll;
+        }
+
+        if (int.TryParse(section[nameof(ParallelInboxes)], out var parallel) && parallel is >= 1 and <= 64)
+        {
+            options.ParallelInboxes = parallel;
         }
 
         // Bound by name onto the credentials' properties; what a store leaves out keeps the property's default.

@@ -353,6 +353,8 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
 
         output.WriteLine($"connector throughput: {count} notifications received in {receiving.TotalSeconds:F2} s ({count / receiving.TotalSeconds:F0}/s), handled end to end in {handling.TotalSeconds:F2} s ({count / handling.TotalSeconds:F0}/s)");
         Assert.Equal(1, await host.CountEventsAsync($"conversation-burst-{run}-{count - 1}"));
+        // The concurrent callbacks were committed in groups: each one is in the inbox exactly once.
+        Assert.Equal(count, await InboxEntriesAsync(store, Channels.Generic, $"burst-{run}-"));
     }
 
     private async Task EnsureShopStoreAsync()
@@ -373,6 +375,15 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
         }
 
         return node.ToJsonString();
+    }
+
+    private async Task<long> InboxEntriesAsync(string storeId, string channel, string containing)
+    {
+        var options = host.Services.GetRequiredService<ConnectorOptions>();
+        await using var connection = await host.Services.GetRequiredKeyedService<NpgsqlDataSource>(options.ConnectionString).OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>(
+            $"SELECT count(*) FROM {options.ViewSchema}.connector_inbox WHERE inbox_id = @Inbox AND body LIKE '%\"id\":\"' || @Containing || '%'",
+            new { Inbox = Channels.InboxId(channel, storeId), Containing = containing });
     }
 
     private async Task<long> HandledAsync(string storeId, string channel, string? containing = null, string? outcome = null)

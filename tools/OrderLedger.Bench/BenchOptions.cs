@@ -1,6 +1,6 @@
 namespace OrderLedger.Bench;
 
-/// <param name="Only">null: every figure; otherwise one section: append, bulk (batched appends beside Marten), catch-up, lag (after one build of everything), dashboard, notary, or refunds (bulk approval).</param>
+/// <param name="Only">null: every figure; otherwise one section: append, bulk (batched appends beside Marten), catch-up, lag (after one build of everything), dashboard, notary, refunds (bulk approval) or connectors (one connector's notifications/s).</param>
 /// <param name="Dataset">Keep the 1M-event dataset in this database (created and written when missing, reused otherwise, never dropped).</param>
 /// <param name="CatchUpSet">Only the core read models, or only all projections together.</param>
 /// <param name="RebuildMetrics">With <c>--only dashboard</c>: also time blue/green rebuilds of the two metric projections.</param>
@@ -13,7 +13,7 @@ public sealed record BenchOptions(
     string? Only = null, string? Dataset = null, string? CatchUpSet = null, bool RebuildMetrics = false,
     string? EventStoreDb = null, string? OfficialClient = null)
 {
-    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|bulk|catch-up|lag|dashboard|notary|refunds]"
+    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|bulk|catch-up|lag|dashboard|notary|refunds|connectors]"
         + " [--dataset NAME] [--catch-up-set core|all] [--rebuild-metrics] [--store postgres|eventstoredb] [--connection <admin connection string>]";
 
     /// <summary>Whether the section <paramref name="name"/> runs (all do unless <c>--only</c> picked one).</summary>
@@ -53,7 +53,7 @@ public sealed record BenchOptions(
                     hotSkuRepetitions = h;
                     i++;
                     break;
-                case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "bulk" or "catch-up" or "lag" or "dashboard" or "notary" or "refunds":
+                case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "bulk" or "catch-up" or "lag" or "dashboard" or "notary" or "refunds" or "connectors":
                     only = args[++i];
                     break;
                 case "--catch-up-set" when i + 1 < args.Length && args[i + 1] is "core" or "all":

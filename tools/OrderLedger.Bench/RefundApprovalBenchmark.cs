@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OrderLedger.Application;
@@ -31,19 +28,19 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
 
     private readonly ServiceProvider _services;
     private readonly CommandService _commands;
-    private readonly Process _api;
-    private readonly HttpClient _client;
+    private readonly ApiHostProcess _api;
     private readonly string _storeId = "refunds" + Guid.NewGuid().ToString("N")[..6];
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
     private int _orders;
 
-    private RefundApprovalBenchmark(ServiceProvider services, Process api, HttpClient client)
+    private RefundApprovalBenchmark(ServiceProvider services, ApiHostProcess api)
     {
         _services = services;
         _commands = services.GetRequiredService<CommandService>();
         _api = api;
-        _client = client;
     }
+
+    private HttpClient Client => _api.Client;
 
     /// <summary>Starts the API host on <paramref name="connectionString"/> and registers the store with its return address.</summary>
     public static async Task<RefundApprovalBenchmark> StartAsync(string connectionString)
@@ -52,14 +49,9 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
             .AddPostgresEventStore(new PostgresEventStoreOptions { ConnectionString = connectionString })
             .AddOrderLedgerApplication()
             .BuildServiceProvider();
-        var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var api = StartApi(connectionString, signingKey, url);
-        var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
-        var token = new AccessTokens(signingKey).Issue("bench-approver", [Roles.Admin], [AccessTokens.AllStores], TimeSpan.FromHours(2), DateTimeOffset.UtcNow);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var bench = new RefundApprovalBenchmark(services, api, client);
-        await bench.WaitUntilLiveAsync(TimeSpan.FromMinutes(2));
+        // Projections off: the command path is measured alone.
+        var api = await ApiHostProcess.StartAsync(connectionString, new Dictionary<string, string> { ["Projections__Run"] = "false" });
+        var bench = new RefundApprovalBenchmark(services, api);
         await bench.SetUpStoreAsync();
         return bench;
     }
@@ -86,7 +78,7 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
     public async Task<double> BulkAsync(IReadOnlyList<string> refundIds)
     {
         var clock = Stopwatch.StartNew();
-        var response = await _client.PostAsJsonAsync($"/api/stores/{_storeId}/refunds/approvals", new { refundIds });
+        var response = await Client.PostAsJsonAsync($"/api/stores/{_storeId}/refunds/approvals", new { refundIds });
         var answer = await response.Content.ReadAsStringAsync();
         var elapsed = clock.Elapsed.TotalMilliseconds;
         if (response.StatusCode != HttpStatusCode.OK)
@@ -106,7 +98,7 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         foreach (var refundId in refundIds)
         {
-            var response = await _client.PostAsJsonAsync($"/api/refunds/{refundId}/approval", new { });
+            var response = await Client.PostAsJsonAsync($"/api/refunds/{refundId}/approval", new { });
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 throw new InvalidOperationException($"approval of {refundId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -156,101 +148,9 @@ public sealed class RefundApprovalBenchmark : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilLiveAsync(TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (_api.HasExited)
-            {
-                throw new InvalidOperationException($"The API host stopped before it listened (exit {_api.ExitCode}).");
-            }
-
-            try
-            {
-                if ((await _client.GetAsync("/health/live")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"The API host did not answer /health/live within {timeout.TotalSeconds:F0} s.");
-    }
-
-    /// <summary>
-    /// The API host as built in its own project (<c>src/OrderLedger.Api/bin/{configuration}/net10.0</c>, found upwards from
-    /// the benchmark, or <c>ORDERLEDGER_BENCH_API</c>): tools/bench.sh builds it, as does a build of the solution.
-    /// </summary>
-    private static Process StartApi(string connectionString, string signingKey, string url)
-    {
-        var dll = Environment.GetEnvironmentVariable("ORDERLEDGER_BENCH_API") ?? FindApiDll()
-            ?? throw new InvalidOperationException("The API host is not built: dotnet build src/OrderLedger.Api -c Release (tools/bench.sh does), or set ORDERLEDGER_BENCH_API.");
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
-        {
-            // The project folder is the host's content root (its wwwroot), as tools/run.sh starts it.
-            WorkingDirectory = ProjectFolderOf(dll),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ConnectionStrings__Postgres"] = connectionString;
-        start.Environment["ConnectionStrings__" + EventStoreConfiguration.OwnerConnectionName] = connectionString;
-        start.Environment["Auth__SigningKey"] = signingKey;
-        start.Environment["Projections__Run"] = "false";
-        // The single approvals are 1,000 commands in well under a minute: the default per-minute limit would refuse them.
-        start.Environment["Limits__CommandsPerMinute"] = "1000000";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = "0";
-        return ProjectorProcess.StartForwarding(start, "API host");
-    }
-
-    /// <summary><c>src/OrderLedger.Api</c> for <c>src/OrderLedger.Api/bin/Release/net10.0/OrderLedger.Api.dll</c>; else the dll's folder.</summary>
-    private static string ProjectFolderOf(string dll)
-    {
-        var output = Path.GetDirectoryName(Path.GetFullPath(dll))!;
-        var project = Path.GetFullPath(Path.Combine(output, "..", "..", ".."));
-        return Directory.Exists(Path.Combine(project, "wwwroot")) ? project : output;
-    }
-
-    private static string? FindApiDll()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Release";
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var dll = Path.Combine(directory.FullName, "src", "OrderLedger.Api", "bin", configuration, "net10.0", "OrderLedger.Api.dll");
-            if (File.Exists(dll))
-            {
-                return dll;
-            }
-        }
-
-        return null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
-        _client.Dispose();
-        if (!_api.HasExited)
-        {
-            _api.Kill(entireProcessTree: true);
-            await _api.WaitForExitAsync();
-        }
-
-        _api.Dispose();
+        await _api.DisposeAsync();
         await _services.DisposeAsync();
     }
 }

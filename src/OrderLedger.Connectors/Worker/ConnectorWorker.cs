@@ -10,7 +10,8 @@ namespace OrderLedger.Connectors.Worker;
 /// Handles inbox entries, in log order: every <see cref="ConnectorOptions.PollInterval"/> it reads the entries of
 /// <c>rm.connector_inbox</c> not yet in <c>connectors.handled</c>, gives each to its channel's <see cref="IInboxHandler"/>
 /// and records what came of it. An entry that fails (the platform API down, a conflict) is tried again on a later pass,
-/// and so are the later entries of its inbox, so one store's facts keep their order; other inboxes go on. A crash
+/// and so are the later entries of its inbox, so one store's facts keep their order; other inboxes go on, up to
+/// <see cref="ConnectorOptions.ParallelInboxes"/> of them at once. A crash
 /// between the inbox and the commands repeats the entry on restart, and the commands' ids make that harmless.
 /// </summary>
 public sealed partial class ConnectorWorker(
@@ -67,54 +68,85 @@ public sealed partial class ConnectorWorker(
             }
         }
 
-        var handled = 0;
-        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        // Inboxes are independent (one per channel and store): each is worked in its own order, side by side.
+        var inboxes = pending.GroupBy(e => e.InboxId, StringComparer.Ordinal).ToList();
+        var results = new InboxPass[inboxes.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, inboxes.Count), new ParallelOptions { MaxDegreeOfParallelism = options.ParallelInboxes, CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await HandleInboxAsync([.. inboxes[i]], token));
+
+        if (pending.Count > 0)
+        {
+            _floor = (results.Select(r => r.FirstDeferred).Where(seq => seq is not null).Min() ?? pending[^1].Seq + 1) - 1;
+        }
+
+        return results.Sum(r => r.Handled);
+    }
+
+    /// <summary>
+    /// One inbox's entries in order, until one fails (it and the rest of this inbox wait for a later pass); what came of
+    /// them is recorded in one statement at the end. A crash before that repeats them, which their command ids make harmless.
+    /// </summary>
+    private async Task<InboxPass> HandleInboxAsync(List<InboxEntry> entries, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<(InboxEntry Entry, string Outcome)>(entries.Count);
         long? firstDeferred = null;
-        foreach (var entry in pending)
+        foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (blocked.Contains(entry.InboxId) || !_handlers.TryGetValue(entry.Channel, out var handler))
+            if (!_handlers.TryGetValue(entry.Channel, out var handler))
             {
-                firstDeferred ??= entry.Seq;
-                continue;
+                firstDeferred = entry.Seq;
+                break;
             }
 
-            string outcome;
             try
             {
-                outcome = await handler.HandleAsync(entry, cancellationToken);
+                outcomes.Add((entry, await handler.HandleAsync(entry, cancellationToken)));
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 LogDeferred(entry.InboxId, entry.Seq, ex.Message);
-                blocked.Add(entry.InboxId);
-                firstDeferred ??= entry.Seq;
-                continue;
+                firstDeferred = entry.Seq;
+                break;
             }
-
-            await RecordAsync(entry, outcome, cancellationToken);
-            telemetry.Handled(entry.Channel);
-            handled++;
         }
 
-        if (pending.Count > 0)
+        await RecordAsync(outcomes, cancellationToken);
+        foreach (var (entry, _) in outcomes)
         {
-            _floor = (firstDeferred ?? pending[^1].Seq + 1) - 1;
+            telemetry.Handled(entry.Channel);
         }
 
-        return handled;
+        return new InboxPass(outcomes.Count, firstDeferred);
     }
 
-    private async Task RecordAsync(InboxEntry entry, string outcome, CancellationToken cancellationToken)
+    private async Task RecordAsync(List<(InboxEntry Entry, string Outcome)> outcomes, CancellationToken cancellationToken)
     {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        var at = time.GetUtcNow().UtcDateTime;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO connectors.handled (event_id, inbox_id, outcome, handled_at) VALUES (@EventId, @InboxId, @Outcome, @At)
+            INSERT INTO connectors.handled (event_id, inbox_id, outcome, handled_at)
+            SELECT e, i, o, @At FROM unnest(@EventIds, @InboxIds, @Outcomes) AS t(e, i, o)
             ON CONFLICT (event_id) DO NOTHING
             """,
-            new { entry.EventId, entry.InboxId, Outcome = outcome, At = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            new
+            {
+                EventIds = outcomes.Select(o => o.Entry.EventId).ToArray(),
+                InboxIds = outcomes.Select(o => o.Entry.InboxId).ToArray(),
+                Outcomes = outcomes.Select(o => o.Outcome).ToArray(),
+                At = at,
+            },
+            cancellationToken: cancellationToken));
     }
+
+    private sealed record InboxPass(int Handled, long? FirstDeferred);
 
     private sealed record InboxRow(long Seq, Guid EventId, string InboxId, string Channel, string StoreId, string Body, DateTime ReceivedAt);
 

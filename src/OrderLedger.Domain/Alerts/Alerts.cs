@@ -59,15 +59,15 @@ public static class AlertsDecider
 
     public static Decider<AlertCommand, AlertEvent, AlertsState> Decider { get; } = new(Decide, Evolve, AlertsState.Initial);
 
-    public static Decision<AlertEvent> Decide(AlertCommand command, AlertsState state) => command switch
+    public static Decision<AlertEvent> Decide(AlertCommand command, AlertsState state) => (command, state) switch
     {
-        RaiseAlert c when Invalid(c.Rule, c.Subject, c.Summary) is { } error => error,
-        RaiseAlert c when state.Open.ContainsKey((c.Rule, c.Subject)) => Decision<AlertEvent>.Nothing,
-        RaiseAlert c => new AlertRaised(c.StoreId, $"{c.StoreId}/{state.Raised + 1}", c.Rule, c.Subject, c.Summary, c.Value, c.Target, c.OccurredAt),
-        RecoverAlert c when Invalid(c.Rule, c.Subject, c.Summary) is { } error => error,
-        RecoverAlert c when state.Open.TryGetValue((c.Rule, c.Subject), out var alertId) =>
+        (RaiseAlert c, _) when Invalid(c.Rule, c.Subject, c.Summary) is { } error => error,
+        (RaiseAlert c, _) when state.Open.ContainsKey((c.Rule, c.Subject)) => Decision<AlertEvent>.Nothing,
+        (RaiseAlert c, _) => new AlertRaised(c.StoreId, $"{c.StoreId}/{state.Raised + 1}", c.Rule, c.Subject, c.Summary, c.Value, c.Target, c.OccurredAt),
+        (RecoverAlert c, _) when Invalid(c.Rule, c.Subject, c.Summary) is { } error => error,
+        (RecoverAlert c, _) when state.Open.TryGetValue((c.Rule, c.Subject), out var alertId) =>
             new AlertRecovered(c.StoreId, alertId, c.Rule, c.Subject, c.Summary, c.OccurredAt),
-        RecoverAlert => Decision<AlertEvent>.Nothing,
+        (RecoverAlert, _) => Decision<AlertEvent>.Nothing,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown alert command."),
     };
 
