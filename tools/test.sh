@@ -7,16 +7,19 @@ cd "$repo"
 
 command -v dotnet >/dev/null || { echo "test.sh: error: the .NET SDK (dotnet) is not on PATH; install .NET 10 first" >&2; exit 1; }
 
-# The browser tests (tests/OrderLedger.Web.Tests) drive Debian's Chromium; Playwright never downloads a browser.
+# The browser tests (tests/OrderLedger.Web.Tests) drive Debian's Chromium; Playwright never downloads a browser. The pages
+# speak Chinese too, and a headless Chromium without a CJK font draws it as empty boxes: WenQuanYi Micro Hei (1.6 MB).
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test.sh: installing chromium for the browser tests (apt-get)" >&2
+cjk_font=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+if [ ! -x /usr/bin/chromium ] || [ ! -f "$cjk_font" ]; then
+  echo "test.sh: installing chromium and a CJK font for the browser tests (apt-get)" >&2
   if [ "$(id -u)" = 0 ]; then
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; } >/dev/null
   elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    { sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null
+    { sudo -n apt-get update -qq && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; } >/dev/null
   fi
   [ -x /usr/bin/chromium ] || { echo "test.sh: error: /usr/bin/chromium is missing and could not be installed (run as root, or: sudo apt-get install -y chromium)" >&2; exit 1; }
+  [ -f "$cjk_font" ] || echo "test.sh: warning: no CJK font (sudo apt-get install -y fonts-wqy-microhei); Chinese labels show as boxes in screenshots" >&2
 fi
 
 # EventStoreDB: the server ORDERLEDGER_ESDB names, or else the bundled one (tools/esdb.sh), started in the background

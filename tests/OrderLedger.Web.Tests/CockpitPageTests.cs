@@ -67,6 +67,46 @@ public sealed class CockpitPageTests(WebHost host, ITestOutputHelper output) : I
         }
     }
 
+    [Fact]
+    public async Task In_Chinese_the_cockpit_shows_every_store_and_all_of_them_together_and_its_charts_follow_the_range()
+    {
+        var quick = await Shop.OpenAsync(host.Admin);
+        var slow = await Shop.OpenAsync(host.Admin);
+        var askedAt = DateTimeOffset.UtcNow.AddMinutes(-30);
+        await quick.AnsweredConversationAsync("cust-1", null, askedAt, 60);   // in time
+        await quick.AnsweredConversationAsync("cust-3", null, askedAt, 90);   // in time: 100 % of two inquiries
+        await slow.AnsweredConversationAsync("cust-2", null, askedAt, 400);   // late: 0 % of one inquiry
+        await host.CaughtUpAsync();
+        var page = await host.SignedInAsync(Roles.Supervisor, quick.StoreId, slow.StoreId);
+
+        await page.GotoAsync("/dashboard.html");
+        await page.SelectOptionAsync("#store-picker", quick.StoreId);
+        await page.SelectOptionAsync("#lang-picker", "zh");
+
+        await Expect(page.Locator("#title")).ToHaveTextAsync($"客服看板 — 店铺 {quick.StoreId}");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await Expect(page.Locator("nav a[aria-current='page']")).ToHaveTextAsync("客服看板");
+        await Expect(page.Locator("#scorecard thead th").First).ToHaveTextAsync("指标");
+        await Expect(page.Locator($"#stores tbody tr[data-store='{quick.StoreId}'] td").First).ToHaveTextAsync("100.0 %");
+        await Expect(page.Locator($"#stores tbody tr[data-store='{slow.StoreId}'] td").First).ToHaveTextAsync("0.0 %");
+        var together = page.Locator("#stores tfoot tr[data-store='*']");
+        await Expect(together.Locator("th")).ToHaveTextAsync("全部 2 家店铺合计");
+        await Expect(together.Locator("td").First).ToHaveTextAsync("66.7 %");   // 2 in time of 3 inquiries counted, not the mean of the two rates (50 %)
+        await Expect(together.Locator("td[data-state]")).ToHaveAttributeAsync("data-state", "Breached");
+        await Expect(together.Locator("td[data-state]")).ToHaveTextAsync("已超标");
+        await Expect(page.Locator("#series tbody tr")).ToHaveCountAsync(30);
+
+        await page.SelectOptionAsync("#range", "today");
+        await Expect(page.Locator("#series tbody tr")).ToHaveCountAsync(1);      // the charts follow the picked range
+        await Expect(page.Locator("#range-shown")).ToContainTextAsync("显示");
+        await Screenshots.SaveAsync(page, "cockpit-chinese-all-stores");
+        var violations = (await page.RunAxe()).Violations;
+        Assert.True(violations.Length == 0, string.Join("\n", violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))})")));
+
+        await page.SelectOptionAsync("#lang-picker", "en");
+        await Expect(together.Locator("th")).ToHaveTextAsync("All 2 stores together");
+    }
+
     /// <summary>p50 and p99 of 50 calls, for the report (docs/web.md gives the figures; nothing is asserted on speed).</summary>
     private static async Task<string> TimingsAsync(HttpClient client, string path)
     {

@@ -162,21 +162,21 @@ const pages = [
   ['signin', '/', 'Sign in'],
 ];
 
-/** The header: navigation, who is signed in, the store picker (fires 'storechange' on window) and sign-out. */
+/** The header: navigation, who is signed in, the store picker (fires 'storechange' on window) and sign-out; its labels are marked for the pages that translate (i18n.js). */
 export function renderHeader(page) {
   const header = document.querySelector('header.top');
   const s = session();
   const nav = el('nav', { 'aria-label': 'Pages' },
     el('ul', {}, pages.map(([id, href, label]) =>
-      el('li', {}, el('a', { href, 'aria-current': id === page ? 'page' : undefined }, label)))));
+      el('li', {}, el('a', { href, 'aria-current': id === page ? 'page' : undefined, 'data-i18n': `nav.${id}` }, label)))));
   const parts = [el('span', { class: 'brand' }, 'OrderLedger'), nav];
   if (s) {
     const picker = el('select', { id: 'store-picker', onchange: (e) => { setSelectedStore(e.target.value); window.dispatchEvent(new Event('storechange')); } },
       s.stores.map((id) => el('option', { value: id, selected: id === selectedStore() }, id)));
     parts.push(el('div', { class: 'who' },
-      el('label', { for: 'store-picker' }, 'Store'), picker,
+      el('label', { for: 'store-picker', 'data-i18n': 'nav.store' }, 'Store'), picker,
       el('span', { class: 'subject', title: `roles: ${s.roles.join(', ')}` }, `${s.subject} (${s.roles.join(', ')})`),
-      el('button', { type: 'button', class: 'link', onclick: () => { signOut(); location.href = '/'; } }, 'Sign out')));
+      el('button', { type: 'button', class: 'link', 'data-i18n': 'nav.sign-out', onclick: () => { signOut(); location.href = '/'; } }, 'Sign out')));
   }
   header.replaceChildren(...parts);
 }
