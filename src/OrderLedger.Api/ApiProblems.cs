@@ -135,7 +135,10 @@ public static class ApiProblems
             statusCode: StatusCodes.Status409Conflict,
             extensions: new Dictionary<string, object?> { ["field"] = "Idempotency-Key" });
 
-    /// <summary>Answers 503 with <c>Retry-After</c> when the event store or PostgreSQL is out of reach, on every API endpoint.</summary>
+    /// <summary>
+    /// Answers 503 with <c>Retry-After</c> when the event store or PostgreSQL is out of reach, or a read model the request
+    /// reads has not been built yet, on every API endpoint.
+    /// </summary>
     public static RouteGroupBuilder WithUnavailableAs503(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter(async (context, next) =>
@@ -150,6 +153,14 @@ public static class ApiProblems
                     context.HttpContext,
                     "Service unavailable",
                     "The event store or the read-model database is out of reach; nothing was changed. Try again.");
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // A projector (this host's, or a process of its own) has not built its first generation yet.
+                return Unavailable(
+                    context.HttpContext,
+                    "Read model not built yet",
+                    "A read model this request needs is still being built by the projector; nothing was changed. Try again.");
             }
         });
         return group;

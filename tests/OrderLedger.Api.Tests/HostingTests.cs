@@ -61,6 +61,52 @@ public sealed class HostingTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task A_role_s_own_limit_applies_to_its_tokens_and_an_ingest_token_is_not_held_to_a_person_s_pace()
+    {
+        await using var limited = await CustomHost.StartAsync(settings: new()
+        {
+            ["Limits:CommandsPerMinute"] = "2",
+            ["Limits:CommandsPerMinuteByRole:supervisor"] = "1",
+            ["Projections:Run"] = "true",   // starting a conversation reads the conversations read model
+        });
+        await limited.ReadyAsync();
+        var admin = limited.As(Roles.Admin);
+        (await admin.PostAsJsonAsync("/api/stores/rl-roles", new { name = "S", timeZone = "UTC", currency = "EUR" })).EnsureSuccessStatusCode();
+
+        var ingest = limited.As(Roles.Ingest);
+        var ingested = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            ingested.Add((await ingest.PostAsJsonAsync($"/api/conversations/rl-c{i}", new { storeId = "rl-roles", customerId = $"c{i}", channel = "web" })).StatusCode);
+        }
+
+        var supervisor = limited.As(Roles.Supervisor);
+        var supervised = new List<HttpStatusCode>();
+        for (var i = 0; i < 2; i++)
+        {
+            supervised.Add((await supervisor.PostAsJsonAsync("/api/stores/rl-roles/policies/bot-hand-off", new { seconds = 60 + i })).StatusCode);
+        }
+
+        Assert.All(ingested, status => Assert.Equal(HttpStatusCode.OK, status));   // 5 > the default 2: ingest has its own 60,000
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests], supervised);
+    }
+
+    [Fact]
+    public async Task A_command_that_reads_a_read_model_not_built_yet_is_503_with_Retry_After_and_appends_nothing()
+    {
+        await using var unbuilt = await CustomHost.StartAsync();   // projections off: no read model is ever built here
+        var admin = unbuilt.As(Roles.Admin);
+        (await admin.PostAsJsonAsync("/api/stores/rm-none", new { name = "S", timeZone = "UTC", currency = "EUR" })).EnsureSuccessStatusCode();
+
+        var response = await admin.PostAsJsonAsync("/api/conversations/rm-none-c1", new { storeId = "rm-none", customerId = "c1", channel = "web" });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.Contains("Retry-After"));
+        Assert.Equal("Read model not built yet", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/streams/conversation-rm-none-c1")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_unreachable_event_store_is_503_with_Retry_After()
     {
         await using var down = await CustomHost.StartAsync(services => services.AddSingleton<IEventStore, UnreachableEventStore>());
@@ -107,6 +153,18 @@ public sealed class HostingTests(ApiHost host) : IClassFixture<ApiHost>
                 }
             });
             return custom;
+        }
+
+        /// <summary>Waits until <c>/health/ready</c> answers 200: every projection built and caught up.</summary>
+        public async Task ReadyAsync()
+        {
+            using var client = _factory!.CreateClient();
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while ((await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK)
+            {
+                Assert.True(DateTime.UtcNow < until, "the host's projections were not ready within 60 s");
+                await Task.Delay(100);
+            }
         }
 
         public HttpClient As(string role)
