@@ -27,6 +27,13 @@ public sealed record DailyReplyRate(DateOnly Day, ReplyRate Figures);
 public sealed record AgentReplyRate(string? AgentId, ReplyRate Figures);
 
 /// <summary>
+/// Per priority: <see cref="ThreeMinutes"/> is the reply rate under the §5 rule (180 s) as every reply rate is;
+/// <see cref="AgainstTarget"/> classifies the same inquiries against the priority's own first-reply target
+/// (<see cref="TargetSeconds"/>); both carry the first-response time (mean, p50, p90) of the answered ones.
+/// </summary>
+public sealed record PriorityReplyRate(string Priority, int TargetSeconds, ReplyRate ThreeMinutes, ReplyRate AgainstTarget);
+
+/// <summary>
 /// NPS (§5) over the answers given in the window: % promoters (9–10) − % detractors (0–6), from −100 to 100; null
 /// without answers. Response rate = surveys sent in the window that were answered ÷ surveys sent in the window.
 /// </summary>

@@ -12,7 +12,8 @@ namespace OrderLedger.Metrics;
 /// percentiles, overdue against "now") are computed by <see cref="ServiceMetricsQueries"/> over these rows.
 /// <list type="bullet">
 /// <item><c>metric_inquiries</c>: one row per inquiry (§5 three-minute rule): start, store-local day, whether it started in
-/// service hours, first human reply, withdrawal (the customer resolved while open), agent (the replier; while open, the assignee).</item>
+/// service hours, first human reply, withdrawal (the customer resolved while open), agent (the replier; while open, the
+/// assignee), priority (the conversation's when it started or while it waited).</item>
 /// <item><c>metric_conversations</c>: one row per conversation: customer, order, first resolution (day, agent), first reopen
 /// after it (first-contact resolution), NPS survey sent / answered (score, days, agent).</item>
 /// <item><c>metric_ratings</c>: one row per satisfaction rating (good-review rate).</item>
@@ -53,12 +54,13 @@ public sealed class ServiceMetricsProjection : IProjection
     /// 3: inquiries outside service hours counted hourly; partial indexes of answered / unanswered in-hours inquiries.
     /// 4: store policies kept as a history by business time; only the customer withdraws an inquiry (<c>closed_at</c>
     /// marks one closed unanswered by anyone else).
+    /// 5: each inquiry's and conversation's priority (<c>conversation-priority-set</c>), for the figures per priority.
     /// </summary>
-    public int Version => 4;
+    public int Version => 5;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
         .. StoreCalendars.Events,
-        typeof(ConversationStarted), typeof(CustomerMessageReceived), typeof(ConversationHandedOff), typeof(AgentAssigned), typeof(AgentReplied),
+        typeof(ConversationStarted), typeof(ConversationPrioritySet), typeof(CustomerMessageReceived), typeof(ConversationHandedOff), typeof(AgentAssigned), typeof(AgentReplied),
         typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated), typeof(NpsSurveySent), typeof(NpsAnswered)]);
 
     public IReadOnlyList<string> Tables { get; } = [StoresTable, ConversationsTable, InquiriesTable, RatingsTable, HourlyTable];
@@ -86,7 +88,8 @@ public sealed class ServiceMetricsProjection : IProjection
             nps_answered_at    timestamptz,
             nps_day            date,
             repeat_at          timestamptz,
-            broken_at          timestamptz
+            broken_at          timestamptz,
+            priority           text NOT NULL
         );
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_day) INCLUDE (first_resolved_at, broken_at) WHERE first_resolved_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) INCLUDE (first_resolved_day, broken_at) WHERE first_resolved_at IS NOT NULL;
@@ -104,6 +107,7 @@ public sealed class ServiceMetricsProjection : IProjection
             first_reply_at     timestamptz,
             withdrawn_at       timestamptz,
             closed_at          timestamptz,
+            priority           text NOT NULL,
             PRIMARY KEY (conversation_id, seq)
         );
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day) INCLUDE (started_at, in_service_hours, first_reply_at, withdrawn_at);
@@ -224,6 +228,16 @@ public sealed class ServiceMetricsProjection : IProjection
             openInquiries.TryGetValue(id, out var inquiry);
             switch (e.Event)
             {
+                case ConversationPrioritySet p:
+                    // An inquiry still waiting is measured against the priority it has now (as the queue serves it).
+                    c.Priority = p.Priority.Snake();
+                    if (inquiry is not null)
+                    {
+                        inquiry.Priority = c.Priority;
+                        Touch(inquiry);
+                    }
+
+                    break;
                 case CustomerMessageReceived when c.HumanMode && inquiry is null:
                     StartInquiry(c, calendar, at);
                     break;
@@ -380,6 +394,7 @@ public sealed class ServiceMetricsProjection : IProjection
                 StartedAt = at,
                 LocalDay = calendar.LocalDay(at),
                 InServiceHours = calendar.InServiceHours(at),
+                Priority = c.Priority,
             };
             openInquiries[c.ConversationId] = inquiry;
             Touch(inquiry);
@@ -427,6 +442,7 @@ public sealed class ServiceMetricsProjection : IProjection
         public DateOnly? NpsDay { get; set; }
         public DateTimeOffset? RepeatAt { get; set; }
         public DateTimeOffset? BrokenAt { get; set; }
+        public string Priority { get; set; } = NormalPriority;
     }
 
     internal sealed class InquiryFacts
@@ -443,7 +459,12 @@ public sealed class ServiceMetricsProjection : IProjection
 
         /// <summary>Closed unanswered by someone other than the customer (not a withdrawal).</summary>
         public DateTimeOffset? ClosedAt { get; set; }
+
+        /// <summary>The conversation's priority when the inquiry started, or that it was given while the inquiry waited.</summary>
+        public string Priority { get; set; } = NormalPriority;
     }
+
+    private static readonly string NormalPriority = ConversationPriority.Normal.Snake();
 
     internal sealed record RatingFacts(string ConversationId, int Seq, string StoreId, string? AgentId, DateTimeOffset RatedAt, DateOnly LocalDay, string Rating);
 
@@ -456,7 +477,7 @@ public sealed class ServiceMetricsProjection : IProjection
             AgentId = r.TextN(5), StartedAt = r.Time(6), Inquiries = r.Int(7), Ratings = r.Int(8), FirstResolvedAt = r.TimeN(9),
             FirstResolvedDay = r.DayN(10), ResolvedAgentId = r.TextN(11), ReopenedAt = r.TimeN(12), SurveySentAt = r.TimeN(13),
             SurveyDay = r.DayN(14), SurveyAgentId = r.TextN(15), NpsScore = r.IntN(16), NpsAnsweredAt = r.TimeN(17), NpsDay = r.DayN(18),
-            RepeatAt = r.TimeN(19), BrokenAt = r.TimeN(20),
+            RepeatAt = r.TimeN(19), BrokenAt = r.TimeN(20), Priority = r.Text(21),
         },
         Col.Text<ConversationFacts>("conversation_id", c => c.ConversationId),
         Col.Text<ConversationFacts>("store_id", c => c.StoreId),
@@ -478,7 +499,8 @@ public sealed class ServiceMetricsProjection : IProjection
         Col.Time<ConversationFacts>("nps_answered_at", c => c.NpsAnsweredAt),
         Col.Day<ConversationFacts>("nps_day", c => c.NpsDay),
         Col.Time<ConversationFacts>("repeat_at", c => c.RepeatAt),
-        Col.Time<ConversationFacts>("broken_at", c => c.BrokenAt));
+        Col.Time<ConversationFacts>("broken_at", c => c.BrokenAt),
+        Col.Text<ConversationFacts>("priority", c => c.Priority));
 
     private static readonly RowTable<InquiryFacts> Inquiries = new(
         InquiriesTable,
@@ -487,7 +509,7 @@ public sealed class ServiceMetricsProjection : IProjection
         {
             ConversationId = r.Text(0), Seq = r.Int(1), StoreId = r.Text(2), AgentId = r.TextN(3), StartedAt = r.Time(4),
             LocalDay = r.DayN(5)!.Value, InServiceHours = r.Bool(6), FirstReplyAt = r.TimeN(7), WithdrawnAt = r.TimeN(8),
-            ClosedAt = r.TimeN(9),
+            ClosedAt = r.TimeN(9), Priority = r.Text(10),
         },
         Col.Text<InquiryFacts>("conversation_id", i => i.ConversationId),
         Col.Int<InquiryFacts>("seq", i => i.Seq),
@@ -498,7 +520,8 @@ public sealed class ServiceMetricsProjection : IProjection
         Col.Bool<InquiryFacts>("in_service_hours", i => i.InServiceHours),
         Col.Time<InquiryFacts>("first_reply_at", i => i.FirstReplyAt),
         Col.Time<InquiryFacts>("withdrawn_at", i => i.WithdrawnAt),
-        Col.Time<InquiryFacts>("closed_at", i => i.ClosedAt));
+        Col.Time<InquiryFacts>("closed_at", i => i.ClosedAt),
+        Col.Text<InquiryFacts>("priority", i => i.Priority));
 
     private static readonly RowTable<RatingFacts> Ratings = new(
         RatingsTable,

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrderLedger.Domain.Conversations;
 using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
@@ -138,12 +139,35 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         return (await _sql.ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => r.LongOrZero(0), cancellationToken)).Single();
     }
 
-    private async Task<List<(string? Group, ReplyRate Figures)>> ReplyRatesAsync(
-        string groupBy, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken, string? windowCondition = null)
+    /// <summary>
+    /// Per priority (vip, urgent, normal; each listed, with or without inquiries): the three-minute reply rate, and the
+    /// same inquiries against the priority's own first-reply target (<paramref name="targetSeconds"/>, the store's
+    /// targets as the caller read them) — an inquiry's priority is the conversation's when it started or that it was
+    /// given while it waited.
+    /// </summary>
+    public async Task<IReadOnlyList<PriorityReplyRate>> GetReplyRateByPriorityAsync(
+        string storeId, MetricWindow window, DateTimeOffset now, IReadOnlyDictionary<ConversationPriority, int> targetSeconds, CancellationToken cancellationToken = default)
     {
+        var priorities = Enum.GetValues<ConversationPriority>();
+        var ownTarget = $"CASE priority {string.Join(' ', priorities.Select(p => $"WHEN '{p.Snake()}' THEN {Math.Max(1, targetSeconds.GetValueOrDefault(p, ReplyTargetSeconds))}"))} ELSE {ReplyTargetSeconds} END";
+        var threeMinutes = (await ReplyRatesAsync("priority", storeId, null, window, now, cancellationToken)).ToDictionary(r => r.Group ?? "", r => r.Figures, StringComparer.Ordinal);
+        var own = (await ReplyRatesAsync("priority", storeId, null, window, now, cancellationToken, targetSql: ownTarget)).ToDictionary(r => r.Group ?? "", r => r.Figures, StringComparer.Ordinal);
+        return
+        [
+            .. priorities.Select(p => new PriorityReplyRate(
+                p.Snake(), targetSeconds.GetValueOrDefault(p, ReplyTargetSeconds), threeMinutes.GetValueOrDefault(p.Snake()) ?? EmptyReplyRate, own.GetValueOrDefault(p.Snake()) ?? EmptyReplyRate)),
+        ];
+    }
+
+    /// <param name="targetSql">The first-reply target in seconds, as SQL over an inquiry row (default: the three minutes).</param>
+    private async Task<List<(string? Group, ReplyRate Figures)>> ReplyRatesAsync(
+        string groupBy, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken, string? windowCondition = null,
+        string? targetSql = null)
+    {
+        var target = targetSql ?? ReplyTargetSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sql = $"""
             WITH i AS (
-                SELECT {groupBy} AS g, in_service_hours, started_at,
+                SELECT {groupBy} AS g, in_service_hours, started_at, ({target}) AS target_seconds,
                        CASE WHEN first_reply_at <= @now THEN first_reply_at END AS reply_at,
                        CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
                 FROM {_sql.View(ServiceMetricsProjection.InquiriesTable)}
@@ -154,10 +178,10 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                        CASE
                            WHEN NOT in_service_hours THEN 'outside_hours'
                            WHEN reply_at IS NOT NULL THEN
-                               CASE WHEN reply_at <= started_at + make_interval(secs => {ReplyTargetSeconds}) THEN 'in_time' ELSE 'late' END
+                               CASE WHEN reply_at <= started_at + make_interval(secs => target_seconds) THEN 'in_time' ELSE 'late' END
                            WHEN withdrawn_at IS NOT NULL THEN
-                               CASE WHEN withdrawn_at <= started_at + make_interval(secs => {ReplyTargetSeconds}) THEN 'withdrawn' ELSE 'overdue' END
-                           WHEN @now > started_at + make_interval(secs => {ReplyTargetSeconds}) THEN 'overdue'
+                               CASE WHEN withdrawn_at <= started_at + make_interval(secs => target_seconds) THEN 'withdrawn' ELSE 'overdue' END
+                           WHEN @now > started_at + make_interval(secs => target_seconds) THEN 'overdue'
                            ELSE 'pending'
                        END AS outcome
                 FROM i

@@ -34,9 +34,16 @@ public sealed record ConversationSummary(
     DateTimeOffset? LastCustomerMessageAt,
     DateTimeOffset? LastAgentReplyAt,
     DateTimeOffset? ResolvedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>vip, urgent or normal (<see cref="ConversationPriority"/>); the queue serves them in that order.</summary>
+    public string Priority { get; init; } = "normal";
 
-/// <summary>A conversation waiting for a human, with how long it has waited at the given time and its SLA state.</summary>
+    /// <summary>The issue's urgency as stated (none, order_overdue, parcel_damaged, …).</summary>
+    public string Urgency { get; init; } = "none";
+}
+
+/// <summary>A conversation waiting for a human, with how long it has waited at the given time and its SLA state (against its priority's first-reply target).</summary>
 /// <param name="SlaAtRisk">Waited at least the at-risk share of the target, not yet past it.</param>
 /// <param name="SlaBreached">Waited longer than the target (exactly the target is still in time, brief §5).</param>
 public sealed record QueuedConversation(ConversationSummary Conversation, TimeSpan Waiting, bool SlaAtRisk, bool SlaBreached);
@@ -48,10 +55,11 @@ public sealed class ConversationsProjection : IProjection
 
     public string Name => "conversations";
 
-    public int Version => 1;
+    /// <summary>2: the priority and urgency (<c>conversation-priority-set</c>).</summary>
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
-        typeof(ConversationStarted), typeof(CustomerMessageReceived), typeof(BotReplied), typeof(ConversationHandedOff), typeof(AgentAssigned),
+        typeof(ConversationStarted), typeof(ConversationPrioritySet), typeof(CustomerMessageReceived), typeof(BotReplied), typeof(ConversationHandedOff), typeof(AgentAssigned),
         typeof(AgentReplied), typeof(ConversationEscalated), typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated),
         typeof(NpsAnswered));
 
@@ -78,7 +86,9 @@ public sealed class ConversationsProjection : IProjection
             last_customer_message_at  timestamptz,
             last_agent_reply_at       timestamptz,
             resolved_at               timestamptz,
-            updated_at                timestamptz NOT NULL
+            updated_at                timestamptz NOT NULL,
+            priority                  text NOT NULL,
+            urgency                   text NOT NULL
         );
         CREATE INDEX ON {schema}.conversations (store_id, waiting_since) WHERE waiting_since IS NOT NULL;
         CREATE INDEX ON {schema}.conversations (customer_id, started_at DESC);
@@ -96,6 +106,7 @@ public sealed class ConversationsProjection : IProjection
                 s.ConversationId, s.StoreId, s.CustomerId, s.Channel, s.OrderId, "open", s.Mode.Snake(), null, false, null, 0, 0, null, null,
                 at, null, null, null, null, at),
             (null, _) => null,
+            (_, ConversationPrioritySet p) => row with { Priority = p.Priority.Snake(), Urgency = p.Urgency.Snake() },
             (_, CustomerMessageReceived) => row with
             {
                 Messages = row.Messages + 1,
@@ -122,7 +133,10 @@ public sealed class ConversationsProjection : IProjection
         keyCount: 1,
         r => new ConversationSummary(
             r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.TextN(4), r.Text(5), r.Text(6), r.TextN(7), r.Bool(8), r.TimeN(9), r.Int(10),
-            r.Int(11), r.TextN(12), r.IntN(13), r.Time(14), r.TimeN(15), r.TimeN(16), r.TimeN(17), r.TimeN(18), r.Time(19)),
+            r.Int(11), r.TextN(12), r.IntN(13), r.Time(14), r.TimeN(15), r.TimeN(16), r.TimeN(17), r.TimeN(18), r.Time(19))
+        {
+            Priority = r.Text(20), Urgency = r.Text(21),
+        },
         Col.Text<ConversationSummary>("conversation_id", c => c.ConversationId),
         Col.Text<ConversationSummary>("store_id", c => c.StoreId),
         Col.Text<ConversationSummary>("customer_id", c => c.CustomerId),
@@ -142,7 +156,9 @@ public sealed class ConversationsProjection : IProjection
         Col.Time<ConversationSummary>("last_customer_message_at", c => c.LastCustomerMessageAt),
         Col.Time<ConversationSummary>("last_agent_reply_at", c => c.LastAgentReplyAt),
         Col.Time<ConversationSummary>("resolved_at", c => c.ResolvedAt),
-        Col.Time<ConversationSummary>("updated_at", c => c.UpdatedAt));
+        Col.Time<ConversationSummary>("updated_at", c => c.UpdatedAt),
+        Col.Text<ConversationSummary>("priority", c => c.Priority),
+        Col.Text<ConversationSummary>("urgency", c => c.Urgency));
 }
 
 /// <summary>Reads <c>rm.conversations</c>.</summary>
@@ -154,15 +170,21 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
 
     private static readonly string Columns = ConversationsProjection.Rows.SelectList;
 
+    /// <summary>The queue's first key: <see cref="ConversationPriorities.Rank"/> of the row's priority.</summary>
+    private static readonly string PriorityRank =
+        $"CASE priority {string.Join(' ', Enum.GetValues<ConversationPriority>().Select(p => $"WHEN '{p.Snake()}' THEN {ConversationPriorities.Rank(p)}"))} ELSE {ConversationPriorities.Rank(ConversationPriority.Normal)} END";
+
     public Task<ConversationSummary?> GetAsync(string conversationId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
             DataSource, $"SELECT {Columns} FROM {Views}.conversations WHERE conversation_id = @conversationId", new { conversationId },
             ConversationsProjection.Rows.Read, cancellationToken);
 
     /// <summary>
-    /// The live queue at <paramref name="now"/>: open conversations waiting for a human in the given stores, longest wait
-    /// first, each with its wait and SLA state against <paramref name="slaTarget"/> (at risk from
-    /// <paramref name="atRiskShare"/> of the target). <paramref name="agentId"/> narrows it to one agent's conversations.
+    /// The live queue at <paramref name="now"/>: open conversations waiting for a human in the given stores, by priority
+    /// (vip, urgent, normal), then longest wait first, each with its wait and SLA state against its priority's target in
+    /// <paramref name="targetByPriority"/> (keys as <see cref="ConversationSummary.Priority"/>), else
+    /// <paramref name="slaTarget"/> (at risk from <paramref name="atRiskShare"/> of the target). <paramref name="agentId"/>
+    /// narrows it to one agent's conversations.
     /// </summary>
     public async Task<List<QueuedConversation>> GetQueueAsync(
         IReadOnlyCollection<string> storeIds,
@@ -171,6 +193,7 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
         string? agentId = null,
         double atRiskShare = DefaultAtRiskShare,
         int limit = 200,
+        IReadOnlyDictionary<string, TimeSpan>? targetByPriority = null,
         CancellationToken cancellationToken = default)
     {
         var rows = await ReadModelQuery.ListAsync(
@@ -179,7 +202,7 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
             SELECT {Columns} FROM {Views}.conversations
             WHERE store_id = ANY(@storeIds) AND waiting_since IS NOT NULL AND status = 'open' AND mode = 'human'
               AND (@agentId::text IS NULL OR assigned_agent = @agentId)
-            ORDER BY waiting_since, conversation_id LIMIT @limit
+            ORDER BY {PriorityRank}, waiting_since, conversation_id LIMIT @limit
             """,
             new { storeIds = ReadModelQuery.Array(storeIds), agentId, limit = ReadModelQuery.Clamp(limit) },
             ConversationsProjection.Rows.Read,
@@ -190,8 +213,9 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
             .. rows.Select(c =>
             {
                 var waiting = now - c.WaitingSince!.Value;
-                var breached = waiting > slaTarget;
-                return new QueuedConversation(c, waiting, !breached && waiting >= slaTarget * atRiskShare, breached);
+                var target = targetByPriority?.GetValueOrDefault(c.Priority) is { } own && own > TimeSpan.Zero ? own : slaTarget;
+                var breached = waiting > target;
+                return new QueuedConversation(c, waiting, !breached && waiting >= target * atRiskShare, breached);
             }),
         ];
     }

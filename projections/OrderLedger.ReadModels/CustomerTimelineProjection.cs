@@ -196,6 +196,7 @@ public sealed class CustomerTimelineProjection : IProjection
         ConversationHandedOff h => $"Handed off to a human agent ({Words(h.Reason)})",
         AgentAssigned a => $"Agent {a.AgentId} assigned",
         AgentReplied r => $"Agent {r.AgentId}: {Clip(r.Text)}",
+        ConversationPrioritySet p => $"Priority {Words(p.Priority.Snake())} (customer {Words(p.Tier.Snake())}, urgency {Words(p.Urgency.Snake())})",
         ConversationEscalated x => $"Conversation escalated ({Words(x.Reason)})",
         EscalationDeadlineMissed m => $"Escalation deadline missed (was due {m.DeadlineAt:yyyy-MM-dd HH:mm} UTC)",
         EscalationResolutionWritten w => $"Written resolution by {w.WrittenBy}: {Clip(w.Resolution)} (compensation: {Clip(w.Compensation ?? "none")})",

@@ -470,6 +470,21 @@ public sealed class OrderQueries(NpgsqlDataSource dataSource, string viewSchema 
 
     private static string Reversed(string? text) => text is null ? "" : new string([.. text.Reverse()]);
 
+    /// <summary>
+    /// A buyer's net paid amount in one store over (<paramref name="from"/>, <paramref name="to"/>]: paid − refunded of the
+    /// orders whose payment was confirmed then (what a store's VIP rule counts, docs/domain.md "Priority"); 0 without such orders.
+    /// </summary>
+    public async Task<decimal> GetNetPaidAsync(string storeId, string customerId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        (await ReadModelQuery.ListAsync(
+            DataSource,
+            $"""
+            SELECT coalesce(sum(paid - refunded), 0) FROM {Views}.orders
+            WHERE store_id = @storeId AND customer_id = @customerId AND paid_at > @from AND paid_at <= @to
+            """,
+            new { storeId, customerId, from, to },
+            r => r.Money(0),
+            cancellationToken)).Single();
+
     /// <summary>What the store's orders say about one buyer: whom and where the latest order ships to, and totals per currency; null without orders.</summary>
     public async Task<CustomerOrderFacts?> GetCustomerFactsAsync(string storeId, string customerId, CancellationToken cancellationToken = default)
     {

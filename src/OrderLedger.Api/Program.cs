@@ -28,6 +28,7 @@ builder.Services.AddOrderLedgerAccessControl(builder.Configuration);
 builder.Services.AddOrderLedgerCommandHandling(builder.Configuration);
 builder.Services.AddSingleton<CommandOwnership>();
 builder.Services.AddSingleton<CommandEnrichment>();
+builder.Services.AddSingleton<ICommandEnrichment>(sp => sp.GetRequiredService<CommandEnrichment>());
 builder.Services.AddSingleton<CommandPipeline>();
 builder.Services.AddSingleton<StreamHistory>();
 builder.Services.AddSingleton<ChainVerifier>();

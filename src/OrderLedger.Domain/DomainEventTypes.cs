@@ -41,6 +41,9 @@ public static class DomainEventTypes
         .Register("store-warehouses-set", DomainJsonContext.Default.StoreWarehousesSet)
         .Register("store-return-policy-set", DomainJsonContext.Default.StoreReturnPolicySet)
         .Register("store-return-tracking-claimed", DomainJsonContext.Default.StoreReturnTrackingClaimed)
+        .Register("store-vip-rule-set", DomainJsonContext.Default.StoreVipRuleSet)
+        .Register("store-customer-member-level-set", DomainJsonContext.Default.StoreCustomerMemberLevelSet)
+        .Register("store-priority-sla-targets-set", DomainJsonContext.Default.StorePrioritySlaTargetsSet)
         // warehouse-…
         .Register("warehouse-claimed", DomainJsonContext.Default.WarehouseClaimed)
         // stock-…
@@ -92,6 +95,7 @@ public static class DomainEventTypes
         .Register("refund-dispute-judged", DomainJsonContext.Default.RefundDisputeJudged)
         // conversation-…
         .Register("conversation-started", DomainJsonContext.Default.ConversationStarted)
+        .Register("conversation-priority-set", DomainJsonContext.Default.ConversationPrioritySet)
         .Register("conversation-customer-message-received", DomainJsonContext.Default.CustomerMessageReceived)
         .Register("conversation-bot-replied", DomainJsonContext.Default.BotReplied)
         .Register("conversation-handed-off", DomainJsonContext.Default.ConversationHandedOff)

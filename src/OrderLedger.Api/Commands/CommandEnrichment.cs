@@ -1,4 +1,8 @@
+using OrderLedger.Application;
+using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Stores;
 using OrderLedger.ReadModels;
 
 namespace OrderLedger.Api.Commands;
@@ -7,13 +11,25 @@ namespace OrderLedger.Api.Commands;
 /// Outside facts a command needs that the caller need not send. Starting a conversation about an order looks up the
 /// customer's other open conversations about the same order in the <c>conversations</c> read model (a second unresolved
 /// contact about one order is escalated at once), unless the body lists them; starting one about no order looks up the
-/// customer's open conversations about no order of the last seven days (the same problem, by the same rule).
+/// customer's open conversations about no order of the last seven days (the same problem, by the same rule). Every
+/// start also looks up the customer's standing for its priority: the store's VIP rule and the customer's member level
+/// (the store's stream) and, when the rule has an amount, the customer's net paid amount of the 12 months before the
+/// start (the <c>orders</c> read model).
 /// </summary>
-public sealed class CommandEnrichment(ConversationQueries conversations)
+public sealed class CommandEnrichment(ConversationQueries conversations, OrderQueries orders, CommandHandler handler) : ICommandEnrichment
 {
+    /// <summary>How far back a customer's payments count toward the VIP amount.</summary>
+    public const int VipPaymentMonths = 12;
+
     public async Task<object> EnrichAsync(object command, CancellationToken cancellationToken) => command switch
     {
-        StartConversation { OrderId: { Length: > 0 } orderId, UnresolvedAboutSameOrder.Count: 0 } start => start with
+        StartConversation start => await WithStandingAsync(await WithRepeatContactsAsync(start, cancellationToken), cancellationToken),
+        _ => command,
+    };
+
+    private async Task<StartConversation> WithRepeatContactsAsync(StartConversation start, CancellationToken cancellationToken) => start switch
+    {
+        { OrderId: { Length: > 0 } orderId, UnresolvedAboutSameOrder.Count: 0 } => start with
         {
             UnresolvedAboutSameOrder =
             [
@@ -22,7 +38,7 @@ public sealed class CommandEnrichment(ConversationQueries conversations)
                     .Select(c => c.ConversationId),
             ],
         },
-        StartConversation { OrderId: null or "" } start => start with
+        { OrderId: null or "" } => start with
         {
             RecentUnresolvedWithoutOrder =
             [
@@ -32,6 +48,26 @@ public sealed class CommandEnrichment(ConversationQueries conversations)
                     .Select(c => c.ConversationId),
             ],
         },
-        _ => command,
+        _ => start,
     };
+
+    /// <summary>No look-up of payments when the store's rule has no amount; a store without a VIP rule makes nobody VIP.</summary>
+    private async Task<StartConversation> WithStandingAsync(StartConversation start, CancellationToken cancellationToken)
+    {
+        if (start.Standing is not null || string.IsNullOrWhiteSpace(start.StoreId) || string.IsNullOrWhiteSpace(start.CustomerId))
+        {
+            return start;
+        }
+
+        var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(start.StoreId), cancellationToken: cancellationToken)).State;
+        if (store.VipRule.IsEmpty)
+        {
+            return start;
+        }
+
+        var paid = store.VipRule.MinPaidLast12Months is null
+            ? 0m
+            : await orders.GetNetPaidAsync(start.StoreId, start.CustomerId, start.OccurredAt.AddMonths(-VipPaymentMonths), start.OccurredAt, cancellationToken);
+        return start with { Standing = new CustomerStanding(paid, store.MemberLevels.GetValueOrDefault(start.CustomerId), store.VipRule) };
+    }
 }

@@ -10,10 +10,12 @@ public static class ConversationCommands
 {
     public static void MapConversationCommands(this IEndpointRouteBuilder api)
     {
-        api.MapCommand<StartConversationBody>("/conversations/{conversationId}", "Start a conversation (a second open one about the same order is escalated).", (b, f) =>
+        api.MapCommand<StartConversationBody>("/conversations/{conversationId}", "Start a conversation (a second open one about the same order is escalated; its priority comes of the store's VIP rule and the stated urgency).", (b, f) =>
             new StartConversation(
                 f.Route("conversationId"), f.Text(b.StoreId), f.Text(b.CustomerId), f.Text(b.Channel), string.IsNullOrWhiteSpace(b.OrderId) ? null : b.OrderId, b.BotEnabled ?? false,
-                b.UnresolvedAboutSameOrder is null ? [] : f.List(b.UnresolvedAboutSameOrder), f.OccurredAt));
+                b.UnresolvedAboutSameOrder is null ? [] : f.List(b.UnresolvedAboutSameOrder), f.OccurredAt) { Urgency = b.Urgency ?? IssueUrgency.None });
+        api.MapCommand<UrgencyBody>("/conversations/{conversationId}/urgency", "State the issue's urgency (None clears it); the priority follows: VIP, else urgent, else normal.", (b, f) =>
+            new SetConversationUrgency(f.Route("conversationId"), f.Value(b.Urgency), f.OccurredAt));
         api.MapCommand<MessageBody>("/conversations/{conversationId}/messages", "Record a customer message (reopens a resolved conversation).", (b, f) =>
             new ReceiveCustomerMessage(f.Route("conversationId"), b.MessageId ?? NewId(), f.Text(b.Text), f.OccurredAt));
         api.MapCommand<MessageBody>("/conversations/{conversationId}/bot-replies", "Record a bot reply.", (b, f) =>
@@ -43,7 +45,13 @@ public static class ConversationCommands
 }
 
 public sealed record StartConversationBody(
-    string? StoreId, string? CustomerId, string? Channel, string? OrderId, bool? BotEnabled, IReadOnlyList<string?>? UnresolvedAboutSameOrder) : CommandBody;
+    string? StoreId, string? CustomerId, string? Channel, string? OrderId, bool? BotEnabled, IReadOnlyList<string?>? UnresolvedAboutSameOrder) : CommandBody
+{
+    /// <summary>The issue's urgency (an overdue order, a damaged parcel…); left out: an ordinary question.</summary>
+    public IssueUrgency? Urgency { get; init; }
+}
+
+public sealed record UrgencyBody(IssueUrgency? Urgency) : CommandBody;
 
 public sealed record MessageBody(string? Text, string? MessageId) : CommandBody;
 

@@ -1,5 +1,6 @@
 using OrderLedger.Api.Security;
 using OrderLedger.Domain;
+using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stores;
 
 namespace OrderLedger.Api.Commands;
@@ -23,6 +24,12 @@ public static class StoreCommands
             new SetSlaTargets(f.Route("storeId"), new SlaTargets(f.Value(b.FirstReplySeconds), f.Value(b.ResolutionHours), f.Value(b.NpsSurveyDelayDays)), f.OccurredAt));
         policies.MapCommand<BotHandOffBody>("/bot-hand-off", "Set how many seconds (10–3600, default 120) a customer waits in a bot conversation without a useful answer before a human takes over.", (b, f) =>
             new SetBotHandOff(f.Route("storeId"), f.Value(b.Seconds), f.OccurredAt));
+        policies.MapCommand<VipRuleBody>("/vip-rule", "Set what makes a VIP customer: a net paid amount in the last 12 months and/or member levels (either is enough; neither: no VIPs).", (b, f) =>
+            new SetVipRule(f.Route("storeId"), b.MinPaidLast12Months, b.MemberLevels is null ? [] : f.List(b.MemberLevels), f.OccurredAt));
+        policies.MapCommand<PrioritySlaTargetsBody>("/priority-sla-targets", "Set one priority's targets: first human reply in seconds, solution in minutes (VIP defaults to 60 s and 30 min, the others to the SLA targets).", (b, f) =>
+            new SetPrioritySlaTargets(f.Route("storeId"), f.Value(b.Priority), f.Value(b.FirstReplySeconds), f.Value(b.ResolutionMinutes), f.OccurredAt));
+        policies.MapCommand<MemberLevelBody>("/member-levels/{customerId}", "Set a customer's member level in the store (left out: cleared); a level the VIP rule lists makes a VIP.", (b, f) =>
+            new SetCustomerMemberLevel(f.Route("storeId"), f.Route("customerId"), string.IsNullOrEmpty(b.Level) ? null : b.Level, f.OccurredAt));
         policies.MapCommand<ReturnAddressBody>("/return-addresses", "Set the return address for a product, a category or by default.", (b, f) =>
             new SetReturnAddress(f.Route("storeId"), f.Value(b.Scope), b.Key, f.Required(b.Address), f.OccurredAt));
         policies.MapCommand<ReturnPolicyBody>("/returns", "Set the after-sales rules: refund refused deliveries by rule (default on), pay passed returns by rule (default off).", (b, f) =>
@@ -43,6 +50,14 @@ public sealed record ServiceHoursBody(string? Opens, string? Closes, string? Tim
 public sealed record SlaTargetsBody(int? FirstReplySeconds, int? ResolutionHours, int? NpsSurveyDelayDays) : CommandBody;
 
 public sealed record BotHandOffBody(int? Seconds) : CommandBody;
+
+/// <param name="MinPaidLast12Months">Net paid (paid − refunded) in the last 12 months that makes a VIP; left out: no amount does.</param>
+/// <param name="MemberLevels">Member levels that make a VIP (<c>POST …/policies/member-levels/{customerId}</c> gives a customer one).</param>
+public sealed record VipRuleBody(decimal? MinPaidLast12Months, IReadOnlyList<string?>? MemberLevels) : CommandBody;
+
+public sealed record PrioritySlaTargetsBody(ConversationPriority? Priority, int? FirstReplySeconds, int? ResolutionMinutes) : CommandBody;
+
+public sealed record MemberLevelBody(string? Level) : CommandBody;
 
 public sealed record ReturnAddressBody(ReturnAddressScope? Scope, string? Key, PostalAddress? Address) : CommandBody;
 

@@ -2,7 +2,9 @@ using System.Security.Claims;
 using OrderLedger.Api.Validation;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.Domain;
+using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Projections.Sql;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.ReadModels;
@@ -45,13 +47,17 @@ public static class ConversationQueryEndpoints
                     return badLimit;
                 }
 
-                // The store's own first-reply target unless the caller asks for another one.
-                var target = slaSeconds ?? (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: ct)).State.Sla.FirstReplySeconds;
+                // The store's own first-reply target per priority unless the caller asks for one target for all.
+                var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: ct)).State;
                 // A target beyond the API's range can only come of an older build's policy: hold it to the range.
-                target = Math.Clamp(target, 1, QueryRanges.MaxSlaSeconds);
-                return Results.Ok(await conversations.GetQueueAsync(stores, clock.GetUtcNow(), TimeSpan.FromSeconds(target), agentId, atRiskShare, limit, ct));
+                static TimeSpan Held(int seconds) => TimeSpan.FromSeconds(Math.Clamp(seconds, 1, QueryRanges.MaxSlaSeconds));
+                var byPriority = slaSeconds is null
+                    ? Enum.GetValues<ConversationPriority>().ToDictionary(p => p.Snake(), p => Held(store.SlaFor(p).FirstReplySeconds), StringComparer.Ordinal)
+                    : null;
+                return Results.Ok(await conversations.GetQueueAsync(
+                    stores, clock.GetUtcNow(), Held(slaSeconds ?? store.Sla.FirstReplySeconds), agentId, atRiskShare, limit, byPriority, ct));
             })
-            .WithSummary("Open conversations waiting for a human, longest wait first, with SLA at-risk / breached flags.")
+            .WithSummary("Open conversations waiting for a human: VIP, then urgent, then normal, each longest wait first, with SLA at-risk / breached flags against the priority's first-reply target.")
             .WithTags("Conversations").Produces<List<QueuedConversation>>().ProducesValidationProblem().ProducesProblem(404);
     }
 }

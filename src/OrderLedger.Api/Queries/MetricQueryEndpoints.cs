@@ -1,5 +1,9 @@
 using System.Security.Claims;
 using OrderLedger.Api.Validation;
+using OrderLedger.Application.CommandHandling;
+using OrderLedger.Domain;
+using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Stores;
 using OrderLedger.Hosting;
 using OrderLedger.Metrics;
 
@@ -14,7 +18,7 @@ public static class MetricQueryEndpoints
 {
     public static readonly IReadOnlyList<string> Names =
     [
-        "reply-rate", "reply-rate-daily", "reply-rate-by-agent", "nps", "nps-daily", "first-contact-resolution", "refund-times",
+        "reply-rate", "reply-rate-daily", "reply-rate-by-agent", "reply-rate-by-priority", "nps", "nps-daily", "first-contact-resolution", "refund-times",
         "dispute-rate", "good-review-rate", "order-flow", "figures", "dashboard",
     ];
 
@@ -24,12 +28,12 @@ public static class MetricQueryEndpoints
                 CanSee(user, storeId) ? Results.Ok(Names) : StoreScope.StoreNotFound(storeId))
             .WithSummary("The names of the metrics.").WithTags("Metrics").Produces<IReadOnlyList<string>>();
         api.MapGet("/stores/{storeId}/metrics/{name}", GetAsync)
-            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, figures, dashboard.")
+            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, reply-rate-by-priority, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, figures, dashboard.")
             .WithTags("Metrics").ProducesValidationProblem().ProducesProblem(404);
     }
 
     private static async Task<IResult> GetAsync(
-        string storeId, string name, ClaimsPrincipal user, MetricQueries metrics, TimeProvider clock, CancellationToken ct,
+        string storeId, string name, ClaimsPrincipal user, MetricQueries metrics, CommandHandler handler, TimeProvider clock, CancellationToken ct,
         string? agentId = null, DateOnly? from = null, DateOnly? to = null, DateTimeOffset? now = null)
     {
         if (!CanSee(user, storeId))
@@ -51,6 +55,8 @@ public static class MetricQueryEndpoints
             "reply-rate-daily" when from is null => ApiProblems.Invalid("from", "Daily figures need from and to."),
             "reply-rate-daily" => Results.Ok(await metrics.Service.GetDailyReplyRateAsync(store, agentId, from!.Value, to!.Value, at, ct)),
             "reply-rate-by-agent" => Results.Ok(await metrics.Service.GetReplyRateByAgentAsync(store, window, at, ct)),
+            "reply-rate-by-priority" when store is null => ApiProblems.Invalid("storeId", "The figures per priority are per store (each store sets its targets)."),
+            "reply-rate-by-priority" => Results.Ok(await metrics.Service.GetReplyRateByPriorityAsync(store, window, at, await PriorityTargetsAsync(handler, store, ct), ct)),
             "nps" => Results.Ok(await metrics.Service.GetNpsAsync(store, agentId, window, at, ct)),
             "nps-daily" when from is null => ApiProblems.Invalid("from", "Daily figures need from and to."),
             "nps-daily" => Results.Ok(await metrics.Service.GetDailyNpsAsync(store, agentId, from!.Value, to!.Value, at, ct)),
@@ -85,6 +91,13 @@ public static class MetricQueryEndpoints
     /// <summary>Store-local days from..to, or without them the rolling 30 days (checked by <see cref="CheckWindow"/>).</summary>
     internal static MetricWindow WindowOf(DateOnly? from, DateOnly? to) =>
         from is { } first && to is { } last ? MetricWindow.Days(first, last) : MetricWindow.Rolling30Days;
+
+    /// <summary>The store's first-reply target per priority as it stands (docs/metrics.md, "Per priority").</summary>
+    private static async Task<IReadOnlyDictionary<ConversationPriority, int>> PriorityTargetsAsync(CommandHandler handler, string storeId, CancellationToken ct)
+    {
+        var state = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: ct)).State;
+        return Enum.GetValues<ConversationPriority>().ToDictionary(p => p, p => state.SlaFor(p).FirstReplySeconds);
+    }
 
     /// <summary><c>*</c> (every store) only for tokens valid for every store.</summary>
     private static bool CanSee(ClaimsPrincipal user, string storeId) => user.CanSee(storeId);

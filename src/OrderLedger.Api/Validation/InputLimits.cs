@@ -32,6 +32,8 @@ public static class InputLimits
         ["shipmentId"] = Id, ["warehouseId"] = Id, ["sku"] = Id, ["messageId"] = Id, ["agentId"] = Id, ["pickerId"] = Id, ["packerId"] = Id,
         ["inspectorId"] = Id, ["writtenBy"] = Id, ["approvedBy"] = Id, ["rejectedBy"] = Id, ["openedBy"] = Id, ["judgedBy"] = Id, ["resolvedBy"] = Id,
         ["key"] = Id, ["refundIds"] = Id, ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
+        // a store's member levels (the VIP rule's list and one customer's level)
+        ["level"] = Id, ["memberLevels"] = Id,
         ["streamId"] = new(500), ["streamPrefix"] = new(500), ["typePrefix"] = new(500), ["cursor"] = new(500),
         // who brought the buyer (an order's attribution), as the domain limits them
         ["sharerId"] = new(Domain.Orders.OrderAttribution.MaxIdLength), ["promoterId"] = new(Domain.Orders.OrderAttribution.MaxIdLength),
@@ -64,15 +66,16 @@ public static class InputLimits
         ["resolutionHours"] = new(0, 365 * 24),
         ["npsSurveyDelayDays"] = new(0, 365),
         ["seconds"] = new(0, 86_400),
+        ["resolutionMinutes"] = new(0, 365 * 24 * 60),
         ["score"] = new(0, 10),
     };
 
     /// <summary>Money fields: from 0 to <see cref="MaxMoney"/>.</summary>
-    public static readonly IReadOnlySet<string> Money = new HashSet<string>(StringComparer.Ordinal) { "amount", "unitPrice" };
+    public static readonly IReadOnlySet<string> Money = new HashSet<string>(StringComparer.Ordinal) { "amount", "unitPrice", "minPaidLast12Months" };
 
     public static readonly IReadOnlyDictionary<string, int> ListLengths = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["lines"] = 100, ["warehouses"] = 50, ["regions"] = 200, ["unresolvedAboutSameOrder"] = 100, ["scannedBarcodes"] = 10_000,
+        ["lines"] = 100, ["warehouses"] = 50, ["regions"] = 200, ["unresolvedAboutSameOrder"] = 100, ["scannedBarcodes"] = 10_000, ["memberLevels"] = 50,
         ["refundIds"] = Commands.ReturnCommands.MaxBulkApprovals,
     };
 

@@ -31,7 +31,20 @@ public sealed record StartConversation(
     /// </summary>
     [LookedUp]
     public IReadOnlyList<string> RecentUnresolvedWithoutOrder { get; init; } = [];
+
+    /// <summary>
+    /// The customer's standing under the store's VIP rule (looked up by the caller: paid amount of the last 12 months,
+    /// member level, the rule); null: a regular customer.
+    /// </summary>
+    [LookedUp]
+    public CustomerStanding? Standing { get; init; }
+
+    /// <summary>The issue's urgency as the starter states it (an ordinary question unless said).</summary>
+    public IssueUrgency Urgency { get; init; } = IssueUrgency.None;
 }
+
+/// <summary>An agent or supervisor states (or clears) the issue's urgency; the priority follows (<see cref="ConversationPriorities.Of"/>).</summary>
+public sealed record SetConversationUrgency(string ConversationId, IssueUrgency Urgency, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
 
 public sealed record ReceiveCustomerMessage(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
 
@@ -96,6 +109,13 @@ public sealed record ConversationStarted(
     string? OrderId,
     ConversationMode Mode,
     DateTimeOffset OccurredAt) : ConversationEvent, IStoreScoped;
+
+/// <summary>
+/// The conversation's priority from its customer's tier and its issue's urgency; recorded at the start when it is not
+/// <see cref="ConversationPriority.Normal"/> (no event: normal) and whenever the urgency changes.
+/// </summary>
+public sealed record ConversationPrioritySet(
+    string ConversationId, ConversationPriority Priority, CustomerTier Tier, IssueUrgency Urgency, DateTimeOffset OccurredAt) : ConversationEvent;
 
 public sealed record CustomerMessageReceived(string ConversationId, string MessageId, string Text, DateTimeOffset OccurredAt) : ConversationEvent;
 
@@ -164,6 +184,12 @@ public sealed record ConversationState(
 
     /// <summary>The current escalation's written resolution was given.</summary>
     public bool ResolutionWritten { get; init; }
+
+    public CustomerTier Tier { get; init; } = CustomerTier.Regular;
+
+    public IssueUrgency Urgency { get; init; } = IssueUrgency.None;
+
+    public ConversationPriority Priority { get; init; } = ConversationPriority.Normal;
 
     public static ConversationState Initial { get; } =
         new(ConversationStatus.None, "", "", null, ConversationMode.Bot, null, false, false, false, false, 0, ImmutableHashSet<string>.Empty);
@@ -260,6 +286,11 @@ public static class ConversationDecider
 
         (WriteEscalationResolution c, _) => WriteResolution(c, state),
 
+        (SetConversationUrgency, ConversationStatus.Resolved) => Resolved(),
+        (SetConversationUrgency c, _) when c.Urgency == state.Urgency => Decision<ConversationEvent>.Nothing,
+        (SetConversationUrgency c, _) =>
+            new ConversationPrioritySet(c.ConversationId, ConversationPriorities.Of(state.Tier, c.Urgency), state.Tier, c.Urgency, c.OccurredAt),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown conversation command."),
     };
 
@@ -273,6 +304,7 @@ public static class ConversationDecider
         AgentReplied e => state with { MessageIds = state.MessageIds.Add(e.MessageId) },
         ConversationEscalated e => state with { Escalated = true, EscalatedAt = e.OccurredAt, DeadlineMissed = false, ResolutionWritten = false },
         EscalationResolutionWritten => state with { ResolutionWritten = true },
+        ConversationPrioritySet e => state with { Priority = e.Priority, Tier = e.Tier, Urgency = e.Urgency },
         EscalationDeadlineMissed => state with { DeadlineMissed = true },
         ConversationResolved => state with { Status = ConversationStatus.Resolved, RatedSinceResolution = false },
         ConversationReopened => state with { Status = ConversationStatus.Open, Escalated = false, EscalatedAt = null, Reopens = state.Reopens + 1 },
@@ -291,10 +323,21 @@ public static class ConversationDecider
 
         var started = new ConversationStarted(
             c.ConversationId, c.StoreId, c.CustomerId, c.Channel, c.OrderId, c.BotEnabled ? ConversationMode.Bot : ConversationMode.Human, c.OccurredAt);
+        var events = new List<ConversationEvent> { started };
+        var tier = c.Standing?.Tier ?? CustomerTier.Regular;
+        var priority = ConversationPriorities.Of(tier, c.Urgency);
+        if (priority != ConversationPriority.Normal || c.Urgency != IssueUrgency.None)
+        {
+            events.Add(new ConversationPrioritySet(c.ConversationId, priority, tier, c.Urgency, c.OccurredAt));
+        }
+
         var others = (c.OrderId is not null ? c.UnresolvedAboutSameOrder : c.RecentUnresolvedWithoutOrder).Where(id => id != c.ConversationId).ToList();
-        return others.Count > 0
-            ? new ConversationEvent[] { started, new ConversationEscalated(c.ConversationId, RepeatContactReason, others, c.OccurredAt) }
-            : started;
+        if (others.Count > 0)
+        {
+            events.Add(new ConversationEscalated(c.ConversationId, RepeatContactReason, others, c.OccurredAt));
+        }
+
+        return events.Count == 1 ? started : events.ToArray();
     }
 
     /// <summary>

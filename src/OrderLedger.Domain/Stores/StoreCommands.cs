@@ -1,3 +1,5 @@
+using OrderLedger.Domain.Conversations;
+
 namespace OrderLedger.Domain.Stores;
 
 public abstract record StoreCommand(string StoreId) : IDomainCommand
@@ -44,3 +46,12 @@ public sealed record ClaimReturnTracking(string StoreId, string TrackingNumber, 
 
 /// <summary>The warehouse scanned a return parcel: find its refund by the tracking number (unique in the store) and record the receipt.</summary>
 public sealed record ScanReturn(string StoreId, string TrackingNumber, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>What makes a customer a VIP in this store (<see cref="VipRule"/>): a net paid amount in the last 12 months, and/or member levels.</summary>
+public sealed record SetVipRule(string StoreId, decimal? MinPaidLast12Months, IReadOnlyList<string> MemberLevels, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>The member level the store gives one customer (null clears it); a level the VIP rule lists makes a VIP.</summary>
+public sealed record SetCustomerMemberLevel(string StoreId, string CustomerId, string? Level, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>One priority's targets: first human reply (seconds) and solution (minutes from the start to the resolution).</summary>
+public sealed record SetPrioritySlaTargets(string StoreId, ConversationPriority Priority, int FirstReplySeconds, int ResolutionMinutes, DateTimeOffset OccurredAt) : StoreCommand(StoreId);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OrderLedger.Domain.Conversations;
 
 namespace OrderLedger.Domain.Stores;
 
@@ -26,6 +27,19 @@ public static partial class StoreDecider
             ? Decision<StoreEvent>.Nothing
             : new StoreReturnPolicySet(c.StoreId, c.RefundRefusedDeliveries, c.PayPassedReturns, c.OccurredAt),
         (ClaimReturnTracking c, _) => ClaimReturnTracking(c, state),
+        (SetVipRule c, _) => SetVipRule(c, state),
+        (SetCustomerMemberLevel c, _) when string.IsNullOrWhiteSpace(c.CustomerId) =>
+            DomainError.Invalid("store.customer-required", "A member level is given to a customer: name the customer."),
+        (SetCustomerMemberLevel c, _) when c.Level is not null && string.IsNullOrWhiteSpace(c.Level) =>
+            DomainError.Invalid("store.member-level-blank", "A member level has a name (leave it out to clear the customer's level)."),
+        (SetCustomerMemberLevel c, _) => state.MemberLevels.GetValueOrDefault(c.CustomerId) == c.Level
+            ? Decision<StoreEvent>.Nothing
+            : new StoreCustomerMemberLevelSet(c.StoreId, c.CustomerId, c.Level, c.OccurredAt),
+        (SetPrioritySlaTargets c, _) when c.FirstReplySeconds <= 0 || c.ResolutionMinutes <= 0 || !Enum.IsDefined(c.Priority) =>
+            DomainError.Invalid("store.sla-invalid", "SLA targets must be positive, for a known priority."),
+        (SetPrioritySlaTargets c, _) => state.PrioritySla.GetValueOrDefault(c.Priority) == new PriorityTargets(c.FirstReplySeconds, c.ResolutionMinutes)
+            ? Decision<StoreEvent>.Nothing
+            : new StorePrioritySlaTargetsSet(c.StoreId, c.Priority, c.FirstReplySeconds, c.ResolutionMinutes, c.OccurredAt),
         (ScanReturn c, _) => FindReturn(c, state) is { } unknown ? unknown : Decision<StoreEvent>.Nothing,
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown store command."),
     };
@@ -41,6 +55,12 @@ public static partial class StoreDecider
         StoreReturnAddressSet e => state with { ReturnAddresses = state.ReturnAddresses.With(e.Scope, e.Key, e.Address) },
         StoreWarehousesSet e => state with { Warehouses = [.. e.Warehouses] },
         StoreReturnPolicySet e => state with { RefundRefusedDeliveries = e.RefundRefusedDeliveries, PayPassedReturns = e.PayPassedReturns },
+        StoreVipRuleSet e => state with { VipRule = new VipRule(e.MinPaidLast12Months, e.MemberLevels) },
+        StoreCustomerMemberLevelSet e => state with
+        {
+            MemberLevels = e.Level is null ? state.MemberLevels.Remove(e.CustomerId) : state.MemberLevels.SetItem(e.CustomerId, e.Level),
+        },
+        StorePrioritySlaTargetsSet e => state with { PrioritySla = state.PrioritySla.SetItem(e.Priority, new PriorityTargets(e.FirstReplySeconds, e.ResolutionMinutes)) },
         StoreReturnTrackingClaimed e => state with { ReturnTrackings = state.ReturnTrackings.SetItem(ReturnTrackingNumbers.Key(e.TrackingNumber), e.RefundId) },
         _ => state,
     };
@@ -110,6 +130,23 @@ public static partial class StoreDecider
         }
 
         return c.Targets == state.Sla ? Decision<StoreEvent>.Nothing : new StoreSlaTargetsSet(c.StoreId, c.Targets, c.OccurredAt);
+    }
+
+    private static Decision<StoreEvent> SetVipRule(SetVipRule c, StoreState state)
+    {
+        if (c.MinPaidLast12Months is <= 0)
+        {
+            return DomainError.Invalid("store.vip-rule-invalid", "The VIP amount is positive (leave it out when no amount makes a VIP).");
+        }
+
+        if (c.MemberLevels.Any(string.IsNullOrWhiteSpace) || c.MemberLevels.Distinct(StringComparer.Ordinal).Count() != c.MemberLevels.Count)
+        {
+            return DomainError.Invalid("store.vip-rule-invalid", "VIP member levels are named, each once.");
+        }
+
+        return c.MinPaidLast12Months == state.VipRule.MinPaidLast12Months && c.MemberLevels.SequenceEqual(state.VipRule.MemberLevels, StringComparer.Ordinal)
+            ? Decision<StoreEvent>.Nothing
+            : new StoreVipRuleSet(c.StoreId, c.MinPaidLast12Months, c.MemberLevels, c.OccurredAt);
     }
 
     private static Decision<StoreEvent> SetReturnAddress(SetReturnAddress c, StoreState state)

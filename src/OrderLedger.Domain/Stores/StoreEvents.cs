@@ -1,3 +1,5 @@
+using OrderLedger.Domain.Conversations;
+
 namespace OrderLedger.Domain.Stores;
 
 /// <summary>
@@ -31,6 +33,13 @@ public sealed record StoreReturnPolicySet(string StoreId, bool RefundRefusedDeli
 
 /// <param name="TrackingNumber">As the customer gave it; looked up trimmed and case-insensitively (<see cref="ReturnTrackingNumbers.Key"/>).</param>
 public sealed record StoreReturnTrackingClaimed(string StoreId, string TrackingNumber, string RefundId, DateTimeOffset OccurredAt) : StoreEvent;
+
+public sealed record StoreVipRuleSet(string StoreId, decimal? MinPaidLast12Months, IReadOnlyList<string> MemberLevels, DateTimeOffset OccurredAt) : StoreEvent;
+
+/// <param name="Level">Null: the customer has no member level any more.</param>
+public sealed record StoreCustomerMemberLevelSet(string StoreId, string CustomerId, string? Level, DateTimeOffset OccurredAt) : StoreEvent;
+
+public sealed record StorePrioritySlaTargetsSet(string StoreId, ConversationPriority Priority, int FirstReplySeconds, int ResolutionMinutes, DateTimeOffset OccurredAt) : StoreEvent;
 
 /// <param name="FirstReplySeconds">Human first reply target (the three-minute rule: 180).</param>
 /// <param name="ResolutionHours">Target from a conversation's start to its resolution.</param>

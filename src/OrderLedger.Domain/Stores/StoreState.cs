@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using OrderLedger.Domain.Conversations;
 
 namespace OrderLedger.Domain.Stores;
 
@@ -35,6 +36,24 @@ public sealed record StoreState(
 
     /// <summary>Seconds a customer waits in a bot conversation without a useful answer before a human takes over.</summary>
     public int BotHandOffSeconds { get; init; } = DefaultBotHandOffSeconds;
+
+    /// <summary>What makes a VIP (none until the store sets a rule).</summary>
+    public VipRule VipRule { get; init; } = VipRule.None;
+
+    /// <summary>Member levels the store gave its customers, by customer id.</summary>
+    public ImmutableDictionary<string, string> MemberLevels { get; init; } = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>The priorities' targets the store set; the others follow <see cref="SlaFor"/>'s defaults.</summary>
+    public ImmutableDictionary<ConversationPriority, PriorityTargets> PrioritySla { get; init; } = ImmutableDictionary<ConversationPriority, PriorityTargets>.Empty;
+
+    /// <summary>
+    /// A priority's targets: the store's own for it, else for VIP the source material's one minute and 30 minutes,
+    /// else the ordinary <see cref="Sla"/> (first reply, resolution hours in minutes).
+    /// </summary>
+    public PriorityTargets SlaFor(ConversationPriority priority) =>
+        PrioritySla.TryGetValue(priority, out var set) ? set
+        : priority == ConversationPriority.Vip ? ConversationPriorities.DefaultVip
+        : new PriorityTargets(Sla.FirstReplySeconds, Sla.ResolutionHours * 60);
 
     public static readonly TimeSpan DefaultPaymentWindow = TimeSpan.FromMinutes(30);
 

@@ -133,7 +133,8 @@ public sealed partial class AlertEvaluator(
     {
         var queue = await conversations.GetQueueAsync([storeId], now, TimeSpan.FromSeconds(Math.Max(1, sla.FirstReplySeconds)),
             limit: OrderLedger.ReadModels.Infrastructure.ReadModelPage.MaxSize, cancellationToken: cancellationToken);
-        return new QueueNow(queue.Count, queue.Count(q => q.SlaBreached), queue.Count == 0 ? null : queue[0].Waiting);
+        // The queue is served by priority first, so its longest wait need not be its first row.
+        return new QueueNow(queue.Count, queue.Count(q => q.SlaBreached), queue.Count == 0 ? null : queue.Max(q => q.Waiting));
     }
 
     /// <summary>Escalated conversations still open whose deadline the escalation-deadline timer recorded as missed.</summary>

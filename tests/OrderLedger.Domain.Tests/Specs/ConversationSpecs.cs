@@ -295,4 +295,75 @@ public class ConversationSpecs
     public void A_survey_is_answered_once() =>
         Conversation.Given(Started, Hello, Resolved, SurveySent, new NpsAnswered("cv-1", 9, At(10).AddDays(8)))
             .When(new AnswerNps("cv-1", 3, At(10).AddDays(9))).ThenError("nps.already-answered");
+
+    // ---- Priority: StartConversation's standing and urgency, SetConversationUrgency ---------------------------
+
+    private static readonly VipRule SpendOrGold = new(10_000m, ["gold"]);
+
+    [Theory]
+    [InlineData(10_000, null)]
+    [InlineData(0, "gold")]
+    public void A_customer_the_stores_vip_rule_names_starts_as_vip(int paid, string? level) =>
+        Conversation.When(Start() with { Standing = new CustomerStanding(paid, level, SpendOrGold) })
+            .Then(Started, new ConversationPrioritySet("cv-1", ConversationPriority.Vip, CustomerTier.Vip, IssueUrgency.None, T0));
+
+    [Fact]
+    public void A_customer_below_the_amount_without_a_vip_level_is_normal_and_records_no_priority() =>
+        Conversation.When(Start() with { Standing = new CustomerStanding(9_999.99m, "silver", SpendOrGold) }).Then(Started);
+
+    [Fact]
+    public void Without_a_vip_rule_nobody_is_vip() =>
+        Conversation.When(Start() with { Standing = new CustomerStanding(1_000_000m, "gold", VipRule.None) }).Then(Started);
+
+    [Fact]
+    public void An_urgent_issue_starts_urgent() =>
+        Conversation.When(Start() with { Urgency = IssueUrgency.ParcelDamaged })
+            .Then(Started, new ConversationPrioritySet("cv-1", ConversationPriority.Urgent, CustomerTier.Regular, IssueUrgency.ParcelDamaged, T0));
+
+    [Fact]
+    public void A_vip_with_an_urgent_issue_is_vip() =>
+        Conversation.When(Start() with { Standing = new CustomerStanding(0, "gold", SpendOrGold), Urgency = IssueUrgency.OrderOverdue })
+            .Then(Started, new ConversationPrioritySet("cv-1", ConversationPriority.Vip, CustomerTier.Vip, IssueUrgency.OrderOverdue, T0));
+
+    [Fact]
+    public void The_priority_is_recorded_before_a_repeat_contacts_escalation() =>
+        Conversation.When(Start(true, "o-1", "cv-0") with { Urgency = IssueUrgency.OrderOverdue })
+            .Then(
+                Started,
+                new ConversationPrioritySet("cv-1", ConversationPriority.Urgent, CustomerTier.Regular, IssueUrgency.OrderOverdue, T0),
+                new ConversationEscalated("cv-1", ConversationDecider.RepeatContactReason, ["cv-0"], T0));
+
+    [Fact]
+    public void Stating_an_urgency_makes_a_normal_conversation_urgent() =>
+        Conversation.Given(Started, Hello).When(new SetConversationUrgency("cv-1", IssueUrgency.ParcelLost, At(2)))
+            .Then(new ConversationPrioritySet("cv-1", ConversationPriority.Urgent, CustomerTier.Regular, IssueUrgency.ParcelLost, At(2)));
+
+    [Fact]
+    public void Clearing_the_urgency_makes_it_normal_again() =>
+        Conversation.Given(Started, new ConversationPrioritySet("cv-1", ConversationPriority.Urgent, CustomerTier.Regular, IssueUrgency.WrongItem, T0))
+            .When(new SetConversationUrgency("cv-1", IssueUrgency.None, At(2)))
+            .Then(new ConversationPrioritySet("cv-1", ConversationPriority.Normal, CustomerTier.Regular, IssueUrgency.None, At(2)));
+
+    [Fact]
+    public void A_vip_stays_vip_whatever_the_urgency() =>
+        Conversation.Given(Started, new ConversationPrioritySet("cv-1", ConversationPriority.Vip, CustomerTier.Vip, IssueUrgency.None, T0))
+            .When(new SetConversationUrgency("cv-1", IssueUrgency.ParcelDamaged, At(2)))
+            .Then(new ConversationPrioritySet("cv-1", ConversationPriority.Vip, CustomerTier.Vip, IssueUrgency.ParcelDamaged, At(2)));
+
+    [Fact]
+    public void The_same_urgency_again_changes_nothing() =>
+        Conversation.Given(Started).When(new SetConversationUrgency("cv-1", IssueUrgency.None, At(2))).ThenNothing();
+
+    [Fact]
+    public void No_urgency_on_a_resolved_conversation() =>
+        Conversation.Given(Started, Hello, Resolved).When(new SetConversationUrgency("cv-1", IssueUrgency.OrderOverdue, At(11))).ThenError("conversation.resolved");
+
+    [Fact]
+    public void No_urgency_on_a_conversation_never_started() =>
+        Conversation.When(new SetConversationUrgency("cv-1", IssueUrgency.OrderOverdue, At(1))).ThenError("conversation.not-found");
+
+    [Fact]
+    public void The_queue_serves_vip_then_urgent_then_normal() =>
+        Assert.True(ConversationPriorities.Rank(ConversationPriority.Vip) < ConversationPriorities.Rank(ConversationPriority.Urgent)
+            && ConversationPriorities.Rank(ConversationPriority.Urgent) < ConversationPriorities.Rank(ConversationPriority.Normal));
 }

@@ -1,3 +1,4 @@
+using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stores;
 using static OrderLedger.Domain.Tests.Specs.Samples;
 
@@ -138,6 +139,82 @@ public class StoreSpecs
     [InlineData(StoreState.MaxBotHandOffSeconds + 1)]
     public void The_threshold_is_ten_seconds_to_an_hour(int seconds) =>
         Store.Given(Registered).When(new SetBotHandOff("s-1", seconds, At(1))).ThenError("store.bot-hand-off-out-of-range");
+
+    // ---- SetVipRule, SetCustomerMemberLevel, SetPrioritySlaTargets ----------------------------------------
+
+    [Fact]
+    public void The_vip_rule_is_set() =>
+        Store.Given(Registered).When(new SetVipRule("s-1", 10_000m, ["gold", "platinum"], At(1)))
+            .Then(new StoreVipRuleSet("s-1", 10_000m, ["gold", "platinum"], At(1)));
+
+    [Fact]
+    public void The_same_vip_rule_again_changes_nothing() =>
+        Store.Given(Registered, new StoreVipRuleSet("s-1", null, ["gold"], At(1))).When(new SetVipRule("s-1", null, ["gold"], At(2))).ThenNothing();
+
+    [Fact]
+    public void The_empty_vip_rule_is_the_default() =>
+        Store.Given(Registered).When(new SetVipRule("s-1", null, [], At(1))).ThenNothing();
+
+    [Theory]
+    [InlineData(0, "gold")]
+    [InlineData(-5, "gold")]
+    [InlineData(100, " ")]
+    public void A_vip_amount_is_positive_and_levels_are_named(int amount, string level) =>
+        Store.Given(Registered).When(new SetVipRule("s-1", amount, [level], At(1))).ThenError("store.vip-rule-invalid");
+
+    [Fact]
+    public void A_vip_level_is_listed_once() =>
+        Store.Given(Registered).When(new SetVipRule("s-1", null, ["gold", "gold"], At(1))).ThenError("store.vip-rule-invalid");
+
+    [Fact]
+    public void A_customer_gets_a_member_level() =>
+        Store.Given(Registered).When(new SetCustomerMemberLevel("s-1", "c-1", "gold", At(1)))
+            .Then(new StoreCustomerMemberLevelSet("s-1", "c-1", "gold", At(1)));
+
+    [Fact]
+    public void The_same_member_level_again_changes_nothing() =>
+        Store.Given(Registered, new StoreCustomerMemberLevelSet("s-1", "c-1", "gold", At(1)))
+            .When(new SetCustomerMemberLevel("s-1", "c-1", "gold", At(2))).ThenNothing();
+
+    [Fact]
+    public void A_member_level_is_cleared_with_none() =>
+        Store.Given(Registered, new StoreCustomerMemberLevelSet("s-1", "c-1", "gold", At(1)))
+            .When(new SetCustomerMemberLevel("s-1", "c-1", null, At(2))).Then(new StoreCustomerMemberLevelSet("s-1", "c-1", null, At(2)));
+
+    [Fact]
+    public void A_member_level_names_its_customer() =>
+        Store.Given(Registered).When(new SetCustomerMemberLevel("s-1", " ", "gold", At(1))).ThenError("store.customer-required");
+
+    [Fact]
+    public void A_member_level_is_not_blank() =>
+        Store.Given(Registered).When(new SetCustomerMemberLevel("s-1", "c-1", "", At(1))).ThenError("store.member-level-blank");
+
+    [Fact]
+    public void A_prioritys_targets_are_set() =>
+        Store.Given(Registered).When(new SetPrioritySlaTargets("s-1", ConversationPriority.Urgent, 120, 240, At(1)))
+            .Then(new StorePrioritySlaTargetsSet("s-1", ConversationPriority.Urgent, 120, 240, At(1)));
+
+    [Fact]
+    public void The_same_priority_targets_again_change_nothing() =>
+        Store.Given(Registered, new StorePrioritySlaTargetsSet("s-1", ConversationPriority.Vip, 30, 20, At(1)))
+            .When(new SetPrioritySlaTargets("s-1", ConversationPriority.Vip, 30, 20, At(2))).ThenNothing();
+
+    [Theory]
+    [InlineData(0, 30)]
+    [InlineData(60, 0)]
+    public void Priority_targets_are_positive(int firstReplySeconds, int resolutionMinutes) =>
+        Store.Given(Registered).When(new SetPrioritySlaTargets("s-1", ConversationPriority.Vip, firstReplySeconds, resolutionMinutes, At(1))).ThenError("store.sla-invalid");
+
+    [Fact]
+    public void Vip_targets_default_to_one_minute_and_thirty_minutes_and_the_others_follow_the_ordinary_targets()
+    {
+        var state = StoreDecider.Decider.Fold([Registered, new StoreSlaTargetsSet("s-1", new SlaTargets(120, 8, 7), At(1))]);
+        Assert.Equal(new PriorityTargets(60, 30), state.SlaFor(ConversationPriority.Vip));
+        Assert.Equal(new PriorityTargets(120, 480), state.SlaFor(ConversationPriority.Urgent));
+        Assert.Equal(new PriorityTargets(120, 480), state.SlaFor(ConversationPriority.Normal));
+        var vipSet = StoreDecider.Decider.Fold([Registered, new StorePrioritySlaTargetsSet("s-1", ConversationPriority.Vip, 45, 20, At(1))]);
+        Assert.Equal(new PriorityTargets(45, 20), vipSet.SlaFor(ConversationPriority.Vip));
+    }
 
     // ---- SetReturnAddress --------------------------------------------------------------------------------
 

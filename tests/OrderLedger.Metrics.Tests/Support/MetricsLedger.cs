@@ -173,6 +173,13 @@ public sealed class ConversationScript(MetricsLedger ledger, string conversation
     public Task Started(DateTimeOffset at, ConversationMode mode = ConversationMode.Human, string? orderId = null) =>
         ledger.RunAsync(new StartConversation(conversationId, storeId, customerId, "chat", orderId, mode == ConversationMode.Bot, [], at), CustomerActor);
 
+    /// <summary>Started in human mode with the standing the edge would look up and the urgency the starter states.</summary>
+    public Task StartedAs(DateTimeOffset at, CustomerStanding? standing, IssueUrgency urgency = IssueUrgency.None) =>
+        ledger.RunAsync(new StartConversation(conversationId, storeId, customerId, "chat", null, false, [], at) { Standing = standing, Urgency = urgency }, CustomerActor);
+
+    public Task Urgency(IssueUrgency urgency, string agentId, DateTimeOffset at) =>
+        ledger.RunAsync(new SetConversationUrgency(conversationId, urgency, at), AgentActor(agentId));
+
     /// <summary>A customer message; into a resolved conversation it reopens it (as the decider records it).</summary>
     public Task Customer(DateTimeOffset at) => ledger.RunAsync(new ReceiveCustomerMessage(conversationId, NextMessageId(), "hello?", at), CustomerActor);
 

@@ -69,8 +69,23 @@ async function act(label, path, body = {}) {
 
 async function loadQueue() {
   const lists = await Promise.all(stores().map((store) => api(`/api/stores/${seg(store)}/conversations/queue`)));
-  queue = lists.flat().sort((a, b) => Number(b.conversation.escalated) - Number(a.conversation.escalated) || spanSeconds(b.waiting) - spanSeconds(a.waiting));
+  // As the server serves each store's queue: VIP, urgent, normal; then escalated first; then the longest wait.
+  queue = lists.flat().sort((a, b) => rank(a.conversation) - rank(b.conversation)
+    || Number(b.conversation.escalated) - Number(a.conversation.escalated) || spanSeconds(b.waiting) - spanSeconds(a.waiting));
   renderQueue();
+}
+
+const PRIORITIES = ['vip', 'urgent', 'normal'];
+
+function rank(c) {
+  const i = PRIORITIES.indexOf(c.priority);
+  return i < 0 ? PRIORITIES.length - 1 : i;
+}
+
+function priorityLabel(c) {
+  const priority = PRIORITIES[rank(c)];
+  return el('span', { class: `prio ${priority}${c.escalated ? ' high' : ''}` },
+    c.escalated ? t('priority.escalatedAs', { priority: t(`priority.${priority}`) }) : t(`priority.${priority}`));
 }
 
 function slaState(q) {
@@ -85,7 +100,7 @@ function renderQueue() {
     const c = q.conversation;
     const [state, label] = slaState(q);
     return el('tr', { 'data-conversation': c.conversationId, class: conversation?.id === c.conversationId ? 'selected' : undefined },
-      el('td', {}, el('span', { class: `prio ${c.escalated ? 'high' : 'normal'}` }, c.escalated ? t('priority.high') : t('priority.normal'))),
+      el('td', {}, priorityLabel(c)),
       el('td', {}, c.conversationId),
       el('td', {}, c.customerId),
       el('td', {}, c.storeId),
