@@ -46,6 +46,7 @@ public static class ReadModelServices
         read.MapRefundQueries();
         read.MapReturnQueries();
         read.MapConversationQueries();
+        read.MapRosterQueries();
         read.MapMetricQueries();
         read.MapSharerQueries();
         read.MapCockpitQueries();

@@ -65,6 +65,7 @@ public static class InputLimits
         ["npsSurveyDelayDays"] = new(0, 365),
         ["seconds"] = new(0, 86_400),
         ["score"] = new(0, 10),
+        ["capacity"] = new(0, Domain.Roster.RosterDecider.MaxCapacity),
     };
 
     /// <summary>Money fields: from 0 to <see cref="MaxMoney"/>.</summary>
