@@ -22,6 +22,7 @@ public static class ReadModelServices
         AddQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new AgentHandledQueries(dataSource, views));
         services.AddSingleton(sp => new MetricQueries(
             sp.GetRequiredService<ServiceMetricsQueries>(), sp.GetRequiredService<CommerceMetricsQueries>(),
             sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>()));
