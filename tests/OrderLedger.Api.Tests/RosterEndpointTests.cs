@@ -37,6 +37,12 @@ public sealed class RosterEndpointTests(ApiHost host) : IClassFixture<ApiHost>
                                               && c.GetProperty("conversation").GetProperty("assignedAgent").GetString() == "agent-user"),
             because: "the queue should show the assignee");
         Assert.NotEmpty(queue.EnumerateArray());
+
+        await shop.OkAsync($"/api/conversations/{conversationId}/resolution", new { }, agent);
+        var handled = await Eventually.Json(supervisor, $"/api/stores/{shop.StoreId}/metrics/handled-by-agent", h => h.GetArrayLength() == 1,
+            because: "the resolution should count as handled by the agent");
+        Assert.Equal(("agent-user", 1), (handled[0].GetProperty("agentId").GetString(), handled[0].GetProperty("handled").GetInt32()));
+        await Eventually.Json(supervisor, Roster(shop), r => r[0].GetProperty("openConversations").GetInt32() == 0, because: "the resolution frees the agent");
     }
 
     [Fact]
