@@ -199,6 +199,7 @@ public sealed class CustomerTimelineProjection : IProjection
         ConversationPrioritySet p => $"Priority {Words(p.Priority.Snake())} (customer {Words(p.Tier.Snake())}, urgency {Words(p.Urgency.Snake())})",
         ConversationEscalated x => $"Conversation escalated ({Words(x.Reason)})",
         EscalationDeadlineMissed m => $"Escalation deadline missed (was due {m.DeadlineAt:yyyy-MM-dd HH:mm} UTC)",
+        EscalationTeamAssigned t => $"Escalation taken on by {t.SeniorAgentId} (senior agent) and {t.SupervisorId} (supervisor)",
         EscalationResolutionWritten w => $"Written resolution by {w.WrittenBy}: {Clip(w.Resolution)} (compensation: {Clip(w.Compensation ?? "none")})",
         ConversationResolved r => $"Conversation resolved by {r.ResolvedBy}",
         ConversationReopened => "Conversation reopened",

@@ -16,6 +16,7 @@ using OrderLedger.Hosting;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Reactors;
 using OrderLedger.Reactors.Alerts;
+using OrderLedger.Reactors.Assignment;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddProblemDetails();
@@ -41,6 +42,7 @@ builder.AddOrderLedgerTelemetry();
 builder.Services.AddOrderLedgerProjections(builder.Configuration);
 builder.Services.AddReactors();
 builder.Services.AddAlerts(builder.Configuration);
+builder.Services.AddAssignment();
 builder.Services.AddConnectors(builder.Configuration);
 
 var app = builder.Build();

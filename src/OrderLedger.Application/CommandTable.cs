@@ -4,6 +4,7 @@ using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
@@ -54,6 +55,7 @@ public static class CommandTable
         Decide<RefundCommand, RefundEvent, RefundState>("refund-{refundId}", nameof(RefundDecider), RefundDecider.Decider, c => StreamIds.Refund(c.RefundId)),
         Decide<ConversationCommand, ConversationEvent, ConversationState>(
             "conversation-{conversationId}", nameof(ConversationDecider), ConversationDecider.Decider, c => StreamIds.Conversation(c.ConversationId)),
+        Decide<RosterCommand, RosterEvent, RosterState>("roster-{storeId}", nameof(RosterDecider), RosterDecider.Decider, c => StreamIds.Roster(c.StoreId)),
         Decide<AlertCommand, AlertEvent, AlertsState>("alerts-{storeId}", nameof(AlertsDecider), AlertsDecider.Decider, c => StreamIds.Alerts(c.StoreId)),
     ];
 

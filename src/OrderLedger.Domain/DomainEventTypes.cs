@@ -3,6 +3,7 @@ using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Inbox;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
@@ -109,6 +110,14 @@ public static class DomainEventTypes
         .Register("conversation-satisfaction-rated", DomainJsonContext.Default.SatisfactionRated)
         .Register("conversation-nps-survey-sent", DomainJsonContext.Default.NpsSurveySent)
         .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered)
+        .Register("conversation-escalation-team-assigned", DomainJsonContext.Default.EscalationTeamAssigned)
+        // roster-… (a store's agents: shifts, capacities, ranks, buyer bindings)
+        .Register("roster-shift-started", DomainJsonContext.Default.ShiftStarted)
+        .Register("roster-shift-ended", DomainJsonContext.Default.ShiftEnded)
+        .Register("roster-agent-capacity-set", DomainJsonContext.Default.AgentCapacitySet)
+        .Register("roster-agent-rank-set", DomainJsonContext.Default.AgentRankSet)
+        .Register("roster-buyer-binding-set", DomainJsonContext.Default.BuyerBindingSet)
+        .Register("roster-buyer-bound", DomainJsonContext.Default.BuyerBound)
         // alerts-…
         .Register("alert-raised", DomainJsonContext.Default.AlertRaised)
         .Register("alert-recovered", DomainJsonContext.Default.AlertRecovered)

@@ -7,6 +7,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Inbox;
+using OrderLedger.Domain.Roster;
 
 namespace OrderLedger.Domain;
 
@@ -90,4 +91,11 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(NpsSurveySent))]
 [JsonSerializable(typeof(NpsAnswered))]
 [JsonSerializable(typeof(InboxNotificationReceived))]
+[JsonSerializable(typeof(EscalationTeamAssigned))]
+[JsonSerializable(typeof(ShiftStarted))]
+[JsonSerializable(typeof(ShiftEnded))]
+[JsonSerializable(typeof(AgentCapacitySet))]
+[JsonSerializable(typeof(AgentRankSet))]
+[JsonSerializable(typeof(BuyerBindingSet))]
+[JsonSerializable(typeof(BuyerBound))]
 public sealed partial class DomainJsonContext : JsonSerializerContext;

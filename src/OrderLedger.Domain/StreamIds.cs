@@ -20,6 +20,9 @@ public static class StreamIds
     /// <summary>A store's alerts (raised and recovered by the alerts reactor).</summary>
     public static string Alerts(string storeId) => $"alerts-{Checked(storeId)}";
 
+    /// <summary>A store's roster of agents: shifts, capacities, ranks, buyer bindings.</summary>
+    public static string Roster(string storeId) => $"roster-{Checked(storeId)}";
+
     private static string Checked(string id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);

@@ -4,6 +4,7 @@ using OrderLedger.Hosting;
 using OrderLedger.Operations;
 using OrderLedger.Reactors;
 using OrderLedger.Reactors.Alerts;
+using OrderLedger.Reactors.Assignment;
 
 // The standalone projector: the same hosted service the API host runs, without HTTP. Several copies may run; each
 // projection is active in one of them and the others stand by (docs/projections.md). Its other verbs are
@@ -38,6 +39,7 @@ internal static class ProjectorCli
         builder.Services.AddOrderLedgerCommandHandling(builder.Configuration);
         builder.Services.AddReactors();
         builder.Services.AddAlerts(builder.Configuration);
+        builder.Services.AddAssignment();
         using var host = builder.Build();
         await host.RunAsync(call.CancellationToken);
         return 0;

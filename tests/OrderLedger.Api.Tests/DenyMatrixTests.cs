@@ -79,6 +79,12 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         ["POST /api/stores/{storeId}/policies/vip-rule"] = new(Scope.StoreBound, PolicySetters),
         ["POST /api/stores/{storeId}/policies/priority-sla-targets"] = new(Scope.StoreBound, PolicySetters),
         ["POST /api/stores/{storeId}/policies/member-levels/{customerId}"] = new(Scope.StoreBound, PolicySetters),
+        ["POST /api/stores/{storeId}/policies/buyer-binding"] = new(Scope.StoreBound, PolicySetters),
+        ["POST /api/stores/{storeId}/roster/shift-start"] = new(Scope.StoreBound, Roles.Agent, Roles.Supervisor, Roles.Admin),
+        ["POST /api/stores/{storeId}/roster/shift-end"] = new(Scope.StoreBound, Roles.Agent, Roles.Supervisor, Roles.Admin),
+        ["POST /api/stores/{storeId}/roster/agents/{agentId}/capacity"] = new(Scope.StoreBound, PolicySetters),
+        ["POST /api/stores/{storeId}/roster/agents/{agentId}/rank"] = new(Scope.StoreBound, PolicySetters),
+        ["GET /api/stores/{storeId}/roster"] = new(Scope.StoreBound, PolicySetters),
         ["POST /api/stores/{storeId}/returns/scans"] = new(Scope.StoreBound, Commanders),
         ["POST /api/stores/{storeId}/refunds/approvals"] = new(Scope.StoreBound, Commanders),
         ["POST /api/stock/{warehouseId}/{sku}/receipts"] = new(Scope.StoreBound, Commanders),
@@ -170,7 +176,7 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         public IReadOnlyList<string> Streams =>
         [
             $"store-{StoreId}", $"warehouse-{Scenario.WarehouseId}", $"stock-{Scenario.WarehouseId}.SKU-1", $"order-{OrderId}",
-            $"shipment-{ShipmentId}", $"refund-{RefundId}", $"conversation-{ConversationId}", $"note-{StoreId}",
+            $"shipment-{ShipmentId}", $"refund-{RefundId}", $"conversation-{ConversationId}", $"note-{StoreId}", $"roster-{StoreId}",
         ];
 
         public static async Task<Shop> OpenAsync(HttpClient admin)
@@ -214,6 +220,9 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
             "POST /api/stores/{storeId}/policies/vip-rule" => new { minPaidLast12Months = 100m, memberLevels = new[] { "gold" } },
             "POST /api/stores/{storeId}/policies/priority-sla-targets" => new { priority = "Vip", firstReplySeconds = 30, resolutionMinutes = 20 },
             "POST /api/stores/{storeId}/policies/member-levels/{customerId}" => new { level = "gold" },
+            "POST /api/stores/{storeId}/policies/buyer-binding" => new { bindBuyers = true },
+            "POST /api/stores/{storeId}/roster/agents/{agentId}/capacity" => new { capacity = 3 },
+            "POST /api/stores/{storeId}/roster/agents/{agentId}/rank" => new { rank = "Senior" },
             "POST /api/stores/{storeId}/returns/scans" => new { trackingNumber = "R-1" },
             "POST /api/stores/{storeId}/refunds/approvals" => new { refundIds = new[] { RefundId } },
             "POST /api/stores/{storeId}/policies/warehouses" => new { warehouses = new[] { new { warehouseId = Scenario.WarehouseId, regions = new[] { "north" } } } },
@@ -260,6 +269,7 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
             "sku" => "SKU-1",
             "trackingNumber" => "R-1",
             "customerId" => CustomerId,
+            "agentId" => "agent-7",
             "streamId" => key.StartsWith("GET /api/history", StringComparison.Ordinal) ? $"order-{OrderId}" : $"note-{StoreId}",
             "name" => key.Contains("metrics", StringComparison.Ordinal) ? "nps" : "orders",
             "documentName" => "v1",

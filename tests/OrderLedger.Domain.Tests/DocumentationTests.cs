@@ -4,6 +4,7 @@ using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Inbox;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
@@ -13,8 +14,8 @@ namespace OrderLedger.Domain.Tests;
 /// <summary>Keeps docs/domain.md and the registry honest: nothing in the code goes undocumented or unregistered.</summary>
 public partial class DocumentationTests
 {
-    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent), typeof(AlertEvent), typeof(InboxEvent)];
-    private static readonly Type[] CommandBases = [typeof(StoreCommand), typeof(StockCommand), typeof(OrderCommand), typeof(ShipmentCommand), typeof(RefundCommand), typeof(ConversationCommand), typeof(AlertCommand)];
+    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent), typeof(AlertEvent), typeof(InboxEvent), typeof(RosterEvent)];
+    private static readonly Type[] CommandBases = [typeof(StoreCommand), typeof(StockCommand), typeof(OrderCommand), typeof(ShipmentCommand), typeof(RefundCommand), typeof(ConversationCommand), typeof(AlertCommand), typeof(RosterCommand)];
 
     private static IEnumerable<Type> ConcreteSubtypes(Type[] bases) =>
         typeof(Decider<,,>).Assembly.GetTypes().Where(t => !t.IsAbstract && bases.Any(b => b.IsAssignableFrom(t)));
@@ -85,6 +86,6 @@ public partial class DocumentationTests
         Assert.All(rules, rule => Assert.Contains($"`{rule}`", doc, StringComparison.Ordinal));
     }
 
-    [GeneratedRegex("\"((?:store|stock|order|payment|shipment|refund|conversation|nps|concurrency|command|alert)\\.[a-z-]+)\"")]
+    [GeneratedRegex("\"((?:store|stock|order|payment|shipment|refund|conversation|nps|concurrency|command|alert|roster|escalation)\\.[a-z-]+)\"")]
     private static partial Regex RuleLiteral();
 }

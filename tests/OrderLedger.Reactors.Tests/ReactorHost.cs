@@ -12,6 +12,7 @@ using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Reactors.Alerts;
+using OrderLedger.Reactors.Assignment;
 using OrderLedger.Testing;
 
 namespace OrderLedger.Reactors.Tests;
@@ -45,7 +46,8 @@ public sealed class ReactorHost : IAsyncDisposable
     /// The timers only; or, given <paramref name="alerts"/> (the <c>Alerts</c> configuration keys), every product
     /// projection with the reactors and the alerts, as the API host runs them.
     /// </summary>
-    public static async Task<ReactorHost> StartAsync(TestDatabase database, ManualClock clock, IReadOnlyDictionary<string, string?>? alerts = null)
+    public static async Task<ReactorHost> StartAsync(
+        TestDatabase database, ManualClock clock, IReadOnlyDictionary<string, string?>? alerts = null, bool assignment = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Postgres", database.ConnectionString)]);
@@ -57,6 +59,11 @@ public sealed class ReactorHost : IAsyncDisposable
             builder.Services.AddOrderLedgerProjections(builder.Configuration, o => o.BatchWindow = TimeSpan.FromMilliseconds(10));
             builder.Services.AddReactors(o => o.PollInterval = TimeSpan.FromMilliseconds(100));
             builder.Services.AddAlerts(builder.Configuration);
+            if (assignment)
+            {
+                builder.Services.AddAssignment();
+            }
+
             return await StartedAsync(builder, database, clock);
         }
 
@@ -70,6 +77,10 @@ public sealed class ReactorHost : IAsyncDisposable
         #endregion
         return await StartedAsync(builder, database, clock);
     }
+
+    /// <summary>Every product projection (the <c>roster</c> read model among them), the reactors and the assignment reactor; no alerts.</summary>
+    public static Task<ReactorHost> StartWithAssignmentAsync(TestDatabase database, ManualClock clock) =>
+        StartAsync(database, clock, new Dictionary<string, string?> { ["Alerts:Enabled"] = "false" }, assignment: true);
 
     private static async Task<ReactorHost> StartedAsync(HostApplicationBuilder builder, TestDatabase database, ManualClock clock)
     {

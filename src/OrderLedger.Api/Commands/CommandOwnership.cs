@@ -4,6 +4,7 @@ using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
+using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
@@ -77,6 +78,7 @@ public sealed class CommandOwnership(IEventStore store, CommandHandler handler)
     private static Scope ScopeOf(object command) => command switch
     {
         StoreCommand c => new(c.StoreId, null, true),
+        RosterCommand c => new(c.StoreId, null, true),
         PlaceOrder c => new(c.StoreId, StreamIds.Order(c.OrderId), true),
         OrderCommand c => new(null, StreamIds.Order(c.OrderId), false),
         CreateShipment c => new(c.StoreId, StreamIds.Shipment(c.ShipmentId), true, StreamIds.Order(c.OrderId)),

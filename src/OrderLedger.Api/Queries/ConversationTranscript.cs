@@ -52,6 +52,7 @@ public sealed record ConversationTranscript(string ConversationId, string StoreI
         NpsSurveySent => ("nps-survey", null, null, null),
         NpsAnswered n => ("nps-answered", null, $"{n.Score}/10", null),
         EscalationDeadlineMissed => ("deadline-missed", null, null, null),
+        EscalationTeamAssigned t => ("escalation-team", t.SeniorAgentId, $"{t.SeniorAgentId} (senior agent), {t.SupervisorId} (supervisor)", null),
         EscalationResolutionWritten w => ("written-resolution", w.WrittenBy, WrittenResolution(w), null),
         _ => null,
     };

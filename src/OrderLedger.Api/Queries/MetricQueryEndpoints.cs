@@ -19,7 +19,7 @@ public static class MetricQueryEndpoints
     public static readonly IReadOnlyList<string> Names =
     [
         "reply-rate", "reply-rate-daily", "reply-rate-by-agent", "reply-rate-by-priority", "nps", "nps-daily", "first-contact-resolution", "refund-times",
-        "dispute-rate", "good-review-rate", "order-flow", "figures", "dashboard",
+        "dispute-rate", "good-review-rate", "order-flow", "figures", "dashboard", "handled-by-agent",
     ];
 
     public static void MapMetricQueries(this IEndpointRouteBuilder api)
@@ -28,12 +28,12 @@ public static class MetricQueryEndpoints
                 CanSee(user, storeId) ? Results.Ok(Names) : StoreScope.StoreNotFound(storeId))
             .WithSummary("The names of the metrics.").WithTags("Metrics").Produces<IReadOnlyList<string>>();
         api.MapGet("/stores/{storeId}/metrics/{name}", GetAsync)
-            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, reply-rate-by-priority, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, figures, dashboard.")
+            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, reply-rate-by-priority, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, figures, dashboard, handled-by-agent.")
             .WithTags("Metrics").ProducesValidationProblem().ProducesProblem(404);
     }
 
     private static async Task<IResult> GetAsync(
-        string storeId, string name, ClaimsPrincipal user, MetricQueries metrics, CommandHandler handler, TimeProvider clock, CancellationToken ct,
+        string storeId, string name, ClaimsPrincipal user, MetricQueries metrics, CommandHandler handler, AgentHandledQueries handled, TimeProvider clock, CancellationToken ct,
         string? agentId = null, DateOnly? from = null, DateOnly? to = null, DateTimeOffset? now = null)
     {
         if (!CanSee(user, storeId))
@@ -68,6 +68,7 @@ public static class MetricQueryEndpoints
             "figures" => Results.Ok(await metrics.GetFiguresAsync(store, window, at, ct)),
             "dashboard" when store is null => ApiProblems.Invalid("storeId", "The dashboard is per store."),
             "dashboard" => Results.Ok(await metrics.GetDashboardAsync(store, at, ct)),
+            "handled-by-agent" => Results.Ok(await handled.GetAsync(store, agentId, window, at, ct)),
             _ => ApiProblems.NotFound($"Metric '{name}' (known: {string.Join(", ", Names)})"),
         };
     }

@@ -18,9 +18,11 @@ public static class ReadModelServices
         AddQueries(services, (dataSource, views) => new ShipmentQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new RefundQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new ConversationQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new RosterQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new AgentHandledQueries(dataSource, views));
         services.AddSingleton(sp => new MetricQueries(
             sp.GetRequiredService<ServiceMetricsQueries>(), sp.GetRequiredService<CommerceMetricsQueries>(),
             sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>()));
@@ -45,6 +47,7 @@ public static class ReadModelServices
         read.MapRefundQueries();
         read.MapReturnQueries();
         read.MapConversationQueries();
+        read.MapRosterQueries();
         read.MapMetricQueries();
         read.MapSharerQueries();
         read.MapCockpitQueries();

@@ -68,6 +68,7 @@ public static class InputLimits
         ["seconds"] = new(0, 86_400),
         ["resolutionMinutes"] = new(0, 365 * 24 * 60),
         ["score"] = new(0, 10),
+        ["capacity"] = new(0, Domain.Roster.RosterDecider.MaxCapacity),
     };
 
     /// <summary>Money fields: from 0 to <see cref="MaxMoney"/>.</summary>

@@ -77,6 +77,15 @@ public sealed record RecordEscalationDeadlineMissed(string ConversationId, DateT
 public sealed record WriteEscalationResolution(
     string ConversationId, string WrittenBy, string Resolution, string? Compensation, string Improvement, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
 
+/// <summary>
+/// Sent by the assignment reactor: the agent the roster chose takes the conversation from the queue. Unlike
+/// <see cref="AssignAgent"/> it never reassigns: a conversation someone claimed meanwhile stays theirs.
+/// </summary>
+public sealed record RouteToAgent(string ConversationId, string AgentId, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
+/// <summary>Sent by the assignment reactor: the senior agent and the supervisor on shift take the current escalation together.</summary>
+public sealed record AssignEscalationTeam(string ConversationId, string SeniorAgentId, string SupervisorId, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
+
 public enum ConversationMode
 {
     Bot,
@@ -153,6 +162,10 @@ public sealed record EscalationResolutionWritten(
     DateTimeOffset DeadlineAt,
     DateTimeOffset OccurredAt) : ConversationEvent;
 
+/// <param name="EscalatedAt">The escalation the team was assigned to.</param>
+public sealed record EscalationTeamAssigned(
+    string ConversationId, string SeniorAgentId, string SupervisorId, DateTimeOffset EscalatedAt, DateTimeOffset OccurredAt) : ConversationEvent;
+
 // ---- State -------------------------------------------------------------------------------------------------
 
 public enum ConversationStatus
@@ -190,6 +203,12 @@ public sealed record ConversationState(
     public IssueUrgency Urgency { get; init; } = IssueUrgency.None;
 
     public ConversationPriority Priority { get; init; } = ConversationPriority.Normal;
+
+    /// <summary>The last escalation team assigned (null: none yet); it staffs the current escalation when its <c>EscalatedAt</c> is the current one's.</summary>
+    public EscalationTeamAssigned? EscalationTeam { get; init; }
+
+    /// <summary>The team of the escalation in progress, if one was assigned to it.</summary>
+    public EscalationTeamAssigned? CurrentEscalationTeam => EscalationTeam is { } team && team.EscalatedAt == EscalatedAt ? team : null;
 
     public static ConversationState Initial { get; } =
         new(ConversationStatus.None, "", "", null, ConversationMode.Bot, null, false, false, false, false, 0, ImmutableHashSet<string>.Empty);
@@ -249,6 +268,8 @@ public static class ConversationDecider
 
         (SendAgentReply c, _) when state.MessageIds.Contains(c.MessageId) => Decision<ConversationEvent>.Nothing,
         (SendAgentReply, ConversationStatus.Resolved) => Resolved(),
+        (SendAgentReply c, _) when state.CurrentEscalationTeam is { } team && (c.AgentId == team.SeniorAgentId || c.AgentId == team.SupervisorId) =>
+            new AgentReplied(c.ConversationId, c.AgentId, c.MessageId, c.Text, c.OccurredAt),
         (SendAgentReply, _) when state.AssignedAgent is null =>
             DomainError.Conflict("conversation.agent-not-assigned", "An agent replies only once the conversation is assigned."),
         (SendAgentReply c, _) when c.AgentId != state.AssignedAgent =>
@@ -291,6 +312,14 @@ public static class ConversationDecider
         (SetConversationUrgency c, _) =>
             new ConversationPrioritySet(c.ConversationId, ConversationPriorities.Of(state.Tier, c.Urgency), state.Tier, c.Urgency, c.OccurredAt),
 
+        (RouteToAgent, ConversationStatus.Resolved) => Resolved(),
+        (RouteToAgent, _) when state.Mode == ConversationMode.Bot =>
+            DomainError.Conflict("conversation.not-handed-off", "Hand the conversation off to a human before assigning an agent."),
+        (RouteToAgent, _) when state.AssignedAgent is not null => Decision<ConversationEvent>.Nothing,
+        (RouteToAgent c, _) => new AgentAssigned(c.ConversationId, c.AgentId, null, c.OccurredAt),
+
+        (AssignEscalationTeam c, _) => AssignTeam(c, state),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown conversation command."),
     };
 
@@ -306,6 +335,7 @@ public static class ConversationDecider
         EscalationResolutionWritten => state with { ResolutionWritten = true },
         ConversationPrioritySet e => state with { Priority = e.Priority, Tier = e.Tier, Urgency = e.Urgency },
         EscalationDeadlineMissed => state with { DeadlineMissed = true },
+        EscalationTeamAssigned e => state with { EscalationTeam = e },
         ConversationResolved => state with { Status = ConversationStatus.Resolved, RatedSinceResolution = false },
         ConversationReopened => state with { Status = ConversationStatus.Open, Escalated = false, EscalatedAt = null, Reopens = state.Reopens + 1 },
         SatisfactionRated => state with { RatedSinceResolution = true },
@@ -364,6 +394,27 @@ public static class ConversationDecider
         var compensation = string.IsNullOrWhiteSpace(c.Compensation) ? null : c.Compensation;
         return new EscalationResolutionWritten(
             c.ConversationId, c.WrittenBy, c.Resolution, compensation, c.Improvement, escalatedAt, escalatedAt.AddHours(EscalationResolutionHours), c.OccurredAt);
+    }
+
+    /// <summary>Once per escalation, dated at it or later; like the written resolution, also after the chat was resolved.</summary>
+    private static Decision<ConversationEvent> AssignTeam(AssignEscalationTeam c, ConversationState state)
+    {
+        if (state.EscalatedAt is not { } escalatedAt)
+        {
+            return DomainError.Conflict("conversation.not-escalated", "Only an escalated conversation gets an escalation team.");
+        }
+
+        if (state.CurrentEscalationTeam is not null)
+        {
+            return Decision<ConversationEvent>.Nothing;
+        }
+
+        if (string.IsNullOrWhiteSpace(c.SeniorAgentId) || string.IsNullOrWhiteSpace(c.SupervisorId) || c.SeniorAgentId == c.SupervisorId)
+        {
+            return DomainError.Invalid("escalation.team-incomplete", "An escalation team is a senior agent and a supervisor, two people.");
+        }
+
+        return new EscalationTeamAssigned(c.ConversationId, c.SeniorAgentId, c.SupervisorId, escalatedAt, c.OccurredAt);
     }
 
     private static DomainError Resolved() =>
