@@ -7,6 +7,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore.Serialization;
 
 namespace OrderLedger.Application;
@@ -54,6 +55,13 @@ public static class CommandTable
         Decide<RefundCommand, RefundEvent, RefundState>("refund-{refundId}", nameof(RefundDecider), RefundDecider.Decider, c => StreamIds.Refund(c.RefundId)),
         Decide<ConversationCommand, ConversationEvent, ConversationState>(
             "conversation-{conversationId}", nameof(ConversationDecider), ConversationDecider.Decider, c => StreamIds.Conversation(c.ConversationId)),
+        StepOnly<RecordWorkOrderOpened>("conversation-{conversationId}", nameof(OpenWorkOrder), nameof(ConversationWorkOrdersDecider)),
+        StepOnly<RecordWorkOrderClosed>("conversation-{conversationId}", nameof(CloseWorkOrder), nameof(ConversationWorkOrdersDecider)),
+        Workflow<OpenWorkOrder>("ticket-{ticketId} then conversation-…", "WorkOrderWorkflow (store from the conversation, owner and director from its department)",
+            (s, c, x, t) => s.WorkOrders.OpenAsync(c, x, t)),
+        Workflow<EscalateWorkOrder>("ticket-…", "WorkOrderWorkflow (to the department's director as the store names it now)", (s, c, x, t) => s.WorkOrders.EscalateAsync(c, x, t)),
+        Workflow<CloseWorkOrder>("ticket-… then conversation-…", "WorkOrderWorkflow (the resolution goes back to the conversation)", (s, c, x, t) => s.WorkOrders.CloseAsync(c, x, t)),
+        Decide<WorkOrderCommand, WorkOrderEvent, WorkOrderState>("ticket-{ticketId}", nameof(WorkOrderDecider), WorkOrderDecider.Decider, c => StreamIds.Ticket(c.TicketId)),
         Decide<AlertCommand, AlertEvent, AlertsState>("alerts-{storeId}", nameof(AlertsDecider), AlertsDecider.Decider, c => StreamIds.Alerts(c.StoreId)),
     ];
 

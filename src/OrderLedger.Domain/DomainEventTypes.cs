@@ -6,6 +6,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore.Serialization;
 
 namespace OrderLedger.Domain;
@@ -41,6 +42,7 @@ public static class DomainEventTypes
         .Register("store-warehouses-set", DomainJsonContext.Default.StoreWarehousesSet)
         .Register("store-return-policy-set", DomainJsonContext.Default.StoreReturnPolicySet)
         .Register("store-return-tracking-claimed", DomainJsonContext.Default.StoreReturnTrackingClaimed)
+        .Register("store-department-set", DomainJsonContext.Default.StoreDepartmentSet)
         // warehouse-…
         .Register("warehouse-claimed", DomainJsonContext.Default.WarehouseClaimed)
         // stock-…
@@ -105,6 +107,15 @@ public static class DomainEventTypes
         .Register("conversation-satisfaction-rated", DomainJsonContext.Default.SatisfactionRated)
         .Register("conversation-nps-survey-sent", DomainJsonContext.Default.NpsSurveySent)
         .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered)
+        .Register("conversation-work-order-opened", DomainJsonContext.Default.ConversationWorkOrderOpened)
+        .Register("conversation-work-order-closed", DomainJsonContext.Default.ConversationWorkOrderClosed)
+        // work-order-… (stream ticket-{ticketId})
+        .Register("work-order-opened", DomainJsonContext.Default.WorkOrderOpened)
+        .Register("work-order-plan-submitted", DomainJsonContext.Default.WorkOrderPlanSubmitted)
+        .Register("work-order-escalated", DomainJsonContext.Default.WorkOrderEscalated)
+        .Register("work-order-resolved", DomainJsonContext.Default.WorkOrderResolved)
+        .Register("work-order-reopened", DomainJsonContext.Default.WorkOrderReopened)
+        .Register("work-order-closed", DomainJsonContext.Default.WorkOrderClosed)
         // alerts-…
         .Register("alert-raised", DomainJsonContext.Default.AlertRaised)
         .Register("alert-recovered", DomainJsonContext.Default.AlertRecovered)

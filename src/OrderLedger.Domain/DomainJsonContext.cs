@@ -7,6 +7,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Inbox;
+using OrderLedger.Domain.WorkOrders;
 
 namespace OrderLedger.Domain;
 
@@ -27,6 +28,7 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(StoreWarehousesSet))]
 [JsonSerializable(typeof(StoreReturnPolicySet))]
 [JsonSerializable(typeof(StoreReturnTrackingClaimed))]
+[JsonSerializable(typeof(StoreDepartmentSet))]
 [JsonSerializable(typeof(WarehouseClaimed))]
 [JsonSerializable(typeof(StockReceived))]
 [JsonSerializable(typeof(StockReserved))]
@@ -85,5 +87,13 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(SatisfactionRated))]
 [JsonSerializable(typeof(NpsSurveySent))]
 [JsonSerializable(typeof(NpsAnswered))]
+[JsonSerializable(typeof(ConversationWorkOrderOpened))]
+[JsonSerializable(typeof(ConversationWorkOrderClosed))]
+[JsonSerializable(typeof(WorkOrderOpened))]
+[JsonSerializable(typeof(WorkOrderPlanSubmitted))]
+[JsonSerializable(typeof(WorkOrderEscalated))]
+[JsonSerializable(typeof(WorkOrderResolved))]
+[JsonSerializable(typeof(WorkOrderReopened))]
+[JsonSerializable(typeof(WorkOrderClosed))]
 [JsonSerializable(typeof(InboxNotificationReceived))]
 public sealed partial class DomainJsonContext : JsonSerializerContext;

@@ -44,3 +44,9 @@ public sealed record ClaimReturnTracking(string StoreId, string TrackingNumber, 
 
 /// <summary>The warehouse scanned a return parcel: find its refund by the tracking number (unique in the store) and record the receipt.</summary>
 public sealed record ScanReturn(string StoreId, string TrackingNumber, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>
+/// A department that takes work orders over from conversations (logistics, quality, finance…): its owner answers them
+/// with a first plan, its director gets them when the plan is late. Setting a department again replaces its people.
+/// </summary>
+public sealed record SetDepartment(string StoreId, string Department, string OwnerId, string DirectorId, DateTimeOffset OccurredAt) : StoreCommand(StoreId);

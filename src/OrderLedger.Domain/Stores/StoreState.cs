@@ -36,6 +36,13 @@ public sealed record StoreState(
     /// <summary>Seconds a customer waits in a bot conversation without a useful answer before a human takes over.</summary>
     public int BotHandOffSeconds { get; init; } = DefaultBotHandOffSeconds;
 
+    /// <summary>The departments that take work orders, by name (<c>SetDepartment</c>).</summary>
+    public ImmutableDictionary<string, WorkOrders.DepartmentStaff> Departments { get; init; } =
+        ImmutableDictionary<string, WorkOrders.DepartmentStaff>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>The longest department name: it is a path segment of the API.</summary>
+    public const int MaxDepartmentLength = 64;
+
     public static readonly TimeSpan DefaultPaymentWindow = TimeSpan.FromMinutes(30);
 
     /// <summary>The source material's rule: ordinary questions go to the bot first and to a human after two minutes.</summary>
