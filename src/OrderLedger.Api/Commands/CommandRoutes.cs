@@ -27,6 +27,7 @@ public static class CommandRoutes
         api.MapRefundCommands();
         api.MapReturnCommands();
         api.MapConversationCommands();
+        api.MapWorkOrderCommands();
     }
 
     /// <param name="answer">What a success answers besides the events (see <see cref="CommandPipeline.RunAsync{TBody}"/>); null = <see cref="CommandAccepted"/>.</param>

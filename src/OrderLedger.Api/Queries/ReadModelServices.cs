@@ -21,9 +21,11 @@ public static class ReadModelServices
         AddQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new WorkOrderQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new WorkOrderMetricsQueries(dataSource, views));
         services.AddSingleton(sp => new MetricQueries(
             sp.GetRequiredService<ServiceMetricsQueries>(), sp.GetRequiredService<CommerceMetricsQueries>(),
-            sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>()));
+            sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>(), workOrders: sp.GetRequiredService<WorkOrderMetricsQueries>()));
         return services;
     }
 
@@ -45,6 +47,7 @@ public static class ReadModelServices
         read.MapRefundQueries();
         read.MapReturnQueries();
         read.MapConversationQueries();
+        read.MapWorkOrderQueries();
         read.MapMetricQueries();
         read.MapSharerQueries();
         read.MapCockpitQueries();

@@ -32,6 +32,7 @@ public static class InputLimits
         ["shipmentId"] = Id, ["warehouseId"] = Id, ["sku"] = Id, ["messageId"] = Id, ["agentId"] = Id, ["pickerId"] = Id, ["packerId"] = Id,
         ["inspectorId"] = Id, ["writtenBy"] = Id, ["approvedBy"] = Id, ["rejectedBy"] = Id, ["openedBy"] = Id, ["judgedBy"] = Id, ["resolvedBy"] = Id,
         ["key"] = Id, ["refundIds"] = Id, ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
+        ["ticketId"] = Id, ["ownerId"] = Id, ["directorId"] = Id, ["department"] = new(Domain.Stores.StoreState.MaxDepartmentLength),
         ["streamId"] = new(500), ["streamPrefix"] = new(500), ["typePrefix"] = new(500), ["cursor"] = new(500),
         // who brought the buyer (an order's attribution), as the domain limits them
         ["sharerId"] = new(Domain.Orders.OrderAttribution.MaxIdLength), ["promoterId"] = new(Domain.Orders.OrderAttribution.MaxIdLength),
@@ -48,6 +49,8 @@ public static class InputLimits
         // prose
         ["text"] = new(10_000, Multiline: true), ["reason"] = new(1_000, Multiline: true), ["note"] = new(2_000, Multiline: true),
         ["resolution"] = new(4_000, Multiline: true), ["compensation"] = new(1_000, Multiline: true), ["improvement"] = new(4_000, Multiline: true),
+        // a work order's (the domain's own limits)
+        ["summary"] = new(Domain.WorkOrders.WorkOrderDecider.MaxSummaryLength, Multiline: true), ["plan"] = new(Domain.WorkOrders.WorkOrderDecider.MaxPlanLength, Multiline: true),
     };
 
     /// <summary>
