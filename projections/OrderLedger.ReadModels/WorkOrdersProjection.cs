@@ -50,7 +50,7 @@ public sealed class WorkOrdersProjection : IProjection
 
     public int Version => 1;
 
-    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf<WorkOrderEvent>();
+    public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf<TicketEvent>();
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -86,7 +86,7 @@ public sealed class WorkOrdersProjection : IProjection
         """;
 
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
-        Rows.FoldAsync(context, batch, e => e.Event is WorkOrderEvent w ? w.TicketId : null, id => [id], w => w.TicketId, Evolve, cancellationToken);
+        Rows.FoldAsync(context, batch, e => e.Event is TicketEvent w ? w.TicketId : null, id => [id], w => w.TicketId, Evolve, cancellationToken);
 
     internal static WorkOrderSummary? Evolve(WorkOrderSummary? row, DecodedEvent e)
     {

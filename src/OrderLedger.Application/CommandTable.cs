@@ -61,7 +61,7 @@ public static class CommandTable
             (s, c, x, t) => s.WorkOrders.OpenAsync(c, x, t)),
         Workflow<EscalateWorkOrder>("ticket-…", "WorkOrderWorkflow (to the department's director as the store names it now)", (s, c, x, t) => s.WorkOrders.EscalateAsync(c, x, t)),
         Workflow<CloseWorkOrder>("ticket-… then conversation-…", "WorkOrderWorkflow (the resolution goes back to the conversation)", (s, c, x, t) => s.WorkOrders.CloseAsync(c, x, t)),
-        Decide<WorkOrderCommand, WorkOrderEvent, WorkOrderState>("ticket-{ticketId}", nameof(WorkOrderDecider), WorkOrderDecider.Decider, c => StreamIds.Ticket(c.TicketId)),
+        Decide<WorkOrderCommand, TicketEvent, WorkOrderState>("ticket-{ticketId}", nameof(WorkOrderDecider), WorkOrderDecider.Decider, c => StreamIds.Ticket(c.TicketId)),
         Decide<AlertCommand, AlertEvent, AlertsState>("alerts-{storeId}", nameof(AlertsDecider), AlertsDecider.Decider, c => StreamIds.Alerts(c.StoreId)),
     ];
 

@@ -33,8 +33,8 @@ namespace OrderLedger.Reactors;
 /// shipment-created / -handed-to-carrier / -intercepted → the order's parcels still in a warehouse (reactor_shipments)
 /// store-sla-targets-set / -bot-hand-off-set → the store's survey delay and bot threshold (reactor_store_policies)
 /// conversation-started / -resolved / -reopened → open contacts per order (reactor_open_conversations)
-/// work-order-opened                    → work-order-plan at its first-plan deadline (opened + 2 h)
-/// work-order-plan-submitted / -resolved / -escalated / -closed → work-order-plan dropped
+/// ticket-opened                        → work-order-plan at its first-plan deadline (opened + 2 h)
+/// ticket-plan-submitted / -resolved / -escalated / -closed → work-order-plan dropped
 /// </code>
 /// </summary>
 public sealed class ReactorTimersProjection : IProjection
@@ -199,7 +199,7 @@ public sealed class ReactorTimersProjection : IProjection
                     timers[(TimerKinds.WorkOrderPlan, o.TicketId)] = new Timer(o.TicketId, store ?? o.StoreId, null, o.PlanDueAt, false);
                     break;
                 case WorkOrderPlanSubmitted or WorkOrderEscalated or WorkOrderResolved or WorkOrderClosed:
-                    timers[(TimerKinds.WorkOrderPlan, ((WorkOrderEvent)e.Event).TicketId)] = null;
+                    timers[(TimerKinds.WorkOrderPlan, ((TicketEvent)e.Event).TicketId)] = null;
                     break;
                 case StoreSlaTargetsSet t:
                     policies[t.StoreId] = policies.GetValueOrDefault(t.StoreId, new Policies(null, null)) with

@@ -51,8 +51,8 @@ public sealed record DepartmentStaff(string OwnerId, string DirectorId);
 
 // ---- Events ------------------------------------------------------------------------------------------------
 
-/// <summary>A fact on a work order's stream, <c>ticket-{TicketId}</c>. Every event of the family carries the ticket id.</summary>
-public abstract record WorkOrderEvent
+/// <summary>A fact on a work order's stream, <c>ticket-{TicketId}</c> (type names <c>ticket-…</c>). Every event of the family carries the ticket id.</summary>
+public abstract record TicketEvent
 {
     public abstract string TicketId { get; init; }
 }
@@ -69,22 +69,22 @@ public sealed record WorkOrderOpened(
     string AssignedTo,
     string DirectorId,
     DateTimeOffset PlanDueAt,
-    DateTimeOffset OccurredAt) : WorkOrderEvent, IStoreScoped;
+    DateTimeOffset OccurredAt) : TicketEvent, IStoreScoped;
 
 /// <param name="First">The work order's first plan, the one that was due; later ones revise it.</param>
 /// <param name="OnTime">The first plan came at or before <paramref name="PlanDueAt"/>.</param>
 public sealed record WorkOrderPlanSubmitted(
-    string TicketId, string SubmittedBy, string Plan, bool First, DateTimeOffset PlanDueAt, bool OnTime, DateTimeOffset OccurredAt) : WorkOrderEvent;
+    string TicketId, string SubmittedBy, string Plan, bool First, DateTimeOffset PlanDueAt, bool OnTime, DateTimeOffset OccurredAt) : TicketEvent;
 
 /// <summary>No first plan by the deadline: the work order goes to the department's director (dated at the deadline).</summary>
-public sealed record WorkOrderEscalated(string TicketId, string FromId, string ToId, DateTimeOffset PlanDueAt, DateTimeOffset OccurredAt) : WorkOrderEvent;
+public sealed record WorkOrderEscalated(string TicketId, string FromId, string ToId, DateTimeOffset PlanDueAt, DateTimeOffset OccurredAt) : TicketEvent;
 
 /// <param name="OpenedAt">When the work order was opened: the handling time is <c>OccurredAt − OpenedAt</c>.</param>
-public sealed record WorkOrderResolved(string TicketId, string ResolvedBy, string Resolution, DateTimeOffset OpenedAt, DateTimeOffset OccurredAt) : WorkOrderEvent;
+public sealed record WorkOrderResolved(string TicketId, string ResolvedBy, string Resolution, DateTimeOffset OpenedAt, DateTimeOffset OccurredAt) : TicketEvent;
 
-public sealed record WorkOrderReopened(string TicketId, string ReopenedBy, string Reason, DateTimeOffset OccurredAt) : WorkOrderEvent;
+public sealed record WorkOrderReopened(string TicketId, string ReopenedBy, string Reason, DateTimeOffset OccurredAt) : TicketEvent;
 
-public sealed record WorkOrderClosed(string TicketId, string ConversationId, string ClosedBy, string Resolution, DateTimeOffset OccurredAt) : WorkOrderEvent;
+public sealed record WorkOrderClosed(string TicketId, string ConversationId, string ClosedBy, string Resolution, DateTimeOffset OccurredAt) : TicketEvent;
 
 // ---- State -------------------------------------------------------------------------------------------------
 
@@ -129,12 +129,12 @@ public static class WorkOrderDecider
     /// <summary>The longest summary and plan (characters); a resolution may be as long as an escalation's written one.</summary>
     public const int MaxSummaryLength = 2_000, MaxPlanLength = 2_000, MaxResolutionLength = 4_000;
 
-    public static Decider<WorkOrderCommand, WorkOrderEvent, WorkOrderState> Decider { get; } = new(Decide, Evolve, WorkOrderState.Initial);
+    public static Decider<WorkOrderCommand, TicketEvent, WorkOrderState> Decider { get; } = new(Decide, Evolve, WorkOrderState.Initial);
 
-    public static Decision<WorkOrderEvent> Decide(WorkOrderCommand command, WorkOrderState state) => (command, state.Status) switch
+    public static Decision<TicketEvent> Decide(WorkOrderCommand command, WorkOrderState state) => (command, state.Status) switch
     {
         (OpenWorkOrder c, WorkOrderStatus.None) => Open(c),
-        (OpenWorkOrder c, _) when c.ConversationId == state.ConversationId && c.Department == state.Department => Decision<WorkOrderEvent>.Nothing,
+        (OpenWorkOrder c, _) when c.ConversationId == state.ConversationId && c.Department == state.Department => Decision<TicketEvent>.Nothing,
         (OpenWorkOrder c, _) => DomainError.Conflict("work-order.already-exists", $"Work order {c.TicketId} exists already, for another conversation or department."),
         (_, WorkOrderStatus.None) => DomainError.Conflict("work-order.not-found", $"Work order {command.TicketId} was not opened."),
 
@@ -145,8 +145,8 @@ public static class WorkOrderDecider
         (SubmitWorkOrderPlan c, _) => new WorkOrderPlanSubmitted(
             c.TicketId, c.SubmittedBy, c.Plan, state.FirstPlanAt is null, state.PlanDueAt, (state.FirstPlanAt ?? c.OccurredAt) <= state.PlanDueAt, c.OccurredAt),
 
-        (EscalateWorkOrder, not WorkOrderStatus.Open) => Decision<WorkOrderEvent>.Nothing,
-        (EscalateWorkOrder, _) when state.FirstPlanAt is not null || state.Escalated => Decision<WorkOrderEvent>.Nothing,
+        (EscalateWorkOrder, not WorkOrderStatus.Open) => Decision<TicketEvent>.Nothing,
+        (EscalateWorkOrder, _) when state.FirstPlanAt is not null || state.Escalated => Decision<TicketEvent>.Nothing,
         (EscalateWorkOrder c, _) when c.OccurredAt < state.PlanDueAt =>
             DomainError.Conflict("work-order.plan-not-due", $"The first plan is due at {state.PlanDueAt:O}."),
         (EscalateWorkOrder c, _) => new WorkOrderEscalated(
@@ -165,14 +165,14 @@ public static class WorkOrderDecider
             DomainError.Invalid("work-order.reason-required", "A reopened work order says what the resolution left undone."),
         (ReopenWorkOrder c, _) => new WorkOrderReopened(c.TicketId, c.ReopenedBy, c.Reason, c.OccurredAt),
 
-        (CloseWorkOrder, WorkOrderStatus.Closed) => Decision<WorkOrderEvent>.Nothing,
+        (CloseWorkOrder, WorkOrderStatus.Closed) => Decision<TicketEvent>.Nothing,
         (CloseWorkOrder, WorkOrderStatus.Open) => NotResolved(),
         (CloseWorkOrder c, _) => new WorkOrderClosed(c.TicketId, state.ConversationId, c.ClosedBy, state.Resolution!, c.OccurredAt),
 
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown work order command."),
     };
 
-    public static WorkOrderState Evolve(WorkOrderState state, WorkOrderEvent @event) => @event switch
+    public static WorkOrderState Evolve(WorkOrderState state, TicketEvent @event) => @event switch
     {
         WorkOrderOpened e => state with
         {
@@ -187,7 +187,7 @@ public static class WorkOrderDecider
         _ => state,
     };
 
-    private static Decision<WorkOrderEvent> Open(OpenWorkOrder c)
+    private static Decision<TicketEvent> Open(OpenWorkOrder c)
     {
         if (Text(c.Summary, MaxSummaryLength) is false)
         {
