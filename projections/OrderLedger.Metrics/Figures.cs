@@ -112,7 +112,29 @@ public sealed record MetricFigures(
     RefundTimes RefundTimes,
     DisputeRate DisputeRate,
     GoodReviewRate GoodReviewRate,
-    OrderFlow OrderFlow);
+    OrderFlow OrderFlow)
+{
+    /// <summary>The store's work orders; null for every store at once, or where the <c>work_orders</c> read model is not built.</summary>
+    public WorkOrderFigures? WorkOrders { get; init; }
+}
 
 /// <summary>The live dashboard of one store: today (store-local) and the rolling 30 days, both evaluated at <see cref="Now"/>.</summary>
 public sealed record Dashboard(string StoreId, DateTimeOffset Now, DateOnly Today, string TimeZone, MetricFigures TodayFigures, MetricFigures Last30Days);
+
+/// <summary>
+/// Work orders of one store (docs/metrics.md, "Work orders"). The first-plan figures are over the work orders opened in
+/// the window: on time when the first plan (or a resolution, if that came first) was given by the deadline, opened + 2 h;
+/// late when it was not and the deadline has passed; pending while the deadline runs.
+/// <see cref="PlanOnTimeRate"/> = on time ÷ (on time + late). The handling time is from the opening to the latest
+/// resolution, over the work orders whose latest resolution lies in the window.
+/// </summary>
+public sealed record WorkOrderFigures(
+    long Opened,
+    long PlansOnTime,
+    long PlansLate,
+    long PlansPending,
+    long Escalated,
+    double? PlanOnTimeRate,
+    long Resolved,
+    double? HandlingMeanSeconds,
+    double? HandlingP90Seconds);

@@ -12,7 +12,12 @@ namespace OrderLedger.Metrics;
 /// </summary>
 /// <param name="stuckAfter">A parcel in transit without carrier movement for this long is stuck (default 48 hours).</param>
 public sealed class MetricQueries(
-    ServiceMetricsQueries service, CommerceMetricsQueries commerce, ShipmentQueries shipments, StockLevelQueries stock, TimeSpan? stuckAfter = null)
+    ServiceMetricsQueries service,
+    CommerceMetricsQueries commerce,
+    ShipmentQueries shipments,
+    StockLevelQueries stock,
+    TimeSpan? stuckAfter = null,
+    WorkOrderMetricsQueries? workOrders = null)
 {
     /// <summary>All of them over one database and view schema.</summary>
     public MetricQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema, TimeSpan? stuckAfter = null)
@@ -21,7 +26,8 @@ public sealed class MetricQueries(
             new CommerceMetricsQueries(dataSource, viewSchema),
             new ShipmentQueries(dataSource, viewSchema),
             new StockLevelQueries(dataSource, viewSchema),
-            stuckAfter)
+            stuckAfter,
+            new WorkOrderMetricsQueries(dataSource, viewSchema))
     {
     }
 
@@ -30,6 +36,11 @@ public sealed class MetricQueries(
     public CommerceMetricsQueries Commerce { get; } = commerce;
 
     public TimeSpan StuckAfter { get; } = stuckAfter ?? TimeSpan.FromHours(48);
+
+    /// <summary>The work-order figures of one store alone (they are part of <see cref="GetFiguresAsync"/> and the dashboard).</summary>
+    public async Task<WorkOrderFigures?> GetWorkOrdersAsync(string storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        workOrders is null ? null
+        : await workOrders.GetAsync(storeId, await Service.GetTimeZoneAsync(storeId, now, cancellationToken) ?? StoreCalendar.DefaultTimeZone, window, now, cancellationToken);
 
     public async Task<OrderFlow> GetOrderFlowAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         OrderFlowOf(await Commerce.CountsAsync(storeId, window, now, cancellationToken), await CurrentLogisticsAsync(storeId, now, cancellationToken));
@@ -64,17 +75,21 @@ public sealed class MetricQueries(
         var current = await CurrentLogisticsAsync(storeId, now, cancellationToken);
         return new Dashboard(
             storeId, now, today, timeZone,
-            await FiguresAsync(storeId, MetricWindow.Day(today), now, current, cancellationToken),
-            await FiguresAsync(storeId, MetricWindow.Rolling30Days, now, current, cancellationToken));
+            await FiguresAsync(storeId, MetricWindow.Day(today), now, current, cancellationToken, timeZone),
+            await FiguresAsync(storeId, MetricWindow.Rolling30Days, now, current, cancellationToken, timeZone));
     }
 
     /// <summary>Every figure of one store (or all: null) for one window.</summary>
     public async Task<MetricFigures> GetFiguresAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         await FiguresAsync(storeId, window, now, await CurrentLogisticsAsync(storeId, now, cancellationToken), cancellationToken);
 
-    private async Task<MetricFigures> FiguresAsync(string? storeId, MetricWindow window, DateTimeOffset now, Logistics current, CancellationToken cancellationToken)
+    private async Task<MetricFigures> FiguresAsync(
+        string? storeId, MetricWindow window, DateTimeOffset now, Logistics current, CancellationToken cancellationToken, string? timeZone = null)
     {
         var counts = await Commerce.CountsAsync(storeId, window, now, cancellationToken);
+        var workOrderFigures = storeId is null || workOrders is null ? null
+            : await workOrders.GetAsync(
+                storeId, timeZone ?? await Service.GetTimeZoneAsync(storeId, now, cancellationToken) ?? StoreCalendar.DefaultTimeZone, window, now, cancellationToken);
         return new(
             await Service.GetReplyRateAsync(storeId, null, window, now, cancellationToken),
             await Service.GetNpsAsync(storeId, null, window, now, cancellationToken),
@@ -82,6 +97,9 @@ public sealed class MetricQueries(
             await Commerce.GetRefundTimesAsync(storeId, window, now, cancellationToken),
             CommerceMetricsQueries.DisputeRateOf(counts),
             await Service.GetGoodReviewRateAsync(storeId, null, window, now, cancellationToken),
-            OrderFlowOf(counts, current));
+            OrderFlowOf(counts, current))
+        {
+            WorkOrders = workOrderFigures,
+        };
     }
 }

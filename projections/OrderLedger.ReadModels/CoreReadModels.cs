@@ -13,5 +13,6 @@ public static class CoreReadModels
         new ShipmentsProjection(),
         new RefundsProjection(),
         new ConversationsProjection(),
+        new WorkOrdersProjection(),
     ];
 }

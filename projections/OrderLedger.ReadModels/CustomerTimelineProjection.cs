@@ -6,6 +6,7 @@ using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
@@ -43,8 +44,8 @@ public sealed class CustomerTimelineProjection : IProjection
 
     public string Name => "customer_timeline";
 
-    // 2: missed escalation deadlines are on the timeline.
-    public int Version => 2;
+    // 2: missed escalation deadlines are on the timeline. 3: work orders opened from and closed back to a conversation.
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(OrderPlaced), typeof(OrderRejected), typeof(OrderPaymentConfirmed), typeof(OrderPaymentFailed), typeof(OrderPaymentTimedOut),
@@ -206,6 +207,8 @@ public sealed class CustomerTimelineProjection : IProjection
         SatisfactionRated r => $"Rated the service: {Words(r.Rating.Snake())}",
         NpsSurveySent => "NPS survey sent",
         NpsAnswered n => $"Answered the NPS survey: {n.Score}/10",
+        ConversationWorkOrderOpened w => $"Work order {w.TicketId} opened for {w.Department}: {Clip(w.Summary)}",
+        ConversationWorkOrderClosed w => $"Work order {w.TicketId} closed by {w.Department}: {Clip(w.Resolution)}",
         _ => e.GetType().Name,
     };
 

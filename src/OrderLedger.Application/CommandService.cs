@@ -3,6 +3,7 @@ using OrderLedger.Application.Orders;
 using OrderLedger.Application.Refunds;
 using OrderLedger.Application.Shipments;
 using OrderLedger.Application.Stores;
+using OrderLedger.Application.WorkOrders;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
@@ -19,7 +20,7 @@ namespace OrderLedger.Application;
 /// returns the original outcome and appends nothing, unless it comes with another command or payload
 /// (<c>command.id-reused</c>). The command is fingerprinted as given, here, before any step enriches it.
 /// </summary>
-public sealed class CommandService(CommandHandler handler, OrderPlacement placement, ShipmentWorkflow shipments, RefundWorkflow refunds, WarehousePolicy warehouses)
+public sealed class CommandService(CommandHandler handler, OrderPlacement placement, ShipmentWorkflow shipments, RefundWorkflow refunds, WarehousePolicy warehouses, WorkOrderWorkflow workOrders)
 {
     public CommandHandler Handler => handler;
 
@@ -30,6 +31,8 @@ public sealed class CommandService(CommandHandler handler, OrderPlacement placem
     public RefundWorkflow Refunds => refunds;
 
     public WarehousePolicy Warehouses => warehouses;
+
+    public WorkOrderWorkflow WorkOrders => workOrders;
 
     public Task<CommandOutcome> ExecuteAsync(StoreCommand command, CommandContext context, CancellationToken cancellationToken = default) =>
         Dispatch(command, context, cancellationToken);

@@ -8,6 +8,7 @@ using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore.Serialization;
 
 namespace OrderLedger.Application;
@@ -56,6 +57,13 @@ public static class CommandTable
         Decide<ConversationCommand, ConversationEvent, ConversationState>(
             "conversation-{conversationId}", nameof(ConversationDecider), ConversationDecider.Decider, c => StreamIds.Conversation(c.ConversationId)),
         Decide<RosterCommand, RosterEvent, RosterState>("roster-{storeId}", nameof(RosterDecider), RosterDecider.Decider, c => StreamIds.Roster(c.StoreId)),
+        StepOnly<RecordWorkOrderOpened>("conversation-{conversationId}", nameof(OpenWorkOrder), nameof(ConversationWorkOrdersDecider)),
+        StepOnly<RecordWorkOrderClosed>("conversation-{conversationId}", nameof(CloseWorkOrder), nameof(ConversationWorkOrdersDecider)),
+        Workflow<OpenWorkOrder>("ticket-{ticketId} then conversation-…", "WorkOrderWorkflow (store from the conversation, owner and director from its department)",
+            (s, c, x, t) => s.WorkOrders.OpenAsync(c, x, t)),
+        Workflow<EscalateWorkOrder>("ticket-…", "WorkOrderWorkflow (to the department's director as the store names it now)", (s, c, x, t) => s.WorkOrders.EscalateAsync(c, x, t)),
+        Workflow<CloseWorkOrder>("ticket-… then conversation-…", "WorkOrderWorkflow (the resolution goes back to the conversation)", (s, c, x, t) => s.WorkOrders.CloseAsync(c, x, t)),
+        Decide<WorkOrderCommand, TicketEvent, WorkOrderState>("ticket-{ticketId}", nameof(WorkOrderDecider), WorkOrderDecider.Decider, c => StreamIds.Ticket(c.TicketId)),
         Decide<AlertCommand, AlertEvent, AlertsState>("alerts-{storeId}", nameof(AlertsDecider), AlertsDecider.Decider, c => StreamIds.Alerts(c.StoreId)),
     ];
 

@@ -6,6 +6,7 @@ using OrderLedger.Application.Refunds;
 using OrderLedger.Application.Shipments;
 using OrderLedger.Application.Stock;
 using OrderLedger.Application.Stores;
+using OrderLedger.Application.WorkOrders;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Allocation;
 using OrderLedger.EventStore.Serialization;
@@ -33,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<RefundWorkflow>();
         services.TryAddSingleton<ReturnParcels>();
         services.TryAddSingleton<WarehousePolicy>();
+        services.TryAddSingleton<WorkOrderWorkflow>();
         services.TryAddSingleton<CommandService>();
         services.TryAddSingleton<ReservationRecovery>();
         return services;

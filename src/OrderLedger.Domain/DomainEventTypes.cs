@@ -7,6 +7,7 @@ using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore.Serialization;
 
 namespace OrderLedger.Domain;
@@ -45,6 +46,7 @@ public static class DomainEventTypes
         .Register("store-vip-rule-set", DomainJsonContext.Default.StoreVipRuleSet)
         .Register("store-customer-member-level-set", DomainJsonContext.Default.StoreCustomerMemberLevelSet)
         .Register("store-priority-sla-targets-set", DomainJsonContext.Default.StorePrioritySlaTargetsSet)
+        .Register("store-department-set", DomainJsonContext.Default.StoreDepartmentSet)
         // warehouse-…
         .Register("warehouse-claimed", DomainJsonContext.Default.WarehouseClaimed)
         // stock-…
@@ -118,6 +120,15 @@ public static class DomainEventTypes
         .Register("roster-agent-rank-set", DomainJsonContext.Default.AgentRankSet)
         .Register("roster-buyer-binding-set", DomainJsonContext.Default.BuyerBindingSet)
         .Register("roster-buyer-bound", DomainJsonContext.Default.BuyerBound)
+        .Register("conversation-work-order-opened", DomainJsonContext.Default.ConversationWorkOrderOpened)
+        .Register("conversation-work-order-closed", DomainJsonContext.Default.ConversationWorkOrderClosed)
+        // ticket-… (work orders)
+        .Register("ticket-opened", DomainJsonContext.Default.WorkOrderOpened)
+        .Register("ticket-plan-submitted", DomainJsonContext.Default.WorkOrderPlanSubmitted)
+        .Register("ticket-escalated", DomainJsonContext.Default.WorkOrderEscalated)
+        .Register("ticket-resolved", DomainJsonContext.Default.WorkOrderResolved)
+        .Register("ticket-reopened", DomainJsonContext.Default.WorkOrderReopened)
+        .Register("ticket-closed", DomainJsonContext.Default.WorkOrderClosed)
         // alerts-…
         .Register("alert-raised", DomainJsonContext.Default.AlertRaised)
         .Register("alert-recovered", DomainJsonContext.Default.AlertRecovered)

@@ -8,6 +8,7 @@ using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Inbox;
 using OrderLedger.Domain.Roster;
+using OrderLedger.Domain.WorkOrders;
 
 namespace OrderLedger.Domain;
 
@@ -31,6 +32,7 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(StoreVipRuleSet))]
 [JsonSerializable(typeof(StoreCustomerMemberLevelSet))]
 [JsonSerializable(typeof(StorePrioritySlaTargetsSet))]
+[JsonSerializable(typeof(StoreDepartmentSet))]
 [JsonSerializable(typeof(WarehouseClaimed))]
 [JsonSerializable(typeof(StockReceived))]
 [JsonSerializable(typeof(StockReserved))]
@@ -90,6 +92,14 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(SatisfactionRated))]
 [JsonSerializable(typeof(NpsSurveySent))]
 [JsonSerializable(typeof(NpsAnswered))]
+[JsonSerializable(typeof(ConversationWorkOrderOpened))]
+[JsonSerializable(typeof(ConversationWorkOrderClosed))]
+[JsonSerializable(typeof(WorkOrderOpened))]
+[JsonSerializable(typeof(WorkOrderPlanSubmitted))]
+[JsonSerializable(typeof(WorkOrderEscalated))]
+[JsonSerializable(typeof(WorkOrderResolved))]
+[JsonSerializable(typeof(WorkOrderReopened))]
+[JsonSerializable(typeof(WorkOrderClosed))]
 [JsonSerializable(typeof(InboxNotificationReceived))]
 [JsonSerializable(typeof(EscalationTeamAssigned))]
 [JsonSerializable(typeof(ShiftStarted))]

@@ -17,6 +17,9 @@ public static class StreamIds
 
     public static string Conversation(string conversationId) => $"conversation-{Checked(conversationId)}";
 
+    /// <summary>A work order a conversation handed to a department.</summary>
+    public static string Ticket(string ticketId) => $"ticket-{Checked(ticketId)}";
+
     /// <summary>A store's alerts (raised and recovered by the alerts reactor).</summary>
     public static string Alerts(string storeId) => $"alerts-{Checked(storeId)}";
 

@@ -26,6 +26,12 @@ public static class TimerKinds
     /// </summary>
     public const string BotHandOff = "bot-hand-off";
 
+    /// <summary>
+    /// A work order still without a first plan (or resolution) at its plan deadline, two hours after it was opened:
+    /// <c>EscalateWorkOrder</c> (it goes to the department's director, dated at the deadline).
+    /// </summary>
+    public const string WorkOrderPlan = "work-order-plan";
+
     /// <summary>A refund approved by the auto-refund rule: intercept the order's parcels still in the warehouse, then <c>PayRefund</c>.</summary>
     public const string AutoRefund = "auto-refund";
 }

@@ -5,6 +5,7 @@ using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
@@ -32,6 +33,8 @@ namespace OrderLedger.Reactors;
 /// shipment-created / -handed-to-carrier / -intercepted → the order's parcels still in a warehouse (reactor_shipments)
 /// store-sla-targets-set / -bot-hand-off-set → the store's survey delay and bot threshold (reactor_store_policies)
 /// conversation-started / -resolved / -reopened → open contacts per order (reactor_open_conversations)
+/// ticket-opened                        → work-order-plan at its first-plan deadline (opened + 2 h)
+/// ticket-plan-submitted / -resolved / -escalated / -closed → work-order-plan dropped
 /// </code>
 /// </summary>
 public sealed class ReactorTimersProjection : IProjection
@@ -46,7 +49,8 @@ public sealed class ReactorTimersProjection : IProjection
 
     public string Name => ProjectionName;
 
-    public int Version => 2;
+    // 3: work orders' first-plan deadlines.
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(OrderPlaced), typeof(OrderPaymentConfirmed), typeof(OrderCancelled),
@@ -54,7 +58,8 @@ public sealed class ReactorTimersProjection : IProjection
         typeof(EscalationDeadlineMissed), typeof(EscalationResolutionWritten), typeof(CustomerMessageReceived), typeof(ConversationHandedOff),
         typeof(RefundApproved), typeof(RefundPaid), typeof(RefundRejected),
         typeof(ShipmentCreated), typeof(ShipmentHandedToCarrier), typeof(ShipmentIntercepted),
-        typeof(StoreSlaTargetsSet), typeof(StoreBotHandOffSet));
+        typeof(StoreSlaTargetsSet), typeof(StoreBotHandOffSet),
+        typeof(WorkOrderOpened), typeof(WorkOrderPlanSubmitted), typeof(WorkOrderEscalated), typeof(WorkOrderResolved), typeof(WorkOrderClosed));
 
     public IReadOnlyList<string> Tables => ["reactor_timers", "reactor_shipments", "reactor_store_policies", "reactor_open_conversations", "reactor_bot_conversations"];
 
@@ -189,6 +194,12 @@ public sealed class ReactorTimersProjection : IProjection
                     break;
                 case ShipmentIntercepted i:
                     shipments[(i.OrderId, i.ShipmentId)] = true;
+                    break;
+                case WorkOrderOpened o:
+                    timers[(TimerKinds.WorkOrderPlan, o.TicketId)] = new Timer(o.TicketId, store ?? o.StoreId, null, o.PlanDueAt, false);
+                    break;
+                case WorkOrderPlanSubmitted or WorkOrderEscalated or WorkOrderResolved or WorkOrderClosed:
+                    timers[(TimerKinds.WorkOrderPlan, ((TicketEvent)e.Event).TicketId)] = null;
                     break;
                 case StoreSlaTargetsSet t:
                     policies[t.StoreId] = policies.GetValueOrDefault(t.StoreId, new Policies(null, null)) with

@@ -9,6 +9,7 @@ using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections.Runtime;
@@ -127,6 +128,8 @@ public sealed partial class TimerDispatcher(
                 return await AtDueTimeAsync(timer, context, now, at => new RecordEscalationDeadlineMissed(timer.Subject, at), cancellationToken);
             case TimerKinds.BotHandOff:
                 return await AtDueTimeAsync(timer, context, now, at => new HandOffToHuman(timer.Subject, ConversationDecider.BotNoAnswerReason, at), cancellationToken);
+            case TimerKinds.WorkOrderPlan:
+                return await AtDueTimeAsync(timer, context, now, at => new EscalateWorkOrder(timer.Subject, at), cancellationToken);
             case TimerKinds.AutoRefund:
                 var changes = new List<StreamChange>();
                 foreach (var (command, commandId) in await ParcelStepsAsync(timer, cancellationToken))

@@ -127,6 +127,12 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         ["POST /api/conversations/{conversationId}/satisfaction"] = new(Scope.StoreBound, Commanders),
         ["POST /api/conversations/{conversationId}/nps-survey"] = new(Scope.StoreBound, Commanders),
         ["POST /api/conversations/{conversationId}/nps-answer"] = new(Scope.StoreBound, Commanders),
+        ["POST /api/stores/{storeId}/departments/{department}"] = new(Scope.StoreBound, PolicySetters),
+        ["POST /api/conversations/{conversationId}/work-orders"] = new(Scope.StoreBound, Roles.Agent, Roles.Supervisor, Roles.Admin),
+        ["POST /api/work-orders/{ticketId}/plan"] = new(Scope.StoreBound, Roles.Agent, Roles.Supervisor, Roles.Admin),
+        ["POST /api/work-orders/{ticketId}/resolution"] = new(Scope.StoreBound, Roles.Agent, Roles.Supervisor, Roles.Admin),
+        ["POST /api/work-orders/{ticketId}/reopening"] = new(Scope.StoreBound, Roles.Agent, Roles.Supervisor, Roles.Admin),
+        ["POST /api/work-orders/{ticketId}/closure"] = new(Scope.StoreBound, Roles.Agent, Roles.Supervisor, Roles.Admin),
 
         ["GET /api/orders/{orderId}"] = new(Scope.StoreBound, Readers),
         ["GET /api/orders/{orderId}/shipments"] = new(Scope.StoreBound, Readers),
@@ -141,6 +147,8 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
         ["GET /api/stores/{storeId}/returns/{trackingNumber}"] = new(Scope.StoreBound, Readers),
         ["GET /api/conversations/{conversationId}"] = new(Scope.StoreBound, Readers),
         ["GET /api/conversations/{conversationId}/messages"] = new(Scope.StoreBound, Readers),
+        ["GET /api/work-orders/{ticketId}"] = new(Scope.StoreBound, Readers),
+        ["GET /api/stores/{storeId}/work-orders"] = new(Scope.StoreBound, Readers),
         ["GET /api/customers"] = new(Scope.Filtered, Readers),
         ["GET /api/stores/{storeId}/customers/{customerId}/profile"] = new(Scope.StoreBound, Readers),
         ["GET /api/stores/{storeId}/conversations/queue"] = new(Scope.StoreBound, Readers),
@@ -173,10 +181,14 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
     {
         public string StoreId => Scenario.StoreId;
 
+        /// <summary>A work order opened from the conversation, for the store's department <c>logistics</c>.</summary>
+        public string TicketId => "tk-" + OrderId;
+
         public IReadOnlyList<string> Streams =>
         [
             $"store-{StoreId}", $"warehouse-{Scenario.WarehouseId}", $"stock-{Scenario.WarehouseId}.SKU-1", $"order-{OrderId}",
             $"shipment-{ShipmentId}", $"refund-{RefundId}", $"conversation-{ConversationId}", $"note-{StoreId}", $"roster-{StoreId}",
+            $"ticket-{TicketId}",
         ];
 
         public static async Task<Shop> OpenAsync(HttpClient admin)
@@ -189,6 +201,8 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
             await scenario.OkAsync($"/api/refunds/{shop.RefundId}", shop.RefundBody());
             await scenario.OkAsync($"/api/conversations/{shop.ConversationId}", shop.ConversationBody());
             await scenario.OkAsync($"/api/streams/note-{shop.StoreId}", shop.NoteBody());
+            await scenario.OkAsync($"/api/stores/{shop.StoreId}/departments/logistics", new { ownerId = "supervisor-user", directorId = "admin-user" });
+            await scenario.OkAsync($"/api/conversations/{shop.ConversationId}/work-orders", new { ticketId = shop.TicketId, department = "logistics", summary = "Trace the parcel" });
             return shop;
         }
 
@@ -255,6 +269,11 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
             "POST /api/conversations/{conversationId}/urgency" => new { urgency = "OrderOverdue" },
             "POST /api/conversations/{conversationId}/escalation-resolution" => new { resolution = "re-sent", improvement = "foam" },
             "POST /api/streams/{streamId}" => NoteBody(),
+            "POST /api/stores/{storeId}/departments/{department}" => new { ownerId = "supervisor-user", directorId = "admin-user" },
+            "POST /api/conversations/{conversationId}/work-orders" => new { ticketId = "tk-" + Guid.NewGuid().ToString("N")[..12], department = "logistics", summary = "Trace it" },
+            "POST /api/work-orders/{ticketId}/plan" => new { plan = "Call the carrier" },
+            "POST /api/work-orders/{ticketId}/resolution" => new { resolution = "Re-sent" },
+            "POST /api/work-orders/{ticketId}/reopening" => new { reason = "x" },
             _ => new { },
         };
 
@@ -266,6 +285,8 @@ public sealed class DenyMatrixTests(ApiHost host, ITestOutputHelper output) : IC
             "refundId" => key == "POST /api/refunds/{refundId}" ? "rf-" + fresh : RefundId,
             "conversationId" => key == "POST /api/conversations/{conversationId}" ? "cv-" + fresh : ConversationId,
             "warehouseId" => Scenario.WarehouseId,
+            "ticketId" => TicketId,
+            "department" => "logistics",
             "sku" => "SKU-1",
             "trackingNumber" => "R-1",
             "customerId" => CustomerId,

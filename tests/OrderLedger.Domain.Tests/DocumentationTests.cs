@@ -8,14 +8,15 @@ using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 
 namespace OrderLedger.Domain.Tests;
 
 /// <summary>Keeps docs/domain.md and the registry honest: nothing in the code goes undocumented or unregistered.</summary>
 public partial class DocumentationTests
 {
-    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent), typeof(AlertEvent), typeof(InboxEvent), typeof(RosterEvent)];
-    private static readonly Type[] CommandBases = [typeof(StoreCommand), typeof(StockCommand), typeof(OrderCommand), typeof(ShipmentCommand), typeof(RefundCommand), typeof(ConversationCommand), typeof(AlertCommand), typeof(RosterCommand)];
+    private static readonly Type[] EventBases = [typeof(StoreEvent), typeof(WarehouseEvent), typeof(StockEvent), typeof(OrderEvent), typeof(ShipmentEvent), typeof(RefundEvent), typeof(ConversationEvent), typeof(AlertEvent), typeof(InboxEvent), typeof(RosterEvent), typeof(TicketEvent)];
+    private static readonly Type[] CommandBases = [typeof(StoreCommand), typeof(StockCommand), typeof(OrderCommand), typeof(ShipmentCommand), typeof(RefundCommand), typeof(ConversationCommand), typeof(AlertCommand), typeof(RosterCommand), typeof(WorkOrderCommand), typeof(ConversationWorkOrderCommand)];
 
     private static IEnumerable<Type> ConcreteSubtypes(Type[] bases) =>
         typeof(Decider<,,>).Assembly.GetTypes().Where(t => !t.IsAbstract && bases.Any(b => b.IsAssignableFrom(t)));

@@ -8,6 +8,7 @@ using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Hosting;
@@ -87,6 +88,9 @@ public sealed class CommandOwnership(IEventStore store, CommandHandler handler)
         RefundCommand c => new(null, StreamIds.Refund(c.RefundId), false),
         StartConversation c => new(c.StoreId, StreamIds.Conversation(c.ConversationId), true, c.OrderId is { Length: > 0 } order ? [StreamIds.Order(order)] : []),
         ConversationCommand c => new(null, StreamIds.Conversation(c.ConversationId), false),
+        // The work order takes the conversation's store: a conversation of another store is not there for the caller.
+        OpenWorkOrder c => new(null, StreamIds.Ticket(c.TicketId), true, StreamIds.Conversation(c.ConversationId)),
+        WorkOrderCommand c => new(null, StreamIds.Ticket(c.TicketId), false),
         _ => throw new ArgumentException($"{command.GetType().Name} has no store scope.", nameof(command)),
     };
 

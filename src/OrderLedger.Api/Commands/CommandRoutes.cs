@@ -28,6 +28,7 @@ public static class CommandRoutes
         api.MapReturnCommands();
         api.MapConversationCommands();
         api.MapRosterCommands();
+        api.MapWorkOrderCommands();
     }
 
     /// <param name="answer">What a success answers besides the events (see <see cref="CommandPipeline.RunAsync{TBody}"/>); null = <see cref="CommandAccepted"/>.</param>

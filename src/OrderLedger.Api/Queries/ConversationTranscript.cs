@@ -1,5 +1,6 @@
 using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 
@@ -10,7 +11,8 @@ namespace OrderLedger.Api.Queries;
 /// their full text), or what happened to the conversation: <c>started</c>, <c>handed-off</c>, <c>assigned</c>,
 /// <c>escalated</c>, <c>resolved</c>, <c>reopened</c>, <c>rated</c>, <c>nps-survey</c>, <c>nps-answered</c>,
 /// <c>deadline-missed</c>, <c>written-resolution</c> (an escalation's written answer: its text, then the compensation
-/// and the improvement on lines of their own). <see cref="Author"/>: the agent who replied, was assigned, resolved or
+/// and the improvement on lines of their own), <c>work-order-opened</c> (the department, then the summary) and
+/// <c>work-order-closed</c> (the department, then the resolution it came back with). <see cref="Author"/>: the agent who replied, was assigned, resolved or
 /// wrote the resolution.
 /// </summary>
 public sealed record TranscriptEntry(ulong Revision, DateTimeOffset OccurredAt, string Kind, string? Author, string? Text, string? MessageId);
@@ -54,6 +56,8 @@ public sealed record ConversationTranscript(string ConversationId, string StoreI
         EscalationDeadlineMissed => ("deadline-missed", null, null, null),
         EscalationTeamAssigned t => ("escalation-team", t.SeniorAgentId, $"{t.SeniorAgentId} (senior agent), {t.SupervisorId} (supervisor)", null),
         EscalationResolutionWritten w => ("written-resolution", w.WrittenBy, WrittenResolution(w), null),
+        ConversationWorkOrderOpened w => ("work-order-opened", null, $"{w.Department} · {w.TicketId}\n{w.Summary}", null),
+        ConversationWorkOrderClosed w => ("work-order-closed", null, $"{w.Department} · {w.TicketId}\n{w.Resolution}", null),
         _ => null,
     };
 

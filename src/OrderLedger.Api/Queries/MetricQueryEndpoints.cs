@@ -19,7 +19,7 @@ public static class MetricQueryEndpoints
     public static readonly IReadOnlyList<string> Names =
     [
         "reply-rate", "reply-rate-daily", "reply-rate-by-agent", "reply-rate-by-priority", "nps", "nps-daily", "first-contact-resolution", "refund-times",
-        "dispute-rate", "good-review-rate", "order-flow", "figures", "dashboard", "handled-by-agent",
+        "dispute-rate", "good-review-rate", "order-flow", "work-orders", "figures", "dashboard", "handled-by-agent",
     ];
 
     public static void MapMetricQueries(this IEndpointRouteBuilder api)
@@ -28,7 +28,7 @@ public static class MetricQueryEndpoints
                 CanSee(user, storeId) ? Results.Ok(Names) : StoreScope.StoreNotFound(storeId))
             .WithSummary("The names of the metrics.").WithTags("Metrics").Produces<IReadOnlyList<string>>();
         api.MapGet("/stores/{storeId}/metrics/{name}", GetAsync)
-            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, reply-rate-by-priority, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, figures, dashboard, handled-by-agent.")
+            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, reply-rate-by-priority, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, work-orders, figures, dashboard, handled-by-agent.")
             .WithTags("Metrics").ProducesValidationProblem().ProducesProblem(404);
     }
 
@@ -65,6 +65,9 @@ public static class MetricQueryEndpoints
             "dispute-rate" => Results.Ok(await metrics.Commerce.GetDisputeRateAsync(store, window, at, ct)),
             "good-review-rate" => Results.Ok(await metrics.Service.GetGoodReviewRateAsync(store, agentId, window, at, ct)),
             "order-flow" => Results.Ok(await metrics.GetOrderFlowAsync(store, window, at, ct)),
+            "work-orders" when store is null => ApiProblems.Invalid("storeId", "Work-order figures are per store."),
+            "work-orders" => await metrics.GetWorkOrdersAsync(store, window, at, ct) is { } workOrders
+                ? Results.Ok(workOrders) : ApiProblems.NotFound("The work_orders read model"),
             "figures" => Results.Ok(await metrics.GetFiguresAsync(store, window, at, ct)),
             "dashboard" when store is null => ApiProblems.Invalid("storeId", "The dashboard is per store."),
             "dashboard" => Results.Ok(await metrics.GetDashboardAsync(store, at, ct)),

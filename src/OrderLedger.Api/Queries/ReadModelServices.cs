@@ -23,9 +23,11 @@ public static class ReadModelServices
         AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new AgentHandledQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new WorkOrderQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new WorkOrderMetricsQueries(dataSource, views));
         services.AddSingleton(sp => new MetricQueries(
             sp.GetRequiredService<ServiceMetricsQueries>(), sp.GetRequiredService<CommerceMetricsQueries>(),
-            sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>()));
+            sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>(), workOrders: sp.GetRequiredService<WorkOrderMetricsQueries>()));
         return services;
     }
 
@@ -48,6 +50,7 @@ public static class ReadModelServices
         read.MapReturnQueries();
         read.MapConversationQueries();
         read.MapRosterQueries();
+        read.MapWorkOrderQueries();
         read.MapMetricQueries();
         read.MapSharerQueries();
         read.MapCockpitQueries();

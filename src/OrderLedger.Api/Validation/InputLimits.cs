@@ -34,6 +34,7 @@ public static class InputLimits
         ["key"] = Id, ["refundIds"] = Id, ["barcode"] = Id, ["scannedBarcodes"] = Id, ["unresolvedAboutSameOrder"] = Id, ["regions"] = Id,
         // a store's member levels (the VIP rule's list and one customer's level)
         ["level"] = Id, ["memberLevels"] = Id,
+        ["ticketId"] = Id, ["ownerId"] = Id, ["directorId"] = Id, ["department"] = new(Domain.Stores.StoreState.MaxDepartmentLength),
         ["streamId"] = new(500), ["streamPrefix"] = new(500), ["typePrefix"] = new(500), ["cursor"] = new(500),
         // who brought the buyer (an order's attribution), as the domain limits them
         ["sharerId"] = new(Domain.Orders.OrderAttribution.MaxIdLength), ["promoterId"] = new(Domain.Orders.OrderAttribution.MaxIdLength),
@@ -50,6 +51,8 @@ public static class InputLimits
         // prose
         ["text"] = new(10_000, Multiline: true), ["reason"] = new(1_000, Multiline: true), ["note"] = new(2_000, Multiline: true),
         ["resolution"] = new(4_000, Multiline: true), ["compensation"] = new(1_000, Multiline: true), ["improvement"] = new(4_000, Multiline: true),
+        // a work order's (the domain's own limits)
+        ["summary"] = new(Domain.WorkOrders.WorkOrderDecider.MaxSummaryLength, Multiline: true), ["plan"] = new(Domain.WorkOrders.WorkOrderDecider.MaxPlanLength, Multiline: true),
     };
 
     /// <summary>

@@ -55,3 +55,8 @@ public sealed record SetCustomerMemberLevel(string StoreId, string CustomerId, s
 
 /// <summary>One priority's targets: first human reply (seconds) and solution (minutes from the start to the resolution).</summary>
 public sealed record SetPrioritySlaTargets(string StoreId, ConversationPriority Priority, int FirstReplySeconds, int ResolutionMinutes, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+/// <summary>
+/// A department that takes work orders over from conversations (logistics, quality, finance…): its owner answers them
+/// with a first plan, its director gets them when the plan is late. Setting a department again replaces its people.
+/// </summary>
+public sealed record SetDepartment(string StoreId, string Department, string OwnerId, string DirectorId, DateTimeOffset OccurredAt) : StoreCommand(StoreId);

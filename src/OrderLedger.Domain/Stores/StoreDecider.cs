@@ -26,6 +26,7 @@ public static partial class StoreDecider
         (SetReturnPolicy c, _) => c.RefundRefusedDeliveries == state.RefundRefusedDeliveries && c.PayPassedReturns == state.PayPassedReturns
             ? Decision<StoreEvent>.Nothing
             : new StoreReturnPolicySet(c.StoreId, c.RefundRefusedDeliveries, c.PayPassedReturns, c.OccurredAt),
+        (SetDepartment c, _) => SetDepartment(c, state),
         (ClaimReturnTracking c, _) => ClaimReturnTracking(c, state),
         (SetVipRule c, _) => SetVipRule(c, state),
         (SetCustomerMemberLevel c, _) when string.IsNullOrWhiteSpace(c.CustomerId) =>
@@ -61,6 +62,7 @@ public static partial class StoreDecider
             MemberLevels = e.Level is null ? state.MemberLevels.Remove(e.CustomerId) : state.MemberLevels.SetItem(e.CustomerId, e.Level),
         },
         StorePrioritySlaTargetsSet e => state with { PrioritySla = state.PrioritySla.SetItem(e.Priority, new PriorityTargets(e.FirstReplySeconds, e.ResolutionMinutes)) },
+        StoreDepartmentSet e => state with { Departments = state.Departments.SetItem(e.Department, new(e.OwnerId, e.DirectorId)) },
         StoreReturnTrackingClaimed e => state with { ReturnTrackings = state.ReturnTrackings.SetItem(ReturnTrackingNumbers.Key(e.TrackingNumber), e.RefundId) },
         _ => state,
     };
@@ -173,6 +175,23 @@ public static partial class StoreDecider
             _ => state.ReturnAddresses.Default,
         };
         return current == c.Address ? Decision<StoreEvent>.Nothing : new StoreReturnAddressSet(c.StoreId, c.Scope, c.Key, c.Address, c.OccurredAt);
+    }
+
+    private static Decision<StoreEvent> SetDepartment(SetDepartment c, StoreState state)
+    {
+        if (string.IsNullOrWhiteSpace(c.Department) || c.Department.Length > StoreState.MaxDepartmentLength || c.Department.Trim() != c.Department)
+        {
+            return DomainError.Invalid("store.department-invalid", $"A department is named in 1 to {StoreState.MaxDepartmentLength} characters, without surrounding spaces.");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.OwnerId) || string.IsNullOrWhiteSpace(c.DirectorId))
+        {
+            return DomainError.Invalid("store.department-incomplete", "A department names its owner and its director.");
+        }
+
+        return state.Departments.GetValueOrDefault(c.Department) == new WorkOrders.DepartmentStaff(c.OwnerId, c.DirectorId)
+            ? Decision<StoreEvent>.Nothing
+            : new StoreDepartmentSet(c.StoreId, c.Department, c.OwnerId, c.DirectorId, c.OccurredAt);
     }
 
     /// <summary>A return tracking number names one refund of the store: the same refund again changes nothing, another is refused.</summary>

@@ -29,6 +29,8 @@ public sealed record StoreReturnAddressSet(string StoreId, ReturnAddressScope Sc
 
 public sealed record StoreWarehousesSet(string StoreId, IReadOnlyList<WarehouseRegions> Warehouses, DateTimeOffset OccurredAt) : StoreEvent;
 
+public sealed record StoreDepartmentSet(string StoreId, string Department, string OwnerId, string DirectorId, DateTimeOffset OccurredAt) : StoreEvent;
+
 public sealed record StoreReturnPolicySet(string StoreId, bool RefundRefusedDeliveries, bool PayPassedReturns, DateTimeOffset OccurredAt) : StoreEvent;
 
 /// <param name="TrackingNumber">As the customer gave it; looked up trimmed and case-insensitively (<see cref="ReturnTrackingNumbers.Key"/>).</param>

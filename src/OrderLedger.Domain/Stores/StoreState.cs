@@ -54,6 +54,12 @@ public sealed record StoreState(
         PrioritySla.TryGetValue(priority, out var set) ? set
         : priority == ConversationPriority.Vip ? ConversationPriorities.DefaultVip
         : new PriorityTargets(Sla.FirstReplySeconds, Sla.ResolutionHours * 60);
+    /// <summary>The departments that take work orders, by name (<c>SetDepartment</c>).</summary>
+    public ImmutableDictionary<string, WorkOrders.DepartmentStaff> Departments { get; init; } =
+        ImmutableDictionary<string, WorkOrders.DepartmentStaff>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>The longest department name: it is a path segment of the API.</summary>
+    public const int MaxDepartmentLength = 64;
 
     public static readonly TimeSpan DefaultPaymentWindow = TimeSpan.FromMinutes(30);
 

@@ -215,6 +215,41 @@ public class StoreSpecs
         var vipSet = StoreDecider.Decider.Fold([Registered, new StorePrioritySlaTargetsSet("s-1", ConversationPriority.Vip, 45, 20, At(1))]);
         Assert.Equal(new PriorityTargets(45, 20), vipSet.SlaFor(ConversationPriority.Vip));
     }
+    // ---- SetDepartment (who answers a department's work orders) ------------------------------------------
+
+    [Fact]
+    public void A_department_is_set_with_its_owner_and_director() =>
+        Store.Given(Registered).When(new SetDepartment("s-1", "logistics", "lee", "wang", At(1)))
+            .Then(new StoreDepartmentSet("s-1", "logistics", "lee", "wang", At(1)));
+
+    [Fact]
+    public void Setting_a_department_again_with_the_same_people_changes_nothing() =>
+        Store.Given(Registered, new StoreDepartmentSet("s-1", "logistics", "lee", "wang", At(1)))
+            .When(new SetDepartment("s-1", "logistics", "lee", "wang", At(2))).ThenNothing();
+
+    [Fact]
+    public void A_new_owner_replaces_the_old_one() =>
+        Assert.Equal(
+            new Domain.WorkOrders.DepartmentStaff("chen", "wang"),
+            Store.Given(Registered, new StoreDepartmentSet("s-1", "logistics", "lee", "wang", At(1)), new StoreDepartmentSet("s-1", "logistics", "chen", "wang", At(2)))
+                .State.Departments["logistics"]);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" logistics")]
+    [InlineData("a-department-name-that-goes-on-and-on-well-past-sixty-four-characters")]
+    public void A_department_has_a_short_name_without_surrounding_spaces(string department) =>
+        Store.Given(Registered).When(new SetDepartment("s-1", department, "lee", "wang", At(1))).ThenError("store.department-invalid");
+
+    [Theory]
+    [InlineData("", "wang")]
+    [InlineData("lee", " ")]
+    public void A_department_names_its_owner_and_director(string owner, string director) =>
+        Store.Given(Registered).When(new SetDepartment("s-1", "logistics", owner, director, At(1))).ThenError("store.department-incomplete");
+
+    [Fact]
+    public void Only_a_registered_store_has_departments() =>
+        Store.When(new SetDepartment("s-1", "logistics", "lee", "wang", At(1))).ThenError("store.not-registered");
 
     // ---- SetReturnAddress --------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stock;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Metrics.Tests.Support;
 using OrderLedger.Projections;
@@ -101,6 +102,7 @@ public sealed class ReproducibleRebuildTests(TestDatabase db) : IClassFixture<Te
         await Run(new SetReturnAddress(storeId, ReturnAddressScope.Default, null, address, Next()));
         await Run(new ReceiveStock(warehouse, tea, 100, Next()));
         await Run(new ReceiveStock(warehouse, mug, 100, Next()));
+        await Run(new SetDepartment(storeId, "logistics", "lee", "wang", Next()));
         for (var i = 0; i < 6; i++)
         {
             var (orderId, customer) = ($"O{i}-{storeId}", $"C{i % 3}");
@@ -145,6 +147,27 @@ public sealed class ReproducibleRebuildTests(TestDatabase db) : IClassFixture<Te
 
             await Run(new AssignAgent(conversationId, "agent-" + (i % 2), Next()));
             await Run(new SendAgentReply(conversationId, "agent-" + (i % 2), "m3", "on its way", Next()));
+
+            // Work orders: planned, resolved and closed back; resolved and reopened; escalated at the first-plan deadline.
+            var ticketId = "T-" + orderId;
+            var openedAt = Next();
+            await Run(new OpenWorkOrder(ticketId, conversationId, "logistics", "Trace the parcel", "agent-1", openedAt));
+            switch (i % 3)
+            {
+                case 0:
+                    await Run(new SubmitWorkOrderPlan(ticketId, "lee", "Ask the carrier", Next()));
+                    await Run(new ResolveWorkOrder(ticketId, "lee", "Found it", Next()));
+                    await Run(new CloseWorkOrder(ticketId, "agent-1", Next()));
+                    break;
+                case 1:
+                    await Run(new ResolveWorkOrder(ticketId, "lee", "Re-sent", Next()));
+                    await Run(new ReopenWorkOrder(ticketId, "agent-1", "Wrong colour", Next()));
+                    break;
+                default:
+                    await Run(new EscalateWorkOrder(ticketId, openedAt.AddHours(WorkOrderDecider.FirstPlanHours)));
+                    break;
+            }
+
             await Run(new ResolveConversation(conversationId, "agent", Next()));
             await Run(new RateSatisfaction(conversationId, i % 3 == 0 ? SatisfactionRating.Satisfied : SatisfactionRating.Neutral, Next()));
             await Run(new SendNpsSurvey(conversationId, Next()));
