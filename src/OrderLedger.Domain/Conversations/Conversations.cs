@@ -356,7 +356,7 @@ public static class ConversationDecider
         var events = new List<ConversationEvent> { started };
         var tier = c.Standing?.Tier ?? CustomerTier.Regular;
         var priority = ConversationPriorities.Of(tier, c.Urgency);
-        if (priority != ConversationPriority.Normal || c.Urgency != IssueUrgency.None)
+        if (priority != ConversationPriority.Normal)
         {
             events.Add(new ConversationPrioritySet(c.ConversationId, priority, tier, c.Urgency, c.OccurredAt));
         }

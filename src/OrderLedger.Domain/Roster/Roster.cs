@@ -86,36 +86,36 @@ public static class RosterDecider
 
     public static Decider<RosterCommand, RosterEvent, RosterState> Decider { get; } = new(Decide, Evolve, RosterState.Initial);
 
-    public static Decision<RosterEvent> Decide(RosterCommand command, RosterState state) => command switch
+    public static Decision<RosterEvent> Decide(RosterCommand command, RosterState state) => (command, state) switch
     {
         _ when AgentOf(command) is { } agent && string.IsNullOrWhiteSpace(agent) =>
             DomainError.Invalid("roster.agent-required", "Name the agent."),
 
-        StartShift c when c.StartedBy != c.AgentId =>
+        (StartShift c, _) when c.StartedBy != c.AgentId =>
             DomainError.Conflict("roster.not-own-shift", $"{c.StartedBy} cannot start {c.AgentId}'s shift; agents start their own."),
-        StartShift c when state.Agent(c.AgentId).OnShift => Decision<RosterEvent>.Nothing,
-        StartShift c => new ShiftStarted(c.StoreId, c.AgentId, c.OccurredAt),
+        (StartShift c, _) when state.Agent(c.AgentId).OnShift => Decision<RosterEvent>.Nothing,
+        (StartShift c, _) => new ShiftStarted(c.StoreId, c.AgentId, c.OccurredAt),
 
-        EndShift c when c.EndedBy != c.AgentId && !c.BySupervisor =>
+        (EndShift c, _) when c.EndedBy != c.AgentId && !c.BySupervisor =>
             DomainError.Conflict("roster.not-own-shift", $"{c.EndedBy} cannot end {c.AgentId}'s shift; only the agent or a supervisor can."),
-        EndShift c when !state.Agent(c.AgentId).OnShift => Decision<RosterEvent>.Nothing,
-        EndShift c => new ShiftEnded(c.StoreId, c.AgentId, c.EndedBy, c.OccurredAt),
+        (EndShift c, _) when !state.Agent(c.AgentId).OnShift => Decision<RosterEvent>.Nothing,
+        (EndShift c, _) => new ShiftEnded(c.StoreId, c.AgentId, c.EndedBy, c.OccurredAt),
 
-        SetAgentCapacity c when c.Capacity is < 0 or > MaxCapacity =>
+        (SetAgentCapacity c, _) when c.Capacity is < 0 or > MaxCapacity =>
             DomainError.Invalid("roster.capacity-out-of-range", $"A capacity is 0 – {MaxCapacity} open conversations."),
-        SetAgentCapacity c when state.Agents.TryGetValue(c.AgentId, out var known) && known.Capacity == c.Capacity => Decision<RosterEvent>.Nothing,
-        SetAgentCapacity c => new AgentCapacitySet(c.StoreId, c.AgentId, c.Capacity, c.OccurredAt),
+        (SetAgentCapacity c, _) when state.Agents.TryGetValue(c.AgentId, out var known) && known.Capacity == c.Capacity => Decision<RosterEvent>.Nothing,
+        (SetAgentCapacity c, _) => new AgentCapacitySet(c.StoreId, c.AgentId, c.Capacity, c.OccurredAt),
 
-        SetAgentRank c when state.Agents.TryGetValue(c.AgentId, out var known) && known.Rank == c.Rank => Decision<RosterEvent>.Nothing,
-        SetAgentRank c => new AgentRankSet(c.StoreId, c.AgentId, c.Rank, c.OccurredAt),
+        (SetAgentRank c, _) when state.Agents.TryGetValue(c.AgentId, out var known) && known.Rank == c.Rank => Decision<RosterEvent>.Nothing,
+        (SetAgentRank c, _) => new AgentRankSet(c.StoreId, c.AgentId, c.Rank, c.OccurredAt),
 
-        SetBuyerBinding c when c.BindBuyers == state.BindBuyers => Decision<RosterEvent>.Nothing,
-        SetBuyerBinding c => new BuyerBindingSet(c.StoreId, c.BindBuyers, c.OccurredAt),
+        (SetBuyerBinding c, _) when c.BindBuyers == state.BindBuyers => Decision<RosterEvent>.Nothing,
+        (SetBuyerBinding c, _) => new BuyerBindingSet(c.StoreId, c.BindBuyers, c.OccurredAt),
 
-        BindBuyer c when string.IsNullOrWhiteSpace(c.CustomerId) => DomainError.Invalid("roster.customer-required", "Name the buyer."),
-        BindBuyer when !state.BindBuyers => DomainError.Conflict("roster.buyer-binding-off", "The store does not bind buyers to agents."),
-        BindBuyer c when state.BoundBuyers.ContainsKey(c.CustomerId) => Decision<RosterEvent>.Nothing,
-        BindBuyer c => new BuyerBound(c.StoreId, c.CustomerId, c.AgentId, c.OrderId, c.OccurredAt),
+        (BindBuyer c, _) when string.IsNullOrWhiteSpace(c.CustomerId) => DomainError.Invalid("roster.customer-required", "Name the buyer."),
+        (BindBuyer, _) when !state.BindBuyers => DomainError.Conflict("roster.buyer-binding-off", "The store does not bind buyers to agents."),
+        (BindBuyer c, _) when state.BoundBuyers.ContainsKey(c.CustomerId) => Decision<RosterEvent>.Nothing,
+        (BindBuyer c, _) => new BuyerBound(c.StoreId, c.CustomerId, c.AgentId, c.OrderId, c.OccurredAt),
 
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown roster command."),
     };
