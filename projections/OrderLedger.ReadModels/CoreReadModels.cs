@@ -13,6 +13,5 @@ public static class CoreReadModels
         new ShipmentsProjection(),
         new RefundsProjection(),
         new ConversationsProjection(),
-        new WorkOrdersProjection(),
     ];
 }

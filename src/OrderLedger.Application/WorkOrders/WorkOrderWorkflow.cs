@@ -27,21 +27,7 @@ public sealed class WorkOrderWorkflow(CommandHandler handler)
 
         var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(conversation.StoreId), cancellationToken: cancellationToken)).State;
         var opening = command with { StoreId = conversation.StoreId, Staff = store.Departments.GetValueOrDefault(command.Department) };
-        var ticketStream = StreamIds.Ticket(command.TicketId);
-        if ((await handler.CheckAsync(WorkOrderDecider.Decider, ticketStream, opening, context, cancellationToken)
-             ?? await handler.CheckAsync(ConversationWorkOrdersDecider.Decider, conversationStream, step, context.Step("conversation"), cancellationToken)) is { } refused)
-        {
-            return new CommandOutcome([], refused);
-        }
-
-        var opened = await handler.HandleAsync(WorkOrderDecider.Decider, ticketStream, opening, context, cancellationToken);
-        if (!opened.IsSuccess || opened.State.ConversationId != command.ConversationId)
-        {
-            return CommandOutcome.From(opened);
-        }
-
-        var recorded = await handler.HandleAsync(ConversationWorkOrdersDecider.Decider, conversationStream, step, context.Step("conversation"), cancellationToken);
-        return new CommandOutcome([opened.Change, recorded.Change], recorded.Error);
+        return await OnTicketThenConversationAsync(opening, conversationStream, step, ticket => ticket.ConversationId == command.ConversationId, context, cancellationToken);
     }
 
     public async Task<CommandOutcome> CloseAsync(CloseWorkOrder command, CommandContext context, CancellationToken cancellationToken = default)
@@ -53,22 +39,8 @@ public sealed class WorkOrderWorkflow(CommandHandler handler)
             return CommandOutcome.From(await handler.HandleAsync(WorkOrderDecider.Decider, ticketStream, command, context, cancellationToken));
         }
 
-        var conversationStream = StreamIds.Conversation(ticket.ConversationId);
         var step = new RecordWorkOrderClosed(ticket.ConversationId, ticket.TicketId, ticket.Department, ticket.Resolution, command.OccurredAt);
-        if ((await handler.CheckAsync(WorkOrderDecider.Decider, ticketStream, command, context, cancellationToken)
-             ?? await handler.CheckAsync(ConversationWorkOrdersDecider.Decider, conversationStream, step, context.Step("conversation"), cancellationToken)) is { } refused)
-        {
-            return new CommandOutcome([], refused);
-        }
-
-        var closed = await handler.HandleAsync(WorkOrderDecider.Decider, ticketStream, command, context, cancellationToken);
-        if (!closed.IsSuccess)
-        {
-            return CommandOutcome.From(closed);
-        }
-
-        var recorded = await handler.HandleAsync(ConversationWorkOrdersDecider.Decider, conversationStream, step, context.Step("conversation"), cancellationToken);
-        return new CommandOutcome([closed.Change, recorded.Change], recorded.Error);
+        return await OnTicketThenConversationAsync(command, StreamIds.Conversation(ticket.ConversationId), step, _ => true, context, cancellationToken);
     }
 
     public async Task<CommandOutcome> EscalateAsync(EscalateWorkOrder command, CommandContext context, CancellationToken cancellationToken = default)
@@ -80,5 +52,30 @@ public sealed class WorkOrderWorkflow(CommandHandler handler)
             : (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(ticket.StoreId), cancellationToken: cancellationToken)).State
                 .Departments.GetValueOrDefault(ticket.Department)?.DirectorId;
         return CommandOutcome.From(await handler.HandleAsync(WorkOrderDecider.Decider, ticketStream, command with { DirectorId = director }, context, cancellationToken));
+    }
+
+    /// <summary>
+    /// The command on its work order, then <paramref name="step"/> on the conversation — each checked before the first
+    /// append; the step only when the work order it left is this conversation's (<paramref name="isTheConversations"/>).
+    /// </summary>
+    private async Task<CommandOutcome> OnTicketThenConversationAsync(
+        WorkOrderCommand command, string conversationStream, ConversationWorkOrderCommand step, Func<WorkOrderState, bool> isTheConversations,
+        CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticketStream = StreamIds.Ticket(command.TicketId);
+        if ((await handler.CheckAsync(WorkOrderDecider.Decider, ticketStream, command, context, cancellationToken)
+             ?? await handler.CheckAsync(ConversationWorkOrdersDecider.Decider, conversationStream, step, context.Step("conversation"), cancellationToken)) is { } refused)
+        {
+            return new CommandOutcome([], refused);
+        }
+
+        var onTicket = await handler.HandleAsync(WorkOrderDecider.Decider, ticketStream, command, context, cancellationToken);
+        if (!onTicket.IsSuccess || !isTheConversations(onTicket.State))
+        {
+            return CommandOutcome.From(onTicket);
+        }
+
+        var recorded = await handler.HandleAsync(ConversationWorkOrdersDecider.Decider, conversationStream, step, context.Step("conversation"), cancellationToken);
+        return new CommandOutcome([onTicket.Change, recorded.Change], recorded.Error);
     }
 }
