@@ -109,6 +109,38 @@ public sealed class WorkstationPageTests(WebHost host, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_agent_opens_a_work_order_from_the_conversation_and_the_transcript_shows_it()
+    {
+        var (shop, _, _, _, conversationId) = await BuyerWaitingAsync("cust-wo");
+        await shop.PostAsync($"/api/stores/{shop.StoreId}/departments/logistics", new { ownerId = "owner-1", directorId = "director-1" });
+        var page = await host.SignedInAsync(Roles.Agent, shop.StoreId);
+        await page.GotoAsync("/console.html");
+        await page.Locator($"#queue tbody tr[data-conversation='{conversationId}']").GetByRole(AriaRole.Button, new() { Name = $"Open {conversationId}" }).ClickAsync();
+
+        // A department the store does not have: the server refuses, the page says so, nothing is opened.
+        await page.GetByLabel("Department", new() { Exact = true }).FillAsync("finance");
+        await page.GetByLabel("What the department should do").FillAsync("Trace the parcel with the carrier");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open work order" }).ClickAsync();
+        await ExpectAnswerAsync(page, "error", "Open work order: work-order.unknown-department");
+
+        await page.GetByLabel("Department", new() { Exact = true }).FillAsync("logistics");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open work order" }).ClickAsync();
+        await ExpectAnswerAsync(page, "ok", "ticket-opened");
+        await Expect(page.Locator("#transcript li[data-kind='work-order-opened'] p")).ToContainTextAsync("Work order opened: logistics");
+        await Expect(page.Locator("#transcript li[data-kind='work-order-opened'] p")).ToContainTextAsync("Trace the parcel with the carrier");
+        await Expect(page.GetByLabel("What the department should do")).ToHaveValueAsync("");
+
+        var orders = await Eventually.Get(
+            () => WebHost.GetAsync<JsonElement>(host.Admin, $"/api/stores/{shop.StoreId}/work-orders"),
+            all => all.GetArrayLength() > 0, TimeSpan.FromSeconds(30), "the work order in the read model");
+        var opened = Assert.Single(orders.EnumerateArray());
+        Assert.Equal(conversationId, opened.GetProperty("conversationId").GetString());
+        Assert.Equal("owner-1", opened.GetProperty("assignedTo").GetString());
+        await Accessibility.AssertNoViolationsAsync(page);
+        await Screenshots.SaveAsync(page, "workstation-work-order");
+    }
+
+    [Fact]
     public async Task The_search_finds_by_name_phone_forms_order_id_and_tracking_number_and_says_so_when_nothing_matches()
     {
         var shop = await Shop.OpenAsync(host.Admin);

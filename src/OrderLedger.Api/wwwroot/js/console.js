@@ -1,5 +1,6 @@
 // The agents' workstation: the queue of every store the token covers (priority, wait, SLA state against the store's
-// targets) with claim; a conversation's whole transcript with reply, claim, assign, hand-off, escalate and resolve; the
+// targets) with claim; a conversation's whole transcript with reply, claim, assign, hand-off, escalate, resolve and a
+// work order to another department; the
 // buyer beside it (profile, orders, conversations, parcels with interception, refunds with approval or rejection, the
 // timeline). Every action is the command API with the user's token, and its answer is shown as the server gave it.
 // Live: one loop every 2 s reloads the queue, the open conversation and the buyer's first timeline page (entries not
@@ -406,6 +407,14 @@ function wireConversationActions() {
     conversationAction(t('conv.assign'), 'assignment', { agentId: document.getElementById('assign-to').value }));
   document.getElementById('handoff').addEventListener('click', () => conversationAction(t('conv.handoff'), 'handoff', { reason: document.getElementById('reason').value }));
   document.getElementById('escalate').addEventListener('click', () => conversationAction(t('conv.escalate'), 'escalation', { reason: document.getElementById('reason').value }));
+  document.getElementById('work-order-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const summary = document.getElementById('wo-summary');
+    // The ticket id is the caller's: one per submission, so a retried request opens nothing twice.
+    const ticketId = `wo-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const body = { ticketId, department: document.getElementById('wo-department').value.trim(), summary: summary.value };
+    if (await conversationAction(t('wo.open'), 'work-orders', body)) summary.value = '';
+  });
   document.getElementById('conversation-close').addEventListener('click', () => {
     conversation = null;
     document.getElementById('conversation').hidden = true;
