@@ -153,11 +153,14 @@ function storeRow(attributes, name, replyRate, nps, breached, openAlerts, worst)
  * Every store of the token side by side (at most 20), each with its own scorecard and alerts, and below them all of
  * them together: reply rate and NPS over every store's inquiries and answers, waits and alerts summed, the worst state.
  */
-async function drawStores(query) {
+async function drawStores(query, selected) {
   const stores = (session()?.stores ?? []).slice(0, 20);
   const cards = await Promise.all(stores.map(async (id) => {
     const base = `/api/stores/${seg(id)}`;
-    const [card, alerts] = await Promise.all([api(`${base}/scorecard${query ? `?${query}` : ''}`), api(`${base}/alerts?limit=1`)]);
+    // The selected store's scorecard and alerts were just read for the panels above: not fetched twice.
+    const [card, alerts] = id === selected.store
+      ? [selected.card, selected.alerts]
+      : await Promise.all([api(`${base}/scorecard${query ? `?${query}` : ''}`), api(`${base}/alerts?limit=1`)]);
     return { id, by: Object.fromEntries(card.figures.map((f) => [f.figure, f])), worst: worstOf(card.figures.map((f) => f.state)), open: alerts.open.length };
   }));
   document.querySelector('#stores tbody').replaceChildren(...cards.map((c) => storeRow(
@@ -186,7 +189,7 @@ async function refresh() {
     drawAlerts(alerts);
     drawQueue(queue, card);
     document.getElementById('range-shown').textContent = t('dash.showing', { window: card.window, zone: board.timeZone });
-    await Promise.all([drawAgents(base, query, card.window), drawStores(query)]);
+    await Promise.all([drawAgents(base, query, card.window), drawStores(query, { store, card, alerts })]);
     // The charts follow the picked range, day by day.
     const [replies, nps] = await Promise.all([
       api(`${base}/metrics/reply-rate-daily?from=${range.from}&to=${range.to}&now=${seg(board.now)}`),
