@@ -31,8 +31,8 @@ public sealed class DashboardSpecs(TestDatabase db) : IClassFixture<TestDatabase
         await pending.Customer(At("16:59:00"));
         await l.Placed("O1", At("16:30"), storeId: "SH");
         await l.Paid("O1", At("16:31"));
-        await l.RefundRequested("R1", "O1", RefundKind.RefundOnly, At("16:40"), autoApproved: true, storeId: "SH");
-        await l.RefundPaid("R1", "O1", At("16:50"));
+        await l.RefundRequested("R1", "O1", RefundKind.RefundOnly, At("16:40"), byCustomer: true, storeId: "SH");
+        await l.RefundPaid("R1", At("16:50"));
 
         var dashboard = await (await l.ProjectAsync()).GetDashboardAsync("SH", now);
 

@@ -33,6 +33,12 @@ public sealed class MetricsLedger : IAsyncDisposable
     private readonly CommandService commands;
     private int appended;
 
+    /// <summary>The stores registered so far (by <see cref="StoreAsync"/> or a commerce helper), so each is registered once.</summary>
+    public HashSet<string> RegisteredStores { get; } = [];
+
+    /// <summary>The stores whose shop (warehouse, stock, refund policies) a commerce helper has set up.</summary>
+    public HashSet<string> ShopsSetUp { get; } = [];
+
     private MetricsLedger(TestDatabase database, IEventStore store, Position? start)
     {
         this.database = database;
@@ -112,6 +118,7 @@ public sealed class MetricsLedger : IAsyncDisposable
     public async Task StoreAsync(string storeId, string timeZone, TimeOnly? opens = null, TimeOnly? closes = null)
     {
         await RunAsync(new RegisterStore(storeId, storeId, timeZone, "CNY", Day.At("00:00")));
+        RegisteredStores.Add(storeId);
         if (opens is not null)
         {
             await ServiceHoursAsync(storeId, opens.Value, closes!.Value, timeZone, Day.At("00:00"));
