@@ -28,6 +28,7 @@ builder.Services.AddOrderLedgerEventStore(builder.Configuration);
 builder.Services.AddOrderLedgerAccessControl(builder.Configuration);
 builder.Services.AddOrderLedgerCommandHandling(builder.Configuration);
 builder.Services.AddSingleton<CommandOwnership>();
+builder.Services.AddSingleton<CustomerStandings>();
 builder.Services.AddSingleton<CommandEnrichment>();
 builder.Services.AddSingleton<ICommandEnrichment>(sp => sp.GetRequiredService<CommandEnrichment>());
 builder.Services.AddSingleton<CommandPipeline>();

@@ -126,6 +126,34 @@ public sealed class WorkstationQueryTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task The_profile_gives_the_buyer_s_tier_under_the_store_s_vip_rule_by_net_paid_in_12_months_or_by_member_level()
+    {
+        var shop = await Scenario.StoreWithStockAsync(host.Client);
+        await shop.OkAsync($"/api/stores/{shop.StoreId}/policies/vip-rule", new { minPaidLast12Months = 15m, memberLevels = new[] { "gold" } });
+        await shop.OkAsync($"/api/stores/{shop.StoreId}/policies/member-levels/cust-gold", new { level = "gold" });
+        await OrderShippedToAsync(shop, "cust-big", "Big Spender", null, paid: true);
+        await OrderShippedToAsync(shop, "cust-big", "Big Spender", null, paid: true);
+        await OrderShippedToAsync(shop, "cust-small", "Small Spender", null, paid: true);
+        await OrderShippedToAsync(shop, "cust-gold", "Gold Member", null);
+        var agent = host.As(Roles.Agent, shop.StoreId);
+
+        Task<JsonElement> StandingAsync(string customer, int orders, decimal paid) => Eventually.Json(
+            agent, $"/api/stores/{shop.StoreId}/customers/{customer}/profile",
+            p => p.GetProperty("orders").GetInt32() == orders && p.GetProperty("totals")[0].GetProperty("paid").GetDecimal() == paid,
+            TimeSpan.FromSeconds(30),
+            $"{customer}'s orders and payments in the profile");
+
+        var big = (await StandingAsync("cust-big", 2, 20m)).GetProperty("standing");
+        var small = (await StandingAsync("cust-small", 1, 10m)).GetProperty("standing");
+        var gold = (await StandingAsync("cust-gold", 1, 0m)).GetProperty("standing");
+
+        Assert.Equal(("vip", 20.0m, 15m), (big.GetProperty("tier").GetString(), big.GetProperty("paidLast12Months").GetDecimal(), big.GetProperty("vipMinPaidLast12Months").GetDecimal()));
+        Assert.Equal(("regular", 10.0m), (small.GetProperty("tier").GetString(), small.GetProperty("paidLast12Months").GetDecimal()));
+        Assert.Equal(("vip", "gold", 0m), (gold.GetProperty("tier").GetString(), gold.GetProperty("memberLevel").GetString(), gold.GetProperty("paidLast12Months").GetDecimal()));
+        Assert.Equal(["gold"], gold.GetProperty("vipMemberLevels").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    [Fact]
     public async Task An_agent_reads_a_conversation_s_whole_transcript_of_its_store_only_and_a_403_names_the_roles_that_may()
     {
         var shop = await Scenario.StoreWithStockAsync(host.Client);

@@ -68,6 +68,7 @@ public sealed class WorkstationPageTests(WebHost host, ITestOutputHelper output)
         await Expect(page.Locator("#timeline tbody tr").First).ToBeVisibleAsync();
         output.WriteLine($"conversation, buyer profile and timeline shown {clock.ElapsedMilliseconds} ms after the click");
         await Expect(page.Locator("#profile dd[data-fact='buyer.paid']")).ToHaveTextAsync("20.00 EUR");
+        await Expect(page.Locator("#profile dd[data-fact='buyer.tier']")).ToHaveTextAsync("Regular (net paid in 12 months 20.00)"); // the store has no VIP rule
         await Expect(page.Locator("#orders tbody tr td:first-child")).ToHaveTextAsync(orderId);
 
         // Replying before anyone claimed it: the server refuses, and the page says what its ProblemDetails say.

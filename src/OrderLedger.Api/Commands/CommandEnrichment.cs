@@ -1,8 +1,5 @@
 using OrderLedger.Application;
-using OrderLedger.Application.CommandHandling;
-using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
-using OrderLedger.Domain.Stores;
 using OrderLedger.ReadModels;
 
 namespace OrderLedger.Api.Commands;
@@ -16,11 +13,8 @@ namespace OrderLedger.Api.Commands;
 /// (the store's stream) and, when the rule has an amount, the customer's net paid amount of the 12 months before the
 /// start (the <c>orders</c> read model).
 /// </summary>
-public sealed class CommandEnrichment(ConversationQueries conversations, OrderQueries orders, CommandHandler handler) : ICommandEnrichment
+public sealed class CommandEnrichment(ConversationQueries conversations, CustomerStandings standings) : ICommandEnrichment
 {
-    /// <summary>How far back a customer's payments count toward the VIP amount.</summary>
-    public const int VipPaymentMonths = 12;
-
     public async Task<object> EnrichAsync(object command, CancellationToken cancellationToken) => command switch
     {
         StartConversation start => await WithStandingAsync(await WithRepeatContactsAsync(start, cancellationToken), cancellationToken),
@@ -59,15 +53,8 @@ public sealed class CommandEnrichment(ConversationQueries conversations, OrderQu
             return start;
         }
 
-        var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(start.StoreId), cancellationToken: cancellationToken)).State;
-        if (store.VipRule.IsEmpty)
-        {
-            return start;
-        }
-
-        var paid = store.VipRule.MinPaidLast12Months is null
-            ? 0m
-            : await orders.GetNetPaidAsync(start.StoreId, start.CustomerId, start.OccurredAt.AddMonths(-VipPaymentMonths), start.OccurredAt, cancellationToken);
-        return start with { Standing = new CustomerStanding(paid, store.MemberLevels.GetValueOrDefault(start.CustomerId), store.VipRule) };
+        return await standings.OfAsync(start.StoreId, start.CustomerId, start.OccurredAt, evenWithoutRule: false, cancellationToken) is { } standing
+            ? start with { Standing = standing }
+            : start;
     }
 }

@@ -1,5 +1,8 @@
 using System.Security.Claims;
+using OrderLedger.Api.Commands;
+using OrderLedger.Domain.Conversations;
 using OrderLedger.Hosting;
+using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels;
 using OrderLedger.ReadModels.Infrastructure;
 
@@ -85,7 +88,8 @@ public static class CustomerQueryEndpoints
     }
 
     private static async Task<IResult> ProfileAsync(
-        string storeId, string customerId, ClaimsPrincipal user, OrderQueries orders, ConversationQueries conversations, CancellationToken ct)
+        string storeId, string customerId, ClaimsPrincipal user, OrderQueries orders, ConversationQueries conversations, CustomerStandings standings,
+        TimeProvider clock, CancellationToken ct)
     {
         if (user.Visible(storeId) is not { } stores)
         {
@@ -99,9 +103,10 @@ public static class CustomerQueryEndpoints
             return ApiProblems.NotFound($"Customer '{customerId}' of store '{storeId}'");
         }
 
+        var standing = (await standings.OfAsync(storeId, customerId, clock.GetUtcNow(), evenWithoutRule: true, ct))!;
         return Results.Ok(new CustomerProfile(
             storeId, customerId, facts?.Name, facts?.Phone, facts?.Address, facts?.Orders ?? 0, facts?.FirstOrderAt, facts?.LastOrderAt,
-            facts?.Totals ?? [], talks.Count, talks.Count(c => c.Status == "open")));
+            facts?.Totals ?? [], talks.Count, talks.Count(c => c.Status == "open"), BuyerStanding.Of(standing)));
     }
 
     /// <summary>The fewest digits a phone lookup takes, so a stray digit does not list half the store.</summary>
@@ -136,7 +141,7 @@ public static class CustomerQueryEndpoints
 
 /// <summary>
 /// A buyer as one store knows them: whom and where their latest order ships to, how many orders, paid and refunded per
-/// currency, and their conversations (open ones too). The domain records no loyalty tier or customer tags, so there are none.
+/// currency, their conversations (open ones too), and their standing under the store's VIP rule now.
 /// </summary>
 public sealed record CustomerProfile(
     string StoreId,
@@ -149,4 +154,18 @@ public sealed record CustomerProfile(
     DateTimeOffset? LastOrderAt,
     IReadOnlyList<CurrencyTotals> Totals,
     int Conversations,
-    int OpenConversations);
+    int OpenConversations,
+    BuyerStanding Standing);
+
+/// <summary>
+/// The buyer's tier now (the one a conversation started now would get): VIP when the store's rule qualifies them by
+/// <see cref="PaidLast12Months"/> (net of refunds, in the store's currency) or by <see cref="MemberLevel"/>.
+/// </summary>
+/// <param name="Tier"><c>vip</c> or <c>regular</c>.</param>
+/// <param name="VipMinPaidLast12Months">The store's VIP amount; null: no amount makes a VIP.</param>
+/// <param name="VipMemberLevels">The member levels the store counts as VIP.</param>
+public sealed record BuyerStanding(string Tier, string? MemberLevel, decimal PaidLast12Months, decimal? VipMinPaidLast12Months, IReadOnlyList<string> VipMemberLevels)
+{
+    public static BuyerStanding Of(CustomerStanding standing) =>
+        new(standing.Tier.Snake(), standing.MemberLevel, standing.PaidLast12Months, standing.Rule.MinPaidLast12Months, standing.Rule.MemberLevels);
+}

@@ -257,9 +257,19 @@ function renderProfile(profile) {
     ['buyer.name', profile.name ?? dash], ['buyer.phone', profile.phone ?? dash], ['buyer.address', profile.address ?? dash],
     ['buyer.orders', String(profile.orders)], ['buyer.paid', totals((x) => x.paid)], ['buyer.refunded', totals((x) => x.refunded)],
     ['buyer.conversations', `${profile.conversations} (${profile.openConversations})`], ['buyer.since', time(profile.firstOrderAt)],
-    ['buyer.tier', t('buyer.notRecorded')],
+    ['buyer.tier', tierText(profile.standing)],
   ];
   document.getElementById('profile').replaceChildren(...rows.flatMap(([key, value]) => [el('dt', {}, t(key)), el('dd', { 'data-fact': key }, value)]));
+}
+
+/** The buyer's tier now, and why: the member level the store set, the 12 months' net paid against the store's VIP amount. */
+function tierText(standing) {
+  const why = [
+    standing.memberLevel ? t('buyer.memberLevel', { level: standing.memberLevel }) : null,
+    t('buyer.paid12', { paid: money(standing.paidLast12Months) })
+      + (standing.vipMinPaidLast12Months === null ? '' : ` / ${money(standing.vipMinPaidLast12Months)}`),
+  ].filter(Boolean).join(' · ');
+  return `${t(`tier.${standing.tier}`)} (${why})`;
 }
 
 function timelineRow(e, fresh) {
