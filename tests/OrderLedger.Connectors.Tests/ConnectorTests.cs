@@ -204,16 +204,16 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
         var ingest = host.As(Roles.Ingest, apiStore);
         var agent1 = host.As(Roles.Agent, apiStore);
         var agent2 = host.As(Roles.Agent, apiStore);
-        foreach (var (id, customer, at, text) in new[] { ("api-a", "cust-a", t0, "where is my parcel?"), ("api-b", "cust-b", t0.AddMinutes(30), "can I change the size?") })
-        {
-            await host.OkAsync($"/api/conversations/{id}", new { storeId = apiStore, customerId = customer, channel = Channels.WeComKf, botEnabled = true, occurredAt = at }, ingest);
-            await host.OkAsync($"/api/conversations/{id}/messages", new { text, occurredAt = at }, ingest);
-        }
-
+        // Each conversation's facts in order, the hand-off right after the message: the day is in the past, so the host's
+        // bot hand-off timer (120 s after the message) is due at once and would otherwise race the hand-off sent here.
+        await host.OkAsync("/api/conversations/api-a", new { storeId = apiStore, customerId = "cust-a", channel = Channels.WeComKf, botEnabled = true, occurredAt = t0 }, ingest);
+        await host.OkAsync("/api/conversations/api-a/messages", new { text = "where is my parcel?", occurredAt = t0 }, ingest);
         await host.OkAsync("/api/conversations/api-a/handoff", new { reason = "wecom-kf servicer", occurredAt = t0.AddSeconds(60) }, ingest);
         await host.OkAsync("/api/conversations/api-a/assignment", new { agentId = "agent-1", occurredAt = t0.AddSeconds(60) }, agent1);
         await host.OkAsync("/api/conversations/api-a/agent-replies", new { agentId = "agent-1", text = "on its way", occurredAt = t0.AddSeconds(90) }, agent1);
         await host.OkAsync("/api/conversations/api-a/resolution", new { resolvedBy = "agent-1", occurredAt = t0.AddSeconds(300) }, agent1);
+        await host.OkAsync("/api/conversations/api-b", new { storeId = apiStore, customerId = "cust-b", channel = Channels.WeComKf, botEnabled = true, occurredAt = t0.AddMinutes(30) }, ingest);
+        await host.OkAsync("/api/conversations/api-b/messages", new { text = "can I change the size?", occurredAt = t0.AddMinutes(30) }, ingest);
         await host.OkAsync("/api/conversations/api-b/handoff", new { reason = "wecom-kf servicer", occurredAt = t0.AddMinutes(31) }, ingest);
         await host.OkAsync("/api/conversations/api-b/assignment", new { agentId = "agent-2", occurredAt = t0.AddMinutes(31) }, agent2);
         await host.OkAsync("/api/conversations/api-b/agent-replies", new { agentId = "agent-2", text = "yes", occurredAt = t0.AddMinutes(30).AddSeconds(400) }, agent2);
