@@ -8,7 +8,8 @@ namespace OrderLedger.Bench;
 /// CPU used over one span, in cores (CPU seconds per wall second), read from <c>/proc</c>: named child processes, this
 /// benchmark's own process, the PostgreSQL backends connected to the bench database (sampled every second from
 /// <c>pg_stat_activity</c>, since pooled connections come and go), PostgreSQL's cluster-wide background processes
-/// (WAL writer, checkpointer… — shared with anything else on the cluster), and the whole machine from <c>/proc/stat</c>.
+/// (WAL writer, checkpointer… — shared with anything else on the cluster), and the whole machine from <c>/proc/stat</c>;
+/// at the same samples, which statements the bench database's backends were running.
 /// </summary>
 public sealed class CpuSampler : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed class CpuSampler : IAsyncDisposable
     private readonly string _connectionString;
     private readonly Dictionary<string, (int Pid, long StartTicks)> _processes = [];
     private readonly Dictionary<int, (long First, long Last, bool Background)> _backends = [];
+    private readonly Dictionary<string, int> _activeStatements = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly TimeSpan _ownStart = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly (long Busy, long Total) _machineStart = MachineTicks();
@@ -54,9 +56,15 @@ public sealed class CpuSampler : IAsyncDisposable
             cores.Add(("PostgreSQL background processes (whole cluster)", _backends.Values.Where(b => b.Background).Sum(b => b.Last - b.First) / TicksPerSecond / seconds));
         }
 
+        List<(string, int)> statements;
+        lock (_activeStatements)
+        {
+            statements = [.. _activeStatements.OrderByDescending(a => a.Value).Take(8).Select(a => (a.Key, a.Value))];
+        }
+
         var machine = MachineTicks();
         var busyShare = (double)(machine.Busy - _machineStart.Busy) / Math.Max(1, machine.Total - _machineStart.Total);
-        return new CpuShares(cores, busyShare * Environment.ProcessorCount, Environment.ProcessorCount);
+        return new CpuShares(cores, busyShare * Environment.ProcessorCount, Environment.ProcessorCount) { ActiveStatements = statements };
     }
 
     private async Task SampleBackendsAsync()
@@ -64,7 +72,8 @@ public sealed class CpuSampler : IAsyncDisposable
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT pid, datname IS NULL FROM pg_stat_activity WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()", connection);
+            "SELECT pid, datname IS NULL, CASE WHEN state = 'active' THEN left(regexp_replace(query, '\\s+', ' ', 'g'), 100) END"
+            + " FROM pg_stat_activity WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()", connection);
         while (!_stop.IsCancellationRequested)
         {
             var pids = new List<(int Pid, bool Background)>();
@@ -73,6 +82,14 @@ public sealed class CpuSampler : IAsyncDisposable
                 while (await reader.ReadAsync())
                 {
                     pids.Add((reader.GetInt32(0), reader.GetBoolean(1)));
+                    if (!reader.IsDBNull(2))
+                    {
+                        var statement = reader.GetString(2);
+                        lock (_activeStatements)
+                        {
+                            _activeStatements[statement] = _activeStatements.GetValueOrDefault(statement) + 1;
+                        }
+                    }
                 }
             }
 
@@ -134,6 +151,9 @@ public sealed class CpuSampler : IAsyncDisposable
 /// <param name="MachineBusyCores">The whole machine's busy cores (every process, the other work on it included).</param>
 public sealed record CpuShares(IReadOnlyList<(string Name, double Cores)> Cores, double MachineBusyCores, int MachineCores)
 {
+    /// <summary>The statements most often seen running in the bench database's backends at the once-a-second samples (first 100 characters), with how often.</summary>
+    public IReadOnlyList<(string Statement, int Samples)> ActiveStatements { get; init; } = [];
+
     public override string ToString() =>
         string.Join(", ", Cores.Select(c => $"{c.Name} {c.Cores:F2}")) + $"; machine busy {MachineBusyCores:F2} of {MachineCores} cores";
 

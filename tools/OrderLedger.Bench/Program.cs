@@ -412,6 +412,11 @@ async Task<List<Figure>> PeakFiguresAsync(int conversations, int seconds)
     Log($"peak: CPU in cores over the sustained phase: {r.Cpu}");
     // CPU per command does not depend on how much of the machine other work took: what 2,500 commands/s would need.
     Log("peak: CPU ms per command: " + string.Join(", ", r.Cpu.Cores.Select(c => $"{c.Name} {c.Cores * r.Seconds * 1000 / r.Commands:F2}")));
+    foreach (var (statement, samples) in r.Cpu.ActiveStatements)
+    {
+        Log($"peak: running in PostgreSQL at {samples} of the once-a-second samples: {statement}");
+    }
+
     var (largest, cores) = r.Cpu.Largest;
     Log(r.Cpu.MachineBusyCores >= 0.9 * r.Cpu.MachineCores
         ? $"peak: limited by CPU: the machine's {r.Cpu.MachineCores} cores were {r.Cpu.MachineBusyCores / r.Cpu.MachineCores:P0} busy; the largest consumer: {largest} ({cores:F2} cores)"
