@@ -15,8 +15,8 @@ namespace OrderLedger.Bench;
 
 /// <summary>
 /// Issue 20's Double-11 hour (<c>--only peak</c>): the API host (projections off) and the standalone projector run as
-/// child processes on a fresh database; <see cref="SeedAsync"/> opens conversations waiting for a human through the HTTP
-/// API (every one of them in the busy store's queue, a twentieth as many in each other store), then
+/// child processes on a fresh database; <see cref="SeedAsync"/> opens conversations waiting for a human (through the HTTP
+/// API, or decided and appended in batches; N in the busy store's queue, a twentieth as many in each other store), then
 /// <see cref="SustainAsync"/> drives a mix of customer-service and order traffic through the HTTP API from many
 /// closed-loop clients while it samples command latency, projection lag, the busy store's dashboard and queue, and CPU.
 /// </summary>
