@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks against the private PostgreSQL (tools/pg.sh), each figure with its baseline from the same run:
-#   tools/bench.sh [--quick] [--json] [--repetitions N] [--only append|bulk|catch-up|lag|dashboard|notary|refunds|connectors]
+#   tools/bench.sh [--quick] [--json] [--repetitions N] [--only append|bulk|catch-up|lag|dashboard|notary|refunds|connectors|peak]
+#   tools/bench.sh --only peak [--peak-seconds 600] [--peak-conversations 100000] [--peak-clients 64] [--peak-seed http|batches]
 # EventStoreDB: OrderLedger's client beside the official Node client (@eventstore/db-client, pinned below, installed
 # into .data/), on the server ORDERLEDGER_ESDB names or else the bundled one (tools/esdb.sh, stopped at the end):
 #   tools/bench.sh --store eventstoredb [--quick] [--json] [--repetitions N]
@@ -37,6 +38,6 @@ fi
 tools/pg.sh start >/dev/null
 export ORDERLEDGER_BENCH_PG="$(tools/pg.sh admin-url)"
 dotnet build tools/OrderLedger.Bench -c Release -nologo -v quiet >&2
-# The bulk-approval and connector figures (--only refunds, --only connectors) run the API host from its own build as a child process.
+# The bulk-approval, connector and peak figures (--only refunds, connectors, peak) run the API host from its own build as a child process.
 dotnet build src/OrderLedger.Api -c Release -nologo -v quiet >&2
 exec dotnet tools/OrderLedger.Bench/bin/Release/net10.0/OrderLedger.Bench.dll "$@"

@@ -31,8 +31,9 @@ public sealed class BenchSmokeTests
         Assert.True(exit == 0, error);
         var figures = JsonDocument.Parse(output).RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("figure").GetString()!);
         // Catch-up twice: the 6 core read models (the figure), then every projection; the notary's eight; bulk
-        // approval's two (the request, per refund); bulk append's five; the connector's two (received, handled).
-        Assert.Equal(29, figures.Count);
+        // approval's two (the request, per refund); bulk append's five; the connector's two (received, handled); the
+        // Double-11 peak's seven (seeding, sustained commands/s, command p50 and p99, lag, dashboard and queue p99).
+        Assert.Equal(36, figures.Count);
         Assert.All(figures.Values, f => Assert.True(f.GetProperty("median").GetDouble() > 0, f.ToString()));
         Assert.True(figures["append, single-event (16 writers)"].GetProperty("baselineMedian").GetDouble() > 0);
         var bulk = figures.Single(f => f.Key.StartsWith("bulk: OrderLedger bulk append", StringComparison.Ordinal)).Value;
@@ -46,6 +47,10 @@ public sealed class BenchSmokeTests
         Assert.True(figures.Single(f => f.Key.StartsWith("connector handled end to end", StringComparison.Ordinal)).Value.GetProperty("baselineMedian").GetDouble() > 0);
         Assert.True(figures["bulk approval, 100 refunds, per refund"].GetProperty("baselineMedian").GetDouble() > 0);
         Assert.True(figures.Single(f => f.Key.StartsWith("hot SKU", StringComparison.Ordinal)).Value.GetProperty("met").GetBoolean(), "the hot SKU was oversold");
+        var sustained = figures.Single(f => f.Key.StartsWith("peak: sustained commands/s", StringComparison.Ordinal));
+        Assert.Contains("errors: 0)", sustained.Key, StringComparison.Ordinal);
+        Assert.Equal(2_500, sustained.Value.GetProperty("baselineMedian").GetDouble());
+        Assert.Single(figures.Keys, name => name.StartsWith("peak: queue p99 while loaded (500 waiting", StringComparison.Ordinal));
     }
 
     [Fact]

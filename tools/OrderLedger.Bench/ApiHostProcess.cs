@@ -16,13 +16,22 @@ namespace OrderLedger.Bench;
 public sealed class ApiHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly AccessTokens _tokens;
 
-    private ApiHostProcess(Process process, HttpClient client, HttpClient anonymous)
+    private ApiHostProcess(Process process, AccessTokens tokens, HttpClient client, HttpClient anonymous)
     {
         _process = process;
+        _tokens = tokens;
         Client = client;
         Anonymous = anonymous;
     }
+
+    /// <summary>The host's process id, for its CPU time in <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>A bearer token the host accepts: <paramref name="subject"/> with <paramref name="role"/> in <paramref name="stores"/>.</summary>
+    public string TokenFor(string subject, string role, IReadOnlyCollection<string> stores) =>
+        _tokens.Issue(subject, [role], stores, TimeSpan.FromHours(2), DateTimeOffset.UtcNow);
 
     /// <summary>Signed in as an admin of every store.</summary>
     public HttpClient Client { get; }
@@ -39,10 +48,11 @@ public sealed class ApiHostProcess : IAsyncDisposable
         var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
         var url = $"http://127.0.0.1:{FreePort()}";
         var process = Start(connectionString, signingKey, url, settings);
-        var token = new AccessTokens(signingKey).Issue("bench", [Roles.Admin], [AccessTokens.AllStores], TimeSpan.FromHours(2), DateTimeOffset.UtcNow);
+        var tokens = new AccessTokens(signingKey);
+        var token = tokens.Issue("bench", [Roles.Admin], [AccessTokens.AllStores], TimeSpan.FromHours(2), DateTimeOffset.UtcNow);
         var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var host = new ApiHostProcess(process, client, new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) });
+        var host = new ApiHostProcess(process, tokens, client, new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) });
         await host.WaitUntilLiveAsync(TimeSpan.FromMinutes(2));
         return host;
     }

@@ -9,6 +9,9 @@ public sealed class ProjectorProcess : IDisposable
 
     private ProjectorProcess(Process process) => _process = process;
 
+    /// <summary>The projector's process id, for its CPU time in <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
+
     public static ProjectorProcess Start(string connectionString, IReadOnlyCollection<string>? only = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrderLedger.Projector.dll");
