@@ -1,7 +1,10 @@
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
+using OrderLedger.Domain.Roster;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stores;
+using OrderLedger.EventStore.Serialization;
+using OrderLedger.ReadModels;
 using OrderLedger.Testing;
 using Xunit;
 using static OrderLedger.Reactors.Tests.ReactorHost;
@@ -154,5 +157,31 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
         await Eventually.Get(() => host.DispatchedAsync(refused.OrderId), d => d.Count == 1, because: "the unreservable-line timer fired");
         Assert.Equal("not needed", (await host.DispatchedAsync(refused.OrderId)).Single().Outcome);
         Assert.Empty(await host.TypesAsync($"conversation-{ProactiveCases.ConversationId(ProactiveReason.UnreservableLine, refused.OrderId)}"));
+    }
+
+    [Fact]
+    public async Task A_case_is_routed_to_the_agent_on_shift_and_the_read_models_show_why_it_was_opened()
+    {
+        var clock = new ManualClock(T0);
+        await using var host = await StartWithAssignmentAsync(database, clock);
+        var (store, _, sku) = await host.StoreWithStockAsync();
+        await host.Do(new StartShift(store, "ann", "ann", T0.AddMinutes(-5)), T0.AddMinutes(-5), new Actor(ActorKind.Agent, "ann"));
+        var tooMany = Order(store, sku, quantity: 11);
+        Assert.Equal("order.out-of-stock", (await host.Commands.ExecuteAsync(tooMany, Ctx(T0))).Error?.Rule);
+        var caseId = ProactiveCases.ConversationId(ProactiveReason.UnreservableLine, tooMany.OrderId);
+
+        await host.EventuallyHasAsync($"conversation-{caseId}", "conversation-agent-assigned");
+        var conversations = new ConversationQueries(database.DataSource);
+        var summary = await Eventually.Get(() => conversations.GetAsync(caseId), c => c?.AssignedAgent == "ann", because: "the case in the conversations read model");
+        var timeline = new CustomerTimelineQueries(database.DataSource);
+        var entries = await Eventually.Get(
+            () => timeline.GetPageAsync([store], "c-1", pageSize: 500),
+            page => page.Entries.Any(e => e.StreamId == $"conversation-{caseId}" && e.Type == "conversation-started"),
+            because: "the case on the customer's timeline");
+
+        Assert.Equal(("unreservable-line", "human", (DateTimeOffset?)null), (summary!.ProactiveReason, summary.Mode, summary.WaitingSince));
+        Assert.Equal(
+            $"Service case opened by the system (unreservable line) about order {tooMany.OrderId}",
+            entries.Entries.Single(e => e.StreamId == $"conversation-{caseId}" && e.Type == "conversation-started").Summary);
     }
 }
