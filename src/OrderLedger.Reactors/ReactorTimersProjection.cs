@@ -227,11 +227,8 @@ public sealed class ReactorTimersProjection : IProjection
                 case ShipmentTrackingScanned t:
                     timers[(TimerKinds.NoTrackingScan, t.ShipmentId)] = NoScanTimer(t.ShipmentId, store, t.OccurredAt);
                     break;
-                case ShipmentDelivered d:
-                    timers[(TimerKinds.NoTrackingScan, d.ShipmentId)] = null;
-                    break;
-                case ShipmentReturnedToSender r:
-                    timers[(TimerKinds.NoTrackingScan, r.ShipmentId)] = null;
+                case ShipmentDelivered or ShipmentReturnedToSender:
+                    timers[(TimerKinds.NoTrackingScan, ((ShipmentEvent)e.Event).ShipmentId)] = null;
                     break;
                 case ShipmentIntercepted i:
                     shipments[(i.OrderId, i.ShipmentId)] = true;

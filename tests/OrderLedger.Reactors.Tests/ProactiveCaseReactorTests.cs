@@ -28,6 +28,12 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
         return order;
     }
 
+    private static async Task<(PlaceOrder Order, string Warehouse, string Sku)> PaidInNewStoreAsync(ReactorHost host)
+    {
+        var (store, warehouse, sku) = await host.StoreWithStockAsync();
+        return (await PaidAsync(host, store, sku), warehouse, sku);
+    }
+
     private static async Task<string> HandedOverAsync(ReactorHost host, PlaceOrder order, string warehouse, string sku, DateTimeOffset at)
     {
         var shipmentId = Id("sh-");
@@ -49,19 +55,18 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task A_paid_order_not_handed_over_within_the_store_s_promise_opens_one_case_dated_at_the_promise()
     {
-        var clock = new ManualClock(T0);
-        await using var host = await StartAsync(database, clock);
+        await using var host = await StartAsync(database, new ManualClock(T0));
         var (store, _, sku) = await host.StoreWithStockAsync();
         await host.Do(new SetProactiveCasePolicy(store, 24, 48, true, T0.AddDays(-1)), T0.AddDays(-1));
         var order = await PaidAsync(host, store, sku);
         var due = PaidAt.AddHours(24);
         await host.WaitForTimerDueAsync(TimerKinds.PaidNotShipped, order.OrderId, due);
 
-        clock.Set(due.AddTicks(-1));
+        host.Clock.Set(due.AddTicks(-1));
         await host.Dispatcher.DispatchDueAsync();
         Assert.Empty(await host.DispatchedAsync(order.OrderId));
 
-        clock.Set(due.AddHours(3));
+        host.Clock.Set(due.AddHours(3));
         var caseId = ProactiveCases.ConversationId(ProactiveReason.PaidNotShipped, order.OrderId);
         var started = await StartedAsync(host, caseId);
         Assert.Equal(
@@ -79,8 +84,7 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task An_order_handed_over_or_cancelled_in_time_opens_nothing()
     {
-        var clock = new ManualClock(T0);
-        await using var host = await StartAsync(database, clock);
+        await using var host = await StartAsync(database, new ManualClock(T0));
         var (store, warehouse, sku) = await host.StoreWithStockAsync();
         var shipped = await PaidAsync(host, store, sku);
         var cancelled = await PaidAsync(host, store, sku);
@@ -92,7 +96,7 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
         await host.WaitForNoTimerAsync(TimerKinds.PaidNotShipped, shipped.OrderId);
         await host.WaitForNoTimerAsync(TimerKinds.PaidNotShipped, cancelled.OrderId);
 
-        clock.Set(PaidAt.AddDays(3));
+        host.Clock.Set(PaidAt.AddDays(3));
         await host.Dispatcher.DispatchDueAsync();
         Assert.Empty(await host.TypesAsync($"conversation-{ProactiveCases.ConversationId(ProactiveReason.PaidNotShipped, shipped.OrderId)}"));
         Assert.Empty(await host.TypesAsync($"conversation-{ProactiveCases.ConversationId(ProactiveReason.PaidNotShipped, cancelled.OrderId)}"));
@@ -101,10 +105,8 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task A_parcel_without_a_scan_opens_a_case_and_each_scan_restarts_the_hours()
     {
-        var clock = new ManualClock(T0);
-        await using var host = await StartAsync(database, clock);
-        var (store, warehouse, sku) = await host.StoreWithStockAsync();
-        var order = await PaidAsync(host, store, sku);
+        await using var host = await StartAsync(database, new ManualClock(T0));
+        var (order, warehouse, sku) = await PaidInNewStoreAsync(host);
         var handedOverAt = T0.AddHours(5);
         var shipmentId = await HandedOverAsync(host, order, warehouse, sku, handedOverAt);
         var scannedAt = handedOverAt.AddHours(40);
@@ -112,11 +114,11 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
         var due = scannedAt.AddHours(ProactiveCasePolicy.Default.NoScanHours);
         await host.WaitForTimerDueAsync(TimerKinds.NoTrackingScan, shipmentId, due);
 
-        clock.Set(due.AddTicks(-1));
+        host.Clock.Set(due.AddTicks(-1));
         await host.Dispatcher.DispatchDueAsync();
         Assert.Empty(await host.DispatchedAsync(shipmentId));
 
-        clock.Set(due);
+        host.Clock.Set(due);
         var started = await StartedAsync(host, ProactiveCases.ConversationId(ProactiveReason.NoTrackingScan, shipmentId));
         Assert.Equal((order.OrderId, ProactiveReason.NoTrackingScan, due), (started.OrderId, started.ProactiveReason, started.OccurredAt));
     }
@@ -124,16 +126,14 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task A_delivered_parcel_opens_nothing()
     {
-        var clock = new ManualClock(T0);
-        await using var host = await StartAsync(database, clock);
-        var (store, warehouse, sku) = await host.StoreWithStockAsync();
-        var order = await PaidAsync(host, store, sku);
+        await using var host = await StartAsync(database, new ManualClock(T0));
+        var (order, warehouse, sku) = await PaidInNewStoreAsync(host);
         var shipmentId = await HandedOverAsync(host, order, warehouse, sku, T0.AddHours(5));
         await host.WaitForTimerAsync(TimerKinds.NoTrackingScan, shipmentId);
 
         await host.Do(new MarkDelivered(shipmentId, T0.AddHours(30)), T0.AddHours(30));
         await host.WaitForNoTimerAsync(TimerKinds.NoTrackingScan, shipmentId);
-        clock.Set(T0.AddDays(5));
+        host.Clock.Set(T0.AddDays(5));
         await host.Dispatcher.DispatchDueAsync();
         Assert.Empty(await host.TypesAsync($"conversation-{ProactiveCases.ConversationId(ProactiveReason.NoTrackingScan, shipmentId)}"));
     }
@@ -141,8 +141,7 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task An_order_rejected_for_a_line_that_cannot_be_reserved_opens_a_case_unless_the_store_turned_it_off()
     {
-        var clock = new ManualClock(T0);
-        await using var host = await StartAsync(database, clock);
+        await using var host = await StartAsync(database, new ManualClock(T0));
         var (store, _, sku) = await host.StoreWithStockAsync();
         var tooMany = Order(store, sku, quantity: 11);
         Assert.Equal("order.out-of-stock", (await host.Commands.ExecuteAsync(tooMany, Ctx(T0))).Error?.Rule);
@@ -162,8 +161,7 @@ public sealed class ProactiveCaseReactorTests(TestDatabase database) : IClassFix
     [Fact]
     public async Task A_case_is_routed_to_the_agent_on_shift_and_the_read_models_show_why_it_was_opened()
     {
-        var clock = new ManualClock(T0);
-        await using var host = await StartWithAssignmentAsync(database, clock);
+        await using var host = await StartWithAssignmentAsync(database, new ManualClock(T0));
         var (store, _, sku) = await host.StoreWithStockAsync();
         await host.Do(new StartShift(store, "ann", "ann", T0.AddMinutes(-5)), T0.AddMinutes(-5), new Actor(ActorKind.Agent, "ann"));
         var tooMany = Order(store, sku, quantity: 11);
