@@ -41,6 +41,12 @@ public sealed record ConversationSummary(
 
     /// <summary>The urgency as stated (none, order_overdue, parcel_damaged, …).</summary>
     public string Urgency { get; init; } = "none";
+
+    /// <summary>
+    /// Why the system opened the case (paid-not-shipped, no-tracking-scan, unreservable-line; docs/domain.md,
+    /// "Proactive cases"); null: the customer or an agent started it.
+    /// </summary>
+    public string? ProactiveReason { get; init; }
 }
 
 /// <summary>A conversation waiting for a human, with how long it has waited at the given time and its SLA state (against its priority's first-reply target).</summary>
@@ -55,8 +61,8 @@ public sealed class ConversationsProjection : IProjection
 
     public string Name => "conversations";
 
-    /// <summary>2: the priority and urgency (<c>conversation-priority-set</c>).</summary>
-    public int Version => 2;
+    /// <summary>2: the priority and urgency (<c>conversation-priority-set</c>). 3: the reason of a proactive case.</summary>
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(ConversationStarted), typeof(ConversationPrioritySet), typeof(CustomerMessageReceived), typeof(BotReplied), typeof(ConversationHandedOff), typeof(AgentAssigned),
@@ -88,7 +94,8 @@ public sealed class ConversationsProjection : IProjection
             resolved_at               timestamptz,
             updated_at                timestamptz NOT NULL,
             priority                  text NOT NULL,
-            urgency                   text NOT NULL
+            urgency                   text NOT NULL,
+            proactive_reason          text
         );
         CREATE INDEX ON {schema}.conversations (store_id, waiting_since) WHERE waiting_since IS NOT NULL;
         CREATE INDEX ON {schema}.conversations (customer_id, started_at DESC);
@@ -104,7 +111,10 @@ public sealed class ConversationsProjection : IProjection
         {
             (null, ConversationStarted s) => new ConversationSummary(
                 s.ConversationId, s.StoreId, s.CustomerId, s.Channel, s.OrderId, "open", s.Mode.Snake(), null, false, null, 0, 0, null, null,
-                at, null, null, null, null, at),
+                at, null, null, null, null, at)
+            {
+                ProactiveReason = s.ProactiveReason is { } reason ? ProactiveCases.Name(reason) : null,
+            },
             (null, _) => null,
             (_, ConversationPrioritySet p) => row with { Priority = p.Priority.Snake(), Urgency = p.Urgency.Snake() },
             (_, CustomerMessageReceived) => row with
@@ -135,7 +145,7 @@ public sealed class ConversationsProjection : IProjection
             r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.TextN(4), r.Text(5), r.Text(6), r.TextN(7), r.Bool(8), r.TimeN(9), r.Int(10),
             r.Int(11), r.TextN(12), r.IntN(13), r.Time(14), r.TimeN(15), r.TimeN(16), r.TimeN(17), r.TimeN(18), r.Time(19))
         {
-            Priority = r.Text(20), Urgency = r.Text(21),
+            Priority = r.Text(20), Urgency = r.Text(21), ProactiveReason = r.TextN(22),
         },
         Col.Text<ConversationSummary>("conversation_id", c => c.ConversationId),
         Col.Text<ConversationSummary>("store_id", c => c.StoreId),
@@ -158,7 +168,8 @@ public sealed class ConversationsProjection : IProjection
         Col.Time<ConversationSummary>("resolved_at", c => c.ResolvedAt),
         Col.Time<ConversationSummary>("updated_at", c => c.UpdatedAt),
         Col.Text<ConversationSummary>("priority", c => c.Priority),
-        Col.Text<ConversationSummary>("urgency", c => c.Urgency));
+        Col.Text<ConversationSummary>("urgency", c => c.Urgency),
+        Col.Text<ConversationSummary>("proactive_reason", c => c.ProactiveReason));
 }
 
 /// <summary>Reads <c>rm.conversations</c>.</summary>

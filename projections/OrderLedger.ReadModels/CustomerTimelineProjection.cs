@@ -45,7 +45,8 @@ public sealed class CustomerTimelineProjection : IProjection
     public string Name => "customer_timeline";
 
     // 2: missed escalation deadlines are on the timeline. 3: work orders opened from and closed back to a conversation.
-    public int Version => 3;
+    // 4: a proactive case says why the system opened it.
+    public int Version => 4;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(OrderPlaced), typeof(OrderRejected), typeof(OrderPaymentConfirmed), typeof(OrderPaymentFailed), typeof(OrderPaymentTimedOut),
@@ -191,6 +192,8 @@ public sealed class CustomerTimelineProjection : IProjection
         RefundPaid p => $"Refund {p.RefundId} of {Money(p.Amount)} paid",
         RefundDisputeOpened d => $"Dispute opened on refund {d.RefundId}: {d.Reason}",
         RefundDisputeJudged j => $"Dispute on refund {j.RefundId} judged: merchant {(j.MerchantAtFault ? "at fault" : "not at fault")}",
+        ConversationStarted { ProactiveReason: { } reason } c =>
+            $"Service case opened by the system ({Words(ProactiveCases.Name(reason))}){(c.OrderId is null ? "" : $" about order {c.OrderId}")}",
         ConversationStarted c => $"Started a conversation on {c.Channel}{(c.OrderId is null ? "" : $" about order {c.OrderId}")}",
         CustomerMessageReceived m => $"Customer: {Clip(m.Text)}",
         BotReplied b => $"Bot: {Clip(b.Text)}",

@@ -39,6 +39,7 @@ public static class DomainEventTypes
         .Register("store-service-hours-set", DomainJsonContext.Default.StoreServiceHoursSet)
         .Register("store-sla-targets-set", DomainJsonContext.Default.StoreSlaTargetsSet)
         .Register("store-bot-hand-off-set", DomainJsonContext.Default.StoreBotHandOffSet)
+        .Register("store-proactive-case-policy-set", DomainJsonContext.Default.StoreProactiveCasePolicySet)
         .Register("store-return-address-set", DomainJsonContext.Default.StoreReturnAddressSet)
         .Register("store-warehouses-set", DomainJsonContext.Default.StoreWarehousesSet)
         .Register("store-return-policy-set", DomainJsonContext.Default.StoreReturnPolicySet)

@@ -25,6 +25,7 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(StoreServiceHoursSet))]
 [JsonSerializable(typeof(StoreSlaTargetsSet))]
 [JsonSerializable(typeof(StoreBotHandOffSet))]
+[JsonSerializable(typeof(StoreProactiveCasePolicySet))]
 [JsonSerializable(typeof(StoreReturnAddressSet))]
 [JsonSerializable(typeof(StoreWarehousesSet))]
 [JsonSerializable(typeof(StoreReturnPolicySet))]

@@ -32,6 +32,18 @@ public static class TimerKinds
     /// </summary>
     public const string WorkOrderPlan = "work-order-plan";
 
+    /// <summary>
+    /// An order paid and, the store's ship-within hours later (default 48), not handed to the carrier: a proactive case
+    /// (<c>StartConversation</c>, reason paid-not-shipped) for its customer.
+    /// </summary>
+    public const string PaidNotShipped = "paid-not-shipped";
+
+    /// <summary>A parcel with the carrier and no scan for the store's no-scan hours (each scan re-arms it): a proactive case.</summary>
+    public const string NoTrackingScan = "no-tracking-scan";
+
+    /// <summary>An order rejected because a line could not be reserved: a proactive case, when the store opens them.</summary>
+    public const string UnreservableLine = "unreservable-line";
+
     /// <summary>A refund approved by the auto-refund rule: intercept the order's parcels still in the warehouse, then <c>PayRefund</c>.</summary>
     public const string AutoRefund = "auto-refund";
 }

@@ -35,6 +35,12 @@ namespace OrderLedger.Reactors;
 /// conversation-started / -resolved / -reopened → open contacts per order (reactor_open_conversations)
 /// ticket-opened                        → work-order-plan at its first-plan deadline (opened + 2 h)
 /// ticket-plan-submitted / -resolved / -escalated / -closed → work-order-plan dropped
+/// order-payment-confirmed              → paid-not-shipped at payment + the store's ship-within hours (default 48)
+/// order-shipment-handed-over / order-cancelled → paid-not-shipped dropped
+/// shipment-handed-to-carrier / -tracking-scanned → no-tracking-scan at the movement + the store's no-scan hours (re-armed)
+/// shipment-delivered / -returned-to-sender → no-tracking-scan dropped
+/// order-rejected (out of stock)        → unreservable-line now
+/// store-proactive-case-policy-set      → the store's proactive-case hours (reactor_store_policies)
 /// </code>
 /// </summary>
 public sealed class ReactorTimersProjection : IProjection
@@ -49,16 +55,17 @@ public sealed class ReactorTimersProjection : IProjection
 
     public string Name => ProjectionName;
 
-    // 3: work orders' first-plan deadlines.
-    public int Version => 3;
+    // 3: work orders' first-plan deadlines. 4: proactive cases (paid not shipped, no tracking scan, unreservable line).
+    public int Version => 4;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
-        typeof(OrderPlaced), typeof(OrderPaymentConfirmed), typeof(OrderCancelled),
+        typeof(OrderPlaced), typeof(OrderPaymentConfirmed), typeof(OrderCancelled), typeof(OrderRejected), typeof(OrderShipmentHandedOver),
         typeof(ConversationStarted), typeof(ConversationResolved), typeof(ConversationReopened), typeof(NpsSurveySent), typeof(ConversationEscalated),
         typeof(EscalationDeadlineMissed), typeof(EscalationResolutionWritten), typeof(CustomerMessageReceived), typeof(ConversationHandedOff),
         typeof(RefundApproved), typeof(RefundPaid), typeof(RefundRejected),
-        typeof(ShipmentCreated), typeof(ShipmentHandedToCarrier), typeof(ShipmentIntercepted),
-        typeof(StoreSlaTargetsSet), typeof(StoreBotHandOffSet),
+        typeof(ShipmentCreated), typeof(ShipmentHandedToCarrier), typeof(ShipmentIntercepted), typeof(ShipmentTrackingScanned),
+        typeof(ShipmentDelivered), typeof(ShipmentReturnedToSender),
+        typeof(StoreSlaTargetsSet), typeof(StoreBotHandOffSet), typeof(StoreProactiveCasePolicySet),
         typeof(WorkOrderOpened), typeof(WorkOrderPlanSubmitted), typeof(WorkOrderEscalated), typeof(WorkOrderResolved), typeof(WorkOrderClosed));
 
     public IReadOnlyList<string> Tables => ["reactor_timers", "reactor_shipments", "reactor_store_policies", "reactor_open_conversations", "reactor_bot_conversations"];
@@ -83,7 +90,9 @@ public sealed class ReactorTimersProjection : IProjection
         CREATE TABLE {schema}.reactor_store_policies (
             store_id              text PRIMARY KEY,
             nps_delay_days        int,
-            bot_hand_off_seconds  int);
+            bot_hand_off_seconds  int,
+            ship_within_hours     int,
+            no_scan_hours         int);
         CREATE TABLE {schema}.reactor_bot_conversations (
             conversation_id  text PRIMARY KEY,
             store_id         text);
@@ -98,10 +107,23 @@ public sealed class ReactorTimersProjection : IProjection
         CREATE INDEX ON {schema}.reactor_open_conversations (order_id) WHERE open;
         """;
 
-    private sealed record Timer(string Key, string? StoreId, string? OrderId, DateTimeOffset At, bool AddNpsDelay);
+    /// <summary>What a timer's due time adds to <see cref="Timer.At"/> from the store's policies (<c>reactor_store_policies</c>).</summary>
+    private enum Delay
+    {
+        None,
+        NpsDays,
+        ShipWithinHours,
+        NoScanHours,
+    }
+
+    private sealed record Timer(string Key, string? StoreId, string? OrderId, DateTimeOffset At, Delay Delay = Delay.None);
 
     /// <summary>A store's policies as this batch set them; null = not set in this batch (the stored value stays).</summary>
-    private sealed record Policies(int? NpsDelayDays, int? BotHandOffSeconds);
+    private sealed record Policies(int? NpsDelayDays, int? BotHandOffSeconds, int? ShipWithinHours = null, int? NoScanHours = null);
+
+    /// <summary>A proactive-case timer of a parcel: re-armed at every movement, each arm a timer of its own (its dispatch record apart).</summary>
+    private static Timer NoScanTimer(string shipmentId, string? store, DateTimeOffset movedAt) =>
+        new($"{shipmentId}/{movedAt.UtcTicks}", store, null, movedAt, Delay.NoScanHours);
 
     public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -120,16 +142,25 @@ public sealed class ReactorTimersProjection : IProjection
             switch (e.Event)
             {
                 case OrderPlaced p:
-                    timers[(TimerKinds.PaymentTimeout, p.OrderId)] = new Timer(p.OrderId, p.StoreId, p.OrderId, p.PaymentDueAt, false);
+                    timers[(TimerKinds.PaymentTimeout, p.OrderId)] = new Timer(p.OrderId, p.StoreId, p.OrderId, p.PaymentDueAt);
                     break;
                 case OrderPaymentConfirmed p:
                     timers[(TimerKinds.PaymentTimeout, p.OrderId)] = null;
+                    timers[(TimerKinds.PaidNotShipped, p.OrderId)] = new Timer(p.OrderId, store, p.OrderId, p.OccurredAt, Delay.ShipWithinHours);
                     break;
                 case OrderCancelled c:
                     timers[(TimerKinds.PaymentTimeout, c.OrderId)] = null;
+                    timers[(TimerKinds.PaidNotShipped, c.OrderId)] = null;
+                    break;
+                case OrderShipmentHandedOver h:
+                    timers[(TimerKinds.PaidNotShipped, h.OrderId)] = null;
+                    break;
+                case OrderRejected { Reason: RejectionReason.OutOfStock } r:
+                    timers[(TimerKinds.UnreservableLine, r.OrderId)] = new Timer(r.OrderId, store ?? r.StoreId, r.OrderId, r.OccurredAt);
                     break;
                 case ConversationStarted c:
-                    if (c.OrderId is not null)
+                    // A case the system opened is no contact of the customer's: never a repeat contact, nor the earlier one.
+                    if (c.OrderId is not null && c.ProactiveReason is null)
                     {
                         started.Add((c, store ?? c.StoreId, e.Record.Position));
                     }
@@ -152,7 +183,7 @@ public sealed class ReactorTimersProjection : IProjection
                     break;
                 case ConversationResolved r:
                     StopBotClock(r.ConversationId);
-                    timers[(TimerKinds.NpsSurvey, r.ConversationId)] = new Timer(r.ConversationId, store, null, r.OccurredAt, true);
+                    timers[(TimerKinds.NpsSurvey, r.ConversationId)] = new Timer(r.ConversationId, store, null, r.OccurredAt, Delay.NpsDays);
                     timers[(TimerKinds.EscalationDeadline, r.ConversationId)] = null;
                     timers[(TimerKinds.RepeatContact, r.ConversationId)] = null;
                     open[r.ConversationId] = false;
@@ -169,7 +200,7 @@ public sealed class ReactorTimersProjection : IProjection
                 case ConversationEscalated x:
                     timers[(TimerKinds.EscalationDeadline, x.ConversationId)] = new Timer(
                         ReactorCommandIds.EscalationKey(x.ConversationId, x.OccurredAt),
-                        store, null, Later(x.OccurredAt, TimeSpan.FromHours(ConversationDecider.EscalationResolutionHours)), false);
+                        store, null, Later(x.OccurredAt, TimeSpan.FromHours(ConversationDecider.EscalationResolutionHours)));
                     timers[(TimerKinds.RepeatContact, x.ConversationId)] = null;
                     settled.Add(x.ConversationId);
                     break;
@@ -178,7 +209,7 @@ public sealed class ReactorTimersProjection : IProjection
                     break;
                 // Only the auto-refund window's approvals: a refused parcel's refund by rule is paid by its own workflow.
                 case RefundApproved { ByRule: true, ApprovedBy: RefundDecider.AutoApprover } a:
-                    timers[(TimerKinds.AutoRefund, a.RefundId)] = new Timer(a.RefundId, store, a.OrderId, a.OccurredAt, false);
+                    timers[(TimerKinds.AutoRefund, a.RefundId)] = new Timer(a.RefundId, store, a.OrderId, a.OccurredAt);
                     break;
                 case RefundPaid p:
                     timers[(TimerKinds.AutoRefund, p.RefundId)] = null;
@@ -191,12 +222,19 @@ public sealed class ReactorTimersProjection : IProjection
                     break;
                 case ShipmentHandedToCarrier h:
                     shipments[(h.OrderId, h.ShipmentId)] = true;
+                    timers[(TimerKinds.NoTrackingScan, h.ShipmentId)] = NoScanTimer(h.ShipmentId, store, h.OccurredAt);
+                    break;
+                case ShipmentTrackingScanned t:
+                    timers[(TimerKinds.NoTrackingScan, t.ShipmentId)] = NoScanTimer(t.ShipmentId, store, t.OccurredAt);
+                    break;
+                case ShipmentDelivered or ShipmentReturnedToSender:
+                    timers[(TimerKinds.NoTrackingScan, ((ShipmentEvent)e.Event).ShipmentId)] = null;
                     break;
                 case ShipmentIntercepted i:
                     shipments[(i.OrderId, i.ShipmentId)] = true;
                     break;
                 case WorkOrderOpened o:
-                    timers[(TimerKinds.WorkOrderPlan, o.TicketId)] = new Timer(o.TicketId, store ?? o.StoreId, null, o.PlanDueAt, false);
+                    timers[(TimerKinds.WorkOrderPlan, o.TicketId)] = new Timer(o.TicketId, store ?? o.StoreId, null, o.PlanDueAt);
                     break;
                 case WorkOrderPlanSubmitted or WorkOrderEscalated or WorkOrderResolved or WorkOrderClosed:
                     timers[(TimerKinds.WorkOrderPlan, ((TicketEvent)e.Event).TicketId)] = null;
@@ -211,6 +249,13 @@ public sealed class ReactorTimersProjection : IProjection
                     policies[b.StoreId] = policies.GetValueOrDefault(b.StoreId, new Policies(null, null)) with
                     {
                         BotHandOffSeconds = Math.Clamp(b.Seconds, StoreState.MinBotHandOffSeconds, StoreState.MaxBotHandOffSeconds),
+                    };
+                    break;
+                case StoreProactiveCasePolicySet c:
+                    policies[c.StoreId] = policies.GetValueOrDefault(c.StoreId, new Policies(null, null)) with
+                    {
+                        ShipWithinHours = Math.Clamp(c.ShipWithinHours, ProactiveCasePolicy.MinHours, ProactiveCasePolicy.MaxHours),
+                        NoScanHours = Math.Clamp(c.NoScanHours, ProactiveCasePolicy.MinHours, ProactiveCasePolicy.MaxHours),
                     };
                     break;
             }
@@ -228,17 +273,21 @@ public sealed class ReactorTimersProjection : IProjection
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
-                INSERT INTO {schema}.reactor_store_policies AS p (store_id, nps_delay_days, bot_hand_off_seconds)
-                SELECT * FROM unnest(@Stores, @Days, @Seconds)
+                INSERT INTO {schema}.reactor_store_policies AS p (store_id, nps_delay_days, bot_hand_off_seconds, ship_within_hours, no_scan_hours)
+                SELECT * FROM unnest(@Stores, @Days, @Seconds, @ShipHours, @ScanHours)
                 ON CONFLICT (store_id) DO UPDATE SET
                     nps_delay_days = coalesce(excluded.nps_delay_days, p.nps_delay_days),
-                    bot_hand_off_seconds = coalesce(excluded.bot_hand_off_seconds, p.bot_hand_off_seconds)
+                    bot_hand_off_seconds = coalesce(excluded.bot_hand_off_seconds, p.bot_hand_off_seconds),
+                    ship_within_hours = coalesce(excluded.ship_within_hours, p.ship_within_hours),
+                    no_scan_hours = coalesce(excluded.no_scan_hours, p.no_scan_hours)
                 """,
                 new
                 {
                     Stores = policies.Keys.ToArray(),
                     Days = policies.Values.Select(p => p.NpsDelayDays).ToArray(),
                     Seconds = policies.Values.Select(p => p.BotHandOffSeconds).ToArray(),
+                    ShipHours = policies.Values.Select(p => p.ShipWithinHours).ToArray(),
+                    ScanHours = policies.Values.Select(p => p.NoScanHours).ToArray(),
                 },
                 context.Transaction, cancellationToken: cancellationToken));
         }
@@ -313,11 +362,18 @@ public sealed class ReactorTimersProjection : IProjection
                 INSERT INTO {schema}.reactor_timers AS t (kind, subject, key, store_id, order_id, due_at, due_ticks)
                 SELECT b.kind, b.subject, b.key, b.store_id, b.order_id,
                        -- .NET reads no moment past 9999: a due time beyond it would stop the dispatcher.
-                       LEAST(b.at + CASE WHEN b.nps THEN make_interval(days => coalesce(p.nps_delay_days, 7)) ELSE interval '0' END,
-                             timestamptz '9999-12-31 23:59:59Z'),
-                       CASE WHEN b.nps THEN NULL ELSE b.ticks END
-                FROM unnest(@Kinds, @Subjects, @Keys, @Stores, @Orders, @Ats, @Ticks, @Nps) AS b(kind, subject, key, store_id, order_id, at, ticks, nps)
+                       LEAST(b.at + d.delay, timestamptz '9999-12-31 23:59:59Z'),
+                       -- whole hours are exact in ticks, so the proactive cases' deciders compare to the tick as well
+                       CASE WHEN b.delay = @NpsDays THEN NULL ELSE LEAST(b.ticks + d.hours * {TimeSpan.TicksPerHour}, {DateTimeOffset.MaxValue.UtcTicks}) END
+                FROM unnest(@Kinds, @Subjects, @Keys, @Stores, @Orders, @Ats, @Ticks, @Delays) AS b(kind, subject, key, store_id, order_id, at, ticks, delay)
                 LEFT JOIN {schema}.reactor_store_policies p ON p.store_id = b.store_id
+                CROSS JOIN LATERAL (SELECT
+                    CASE b.delay WHEN @ShipWithinHours THEN coalesce(p.ship_within_hours, {ProactiveCasePolicy.Default.ShipWithinHours})
+                                 WHEN @NoScanHours THEN coalesce(p.no_scan_hours, {ProactiveCasePolicy.Default.NoScanHours})
+                                 ELSE 0 END::bigint AS hours) h
+                CROSS JOIN LATERAL (SELECT
+                    CASE WHEN b.delay = @NpsDays THEN make_interval(days => coalesce(p.nps_delay_days, 7)) ELSE make_interval(hours => h.hours::int) END AS delay,
+                    h.hours AS hours) d
                 ON CONFLICT (kind, subject) DO UPDATE SET
                     key = excluded.key, store_id = excluded.store_id, order_id = excluded.order_id, due_at = excluded.due_at, due_ticks = excluded.due_ticks
                 """,
@@ -330,7 +386,10 @@ public sealed class ReactorTimersProjection : IProjection
                     Orders = set.Select(s => s.Timer.OrderId).ToArray(),
                     Ats = set.Select(s => s.Timer.At.UtcDateTime).ToArray(),
                     Ticks = set.Select(s => s.Timer.At.UtcTicks).ToArray(),
-                    Nps = set.Select(s => s.Timer.AddNpsDelay).ToArray(),
+                    Delays = set.Select(s => (int)s.Timer.Delay).ToArray(),
+                    NpsDays = (int)Delay.NpsDays,
+                    ShipWithinHours = (int)Delay.ShipWithinHours,
+                    NoScanHours = (int)Delay.NoScanHours,
                 },
                 context.Transaction, cancellationToken: cancellationToken));
         }

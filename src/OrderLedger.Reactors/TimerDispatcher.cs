@@ -13,6 +13,7 @@ using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections.Runtime;
+using OrderLedger.Reactors.Proactive;
 
 namespace OrderLedger.Reactors;
 
@@ -33,6 +34,7 @@ public sealed partial class TimerDispatcher(
     NpgsqlDataSource dataSource) : PollingService(time)
 {
     private readonly NpgsqlDataSource _dataSource = dataSource;
+    private readonly ProactiveCaseReactor _proactiveCases = new(commands);
     private readonly OwnTables _tables = new(dataSource, """
         CREATE SCHEMA IF NOT EXISTS reactors;
         CREATE TABLE IF NOT EXISTS reactors.dispatched (
@@ -130,6 +132,11 @@ public sealed partial class TimerDispatcher(
                 return await AtDueTimeAsync(timer, context, now, at => new HandOffToHuman(timer.Subject, ConversationDecider.BotNoAnswerReason, at), cancellationToken);
             case TimerKinds.WorkOrderPlan:
                 return await AtDueTimeAsync(timer, context, now, at => new EscalateWorkOrder(timer.Subject, at), cancellationToken);
+            case TimerKinds.PaidNotShipped or TimerKinds.NoTrackingScan or TimerKinds.UnreservableLine:
+                // The facts at the due time decide; a case is one conversation per reason and order (or parcel).
+                return await _proactiveCases.CaseAsync(timer, timer.DueAt, cancellationToken) is { } start
+                    ? await AtDueTimeAsync(timer, context, now, at => start with { OccurredAt = at }, cancellationToken)
+                    : ProactiveCaseReactor.NothingToOpen;
             case TimerKinds.AutoRefund:
                 var changes = new List<StreamChange>();
                 foreach (var (command, commandId) in await ParcelStepsAsync(timer, cancellationToken))
@@ -227,7 +234,10 @@ public sealed partial class TimerDispatcher(
                 timer.Subject,
                 DueAt = timer.DueAt.UtcDateTime,
                 Now = now.UtcDateTime,
-                Outcome = outcome.Error is { } error ? $"refused: {error.Rule}" : outcome.AlreadyProcessed ? "already done" : "done",
+                Outcome = outcome.Error is { } error ? $"refused: {error.Rule}"
+                    : outcome.AlreadyProcessed ? "already done"
+                    : outcome.Changes.Count == 0 ? "not needed"
+                    : "done",
                 Events = outcome.Changes.Where(c => !c.AlreadyProcessed).Sum(c => c.Events.Count),
             },
             cancellationToken: cancellationToken));

@@ -152,6 +152,28 @@ public sealed class HostileInputTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal(1, await new Scenario(host.Client).CountEventsAsync($"store-{storeId}"));
     }
 
+    [Fact]
+    public async Task Proactive_case_hours_past_thirty_days_are_refused_at_the_edge_and_zero_by_the_domain()
+    {
+        var storeId = "st-" + Guid.NewGuid().ToString("N")[..10];
+        var scenario = new Scenario(host.Client);
+        await scenario.OkAsync($"/api/stores/{storeId}", new { name = "Shop", timeZone = "UTC", currency = "EUR" });
+
+        var tooLong = await host.Client.PostAsJsonAsync(
+            $"/api/stores/{storeId}/policies/proactive-cases", new { shipWithinHours = 721, noScanHours = int.MaxValue, onUnreservableLine = true });
+        var zero = await host.Client.PostAsJsonAsync(
+            $"/api/stores/{storeId}/policies/proactive-cases", new { shipWithinHours = 0, noScanHours = 48, onUnreservableLine = true });
+        var set = await host.Client.PostAsJsonAsync(
+            $"/api/stores/{storeId}/policies/proactive-cases", new { shipWithinHours = 24, noScanHours = 72, onUnreservableLine = false });
+
+        var errors = await AssertFieldAsync(tooLong, "shipWithinHours");
+        Assert.True(errors.TryGetProperty("noScanHours", out _));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, zero.StatusCode);
+        Assert.Contains("store.proactive-hours-out-of-range", await zero.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(2, await scenario.CountEventsAsync($"store-{storeId}"));
+    }
+
     [Theory]
     [InlineData("""{"rating":99}""", "rating")]
     [InlineData("""{"rating":"Neutral, Dissatisfied"}""", "rating")]

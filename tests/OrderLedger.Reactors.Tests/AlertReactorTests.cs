@@ -1,6 +1,7 @@
 using OrderLedger.Domain.Alerts;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stores;
+using OrderLedger.Domain.WorkOrders;
 using OrderLedger.Testing;
 using Xunit;
 using static OrderLedger.Reactors.Tests.ReactorHost;
@@ -58,6 +59,41 @@ public sealed class AlertReactorTests(TestDatabase database) : IClassFixture<Tes
         var listed = await host.Service<OrderLedger.Reactors.Alerts.AlertQueries>().ListAsync([store]);
         Assert.Empty(listed.Open);
         Assert.Equal($"{store}/1", Assert.Single(listed.Recent).AlertId);
+    }
+
+    [Fact]
+    public async Task A_work_order_escalated_at_its_plan_deadline_raises_one_alert_and_its_plan_recovers_it()
+    {
+        var store = Id("s");
+        var clock = new ManualClock(T0);
+        await using var host = await StartAsync(database, clock, new Dictionary<string, string?> { ["Alerts:EvaluateEvery"] = "00:00:00.2" });
+        await host.Do(new RegisterStore(store, "Jade shop", "UTC", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+        await host.Do(new SetDepartment(store, "logistics", "lee", "wang", T0.AddDays(-1)), T0.AddDays(-1));
+        var (conversation, ticket) = (Id("cv-"), Id("t-"));
+        await host.Do(new StartConversation(conversation, store, "c-1", "email", null, false, [], T0), T0);
+        await host.Do(new OpenWorkOrder(ticket, conversation, "logistics", "Parcel lost at the hub", "agent-1", T0), T0);
+        var deadline = T0.AddHours(WorkOrderDecider.FirstPlanHours);
+        await host.WaitForTimerDueAsync(TimerKinds.WorkOrderPlan, ticket, deadline);
+
+        clock.Set(deadline.AddMinutes(-1));
+        await Task.Delay(600);
+        Assert.Empty(await host.TypesAsync($"alerts-{store}"));
+
+        clock.Set(deadline.AddMinutes(1));
+        await host.EventuallyHasAsync($"ticket-{ticket}", "ticket-escalated");
+        await host.EventuallyHasAsync($"alerts-{store}", "alert-raised");
+        var raised = (AlertRaised)(await host.EventsAsync($"alerts-{store}")).Single().Event;
+        Assert.Equal((AlertsDecider.WorkOrderEscalatedRule, ticket), (raised.Rule, raised.Subject));
+        Assert.Contains(ticket, raised.Summary, StringComparison.Ordinal);
+
+        await host.Do(new SubmitWorkOrderPlan(ticket, "wang", "Trace it with the carrier today", clock.Now), clock.Now);
+        await host.EventuallyHasAsync($"alerts-{store}", "alert-recovered");
+        var alerts = await host.EventsAsync($"alerts-{store}");
+        var recovered = (AlertRecovered)alerts[^1].Event;
+        Assert.Equal((raised.AlertId, AlertsDecider.WorkOrderEscalatedRule, ticket), (recovered.AlertId, recovered.Rule, recovered.Subject));
+
+        await Task.Delay(800);                              // more passes: nothing raised again
+        Assert.Equal(["alert-raised", "alert-recovered"], await host.TypesAsync($"alerts-{store}"));
     }
 
     /// <summary>Retries wait on the reactors' clock: each look moves it on a second.</summary>

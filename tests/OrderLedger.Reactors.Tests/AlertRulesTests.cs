@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrderLedger.Domain.Alerts;
 using OrderLedger.Metrics;
 using OrderLedger.Reactors.Alerts;
 using Xunit;
@@ -55,6 +56,16 @@ public sealed class AlertRulesTests
             .Where(c => c.Rule == "projection-faulted").ToList();
         Assert.Equal([("orders", true), ("refunds", false)], checks.Select(c => (c.Subject, c.Holds)));
         Assert.Contains("boom", checks[0].Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_escalated_work_order_without_a_plan_is_its_own_subject_and_an_answered_one_recovers()
+    {
+        var checks = AlertRules.Check(Quiet with { EscalatedWorkOrders = ["t-1"], OpenWorkOrderAlerts = ["t-1", "t-0"] }, Targets)
+            .Where(c => c.Rule == AlertsDecider.WorkOrderEscalatedRule).ToList();
+
+        Assert.Equal([("t-1", true), ("t-0", false)], checks.Select(c => (c.Subject, c.Holds)));
+        Assert.DoesNotContain(AlertRules.Check(Quiet, Targets), c => c.Rule == AlertsDecider.WorkOrderEscalatedRule);
     }
 
     [Fact]

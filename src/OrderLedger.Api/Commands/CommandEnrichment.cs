@@ -28,7 +28,7 @@ public sealed class CommandEnrichment(ConversationQueries conversations, Custome
             UnresolvedAboutSameOrder =
             [
                 .. (await conversations.ListForCustomerAsync([start.StoreId], start.CustomerId, 200, cancellationToken))
-                    .Where(c => c.OrderId == orderId && c.Status == "open" && c.ConversationId != start.ConversationId)
+                    .Where(c => c.OrderId == orderId && c.Status == "open" && c.ConversationId != start.ConversationId && c.ProactiveReason is null)
                     .Select(c => c.ConversationId),
             ],
         },

@@ -24,6 +24,8 @@ public static class StoreCommands
             new SetSlaTargets(f.Route("storeId"), new SlaTargets(f.Value(b.FirstReplySeconds), f.Value(b.ResolutionHours), f.Value(b.NpsSurveyDelayDays)), f.OccurredAt));
         policies.MapCommand<BotHandOffBody>("/bot-hand-off", "Set how many seconds (10–3600, default 120) a customer waits in a bot conversation without a useful answer before a human takes over.", (b, f) =>
             new SetBotHandOff(f.Route("storeId"), f.Value(b.Seconds), f.OccurredAt));
+        policies.MapCommand<ProactiveCasesBody>("/proactive-cases", "Set when the system opens a service case before the customer complains: paid and not handed to the carrier within shipWithinHours (1–720, default 48), no carrier scan for noScanHours (1–720, default 48), an order line that cannot be reserved (default on).", (b, f) =>
+            new SetProactiveCasePolicy(f.Route("storeId"), f.Value(b.ShipWithinHours), f.Value(b.NoScanHours), f.Value(b.OnUnreservableLine), f.OccurredAt));
         policies.MapCommand<VipRuleBody>("/vip-rule", "Set what makes a VIP customer: a net paid amount in the last 12 months and/or member levels (either is enough; neither: no VIPs).", (b, f) =>
             new SetVipRule(f.Route("storeId"), b.MinPaidLast12Months, b.MemberLevels is null ? [] : f.List(b.MemberLevels), f.OccurredAt));
         policies.MapCommand<PrioritySlaTargetsBody>("/priority-sla-targets", "Set one priority's targets: first human reply in seconds, solution in minutes (VIP defaults to 60 s and 30 min, the others to the SLA targets).", (b, f) =>
@@ -50,6 +52,8 @@ public sealed record ServiceHoursBody(string? Opens, string? Closes, string? Tim
 public sealed record SlaTargetsBody(int? FirstReplySeconds, int? ResolutionHours, int? NpsSurveyDelayDays) : CommandBody;
 
 public sealed record BotHandOffBody(int? Seconds) : CommandBody;
+
+public sealed record ProactiveCasesBody(int? ShipWithinHours, int? NoScanHours, bool? OnUnreservableLine) : CommandBody;
 
 /// <param name="MinPaidLast12Months">Net paid (paid − refunded) in the last 12 months that makes a VIP; left out: no amount does.</param>
 /// <param name="MemberLevels">Member levels that make a VIP (<c>POST …/policies/member-levels/{customerId}</c> gives a customer one).</param>

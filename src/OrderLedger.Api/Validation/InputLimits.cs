@@ -69,6 +69,7 @@ public static class InputLimits
         ["resolutionHours"] = new(0, 365 * 24),
         ["npsSurveyDelayDays"] = new(0, 365),
         ["seconds"] = new(0, 86_400),
+        ["shipWithinHours"] = new(0, Domain.Stores.ProactiveCasePolicy.MaxHours), ["noScanHours"] = new(0, Domain.Stores.ProactiveCasePolicy.MaxHours),
         ["resolutionMinutes"] = new(0, 365 * 24 * 60),
         ["score"] = new(0, 10),
         ["capacity"] = new(0, Domain.Roster.RosterDecider.MaxCapacity),

@@ -51,8 +51,11 @@ public static class AlertsDecider
     /// <summary>The rules the alerts reactor evaluates (docs/reactors.md, "Alerts").</summary>
     public static IReadOnlySet<string> Rules { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "reply-rate", "queue-wait", "stuck-parcels", "complaint-spike", "escalation-deadline", "projection-faulted",
+        "reply-rate", "queue-wait", "stuck-parcels", "complaint-spike", "escalation-deadline", "projection-faulted", WorkOrderEscalatedRule,
     };
+
+    /// <summary>A work order escalated at its first-plan deadline that has no plan or resolution yet; the subject is the ticket id.</summary>
+    public const string WorkOrderEscalatedRule = "work-order-escalated";
 
     /// <summary>The subject of a rule about the store as a whole.</summary>
     public const string StoreSubject = "store";

@@ -41,6 +41,9 @@ public sealed record StartConversation(
 
     /// <summary>The issue's urgency as the starter states it (an ordinary question unless said).</summary>
     public IssueUrgency Urgency { get; init; } = IssueUrgency.None;
+
+    /// <summary>Why the system opened this case before the customer complained; null: the customer (or an agent) started it.</summary>
+    public ProactiveReason? ProactiveReason { get; init; }
 }
 
 /// <summary>An agent or supervisor states (or clears) the issue's urgency; the priority follows (<see cref="ConversationPriorities.Of"/>).</summary>
@@ -86,6 +89,19 @@ public sealed record RouteToAgent(string ConversationId, string AgentId, DateTim
 /// <summary>Sent by the assignment reactor: the senior agent and the supervisor on shift take the current escalation together.</summary>
 public sealed record AssignEscalationTeam(string ConversationId, string SeniorAgentId, string SupervisorId, DateTimeOffset OccurredAt) : ConversationCommand(ConversationId);
 
+/// <summary>What made the proactive-case reactor open a case (docs/domain.md, "Proactive cases").</summary>
+public enum ProactiveReason
+{
+    /// <summary>Paid and not handed to the carrier within the store's shipping promise.</summary>
+    PaidNotShipped,
+
+    /// <summary>A parcel with the carrier and no scan for the store's hours.</summary>
+    NoTrackingScan,
+
+    /// <summary>The order was rejected because a line could not be reserved.</summary>
+    UnreservableLine,
+}
+
 public enum ConversationMode
 {
     Bot,
@@ -117,7 +133,14 @@ public sealed record ConversationStarted(
     string Channel,
     string? OrderId,
     ConversationMode Mode,
-    DateTimeOffset OccurredAt) : ConversationEvent, IStoreScoped;
+    DateTimeOffset OccurredAt) : ConversationEvent, IStoreScoped
+{
+    /// <summary>
+    /// Why the system opened the case; null (and left out of the JSON): the customer or an agent started it. A body
+    /// property, not a positional one, so it is the payload's last field and older payloads stay as they were.
+    /// </summary>
+    public ProactiveReason? ProactiveReason { get; init; }
+}
 
 /// <summary>
 /// The conversation's priority from its customer's tier and its issue's urgency; recorded at the start when it is not
@@ -352,7 +375,10 @@ public static class ConversationDecider
         }
 
         var started = new ConversationStarted(
-            c.ConversationId, c.StoreId, c.CustomerId, c.Channel, c.OrderId, c.BotEnabled ? ConversationMode.Bot : ConversationMode.Human, c.OccurredAt);
+            c.ConversationId, c.StoreId, c.CustomerId, c.Channel, c.OrderId, c.BotEnabled ? ConversationMode.Bot : ConversationMode.Human, c.OccurredAt)
+        {
+            ProactiveReason = c.ProactiveReason,
+        };
         var events = new List<ConversationEvent> { started };
         var tier = c.Standing?.Tier ?? CustomerTier.Regular;
         var priority = ConversationPriorities.Of(tier, c.Urgency);

@@ -127,6 +127,9 @@ public sealed record ShipmentState(
 {
     public static ShipmentState Initial { get; } = new(ShipmentStatus.None, "", "", "", "", [], null, null, null, []);
 
+    /// <summary>The parcel's last movement with the carrier: the hand-over, then each tracking scan.</summary>
+    public DateTimeOffset? LastMovementAt { get; init; }
+
     public bool HandedOver => Status is ShipmentStatus.HandedToCarrier or ShipmentStatus.Delivered or ShipmentStatus.ReturnedToSender or ShipmentStatus.BackAtWarehouse;
 }
 
@@ -199,8 +202,8 @@ public static class ShipmentDecider
         ShipmentCreated e => state with { Status = ShipmentStatus.Created, ShipmentId = e.ShipmentId, OrderId = e.OrderId, StoreId = e.StoreId, WarehouseId = e.WarehouseId, Lines = [.. e.Lines] },
         ShipmentPicked => state with { Status = ShipmentStatus.Picked },
         ShipmentPackedAndVerified e => state with { Status = ShipmentStatus.Packed, WeightGrams = e.WeightGrams },
-        ShipmentHandedToCarrier e => state with { Status = ShipmentStatus.HandedToCarrier, Carrier = e.Carrier, TrackingNumber = e.TrackingNumber },
-        ShipmentTrackingScanned => state,
+        ShipmentHandedToCarrier e => state with { Status = ShipmentStatus.HandedToCarrier, Carrier = e.Carrier, TrackingNumber = e.TrackingNumber, LastMovementAt = e.OccurredAt },
+        ShipmentTrackingScanned e => state with { LastMovementAt = e.OccurredAt },
         ShipmentDelivered => state with { Status = ShipmentStatus.Delivered },
         ShipmentExceptionReported e => state with { Exceptions = state.Exceptions.Add(e.Kind) },
         ShipmentIntercepted => state with { Status = ShipmentStatus.Intercepted },

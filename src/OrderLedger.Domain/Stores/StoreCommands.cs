@@ -60,3 +60,11 @@ public sealed record SetPrioritySlaTargets(string StoreId, ConversationPriority 
 /// with a first plan, its director gets them when the plan is late. Setting a department again replaces its people.
 /// </summary>
 public sealed record SetDepartment(string StoreId, string Department, string OwnerId, string DirectorId, DateTimeOffset OccurredAt) : StoreCommand(StoreId);
+
+/// <summary>
+/// When the proactive-case reactor opens a service case before the customer complains: an order paid and not handed to
+/// the carrier within <paramref name="ShipWithinHours"/> of its payment, a parcel with the carrier and no scan for
+/// <paramref name="NoScanHours"/>, and (when <paramref name="OnUnreservableLine"/>) an order rejected because a line could
+/// not be reserved.
+/// </summary>
+public sealed record SetProactiveCasePolicy(string StoreId, int ShipWithinHours, int NoScanHours, bool OnUnreservableLine, DateTimeOffset OccurredAt) : StoreCommand(StoreId);

@@ -21,6 +21,7 @@ public static partial class StoreDecider
         (SetBotHandOff c, _) when c.Seconds is < StoreState.MinBotHandOffSeconds or > StoreState.MaxBotHandOffSeconds =>
             DomainError.Invalid("store.bot-hand-off-out-of-range", $"The bot hand-off threshold is {StoreState.MinBotHandOffSeconds} to {StoreState.MaxBotHandOffSeconds} seconds."),
         (SetBotHandOff c, _) => c.Seconds == state.BotHandOffSeconds ? Decision<StoreEvent>.Nothing : new StoreBotHandOffSet(c.StoreId, c.Seconds, c.OccurredAt),
+        (SetProactiveCasePolicy c, _) => SetProactiveCasePolicy(c, state),
         (SetReturnAddress c, _) => SetReturnAddress(c, state),
         (SetWarehouses c, _) => SetWarehouses(c, state),
         (SetReturnPolicy c, _) => c.RefundRefusedDeliveries == state.RefundRefusedDeliveries && c.PayPassedReturns == state.PayPassedReturns
@@ -53,6 +54,7 @@ public static partial class StoreDecider
         StoreServiceHoursSet e => state with { ServiceOpens = e.Opens, ServiceCloses = e.Closes, TimeZone = e.TimeZone },
         StoreSlaTargetsSet e => state with { Sla = e.Targets },
         StoreBotHandOffSet e => state with { BotHandOffSeconds = e.Seconds },
+        StoreProactiveCasePolicySet e => state with { ProactiveCases = new ProactiveCasePolicy(e.ShipWithinHours, e.NoScanHours, e.OnUnreservableLine) },
         StoreReturnAddressSet e => state with { ReturnAddresses = state.ReturnAddresses.With(e.Scope, e.Key, e.Address) },
         StoreWarehousesSet e => state with { Warehouses = [.. e.Warehouses] },
         StoreReturnPolicySet e => state with { RefundRefusedDeliveries = e.RefundRefusedDeliveries, PayPassedReturns = e.PayPassedReturns },
@@ -132,6 +134,21 @@ public static partial class StoreDecider
         }
 
         return c.Targets == state.Sla ? Decision<StoreEvent>.Nothing : new StoreSlaTargetsSet(c.StoreId, c.Targets, c.OccurredAt);
+    }
+
+    private static Decision<StoreEvent> SetProactiveCasePolicy(SetProactiveCasePolicy c, StoreState state)
+    {
+        if (c.ShipWithinHours is < ProactiveCasePolicy.MinHours or > ProactiveCasePolicy.MaxHours
+            || c.NoScanHours is < ProactiveCasePolicy.MinHours or > ProactiveCasePolicy.MaxHours)
+        {
+            return DomainError.Invalid(
+                "store.proactive-hours-out-of-range", $"Proactive-case hours are {ProactiveCasePolicy.MinHours} to {ProactiveCasePolicy.MaxHours}.");
+        }
+
+        var policy = new ProactiveCasePolicy(c.ShipWithinHours, c.NoScanHours, c.OnUnreservableLine);
+        return policy == state.ProactiveCases
+            ? Decision<StoreEvent>.Nothing
+            : new StoreProactiveCasePolicySet(c.StoreId, c.ShipWithinHours, c.NoScanHours, c.OnUnreservableLine, c.OccurredAt);
     }
 
     private static Decision<StoreEvent> SetVipRule(SetVipRule c, StoreState state)

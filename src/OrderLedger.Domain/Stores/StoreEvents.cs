@@ -41,6 +41,9 @@ public sealed record StoreVipRuleSet(string StoreId, decimal? MinPaidLast12Month
 /// <param name="Level">Null: the customer has no member level any more.</param>
 public sealed record StoreCustomerMemberLevelSet(string StoreId, string CustomerId, string? Level, DateTimeOffset OccurredAt) : StoreEvent;
 
+/// <summary>The store's proactive-case policy (before this event: <see cref="ProactiveCasePolicy.Default"/>).</summary>
+public sealed record StoreProactiveCasePolicySet(string StoreId, int ShipWithinHours, int NoScanHours, bool OnUnreservableLine, DateTimeOffset OccurredAt) : StoreEvent;
+
 public sealed record StorePrioritySlaTargetsSet(string StoreId, ConversationPriority Priority, int FirstReplySeconds, int ResolutionMinutes, DateTimeOffset OccurredAt) : StoreEvent;
 
 /// <param name="FirstReplySeconds">Human first reply target (the three-minute rule: 180).</param>
@@ -59,3 +62,16 @@ public enum ReturnAddressScope
 }
 
 public sealed record WarehouseRegions(string WarehouseId, IReadOnlyList<string> Regions);
+
+/// <summary>When the system opens a service case on its own (docs/domain.md, "Proactive cases").</summary>
+/// <param name="ShipWithinHours">The store's shipping promise: hours from payment to the carrier hand-over.</param>
+/// <param name="NoScanHours">Hours a parcel with the carrier may go without a scan.</param>
+/// <param name="OnUnreservableLine">Whether an order rejected for a line that cannot be reserved opens a case.</param>
+public sealed record ProactiveCasePolicy(int ShipWithinHours, int NoScanHours, bool OnUnreservableLine)
+{
+    /// <summary>Two days to ship (the usual marketplace promise), two days without a scan (as the stuck-parcels figure counts), and out-of-stock rejections on.</summary>
+    public static ProactiveCasePolicy Default { get; } = new(48, 48, true);
+
+    /// <summary>The hours' bounds: at least an hour, at most 30 days.</summary>
+    public const int MinHours = 1, MaxHours = 720;
+}

@@ -37,6 +37,9 @@ public sealed record StoreState(
     /// <summary>Seconds a customer waits in a bot conversation without a useful answer before a human takes over.</summary>
     public int BotHandOffSeconds { get; init; } = DefaultBotHandOffSeconds;
 
+    /// <summary>When the system opens a service case on its own (<see cref="ProactiveCasePolicy.Default"/> until the store sets one).</summary>
+    public ProactiveCasePolicy ProactiveCases { get; init; } = ProactiveCasePolicy.Default;
+
     /// <summary>What makes a VIP (none until the store sets a rule).</summary>
     public VipRule VipRule { get; init; } = VipRule.None;
 

@@ -61,9 +61,12 @@ public sealed partial class AlertEvaluator(
     private async Task<int> EvaluateStoreAsync(
         string storeId, DateTimeOffset now, IReadOnlyList<(string, bool, string?)> projectionStates, CancellationToken cancellationToken)
     {
-        var inputs = await InputsAsync(storeId, now, projectionStates, cancellationToken);
-        var checks = AlertRules.Check(inputs, options.TargetsOf(storeId));
         var open = (await _alerts.ListAsync([storeId], 0, cancellationToken)).Open.Select(a => (a.Rule, a.Subject)).ToHashSet();
+        var inputs = await InputsAsync(storeId, now, projectionStates, cancellationToken) with
+        {
+            OpenWorkOrderAlerts = [.. open.Where(o => o.Rule == AlertsDecider.WorkOrderEscalatedRule).Select(o => o.Subject)],
+        };
+        var checks = AlertRules.Check(inputs, options.TargetsOf(storeId));
         var commandsToSend = new List<AlertCommand>();
         foreach (var check in checks)
         {
@@ -125,7 +128,8 @@ public sealed partial class AlertEvaluator(
             lastHour,
             (withBaseline - lastHour) / AlertRules.ComplaintBaseline.TotalHours,
             await MissedEscalationDeadlinesAsync(storeId, cancellationToken),
-            projectionStates);
+            projectionStates,
+            await EscalatedWorkOrdersAsync(storeId, cancellationToken));
     }
 
     /// <summary>The queue now against the store's first-reply target (the cockpit's figure too).</summary>
@@ -154,6 +158,26 @@ public sealed partial class AlertEvaluator(
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
         {
             return 0; // nothing dispatched yet, or the conversations read model is not built
+        }
+    }
+
+    /// <summary>The store's work orders escalated at their first-plan deadline and still without a plan or resolution, oldest first.</summary>
+    private async Task<IReadOnlyList<string>> EscalatedWorkOrdersAsync(string storeId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return [.. await connection.QueryAsync<string>(new CommandDefinition(
+                $"""
+                SELECT ticket_id FROM {reactorOptions.ViewSchema}.work_orders
+                WHERE store_id = @StoreId AND escalated AND first_answer_at IS NULL AND closed_at IS NULL
+                ORDER BY escalated_at, ticket_id LIMIT @Limit
+                """,
+                new { StoreId = storeId, Limit = OrderLedger.ReadModels.Infrastructure.ReadModelPage.MaxSize }, cancellationToken: cancellationToken))];
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            return []; // the work-orders read model is not built
         }
     }
 

@@ -8,6 +8,8 @@ namespace OrderLedger.Reactors.Alerts;
 /// <param name="ComplaintsPerHourBefore">The store's average complaints per hour over the 7 days before the last hour.</param>
 /// <param name="MissedEscalationDeadlines">Escalated conversations still open after their 48 h deadline was recorded as missed.</param>
 /// <param name="Projections">Every projection of the process and whether it is faulted (a faulted one stops the figures it feeds).</param>
+/// <param name="EscalatedWorkOrders">Work orders escalated to the director at their first-plan deadline, still without a plan or resolution.</param>
+/// <param name="OpenWorkOrderAlerts">The tickets with an open <c>work-order-escalated</c> alert (to recover those no longer escalated and waiting).</param>
 public sealed record AlertInputs(
     ReplyRate ReplyRateLastHour,
     QueueNow Queue,
@@ -16,7 +18,9 @@ public sealed record AlertInputs(
     long ComplaintsLastHour,
     double ComplaintsPerHourBefore,
     long MissedEscalationDeadlines,
-    IReadOnlyList<(string Name, bool Faulted, string? Error)> Projections);
+    IReadOnlyList<(string Name, bool Faulted, string? Error)> Projections,
+    IReadOnlyList<string>? EscalatedWorkOrders = null,
+    IReadOnlyCollection<string>? OpenWorkOrderAlerts = null);
 
 /// <summary>One rule for one subject: whether its condition holds now, and what was seen.</summary>
 public sealed record AlertCheck(string Rule, string Subject, bool Holds, string Summary, double? Value = null, double? Target = null);
@@ -60,6 +64,11 @@ public static class AlertRules
         checks.AddRange(inputs.Projections.Select(p => new AlertCheck(
             "projection-faulted", p.Name, p.Faulted,
             p.Faulted ? $"Projection {p.Name} is faulted and has stopped: {p.Error ?? "no error recorded"}" : $"Projection {p.Name} is running")));
+        var escalated = inputs.EscalatedWorkOrders ?? [];
+        checks.AddRange(escalated.Select(ticket => new AlertCheck(
+            AlertsDecider.WorkOrderEscalatedRule, ticket, true, $"Work order {ticket} missed its first-plan deadline and went to the director; no plan or resolution yet")));
+        checks.AddRange((inputs.OpenWorkOrderAlerts ?? []).Except(escalated, StringComparer.Ordinal).Select(ticket => new AlertCheck(
+            AlertsDecider.WorkOrderEscalatedRule, ticket, false, $"Work order {ticket} has its plan or resolution")));
         return checks;
     }
 

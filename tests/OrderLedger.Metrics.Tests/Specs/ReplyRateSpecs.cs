@@ -1,3 +1,4 @@
+using OrderLedger.EventStore.Serialization;
 using OrderLedger.Domain.Conversations;
 using OrderLedger.Metrics.Tests.Support;
 using OrderLedger.Testing;
@@ -54,6 +55,26 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         var rate = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
 
         Assert.Equal((1, 1, 0.5), (rate.InTime, rate.Late, rate.Rate));
+    }
+
+    [Fact]
+    public async Task A_proactive_case_with_no_customer_message_is_no_inquiry_the_customer_s_answer_starts_one()
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        await l.RunAsync(
+            new StartConversation("CV-CASE", "S1", "C1", ProactiveCases.Channel, "O1", false, [], At("10:00:00")) { ProactiveReason = ProactiveReason.PaidNotShipped },
+            Actor.System("reactor-paid-not-shipped"));
+        var cv = l.Conversation("CV-CASE");
+        await cv.Assign("agent-1", At("10:00:10"));
+        var unanswered = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, At("11:00:00"));
+
+        await cv.Agent("agent-1", At("11:00:00"));
+        await cv.Customer(At("12:00:00"));
+        await cv.Agent("agent-1", At("12:02:00"));
+        var answered = await (await l.ProjectAsync()).Service.GetReplyRateAsync("S1", null, Today, EndOfDay);
+
+        Assert.Equal((0L, 0L, (double?)null), (unanswered.Pending, unanswered.Counted, unanswered.Rate));
+        Assert.Equal((1L, 1L, 120.0), (answered.InTime, answered.Counted, answered.FirstResponseMeanSeconds));
     }
 
     [Fact]
