@@ -41,6 +41,15 @@ public sealed record ConversationSummary(
 
     /// <summary>The urgency as stated (none, order_overdue, parcel_damaged, …).</summary>
     public string Urgency { get; init; } = "none";
+
+    /// <summary>The latest classification's category (logistics, quality, refund, product_question, payment, other); null: not classified.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>The latest classification says it is a complaint.</summary>
+    public bool IsComplaint { get; init; }
+
+    /// <summary>The latest classification's tags, in the order given.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 }
 
 /// <summary>A conversation waiting for a human, with how long it has waited at the given time and its SLA state (against its priority's first-reply target).</summary>
@@ -55,13 +64,13 @@ public sealed class ConversationsProjection : IProjection
 
     public string Name => "conversations";
 
-    /// <summary>2: the priority and urgency (<c>conversation-priority-set</c>).</summary>
-    public int Version => 2;
+    /// <summary>2: the priority and urgency (<c>conversation-priority-set</c>). 3: the classification (<c>conversation-classified</c>).</summary>
+    public int Version => 3;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(ConversationStarted), typeof(ConversationPrioritySet), typeof(CustomerMessageReceived), typeof(BotReplied), typeof(ConversationHandedOff), typeof(AgentAssigned),
         typeof(AgentReplied), typeof(ConversationEscalated), typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated),
-        typeof(NpsAnswered));
+        typeof(NpsAnswered), typeof(ConversationClassified));
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -88,7 +97,10 @@ public sealed class ConversationsProjection : IProjection
             resolved_at               timestamptz,
             updated_at                timestamptz NOT NULL,
             priority                  text NOT NULL,
-            urgency                   text NOT NULL
+            urgency                   text NOT NULL,
+            category                  text,
+            is_complaint              boolean NOT NULL,
+            tags                      jsonb NOT NULL
         );
         CREATE INDEX ON {schema}.conversations (store_id, waiting_since) WHERE waiting_since IS NOT NULL;
         CREATE INDEX ON {schema}.conversations (customer_id, started_at DESC);
@@ -107,6 +119,7 @@ public sealed class ConversationsProjection : IProjection
                 at, null, null, null, null, at),
             (null, _) => null,
             (_, ConversationPrioritySet p) => row with { Priority = p.Priority.Snake(), Urgency = p.Urgency.Snake() },
+            (_, ConversationClassified k) => row with { Category = k.Category.Snake(), IsComplaint = k.IsComplaint, Tags = k.Tags },
             (_, CustomerMessageReceived) => row with
             {
                 Messages = row.Messages + 1,
@@ -135,7 +148,7 @@ public sealed class ConversationsProjection : IProjection
             r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.TextN(4), r.Text(5), r.Text(6), r.TextN(7), r.Bool(8), r.TimeN(9), r.Int(10),
             r.Int(11), r.TextN(12), r.IntN(13), r.Time(14), r.TimeN(15), r.TimeN(16), r.TimeN(17), r.TimeN(18), r.Time(19))
         {
-            Priority = r.Text(20), Urgency = r.Text(21),
+            Priority = r.Text(20), Urgency = r.Text(21), Category = r.TextN(22), IsComplaint = r.Bool(23), Tags = r.Texts(24),
         },
         Col.Text<ConversationSummary>("conversation_id", c => c.ConversationId),
         Col.Text<ConversationSummary>("store_id", c => c.StoreId),
@@ -158,7 +171,10 @@ public sealed class ConversationsProjection : IProjection
         Col.Time<ConversationSummary>("resolved_at", c => c.ResolvedAt),
         Col.Time<ConversationSummary>("updated_at", c => c.UpdatedAt),
         Col.Text<ConversationSummary>("priority", c => c.Priority),
-        Col.Text<ConversationSummary>("urgency", c => c.Urgency));
+        Col.Text<ConversationSummary>("urgency", c => c.Urgency),
+        Col.Text<ConversationSummary>("category", c => c.Category),
+        Col.Bool<ConversationSummary>("is_complaint", c => c.IsComplaint),
+        Col.Texts<ConversationSummary>("tags", c => c.Tags));
 }
 
 /// <summary>Reads <c>rm.conversations</c>.</summary>
