@@ -471,7 +471,7 @@ public sealed class ServiceMetricsProjection : IProjection
         public string? Category { get; set; }
         public bool IsComplaint { get; set; }
 
-        /// <summary>When the latest classifications made it a complaint (null while it is none).</summary>
+        /// <summary>When the classification that made it a complaint was given (null while it is none).</summary>
         public DateTimeOffset? ComplaintAt { get; set; }
     }
 
