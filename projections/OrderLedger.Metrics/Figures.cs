@@ -105,6 +105,21 @@ public sealed record OrderFlow(
     long? StuckParcels,
     long? LowStockSkus);
 
+/// <summary>Complaint rate = conversations started in the window that are complaints (as classified now) ÷ conversations started in the window.</summary>
+public sealed record ComplaintRate(long Complaints, long Started, double? Rate);
+
+/// <summary>
+/// Bot resolution rate = bot-started conversations first resolved in the window with no hand-off to a human before that
+/// resolution ÷ bot-started conversations first resolved in the window.
+/// </summary>
+public sealed record BotResolutionRate(long ResolvedByBot, long Resolved, double? Rate);
+
+/// <summary>First-contact resolution of the conversations of one category (as classified now; <c>unclassified</c>: never classified).</summary>
+public sealed record CategoryFirstContactResolution(string Category, FirstContactResolution Figures);
+
+public sealed record ClassificationFigures(
+    ComplaintRate ComplaintRate, BotResolutionRate BotResolutionRate, IReadOnlyList<CategoryFirstContactResolution> FirstContactResolutionByCategory);
+
 public sealed record MetricFigures(
     ReplyRate ReplyRate,
     Nps Nps,
@@ -116,6 +131,9 @@ public sealed record MetricFigures(
 {
     /// <summary>The store's work orders; null for every store at once, or where the <c>work_orders</c> read model is not built.</summary>
     public WorkOrderFigures? WorkOrders { get; init; }
+
+    /// <summary>The complaint rate, the bot resolution rate and first-contact resolution per category.</summary>
+    public ClassificationFigures? Classification { get; init; }
 }
 
 /// <summary>The live dashboard of one store: today (store-local) and the rolling 30 days, both evaluated at <see cref="Now"/>.</summary>

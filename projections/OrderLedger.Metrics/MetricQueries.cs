@@ -100,6 +100,7 @@ public sealed class MetricQueries(
             OrderFlowOf(counts, current))
         {
             WorkOrders = workOrderFigures,
+            Classification = await Service.GetClassificationAsync(storeId, window, now, cancellationToken),
         };
     }
 }

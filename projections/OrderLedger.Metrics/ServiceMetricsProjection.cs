@@ -55,13 +55,16 @@ public sealed class ServiceMetricsProjection : IProjection
     /// 4: store policies kept as a history by business time; only the customer withdraws an inquiry (<c>closed_at</c>
     /// marks one closed unanswered by anyone else).
     /// 5: each inquiry's and conversation's priority (<c>conversation-priority-set</c>), for the figures per priority.
+    /// 6: each conversation's start day, bot start, first hand-off and classification (<c>conversation-classified</c>), for
+    /// the complaint rate, the bot resolution rate and first-contact resolution per category.
     /// </summary>
-    public int Version => 5;
+    public int Version => 6;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
         .. StoreCalendars.Events,
         typeof(ConversationStarted), typeof(ConversationPrioritySet), typeof(CustomerMessageReceived), typeof(ConversationHandedOff), typeof(AgentAssigned), typeof(AgentReplied),
-        typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated), typeof(NpsSurveySent), typeof(NpsAnswered)]);
+        typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated), typeof(NpsSurveySent), typeof(NpsAnswered),
+        typeof(ConversationClassified)]);
 
     public IReadOnlyList<string> Tables { get; } = [StoresTable, ConversationsTable, InquiriesTable, RatingsTable, HourlyTable];
 
@@ -89,8 +92,16 @@ public sealed class ServiceMetricsProjection : IProjection
             nps_day            date,
             repeat_at          timestamptz,
             broken_at          timestamptz,
-            priority           text NOT NULL
+            priority           text NOT NULL,
+            started_day        date NOT NULL,
+            bot_started        boolean NOT NULL,
+            first_handed_off_at timestamptz,
+            category           text,
+            is_complaint       boolean NOT NULL,
+            complaint_at       timestamptz
         );
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, started_day) INCLUDE (started_at, is_complaint);
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, complaint_at) WHERE complaint_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_day) INCLUDE (first_resolved_at, broken_at) WHERE first_resolved_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) INCLUDE (first_resolved_day, broken_at) WHERE first_resolved_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (customer_id, order_id, started_at) WHERE order_id IS NOT NULL;
@@ -212,7 +223,9 @@ public sealed class ServiceMetricsProjection : IProjection
                         CustomerId = started.CustomerId,
                         OrderId = started.OrderId,
                         HumanMode = started.Mode == ConversationMode.Human,
+                        BotStarted = started.Mode == ConversationMode.Bot,
                         StartedAt = at,
+                        StartedDay = calendars.At(started.StoreId, at).LocalDay(at),
                     });
                 }
 
@@ -243,6 +256,7 @@ public sealed class ServiceMetricsProjection : IProjection
                     break;
                 case ConversationHandedOff:
                     c.HumanMode = true;
+                    c.FirstHandedOffAt ??= at;
                     if (inquiry is null)
                     {
                         StartInquiry(c, calendar, at);
@@ -288,6 +302,12 @@ public sealed class ServiceMetricsProjection : IProjection
                         counts.Add(c.StoreId, Facts.Resolved, c.FirstResolvedDay.Value, at);
                     }
 
+                    break;
+                case ConversationClassified k:
+                    // "As classified now": the latest classification counts; a complaint is dated when it became one.
+                    c.Category = k.Category.Snake();
+                    c.ComplaintAt = !k.IsComplaint ? null : c.IsComplaint ? c.ComplaintAt : at;
+                    c.IsComplaint = k.IsComplaint;
                     break;
                 case ConversationReopened when c.FirstResolvedAt is not null && c.ReopenedAt is null:
                     c.ReopenedAt = at;
@@ -443,6 +463,16 @@ public sealed class ServiceMetricsProjection : IProjection
         public DateTimeOffset? RepeatAt { get; set; }
         public DateTimeOffset? BrokenAt { get; set; }
         public string Priority { get; set; } = NormalPriority;
+        public DateOnly StartedDay { get; init; }
+        public bool BotStarted { get; init; }
+        public DateTimeOffset? FirstHandedOffAt { get; set; }
+
+        /// <summary>The latest classification's category (snake case); null: never classified.</summary>
+        public string? Category { get; set; }
+        public bool IsComplaint { get; set; }
+
+        /// <summary>When the classification that made it a complaint was given (null while it is none).</summary>
+        public DateTimeOffset? ComplaintAt { get; set; }
     }
 
     internal sealed class InquiryFacts
@@ -477,7 +507,8 @@ public sealed class ServiceMetricsProjection : IProjection
             AgentId = r.TextN(5), StartedAt = r.Time(6), Inquiries = r.Int(7), Ratings = r.Int(8), FirstResolvedAt = r.TimeN(9),
             FirstResolvedDay = r.DayN(10), ResolvedAgentId = r.TextN(11), ReopenedAt = r.TimeN(12), SurveySentAt = r.TimeN(13),
             SurveyDay = r.DayN(14), SurveyAgentId = r.TextN(15), NpsScore = r.IntN(16), NpsAnsweredAt = r.TimeN(17), NpsDay = r.DayN(18),
-            RepeatAt = r.TimeN(19), BrokenAt = r.TimeN(20), Priority = r.Text(21),
+            RepeatAt = r.TimeN(19), BrokenAt = r.TimeN(20), Priority = r.Text(21), StartedDay = r.DayN(22)!.Value, BotStarted = r.Bool(23),
+            FirstHandedOffAt = r.TimeN(24), Category = r.TextN(25), IsComplaint = r.Bool(26), ComplaintAt = r.TimeN(27),
         },
         Col.Text<ConversationFacts>("conversation_id", c => c.ConversationId),
         Col.Text<ConversationFacts>("store_id", c => c.StoreId),
@@ -500,7 +531,13 @@ public sealed class ServiceMetricsProjection : IProjection
         Col.Day<ConversationFacts>("nps_day", c => c.NpsDay),
         Col.Time<ConversationFacts>("repeat_at", c => c.RepeatAt),
         Col.Time<ConversationFacts>("broken_at", c => c.BrokenAt),
-        Col.Text<ConversationFacts>("priority", c => c.Priority));
+        Col.Text<ConversationFacts>("priority", c => c.Priority),
+        Col.Day<ConversationFacts>("started_day", c => c.StartedDay),
+        Col.Bool<ConversationFacts>("bot_started", c => c.BotStarted),
+        Col.Time<ConversationFacts>("first_handed_off_at", c => c.FirstHandedOffAt),
+        Col.Text<ConversationFacts>("category", c => c.Category),
+        Col.Bool<ConversationFacts>("is_complaint", c => c.IsComplaint),
+        Col.Time<ConversationFacts>("complaint_at", c => c.ComplaintAt));
 
     private static readonly RowTable<InquiryFacts> Inquiries = new(
         InquiriesTable,

@@ -124,8 +124,9 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             $"started_at > @now - make_interval(secs => {(long)last.TotalSeconds})")).SingleOrDefault().Figures ?? EmptyReplyRate;
 
     /// <summary>
-    /// Complaints of a store in the <paramref name="last"/> span up to <paramref name="now"/>: dissatisfied satisfaction
-    /// ratings and NPS answers of a detractor (0–6) given then (the alerts' complaint spike).
+    /// Complaints of a store in the <paramref name="last"/> span up to <paramref name="now"/>: conversations classified as
+    /// complaints then (and still complaints now), dissatisfied satisfaction ratings and NPS answers of a detractor (0–6)
+    /// given then (the alerts' complaint spike).
     /// </summary>
     public async Task<long> CountComplaintsAsync(string storeId, TimeSpan last, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -135,6 +136,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                     WHERE store_id = @store AND rating = 'dissatisfied' AND rated_at > {since} AND rated_at <= @now)
                  + (SELECT count(*) FROM {_sql.View(ServiceMetricsProjection.ConversationsTable)}
                     WHERE store_id = @store AND nps_score <= 6 AND nps_answered_at > {since} AND nps_answered_at <= @now)
+                 + (SELECT count(*) FROM {_sql.View(ServiceMetricsProjection.ConversationsTable)}
+                    WHERE store_id = @store AND complaint_at > {since} AND complaint_at <= @now)
             """;
         return (await _sql.ListAsync(sql, storeId, null, MetricWindow.Rolling30Days, now, r => r.LongOrZero(0), cancellationToken)).Single();
     }
@@ -312,16 +315,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     public async Task<FirstContactResolution> GetFirstContactResolutionAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var conversations = $"{_sql.View(ServiceMetricsProjection.ConversationsTable)}";
         var store = MetricSql.Is(storeId, "store_id", "store");
-        string Live(string where) => $"""
-            SELECT count(*) AS resolved,
-                   count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now) AS final,
-                   count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now AND (broken_at IS NULL OR broken_at > @now)) AS final_first,
-                   count(*) FILTER (WHERE broken_at IS NULL OR broken_at > @now) AS first_so_far
-            FROM {conversations}
-            WHERE {store} AND {MetricSql.Is(agentId, "resolved_agent_id", "agent")} AND first_resolved_at IS NOT NULL AND {where}
-            """;
+        string Live(string where) => FirstContactCountsSql($"{store} AND {MetricSql.Is(agentId, "resolved_agent_id", "agent")} AND {where}", group: null);
         var sql = agentId is null
             ? $"""
                 SELECT sum(resolved)::bigint, sum(final)::bigint, sum(final_first)::bigint, sum(first_so_far)::bigint FROM (
@@ -341,12 +336,66 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                 ) f
                 """
             : Live(window.Where("first_resolved_day", "first_resolved_at"));
-        var rows = await _sql.ListAsync(sql, storeId, agentId, window, now, r =>
-        {
-            long resolved = r.LongOrZero(0), final = r.LongOrZero(1), finalFirst = r.LongOrZero(2), soFar = r.LongOrZero(3);
-            return new FirstContactResolution(resolved, final, finalFirst, MetricSql.Ratio(finalFirst, final), soFar, MetricSql.Ratio(soFar, resolved));
-        }, cancellationToken);
+        var rows = await _sql.ListAsync(sql, storeId, agentId, window, now, r => FirstContactOf(r, 0), cancellationToken);
         return rows.Single();
+    }
+
+    /// <summary>
+    /// The counts of first-contact resolution over the rows of <c>metric_conversations</c> that <paramref name="where"/>
+    /// selects (first resolved, with <c>broken_at</c> against <c>@now</c>), optionally per value of <paramref name="group"/>
+    /// (the group first, then the four counts).
+    /// </summary>
+    private string FirstContactCountsSql(string where, string? group) => $"""
+        SELECT {(group is null ? "" : $"{group}, ")}count(*) AS resolved,
+               count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now) AS final,
+               count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now AND (broken_at IS NULL OR broken_at > @now)) AS final_first,
+               count(*) FILTER (WHERE broken_at IS NULL OR broken_at > @now) AS first_so_far
+        FROM {_sql.View(ServiceMetricsProjection.ConversationsTable)}
+        WHERE first_resolved_at IS NOT NULL AND {where}{(group is null ? "" : $" GROUP BY {group}")}
+        """;
+
+    private static FirstContactResolution FirstContactOf(NpgsqlDataReader r, int first)
+    {
+        long resolved = r.LongOrZero(first), final = r.LongOrZero(first + 1), finalFirst = r.LongOrZero(first + 2), soFar = r.LongOrZero(first + 3);
+        return new FirstContactResolution(resolved, final, finalFirst, MetricSql.Ratio(finalFirst, final), soFar, MetricSql.Ratio(soFar, resolved));
+    }
+
+    // ---- Classification: complaint rate, bot resolution rate, first-contact resolution per category -----------------
+
+    /// <summary>The bucket of conversations never classified in <see cref="GetClassificationAsync"/>'s figures per category.</summary>
+    public const string Unclassified = "unclassified";
+
+    /// <summary>
+    /// The figures that need the conversations' classification, as classified now (docs/metrics.md, "Classification"):
+    /// the complaint rate of the conversations started in the window, the bot resolution rate of the bot-started
+    /// conversations first resolved in the window, and first-contact resolution split by category (every category and
+    /// <see cref="Unclassified"/>, listed with or without resolutions).
+    /// </summary>
+    public async Task<ClassificationFigures> GetClassificationAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var store = MetricSql.Is(storeId, "store_id", "store");
+        var conversations = _sql.View(ServiceMetricsProjection.ConversationsTable);
+        var sql = $"""
+            SELECT count(*), count(*) FILTER (WHERE is_complaint), 0::bigint, 0::bigint
+            FROM {conversations} WHERE {store} AND {window.Where("started_day", "started_at")}
+            UNION ALL
+            SELECT 0, 0, count(*) FILTER (WHERE first_handed_off_at IS NULL OR first_handed_off_at > first_resolved_at), count(*)
+            FROM {conversations} WHERE {store} AND bot_started AND first_resolved_at IS NOT NULL AND {window.Where("first_resolved_day", "first_resolved_at")}
+            """;
+        var counts = await _sql.ListAsync(sql, storeId, null, window, now, r => (r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3)), cancellationToken);
+        var (started, complaints) = (counts.Sum(c => c.Item1), counts.Sum(c => c.Item2));
+        var (botResolved, botStarted) = (counts.Sum(c => c.Item3), counts.Sum(c => c.Item4));
+
+        var byCategory = (await _sql.ListAsync(
+                FirstContactCountsSql($"{store} AND {window.Where("first_resolved_day", "first_resolved_at")}", $"coalesce(category, '{Unclassified}')"),
+                storeId, null, window, now, r => (Category: r.Text(0), Figures: FirstContactOf(r, 1)), cancellationToken))
+            .ToDictionary(c => c.Category, c => c.Figures, StringComparer.Ordinal);
+        var none = new FirstContactResolution(0, 0, 0, null, 0, null);
+        return new ClassificationFigures(
+            new ComplaintRate(complaints, started, MetricSql.Ratio(complaints, started)),
+            new BotResolutionRate(botResolved, botStarted, MetricSql.Ratio(botResolved, botStarted)),
+            [.. Enum.GetValues<ConversationCategory>().Select(c => c.Snake()).Append(Unclassified)
+                .Select(category => new CategoryFirstContactResolution(category, byCategory.GetValueOrDefault(category) ?? none))]);
     }
 
     // ---- Good reviews -------------------------------------------------------------------------------------------------

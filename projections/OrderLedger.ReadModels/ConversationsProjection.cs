@@ -47,6 +47,15 @@ public sealed record ConversationSummary(
     /// "Proactive cases"); null: the customer or an agent started it.
     /// </summary>
     public string? ProactiveReason { get; init; }
+
+    /// <summary>The latest classification's category (logistics, quality, refund, product_question, payment, other); null: not classified.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>The latest classification says it is a complaint.</summary>
+    public bool IsComplaint { get; init; }
+
+    /// <summary>The latest classification's tags, in the order given.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 }
 
 /// <summary>A conversation waiting for a human, with how long it has waited at the given time and its SLA state (against its priority's first-reply target).</summary>
@@ -61,13 +70,13 @@ public sealed class ConversationsProjection : IProjection
 
     public string Name => "conversations";
 
-    /// <summary>2: the priority and urgency (<c>conversation-priority-set</c>). 3: the reason of a proactive case.</summary>
-    public int Version => 3;
+    /// <summary>2: the priority and urgency (<c>conversation-priority-set</c>). 3: the reason of a proactive case. 4: the classification (<c>conversation-classified</c>), the queue index by priority.</summary>
+    public int Version => 4;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(ConversationStarted), typeof(ConversationPrioritySet), typeof(CustomerMessageReceived), typeof(BotReplied), typeof(ConversationHandedOff), typeof(AgentAssigned),
         typeof(AgentReplied), typeof(ConversationEscalated), typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated),
-        typeof(NpsAnswered));
+        typeof(NpsAnswered), typeof(ConversationClassified));
 
     public IReadOnlyList<string> Tables { get; } = [Table];
 
@@ -95,11 +104,23 @@ public sealed class ConversationsProjection : IProjection
             updated_at                timestamptz NOT NULL,
             priority                  text NOT NULL,
             urgency                   text NOT NULL,
-            proactive_reason          text
+            proactive_reason          text,
+            category                  text,
+            is_complaint              boolean NOT NULL,
+            tags                      jsonb NOT NULL
         );
         CREATE INDEX ON {schema}.conversations (store_id, waiting_since) WHERE waiting_since IS NOT NULL;
+        CREATE INDEX ON {schema}.conversations (store_id, ({QueueRank}), waiting_since, conversation_id)
+            WHERE waiting_since IS NOT NULL AND status = 'open' AND mode = 'human';
         CREATE INDEX ON {schema}.conversations (customer_id, started_at DESC);
         """;
+
+    /// <summary>
+    /// The queue's first key: <see cref="ConversationPriorities.Rank"/> of the row's priority. The queue index holds the
+    /// same expression, so a store's queue is read in order from the index instead of sorting every waiting row.
+    /// </summary>
+    internal static readonly string QueueRank =
+        $"CASE priority {string.Join(' ', Enum.GetValues<ConversationPriority>().Select(p => $"WHEN '{p.Snake()}' THEN {ConversationPriorities.Rank(p)}"))} ELSE {ConversationPriorities.Rank(ConversationPriority.Normal)} END";
 
     public Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken) =>
         Rows.FoldAsync(context, batch, e => e.Event is ConversationEvent c ? c.ConversationId : null, id => [id], c => c.ConversationId, Evolve, cancellationToken);
@@ -117,6 +138,7 @@ public sealed class ConversationsProjection : IProjection
             },
             (null, _) => null,
             (_, ConversationPrioritySet p) => row with { Priority = p.Priority.Snake(), Urgency = p.Urgency.Snake() },
+            (_, ConversationClassified k) => row with { Category = k.Category.Snake(), IsComplaint = k.IsComplaint, Tags = k.Tags },
             (_, CustomerMessageReceived) => row with
             {
                 Messages = row.Messages + 1,
@@ -145,7 +167,7 @@ public sealed class ConversationsProjection : IProjection
             r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.TextN(4), r.Text(5), r.Text(6), r.TextN(7), r.Bool(8), r.TimeN(9), r.Int(10),
             r.Int(11), r.TextN(12), r.IntN(13), r.Time(14), r.TimeN(15), r.TimeN(16), r.TimeN(17), r.TimeN(18), r.Time(19))
         {
-            Priority = r.Text(20), Urgency = r.Text(21), ProactiveReason = r.TextN(22),
+            Priority = r.Text(20), Urgency = r.Text(21), ProactiveReason = r.TextN(22), Category = r.TextN(23), IsComplaint = r.Bool(24), Tags = r.Texts(25),
         },
         Col.Text<ConversationSummary>("conversation_id", c => c.ConversationId),
         Col.Text<ConversationSummary>("store_id", c => c.StoreId),
@@ -169,7 +191,10 @@ public sealed class ConversationsProjection : IProjection
         Col.Time<ConversationSummary>("updated_at", c => c.UpdatedAt),
         Col.Text<ConversationSummary>("priority", c => c.Priority),
         Col.Text<ConversationSummary>("urgency", c => c.Urgency),
-        Col.Text<ConversationSummary>("proactive_reason", c => c.ProactiveReason));
+        Col.Text<ConversationSummary>("proactive_reason", c => c.ProactiveReason),
+        Col.Text<ConversationSummary>("category", c => c.Category),
+        Col.Bool<ConversationSummary>("is_complaint", c => c.IsComplaint),
+        Col.Texts<ConversationSummary>("tags", c => c.Tags));
 }
 
 /// <summary>Reads <c>rm.conversations</c>.</summary>
@@ -181,9 +206,7 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
 
     private static readonly string Columns = ConversationsProjection.Rows.SelectList;
 
-    /// <summary>The queue's first key: <see cref="ConversationPriorities.Rank"/> of the row's priority.</summary>
-    private static readonly string PriorityRank =
-        $"CASE priority {string.Join(' ', Enum.GetValues<ConversationPriority>().Select(p => $"WHEN '{p.Snake()}' THEN {ConversationPriorities.Rank(p)}"))} ELSE {ConversationPriorities.Rank(ConversationPriority.Normal)} END";
+    private static readonly string PriorityRank = ConversationsProjection.QueueRank;
 
     public Task<ConversationSummary?> GetAsync(string conversationId, CancellationToken cancellationToken = default) =>
         ReadModelQuery.SingleOrDefaultAsync(
@@ -210,9 +233,12 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
         var rows = await ReadModelQuery.ListAsync(
             DataSource,
             $"""
-            SELECT {Columns} FROM {Views}.conversations
-            WHERE store_id = ANY(@storeIds) AND waiting_since IS NOT NULL AND status = 'open' AND mode = 'human'
-              AND (@agentId::text IS NULL OR assigned_agent = @agentId)
+            SELECT {Columns} FROM unnest(@storeIds) AS wanted(store)
+            CROSS JOIN LATERAL (
+                SELECT * FROM {Views}.conversations
+                WHERE store_id = wanted.store AND waiting_since IS NOT NULL AND status = 'open' AND mode = 'human'
+                  AND (@agentId::text IS NULL OR assigned_agent = @agentId)
+                ORDER BY {PriorityRank}, waiting_since, conversation_id LIMIT @limit) AS queued
             ORDER BY {PriorityRank}, waiting_since, conversation_id LIMIT @limit
             """,
             new { storeIds = ReadModelQuery.Array(storeIds), agentId, limit = ReadModelQuery.Clamp(limit) },

@@ -45,8 +45,8 @@ public sealed class CustomerTimelineProjection : IProjection
     public string Name => "customer_timeline";
 
     // 2: missed escalation deadlines are on the timeline. 3: work orders opened from and closed back to a conversation.
-    // 4: a proactive case says why the system opened it.
-    public int Version => 4;
+    // 4: a proactive case says why the system opened it. 5: classifications.
+    public int Version => 5;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(OrderPlaced), typeof(OrderRejected), typeof(OrderPaymentConfirmed), typeof(OrderPaymentFailed), typeof(OrderPaymentTimedOut),
@@ -202,6 +202,8 @@ public sealed class CustomerTimelineProjection : IProjection
         AgentReplied r => $"Agent {r.AgentId}: {Clip(r.Text)}",
         ConversationPrioritySet p => $"Priority {Words(p.Priority.Snake())} (customer {Words(p.Tier.Snake())}, urgency {Words(p.Urgency.Snake())})",
         ConversationEscalated x => $"Conversation escalated ({Words(x.Reason)})",
+        ConversationClassified k =>
+            $"Classified as {Words(k.Category.Snake())}{(k.IsComplaint ? ", a complaint" : "")}{(k.Tags.Count == 0 ? "" : $" (tags: {string.Join(", ", k.Tags)})")}",
         EscalationDeadlineMissed m => $"Escalation deadline missed (was due {m.DeadlineAt:yyyy-MM-dd HH:mm} UTC)",
         EscalationTeamAssigned t => $"Escalation taken on by {t.SeniorAgentId} (senior agent) and {t.SupervisorId} (supervisor)",
         EscalationResolutionWritten w => $"Written resolution by {w.WrittenBy}: {Clip(w.Resolution)} (compensation: {Clip(w.Compensation ?? "none")})",

@@ -114,6 +114,7 @@ public static class DomainEventTypes
         .Register("conversation-nps-survey-sent", DomainJsonContext.Default.NpsSurveySent)
         .Register("conversation-nps-answered", DomainJsonContext.Default.NpsAnswered)
         .Register("conversation-escalation-team-assigned", DomainJsonContext.Default.EscalationTeamAssigned)
+        .Register("conversation-classified", DomainJsonContext.Default.ConversationClassified)
         // roster-… (a store's agents: shifts, capacities, ranks, buyer bindings)
         .Register("roster-shift-started", DomainJsonContext.Default.ShiftStarted)
         .Register("roster-shift-ended", DomainJsonContext.Default.ShiftEnded)

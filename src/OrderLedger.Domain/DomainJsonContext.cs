@@ -85,6 +85,7 @@ namespace OrderLedger.Domain;
 [JsonSerializable(typeof(AgentAssigned))]
 [JsonSerializable(typeof(AgentReplied))]
 [JsonSerializable(typeof(ConversationPrioritySet))]
+[JsonSerializable(typeof(ConversationClassified))]
 [JsonSerializable(typeof(ConversationEscalated))]
 [JsonSerializable(typeof(EscalationDeadlineMissed))]
 [JsonSerializable(typeof(EscalationResolutionWritten))]

@@ -96,6 +96,31 @@ public sealed class AlertReactorTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal(["alert-raised", "alert-recovered"], await host.TypesAsync($"alerts-{store}"));
     }
 
+    [Fact]
+    public async Task Three_conversations_classified_as_complaints_within_the_hour_raise_a_complaint_spike_and_reclassifying_one_recovers_it()
+    {
+        var store = Id("s");
+        var clock = new ManualClock(T0);
+        await using var host = await StartAsync(database, clock, new Dictionary<string, string?> { ["Alerts:EvaluateEvery"] = "00:00:00.2" });
+        await host.Do(new RegisterStore(store, "Tea shop", "UTC", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+        var conversations = new[] { Id("cv-"), Id("cv-"), Id("cv-") };
+        foreach (var conversation in conversations)
+        {
+            // Bot-mode conversations: no inquiry, so no other rule is in play.
+            await host.Do(new StartConversation(conversation, store, "c-1", "chat", null, true, [], T0), T0, Customer);
+            await host.Do(new ClassifyConversation(conversation, ConversationCategory.Quality, true, ["broken"], T0.AddMinutes(1)), T0.AddMinutes(1));
+        }
+
+        clock.Set(T0.AddMinutes(2));
+        await host.EventuallyHasAsync($"alerts-{store}", "alert-raised");
+        var raised = (AlertRaised)(await host.EventsAsync($"alerts-{store}")).Single().Event;
+        Assert.Equal(("complaint-spike", AlertsDecider.StoreSubject, (double?)3, (double?)3), (raised.Rule, raised.Subject, raised.Value, raised.Target));
+
+        await host.Do(new ClassifyConversation(conversations[0], ConversationCategory.Quality, false, ["broken"], clock.Now), clock.Now);
+        await host.EventuallyHasAsync($"alerts-{store}", "alert-recovered");
+        Assert.Equal(["alert-raised", "alert-recovered"], await host.TypesAsync($"alerts-{store}"));
+    }
+
     /// <summary>Retries wait on the reactors' clock: each look moves it on a second.</summary>
     private static IReadOnlyList<string> AcceptedAfterASecond(WebhookReceiver receiver, ManualClock clock)
     {

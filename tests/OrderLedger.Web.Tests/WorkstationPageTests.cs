@@ -142,6 +142,35 @@ public sealed class WorkstationPageTests(WebHost host, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task An_agent_classifies_the_conversation_and_the_page_shows_the_servers_refusal_then_the_classification()
+    {
+        var (shop, _, _, _, conversationId) = await BuyerWaitingAsync("cust-cls");
+        var page = await host.SignedInAsync(Roles.Agent, shop.StoreId);
+        await page.GotoAsync("/console.html");
+        await page.Locator($"#queue tbody tr[data-conversation='{conversationId}']").GetByRole(AriaRole.Button, new() { Name = $"Open {conversationId}" }).ClickAsync();
+        await Expect(page.Locator("#conversation-facts dd[data-fact='conv.category']")).ToHaveTextAsync("Not classified");
+
+        // Two tags alike but for case: the server refuses, the page shows its rule.
+        await page.GetByLabel("Category", new() { Exact = true }).SelectOptionAsync("Logistics");
+        await page.GetByLabel("This is a complaint").CheckAsync();
+        await page.GetByLabel("Tags (comma-separated, at most 10)").FillAsync("late, Late");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save classification" }).ClickAsync();
+        await ExpectAnswerAsync(page, "error", "Save classification: classification.tag-duplicate");
+
+        await page.GetByLabel("Tags (comma-separated, at most 10)").FillAsync("late, SF Express");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save classification" }).ClickAsync();
+        await ExpectAnswerAsync(page, "ok", "conversation-classified");
+        await Expect(page.Locator("#conversation-facts dd[data-fact='conv.category']")).ToHaveTextAsync("Logistics", new() { Timeout = 10_000 });
+        await Expect(page.Locator("#conversation-facts dd[data-fact='conv.complaint']")).ToHaveTextAsync("yes");
+        await Expect(page.Locator("#conversation-facts dd[data-fact='conv.tags']")).ToHaveTextAsync("late, SF Express");
+        await Accessibility.AssertNoViolationsAsync(page);
+        await Screenshots.SaveAsync(page, "workstation-classification");
+
+        await page.GetByLabel("Language").SelectOptionAsync("zh");
+        await Expect(page.Locator("#conversation-facts dd[data-fact='conv.category']")).ToHaveTextAsync("物流", new() { Timeout = 10_000 });
+    }
+
+    [Fact]
     public async Task The_search_finds_by_name_phone_forms_order_id_and_tracking_number_and_says_so_when_nothing_matches()
     {
         var shop = await Shop.OpenAsync(host.Admin);

@@ -16,6 +16,9 @@ public static class ConversationCommands
                 b.UnresolvedAboutSameOrder is null ? [] : f.List(b.UnresolvedAboutSameOrder), f.OccurredAt) { Urgency = b.Urgency ?? IssueUrgency.None });
         api.MapCommand<UrgencyBody>("/conversations/{conversationId}/urgency", "State the issue's urgency (None clears it); the priority follows: VIP, else urgent, else normal.", (b, f) =>
             new SetConversationUrgency(f.Route("conversationId"), f.Value(b.Urgency), f.OccurredAt));
+        api.MapCommand<ClassificationBody>("/conversations/{conversationId}/classification", "Classify the conversation: category, complaint or not, tags (replaces the previous classification, also after the resolution; staff only).", (b, f) =>
+            new ClassifyConversation(f.Route("conversationId"), f.Value(b.Category), f.Value(b.IsComplaint), b.Tags is null ? [] : f.List(b.Tags), f.OccurredAt))
+            .RequireAuthorization(Security.Policies.StaffCommands);
         api.MapCommand<MessageBody>("/conversations/{conversationId}/messages", "Record a customer message (reopens a resolved conversation).", (b, f) =>
             new ReceiveCustomerMessage(f.Route("conversationId"), b.MessageId ?? NewId(), f.Text(b.Text), f.OccurredAt));
         api.MapCommand<MessageBody>("/conversations/{conversationId}/bot-replies", "Record a bot reply.", (b, f) =>
@@ -52,6 +55,9 @@ public sealed record StartConversationBody(
 }
 
 public sealed record UrgencyBody(IssueUrgency? Urgency) : CommandBody;
+
+/// <param name="Tags">Free tags (at most 10, each 1–32 characters, no two alike but for case); left out: none.</param>
+public sealed record ClassificationBody(ConversationCategory? Category, bool? IsComplaint, IReadOnlyList<string?>? Tags) : CommandBody;
 
 public sealed record MessageBody(string? Text, string? MessageId) : CommandBody;
 

@@ -20,6 +20,7 @@ public static class MetricQueryEndpoints
     [
         "reply-rate", "reply-rate-daily", "reply-rate-by-agent", "reply-rate-by-priority", "nps", "nps-daily", "first-contact-resolution", "refund-times",
         "dispute-rate", "good-review-rate", "order-flow", "work-orders", "figures", "dashboard", "handled-by-agent",
+        "classification",
     ];
 
     public static void MapMetricQueries(this IEndpointRouteBuilder api)
@@ -28,7 +29,7 @@ public static class MetricQueryEndpoints
                 CanSee(user, storeId) ? Results.Ok(Names) : StoreScope.StoreNotFound(storeId))
             .WithSummary("The names of the metrics.").WithTags("Metrics").Produces<IReadOnlyList<string>>();
         api.MapGet("/stores/{storeId}/metrics/{name}", GetAsync)
-            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, reply-rate-by-priority, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, work-orders, figures, dashboard, handled-by-agent.")
+            .WithSummary("One metric: reply-rate, reply-rate-daily, reply-rate-by-agent, reply-rate-by-priority, nps, nps-daily, first-contact-resolution, refund-times, dispute-rate, good-review-rate, order-flow, work-orders, figures, dashboard, handled-by-agent, classification (complaint rate, bot resolution rate, FCR per category).")
             .WithTags("Metrics").ProducesValidationProblem().ProducesProblem(404);
     }
 
@@ -72,6 +73,7 @@ public static class MetricQueryEndpoints
             "dashboard" when store is null => ApiProblems.Invalid("storeId", "The dashboard is per store."),
             "dashboard" => Results.Ok(await metrics.GetDashboardAsync(store, at, ct)),
             "handled-by-agent" => Results.Ok(await handled.GetAsync(store, agentId, window, at, ct)),
+            "classification" => Results.Ok(await metrics.Service.GetClassificationAsync(store, window, at, ct)),
             _ => ApiProblems.NotFound($"Metric '{name}' (known: {string.Join(", ", Names)})"),
         };
     }

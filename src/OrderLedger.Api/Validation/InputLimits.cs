@@ -51,6 +51,8 @@ public static class InputLimits
         // prose
         ["text"] = new(10_000, Multiline: true), ["reason"] = new(1_000, Multiline: true), ["note"] = new(2_000, Multiline: true),
         ["resolution"] = new(4_000, Multiline: true), ["compensation"] = new(1_000, Multiline: true), ["improvement"] = new(4_000, Multiline: true),
+        // a conversation's tags (the domain's own limit)
+        ["tags"] = new(Domain.Conversations.ConversationClassifications.MaxTagLength),
         // a work order's (the domain's own limits)
         ["summary"] = new(Domain.WorkOrders.WorkOrderDecider.MaxSummaryLength, Multiline: true), ["plan"] = new(Domain.WorkOrders.WorkOrderDecider.MaxPlanLength, Multiline: true),
     };
@@ -81,7 +83,7 @@ public static class InputLimits
     public static readonly IReadOnlyDictionary<string, int> ListLengths = new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["lines"] = 100, ["warehouses"] = 50, ["regions"] = 200, ["unresolvedAboutSameOrder"] = 100, ["scannedBarcodes"] = 10_000, ["memberLevels"] = 50,
-        ["refundIds"] = Commands.ReturnCommands.MaxBulkApprovals,
+        ["refundIds"] = Commands.ReturnCommands.MaxBulkApprovals, ["tags"] = Domain.Conversations.ConversationClassifications.MaxTags,
     };
 
     /// <summary>ISO 4217 minor units where they are not 2; a currency this table does not know gets 2.</summary>

@@ -230,6 +230,9 @@ public sealed record ConversationState(
     /// <summary>The last escalation team assigned (null: none yet); it staffs the current escalation when its <c>EscalatedAt</c> is the current one's.</summary>
     public EscalationTeamAssigned? EscalationTeam { get; init; }
 
+    /// <summary>The latest classification (null: not classified yet).</summary>
+    public ConversationClassification? Classification { get; init; }
+
     /// <summary>The team of the escalation in progress, if one was assigned to it.</summary>
     public EscalationTeamAssigned? CurrentEscalationTeam => EscalationTeam is { } team && team.EscalatedAt == EscalatedAt ? team : null;
 
@@ -343,6 +346,8 @@ public static class ConversationDecider
 
         (AssignEscalationTeam c, _) => AssignTeam(c, state),
 
+        (ClassifyConversation c, _) => ConversationClassifications.Classify(c, state.Classification),
+
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown conversation command."),
     };
 
@@ -359,6 +364,7 @@ public static class ConversationDecider
         ConversationPrioritySet e => state with { Priority = e.Priority, Tier = e.Tier, Urgency = e.Urgency },
         EscalationDeadlineMissed => state with { DeadlineMissed = true },
         EscalationTeamAssigned e => state with { EscalationTeam = e },
+        ConversationClassified e => state with { Classification = new ConversationClassification(e.Category, e.IsComplaint, e.Tags) },
         ConversationResolved => state with { Status = ConversationStatus.Resolved, RatedSinceResolution = false },
         ConversationReopened => state with { Status = ConversationStatus.Open, Escalated = false, EscalatedAt = null, Reopens = state.Reopens + 1 },
         SatisfactionRated => state with { RatedSinceResolution = true },

@@ -111,7 +111,7 @@ public sealed class FigureTargets
     public double StuckParcels { get; set; }
     public double LogisticsExceptions { get; set; } = 5;
 
-    /// <summary>Complaints (dissatisfied ratings, NPS detractors) in the last hour that make a spike: at least this many…</summary>
+    /// <summary>Complaints (conversations classified as complaints, dissatisfied ratings, NPS detractors) in the last hour that make a spike: at least this many…</summary>
     public int ComplaintSpikeMinimum { get; set; } = 3;
 
     /// <summary>…and at least this many times the store's hourly average over the 7 days before.</summary>

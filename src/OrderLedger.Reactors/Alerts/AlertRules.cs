@@ -55,7 +55,7 @@ public static class AlertRules
                 $"{inputs.StuckParcels?.ToString(CultureInfo.InvariantCulture) ?? "–"} parcels without carrier movement for 48 h, target at most {targets.StuckParcels.ToString(CultureInfo.InvariantCulture)}",
                 inputs.StuckParcels, targets.StuckParcels),
             new("complaint-spike", store, inputs.ComplaintsLastHour >= complaintThreshold,
-                $"{inputs.ComplaintsLastHour} complaints (dissatisfied ratings, NPS detractors) in the last hour; usual {inputs.ComplaintsPerHourBefore.ToString("0.##", CultureInfo.InvariantCulture)} an hour, spike from {complaintThreshold.ToString("0.##", CultureInfo.InvariantCulture)}",
+                $"{inputs.ComplaintsLastHour} complaints (conversations classified as complaints, dissatisfied ratings, NPS detractors) in the last hour; usual {inputs.ComplaintsPerHourBefore.ToString("0.##", CultureInfo.InvariantCulture)} an hour, spike from {complaintThreshold.ToString("0.##", CultureInfo.InvariantCulture)}",
                 inputs.ComplaintsLastHour, complaintThreshold),
             new("escalation-deadline", store, inputs.MissedEscalationDeadlines > 0,
                 $"{inputs.MissedEscalationDeadlines} escalated conversations unresolved past their 48 h deadline",

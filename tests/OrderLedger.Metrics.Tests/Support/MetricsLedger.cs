@@ -187,6 +187,9 @@ public sealed class ConversationScript(MetricsLedger ledger, string conversation
     public Task Urgency(IssueUrgency urgency, string agentId, DateTimeOffset at) =>
         ledger.RunAsync(new SetConversationUrgency(conversationId, urgency, at), AgentActor(agentId));
 
+    public Task Classify(ConversationCategory category, bool complaint, string agentId, DateTimeOffset at) =>
+        ledger.RunAsync(new ClassifyConversation(conversationId, category, complaint, [], at), AgentActor(agentId));
+
     /// <summary>A customer message; into a resolved conversation it reopens it (as the decider records it).</summary>
     public Task Customer(DateTimeOffset at) => ledger.RunAsync(new ReceiveCustomerMessage(conversationId, NextMessageId(), "hello?", at), CustomerActor);
 

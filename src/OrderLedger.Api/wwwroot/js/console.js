@@ -163,8 +163,11 @@ function renderConversation(grew) {
   const view = conversation;
   document.getElementById('conversation-title').textContent = t('conv.title', { id: view.id });
   const s = view.summary;
-  const facts = s ? [['conv.status', s.status], ['conv.mode', s.mode], ['conv.agent', s.assignedAgent ?? dash], ['conv.channel', s.channel], ['conv.order', s.orderId ?? dash]] : [];
+  const facts = s ? [['conv.status', s.status], ['conv.mode', s.mode], ['conv.agent', s.assignedAgent ?? dash], ['conv.channel', s.channel], ['conv.order', s.orderId ?? dash],
+    ['conv.category', t(`cls.cat.${s.category ?? 'unclassified'}`)], ['conv.complaint', t(s.isComplaint ? 'cls.yes' : 'cls.no')],
+    ['conv.tags', s.tags?.length ? s.tags.join(', ') : dash]] : [];
   document.getElementById('conversation-facts').replaceChildren(...facts.flatMap(([key, value]) => [el('dt', {}, t(key)), el('dd', { 'data-fact': key }, value)]));
+  if (s) fillClassification(view.id, s);
   const list = document.getElementById('transcript');
   const before = list.children.length;
   list.replaceChildren(...view.transcript.entries.map((e, i) => {
@@ -175,6 +178,18 @@ function renderConversation(grew) {
       el('p', {}, entryText(e)));
   }));
   if (grew) list.lastElementChild?.scrollIntoView({ block: 'nearest' });
+}
+
+/** The form starts from the conversation's classification when a conversation opens; after that it is the agent's. */
+function fillClassification(id, summary) {
+  const form = document.getElementById('classify-form');
+  if (form.dataset.conversation === id) return;
+  form.dataset.conversation = id;
+  // The read model spells categories in snake case (product_question), the command in Pascal case (ProductQuestion).
+  const category = (summary.category ?? 'other').split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  document.getElementById('cls-category').value = category;
+  document.getElementById('cls-complaint').checked = summary.isComplaint === true;
+  document.getElementById('cls-tags').value = (summary.tags ?? []).join(', ');
 }
 
 function conversationAction(label, path, body) {
@@ -424,6 +439,12 @@ function wireConversationActions() {
     const ticketId = `wo-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const body = { ticketId, department: document.getElementById('wo-department').value.trim(), summary: summary.value };
     if (await conversationAction(t('wo.open'), 'work-orders', body)) summary.value = '';
+  });
+  document.getElementById('classify-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const tags = document.getElementById('cls-tags').value.split(',').map((tag) => tag.trim()).filter((tag) => tag.length > 0);
+    conversationAction(t('cls.save'), 'classification',
+      { category: document.getElementById('cls-category').value, isComplaint: document.getElementById('cls-complaint').checked, tags });
   });
   document.getElementById('conversation-close').addEventListener('click', () => {
     conversation = null;
