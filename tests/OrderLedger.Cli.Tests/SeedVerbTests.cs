@@ -45,7 +45,7 @@ public sealed class SeedVerbTests(TestDatabase database) : IClassFixture<TestDat
                      "store-registered", "store-warehouses-set", "stock-received", "order-placed", "order-allocated", "order-payment-confirmed",
                      "order-payment-timed-out", "shipment-created", "shipment-handed-to-carrier", "shipment-tracking-scanned", "shipment-delivered",
                      "refund-requested", "refund-paid", "conversation-started", "conversation-handed-off", "conversation-agent-replied",
-                     "conversation-resolved", "conversation-nps-survey-sent",
+                     "conversation-resolved", "conversation-nps-survey-sent", "conversation-classified",
                  })
         {
             Assert.True(await Count(type) > 0, $"no {type} event was seeded");

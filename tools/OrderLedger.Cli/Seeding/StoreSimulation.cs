@@ -557,8 +557,8 @@ internal sealed class StoreSimulation
         var message = 1;
         At(t, $"{conversationId}/m1", s => Send(new ReceiveCustomerMessage(conversationId, "m1", _faker.PickRandom(Questions), s), Id($"{conversationId}/m1"), customer, s));
 
-        var conversation = new ConversationRun(conversationId, customer);
         var escalated = order is not null && unresolved.Count > 0;
+        var conversation = new ConversationRun(conversationId, customer, order is not null, escalated);
         if (escalated)
         {
             // What the escalation reactor records when the 48-hour deadline passes unresolved.
@@ -627,11 +627,34 @@ internal sealed class StoreSimulation
         At(resolveAt, $"{conversationId}/resolve", s => ResolveAsync(conversation, agentId, s));
     }
 
-    private sealed class ConversationRun(string id, Actor customer)
+    private sealed class ConversationRun(string id, Actor customer, bool aboutOrder, bool escalated)
     {
         public string Id { get; } = id;
         public Actor Customer { get; } = customer;
+        public bool AboutOrder { get; } = aboutOrder;
+        public bool Escalated { get; } = escalated;
         public bool Resolved { get; set; }
+    }
+
+    /// <summary>
+    /// What the agent files the conversation under after resolving it: about an order mostly logistics, refunds and
+    /// quality; about no order mostly product questions. Escalated repeats are mostly complaints, quality problems often.
+    /// </summary>
+    private void ClassifyLater(ConversationRun conversation, Actor agent, DateTimeOffset resolvedAt)
+    {
+        var category = conversation.AboutOrder
+            ? Pick([ConversationCategory.Logistics, ConversationCategory.Refund, ConversationCategory.Quality, ConversationCategory.Payment, ConversationCategory.Other], [0.45, 0.25, 0.18, 0.06, 0.06])
+            : Pick([ConversationCategory.ProductQuestion, ConversationCategory.Payment, ConversationCategory.Other], [0.6, 0.15, 0.25]);
+        var complaint = _faker.Random.Bool(conversation.Escalated ? 0.7f : category == ConversationCategory.Quality ? 0.35f : 0.05f);
+        string[] tags = category switch
+        {
+            ConversationCategory.Logistics => [_faker.PickRandom("late", "no-tracking", "wrong-address")],
+            ConversationCategory.Quality => [_faker.PickRandom("damaged", "wrong-item", "not-as-described")],
+            ConversationCategory.Refund => [_faker.PickRandom("refund-status", "return-label")],
+            _ => [],
+        };
+        var id = conversation.Id;
+        At(resolvedAt + Between(0.2, 3), $"{id}/classify", s => Send(new ClassifyConversation(id, category, complaint, tags, s), Id($"{id}/classify"), agent, s));
     }
 
     private async Task ResolveAsync(ConversationRun conversation, string by, DateTimeOffset at)
@@ -644,6 +667,10 @@ internal sealed class StoreSimulation
         conversation.Resolved = true;
         var id = conversation.Id;
         await Send(new ResolveConversation(id, by, at), Id($"{id}/resolve"), by == "customer" ? conversation.Customer : new Actor(ActorKind.Agent, by), at);
+        if (by is not ("customer" or "bot"))
+        {
+            ClassifyLater(conversation, new Actor(ActorKind.Agent, by), at);
+        }
         if (_faker.Random.Bool(0.55f))
         {
             var rating = Pick([SatisfactionRating.Satisfied, SatisfactionRating.Neutral, SatisfactionRating.Dissatisfied], [0.74, 0.15, 0.11]);
