@@ -26,15 +26,18 @@ public sealed class CliServices : IAsyncDisposable
         .AddEnvironmentVariables();
 
     /// <param name="configure">Further services a verb needs (projection admin, command handling), given the configuration.</param>
-    public static CliServices Create(string? connectionOverride, Action<IServiceCollection, IConfiguration>? configure = null)
+    /// <param name="ownerOverride">
+    /// With <paramref name="connectionOverride"/>: the owner connection for the migrations; null: none, the override's
+    /// own role migrates (an owner connection from the environment belongs to another database).
+    /// </param>
+    public static CliServices Create(string? connectionOverride, Action<IServiceCollection, IConfiguration>? configure = null, string? ownerOverride = null)
     {
         var builder = Builder();
         if (connectionOverride is not null)
         {
-            // One connection for everything, migrations included: an owner connection from the environment belongs to another database.
             builder.AddInMemoryCollection([
                 new KeyValuePair<string, string?>("ConnectionStrings:Postgres", connectionOverride),
-                new KeyValuePair<string, string?>("ConnectionStrings:PostgresOwner", ""),
+                new KeyValuePair<string, string?>("ConnectionStrings:PostgresOwner", ownerOverride ?? ""),
             ]);
         }
 

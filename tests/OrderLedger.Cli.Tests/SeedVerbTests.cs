@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Npgsql;
+using OrderLedger.Cli.Verbs;
 using OrderLedger.Testing;
 using Xunit;
 
@@ -116,5 +118,27 @@ public sealed class SeedVerbTests(TestDatabase database) : IClassFixture<TestDat
         Assert.Equal(2, run.ExitCode);
         Assert.Single(run.Error.Trim().Split('\n'));
         Assert.StartsWith("ledger seed: ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_connection_option_the_configured_owner_still_runs_the_migrations()
+    {
+        // Before: the bulk-load connection replaced the configured one and dropped the owner, so the app role created
+        // and owned the schema, and `ORDERLEDGER_SEED=1 tools/run.sh` ended with the host (migrating as the owner)
+        // refused: "permission denied for schema eventstore".
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Username=app;Database=ledger",
+            ["ConnectionStrings:PostgresOwner"] = "Host=127.0.0.1;Username=owner;Database=ledger",
+        }).Build();
+
+        var (configured, owner) = SeedVerb.Connections(null, configuration);
+        var (given, noOwner) = SeedVerb.Connections("Host=127.0.0.1;Username=other;Database=elsewhere", configuration);
+
+        Assert.Equal("Host=127.0.0.1;Username=owner;Database=ledger", owner);
+        Assert.Contains("Username=app", configured, StringComparison.Ordinal);
+        Assert.Contains("synchronous_commit=off", configured, StringComparison.Ordinal);
+        Assert.Null(noOwner); // another database: the owner of this one does not belong to it
+        Assert.Contains("Username=other", given, StringComparison.Ordinal);
     }
 }

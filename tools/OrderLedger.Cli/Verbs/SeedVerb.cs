@@ -39,7 +39,8 @@ public static class SeedVerb
             Number(parsed, "--seed", 42, 0, int.MaxValue),
             start);
 
-        await using var services = CliServices.Create(BulkLoadConnection(parsed.Value("--connection")), (collection, _) =>
+        var (connection, owner) = Connections(parsed.Value("--connection"), CliServices.Configuration());
+        await using var services = CliServices.Create(connection, (collection, _) =>
         {
             // Reads come from the seeder's own write-through cache; appends go to the configured store.
             var store = collection.Single(d => d.ServiceType == typeof(IEventStore));
@@ -47,7 +48,7 @@ public static class SeedVerb
             collection.AddSingleton(sp => new CachingEventStore(store.ImplementationFactory is { } factory ? (IEventStore)factory(sp) : (IEventStore)store.ImplementationInstance!));
             collection.AddSingleton<IEventStore>(sp => sp.GetRequiredService<CachingEventStore>());
             collection.AddOrderLedgerApplication();
-        });
+        }, owner);
         foreach (var hosted in services.Services.GetServices<IHostedService>())
         {
             await hosted.StartAsync(cancellationToken); // the embedded store's schema migration
@@ -79,22 +80,24 @@ public static class SeedVerb
     /// <summary>
     /// The embedded store's connection with <c>synchronous_commit=off</c> for this session only: a bulk load need not wait
     /// for each commit to reach the disk (a crash loses at most the last moments, and a re-run with the same seed fills
-    /// them in, as every command id is deterministic). Other sessions keep the server's setting.
+    /// them in, as every command id is deterministic). Other sessions keep the server's setting. Without
+    /// <paramref name="connectionOption"/> the configured owner connection still runs the migrations: the schema must
+    /// belong to the owner role, or the host (which migrates as the owner) cannot use the seeded database.
     /// </summary>
-    private static string? BulkLoadConnection(string? connection)
+    public static (string? Connection, string? Owner) Connections(string? connectionOption, IConfiguration configuration)
     {
-        var configuration = CliServices.Configuration();
-        connection ??= configuration.GetConnectionString("Postgres");
+        var connection = connectionOption ?? configuration.GetConnectionString("Postgres");
+        var owner = connectionOption is null ? configuration.GetConnectionString(EventStoreConfiguration.OwnerConnectionName) : null;
         if (connection is null || !EventStoreConfiguration.IsPostgres(configuration))
         {
-            return connection;
+            return (connection, owner);
         }
 
         try
         {
             var builder = new NpgsqlConnectionStringBuilder(connection);
             builder.Options = $"{builder.Options} -c synchronous_commit=off".Trim();
-            return builder.ConnectionString;
+            return (builder.ConnectionString, owner);
         }
         catch (ArgumentException ex)
         {
