@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrderLedger.EventStore;
+using OrderLedger.EventStore.GroupCommit;
 using OrderLedger.EventStore.EventStoreDb;
 using OrderLedger.EventStore.Postgres;
 
@@ -32,6 +35,11 @@ public static class EventStoreConfiguration
                     OwnerConnectionString = configuration.GetConnectionString(OwnerConnectionName),
                     Schema = PostgresSchema(configuration),
                 });
+                if (GroupCommit(configuration) is { } groupCommit)
+                {
+                    services.Replace(ServiceDescriptor.Singleton<IEventStore>(sp => new GroupCommitEventStore(sp.GetRequiredService<PostgresEventStore>(), groupCommit)));
+                }
+
                 break;
             case "eventstoredb":
                 var esdb = configuration.GetConnectionString("EventStoreDb");
@@ -49,6 +57,41 @@ public static class EventStoreConfiguration
 
         services.AddSingleton(TimeProvider.System);
         return services;
+    }
+
+    /// <summary>
+    /// Group commit for the PostgreSQL store (<see cref="GroupCommitEventStore"/>), on unless
+    /// <c>EventStore:GroupCommit:Enabled</c> is false; <c>EventStore:GroupCommit:Writers</c>, <c>MaxAppendsPerGroup</c> and
+    /// <c>MaxEventsPerGroup</c> tune it. EventStoreDB writes what arrives together in one flush of its own.
+    /// </summary>
+    public static GroupCommitOptions? GroupCommit(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("EventStore:GroupCommit");
+        if (section["Enabled"] is { Length: > 0 } enabled)
+        {
+            if (!bool.TryParse(enabled, out var on))
+            {
+                throw new InvalidOperationException($"EventStore:GroupCommit:Enabled must be true or false, not '{enabled}'.");
+            }
+
+            if (!on)
+            {
+                return null;
+            }
+        }
+
+        var defaults = new GroupCommitOptions();
+        try
+        {
+            return new GroupCommitOptions(
+                section.GetValue("Writers", defaults.Writers),
+                section.GetValue("MaxAppendsPerGroup", defaults.MaxAppendsPerGroup),
+                section.GetValue("MaxEventsPerGroup", defaults.MaxEventsPerGroup)).Validated();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new InvalidOperationException($"EventStore:GroupCommit:{ex.ParamName} is {ex.ActualValue}; it must be within its range ({ex.Message.Split('(')[0].Trim()})", ex);
+        }
     }
 
     /// <summary>The owner role's connection (<c>ConnectionStrings:PostgresOwner</c>): migrations only; unset = the app's own.</summary>

@@ -1,3 +1,4 @@
+using OrderLedger.EventStore.GroupCommit;
 using OrderLedger.EventStore.Postgres;
 using OrderLedger.EventStore.Tests.Contract;
 using OrderLedger.Testing;
@@ -12,3 +13,10 @@ public sealed class PostgresEventStoreContractTests(TestDatabase database) : Eve
         await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString });
 }
 #endregion
+
+/// <summary>The same contract through group commit (<see cref="GroupCommitEventStore"/>), as the host writes by default.</summary>
+public sealed class GroupCommitPostgresEventStoreContractTests(TestDatabase database) : EventStoreContract, IClassFixture<TestDatabase>
+{
+    protected override async Task<IEventStore> CreateStoreAsync() => new GroupCommitEventStore(
+        await PostgresEventStore.OpenAsync(new PostgresEventStoreOptions { ConnectionString = database.ConnectionString }), disposeInner: true);
+}

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using OrderLedger.EventStore;
+using OrderLedger.EventStore.GroupCommit;
 using OrderLedger.EventStore.Postgres;
 
 namespace OrderLedger.Bench;
@@ -33,10 +34,15 @@ public sealed class AppendBenchmarks(string connectionString, bool quick)
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Events per second through <see cref="IEventStore.AppendAsync"/>.</summary>
-    public async Task<double> StoreAsync(int eventsPerAppend)
+    /// <summary>
+    /// Events per second through <see cref="IEventStore.AppendAsync"/>; with <paramref name="groupCommit"/>, through the
+    /// host's default <see cref="GroupCommitEventStore"/> around the same store.
+    /// </summary>
+    public async Task<double> StoreAsync(int eventsPerAppend, bool groupCommit = false)
     {
-        await using var store = new PostgresEventStore(new PostgresEventStoreOptions { ConnectionString = connectionString });
+        await using var postgres = new PostgresEventStore(new PostgresEventStoreOptions { ConnectionString = connectionString });
+        await using var grouped = groupCommit ? new GroupCommitEventStore(postgres) : null;
+        IEventStore store = grouped is null ? postgres : grouped;
         var appends = eventsPerAppend == 1 ? SingleAppendsPerWriter : BatchAppendsPerWriter;
         var run = Guid.NewGuid().ToString("N")[..8];
         return await MeasureAsync(appends * eventsPerAppend, async writer =>

@@ -249,6 +249,7 @@ async Task<List<Figure>> BulkFiguresAsync()
         ("bulk: OrderLedger single append (16 writers)", () => appends.StoreAsync(1)),
         ($"bulk: OrderLedger bulk append, {perBatch} a batch (16 writers)", appends.BulkAsync),
         ("bulk: raw 100-row INSERT batches (16 writers)", () => appends.BaselineAsync(100)),
+        ("bulk: OrderLedger single append, group commit (16 writers)", () => appends.StoreAsync(1, groupCommit: true)),
     };
     var values = workloads.Select(_ => new List<double>()).ToArray();
     for (var i = 0; i < options.Repetitions; i++)
@@ -272,6 +273,7 @@ async Task<List<Figure>> BulkFiguresAsync()
         Compared(2, "≥ Marten quick append", f => f.RatioTo(martenSingle) >= 1),
         Compared(3, "≥ 3× Marten quick append and ≥ 80% of raw 100-row INSERT", f => f.RatioTo(martenSingle) >= 3 && f.Ratio >= 0.8),
         Compared(4, "baseline", _ => true),
+        Compared(5, "≥ 2× OrderLedger single append", f => f.RatioTo(values[2]) >= 2) with { Peers = [.. peers, ("OrderLedger single append", values[2])] },
     ];
 }
 

@@ -9,8 +9,17 @@ namespace OrderLedger.Cli.Seeding;
 /// this process wrote those streams itself, so it keeps them in memory and reads each one from the store at most once.
 /// A concurrency conflict (someone else wrote the stream) drops the cached copy, and the handler's retry reloads it.
 /// </summary>
-public sealed class CachingEventStore(IEventStore inner, int maxCachedEvents = 3_000_000) : IEventStore
+public sealed class CachingEventStore(IEventStore inner, int maxCachedEvents = 3_000_000) : IEventStore, IAsyncDisposable
 {
+    /// <summary>The store it wraps was made for it alone (the configured store's factory), so it goes with it: group commit's writers stop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (inner is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
     private readonly ConcurrentDictionary<string, List<RecordedEvent>> _streams = new(StringComparer.Ordinal);
     private long _cached;
 
