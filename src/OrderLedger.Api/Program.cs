@@ -41,7 +41,7 @@ builder.Services.AddReadiness(builder.Configuration);
 builder.Services.AddOrderLedgerOpenApi();
 builder.AddOrderLedgerTelemetry();
 builder.Services.AddOrderLedgerProjections(builder.Configuration);
-builder.Services.AddReactors();
+builder.Services.AddReactors(o => o.Bind(builder.Configuration));
 builder.Services.AddAlerts(builder.Configuration);
 builder.Services.AddAssignment();
 builder.Services.AddConnectors(builder.Configuration);

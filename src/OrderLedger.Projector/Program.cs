@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderLedger.Hosting;
@@ -14,6 +15,10 @@ return await ProjectorCli.RunAsync(args, Console.Out, Console.Error);
 internal static class ProjectorCli
 {
     private const string Command = "OrderLedger.Projector";
+
+    /// <summary>Whether <c>run</c> runs the reactors (timers, alerts, assignment, reservation recovery) beside the projections; default true.</summary>
+    public const string RunReactorsKey = "Reactors:Run";
+
     private const string Options =
         "status, rebuild and resume take --connection <postgres connection string>; run takes host settings, e.g. --Projections:Only=orders";
 
@@ -37,9 +42,16 @@ internal static class ProjectorCli
         builder.Services.AddOrderLedgerProjections(builder.Configuration);
         builder.Services.AddOrderLedgerEventStore(builder.Configuration);
         builder.Services.AddOrderLedgerCommandHandling(builder.Configuration);
-        builder.Services.AddReactors();
-        builder.Services.AddAlerts(builder.Configuration);
-        builder.Services.AddAssignment();
+        // Reactors:Run=false: the read models only (the reactors' timers and the alerts tables among them), nothing that
+        // appends to the log — beside API hosts that run the reactors, or where the log must stay as it is while it is
+        // read (the catch-up benchmark measures the build against the head).
+        if (builder.Configuration.GetValue(RunReactorsKey, true))
+        {
+            builder.Services.AddReactors(o => o.Bind(builder.Configuration));
+            builder.Services.AddAlerts(builder.Configuration);
+            builder.Services.AddAssignment();
+        }
+
         using var host = builder.Build();
         await host.RunAsync(call.CancellationToken);
         return 0;

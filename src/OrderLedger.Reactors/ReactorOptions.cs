@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Reactors;
@@ -16,4 +18,32 @@ public sealed class ReactorOptions
 
     /// <summary>The most timers fired in one pass.</summary>
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// A timer fires at its due time, but no sooner than this after the fact that armed it was recorded (the store's
+    /// timestamp of the event, not its business time): at max(due time, recorded + grace). Live facts arm timers due
+    /// later than this (the bot hand-off's 120 s, a payment window, days), so it holds back only timers that were due
+    /// when their fact came in: imported history (a connector backfilling yesterday's chat, a shop replaying its
+    /// orders) or a timer due at once (repeat contact, auto-refund, unreservable line). Their sender is still sending
+    /// the facts that come next — the hand-off, the reply — and a timer fired in between would take their place and
+    /// refuse them (<c>occurred-at.before-last-event</c>, or a hand-off already done). Two minutes, the bot hand-off's
+    /// default delay, leaves an import that long to send a stream's next fact. The fired command is still dated at the
+    /// due time. <see cref="TimeSpan.Zero"/>: no grace, and the recorded time is not consulted (a host whose clock is
+    /// simulated, as in tests, is then not held by the database's wall clock).
+    /// </summary>
+    public TimeSpan RecordedGrace { get; set; } = DefaultRecordedGrace;
+
+    /// <summary>The default <see cref="RecordedGrace"/>: two minutes, the default bot hand-off delay.</summary>
+    public static readonly TimeSpan DefaultRecordedGrace = TimeSpan.FromMinutes(2);
+
+    /// <summary>The host's settings of the <c>Reactors</c> section: <c>Reactors:RecordedGrace</c> (a time span, e.g. <c>00:02:00</c>).</summary>
+    public void Bind(IConfiguration configuration)
+    {
+        if (configuration["Reactors:RecordedGrace"] is { Length: > 0 } grace)
+        {
+            RecordedGrace = TimeSpan.TryParse(grace, CultureInfo.InvariantCulture, out var parsed) && parsed >= TimeSpan.Zero
+                ? parsed
+                : throw new InvalidOperationException($"Reactors:RecordedGrace must be a time span of zero or more (e.g. 00:02:00), not '{grace}'.");
+        }
+    }
 }

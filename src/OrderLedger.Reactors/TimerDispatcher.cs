@@ -19,9 +19,11 @@ namespace OrderLedger.Reactors;
 
 /// <summary>
 /// Fires due timers: every <see cref="ReactorOptions.PollInterval"/> it reads the timers due by now
-/// (<see cref="TimeProvider"/>) from <c>rm.reactor_timers</c>, skips those already recorded in <c>reactors.dispatched</c>
-/// (outside the projection schemas, so a rebuild of the timers never fires anything twice), sends each one's command
-/// through <see cref="CommandService"/> with a deterministic command id, and records the outcome. A refusal (the order
+/// (<see cref="TimeProvider"/>) from <c>rm.reactor_timers</c> whose arming fact was recorded at least
+/// <see cref="ReactorOptions.RecordedGrace"/> ago (imported history is not raced by its own timers), skips those
+/// already recorded in <c>reactors.dispatched</c> (outside the projection schemas, so a rebuild of the timers never
+/// fires anything twice), sends each one's command through <see cref="CommandService"/> with a deterministic command
+/// id, and records the outcome. A refusal (the order
 /// was paid meanwhile, the conversation resolved) is an outcome too; a transient failure is retried on the next pass.
 /// Several hosts may run it: the command ids make a timer fired twice record its events once.
 /// </summary>
@@ -69,11 +71,19 @@ public sealed partial class TimerDispatcher(
                     SELECT t.kind, t.subject, t.key, t.store_id AS storeid, t.order_id AS orderid, t.due_at AS dueat, t.due_ticks AS dueticks
                     FROM {options.ViewSchema}.reactor_timers t
                     WHERE t.due_at <= @Now
+                      AND (NOT @Graced OR t.recorded_at <= @RecordedBy)
                       AND NOT EXISTS (SELECT 1 FROM reactors.dispatched d WHERE d.kind = t.kind AND d.key = t.key)
                     ORDER BY t.due_at
                     LIMIT @Limit
                     """,
-                    new { Now = now.UtcDateTime, Limit = options.BatchSize }, cancellationToken: cancellationToken)))
+                    new
+                    {
+                        Now = now.UtcDateTime,
+                        Graced = options.RecordedGrace > TimeSpan.Zero,
+                        RecordedBy = (now - options.RecordedGrace).UtcDateTime,
+                        Limit = options.BatchSize,
+                    },
+                    cancellationToken: cancellationToken)))
                     .Select(r => new DueTimer(r.Kind, r.Subject, r.Key, r.StoreId, r.OrderId,
                         r.DueTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : new DateTimeOffset(DateTime.SpecifyKind(r.DueAt, DateTimeKind.Utc))))
                     .ToList();

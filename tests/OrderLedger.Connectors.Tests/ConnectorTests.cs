@@ -200,23 +200,29 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
             ["conversation-started", "conversation-customer-message-received", "conversation-handed-off", "conversation-agent-assigned", "conversation-agent-replied", "conversation-resolved"],
             await host.EventTypesAsync(a));
 
-        // The same day through the command API, as an integration would have sent it.
-        var ingest = host.As(Roles.Ingest, apiStore);
-        var agent1 = host.As(Roles.Agent, apiStore);
-        var agent2 = host.As(Roles.Agent, apiStore);
-        // Each conversation's facts in order, the hand-off right after the message: the day is in the past, so the host's
-        // bot hand-off timer (120 s after the message) is due at once and would otherwise race the hand-off sent here.
-        await host.OkAsync("/api/conversations/api-a", new { storeId = apiStore, customerId = "cust-a", channel = Channels.WeComKf, botEnabled = true, occurredAt = t0 }, ingest);
-        await host.OkAsync("/api/conversations/api-a/messages", new { text = "where is my parcel?", occurredAt = t0 }, ingest);
-        await host.OkAsync("/api/conversations/api-a/handoff", new { reason = "wecom-kf servicer", occurredAt = t0.AddSeconds(60) }, ingest);
-        await host.OkAsync("/api/conversations/api-a/assignment", new { agentId = "agent-1", occurredAt = t0.AddSeconds(60) }, agent1);
-        await host.OkAsync("/api/conversations/api-a/agent-replies", new { agentId = "agent-1", text = "on its way", occurredAt = t0.AddSeconds(90) }, agent1);
-        await host.OkAsync("/api/conversations/api-a/resolution", new { resolvedBy = "agent-1", occurredAt = t0.AddSeconds(300) }, agent1);
-        await host.OkAsync("/api/conversations/api-b", new { storeId = apiStore, customerId = "cust-b", channel = Channels.WeComKf, botEnabled = true, occurredAt = t0.AddMinutes(30) }, ingest);
-        await host.OkAsync("/api/conversations/api-b/messages", new { text = "can I change the size?", occurredAt = t0.AddMinutes(30) }, ingest);
-        await host.OkAsync("/api/conversations/api-b/handoff", new { reason = "wecom-kf servicer", occurredAt = t0.AddMinutes(31) }, ingest);
-        await host.OkAsync("/api/conversations/api-b/assignment", new { agentId = "agent-2", occurredAt = t0.AddMinutes(31) }, agent2);
-        await host.OkAsync("/api/conversations/api-b/agent-replies", new { agentId = "agent-2", text = "yes", occurredAt = t0.AddMinutes(30).AddSeconds(400) }, agent2);
+        // The same day through the command API, as an integration sends it: in the order the platform reported it (the
+        // first conversation ended while the second began). The day is past, so each bot hand-off timer (120 s after the
+        // message) is due the moment it is armed; the host holds it until its grace after the message's recording has
+        // passed (docs/reactors.md, "Imported history"), so the hand-offs sent here come first and nothing is refused.
+        var (ingest, agent1, agent2) = (host.As(Roles.Ingest, apiStore), host.As(Roles.Agent, apiStore), host.As(Roles.Agent, apiStore));
+        var calls = new (string Path, object Body, HttpClient Token)[]
+        {
+            ("/api/conversations/api-a", new { storeId = apiStore, customerId = "cust-a", channel = Channels.WeComKf, botEnabled = true, occurredAt = t0 }, ingest),
+            ("/api/conversations/api-a/messages", new { text = "where is my parcel?", occurredAt = t0 }, ingest),
+            ("/api/conversations/api-a/handoff", new { reason = "wecom-kf servicer", occurredAt = t0.AddSeconds(60) }, ingest),
+            ("/api/conversations/api-a/assignment", new { agentId = "agent-1", occurredAt = t0.AddSeconds(60) }, agent1),
+            ("/api/conversations/api-a/agent-replies", new { agentId = "agent-1", text = "on its way", occurredAt = t0.AddSeconds(90) }, agent1),
+            ("/api/conversations/api-b", new { storeId = apiStore, customerId = "cust-b", channel = Channels.WeComKf, botEnabled = true, occurredAt = t0.AddMinutes(30) }, ingest),
+            ("/api/conversations/api-b/messages", new { text = "can I change the size?", occurredAt = t0.AddMinutes(30) }, ingest),
+            ("/api/conversations/api-a/resolution", new { resolvedBy = "agent-1", occurredAt = t0.AddSeconds(300) }, agent1),
+            ("/api/conversations/api-b/handoff", new { reason = "wecom-kf servicer", occurredAt = t0.AddMinutes(31) }, ingest),
+            ("/api/conversations/api-b/assignment", new { agentId = "agent-2", occurredAt = t0.AddMinutes(31) }, agent2),
+            ("/api/conversations/api-b/agent-replies", new { agentId = "agent-2", text = "yes", occurredAt = t0.AddMinutes(30).AddSeconds(400) }, agent2),
+        };
+        foreach (var (path, body, token) in calls)
+        {
+            await host.OkAsync(path, body, token);
+        }
 
         var day = DateOnly.FromDateTime(t0.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         async Task<string> MetricAsync(string store) =>

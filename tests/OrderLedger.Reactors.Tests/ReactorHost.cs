@@ -46,8 +46,13 @@ public sealed class ReactorHost : IAsyncDisposable
     /// The timers only; or, given <paramref name="alerts"/> (the <c>Alerts</c> configuration keys), every product
     /// projection with the reactors and the alerts, as the API host runs them.
     /// </summary>
+    /// <param name="recordedGrace">
+    /// <see cref="ReactorOptions.RecordedGrace"/>; none unless a test is about it: the database stamps facts with the
+    /// wall clock, while the manual clock of most tests stands weeks away from it.
+    /// </param>
     public static async Task<ReactorHost> StartAsync(
-        TestDatabase database, ManualClock clock, IReadOnlyDictionary<string, string?>? alerts = null, bool assignment = false)
+        TestDatabase database, ManualClock clock, IReadOnlyDictionary<string, string?>? alerts = null, bool assignment = false,
+        TimeSpan recordedGrace = default)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Postgres", database.ConnectionString)]);
@@ -57,7 +62,11 @@ public sealed class ReactorHost : IAsyncDisposable
             builder.Services.AddOrderLedgerEventStore(builder.Configuration);
             builder.Services.AddSingleton<TimeProvider>(clock);
             builder.Services.AddOrderLedgerProjections(builder.Configuration, o => o.BatchWindow = TimeSpan.FromMilliseconds(10));
-            builder.Services.AddReactors(o => o.PollInterval = TimeSpan.FromMilliseconds(100));
+            builder.Services.AddReactors(o =>
+            {
+                o.PollInterval = TimeSpan.FromMilliseconds(100);
+                o.RecordedGrace = recordedGrace;
+            });
             builder.Services.AddAlerts(builder.Configuration);
             if (assignment)
             {
@@ -73,7 +82,11 @@ public sealed class ReactorHost : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);                 // "now" for the timers; TimeProvider.System when absent
         builder.Services.AddSingleton(DomainEventTypes.CreateRegistry());
         builder.Services.AddProjections(builder.Configuration, o => o.BatchWindow = TimeSpan.FromMilliseconds(10));
-        builder.Services.AddReactors(o => o.PollInterval = TimeSpan.FromMilliseconds(100));   // timers projection + TimerDispatcher + reservation recovery (+ CommandService if missing)
+        builder.Services.AddReactors(o =>                                   // timers projection + TimerDispatcher + reservation recovery (+ CommandService if missing)
+        {
+            o.PollInterval = TimeSpan.FromMilliseconds(100);
+            o.RecordedGrace = recordedGrace;                                // a live host keeps the default: timers armed by imported history wait 2 min
+        });
         #endregion
         return await StartedAsync(builder, database, clock);
     }

@@ -150,12 +150,7 @@ public sealed class ApiHostProcess : IAsyncDisposable
     {
         Client.Dispose();
         Anonymous.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
+        await ProjectorProcess.StopAsync(_process, "API host");
         _process.Dispose();
     }
 }

@@ -484,9 +484,10 @@ public sealed class PeakBenchmark : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops both processes and waits until they have exited: their reactors append until then.</summary>
     public async ValueTask DisposeAsync()
     {
-        _projector.Dispose();
+        await _projector.DisposeAsync();
         await _api.DisposeAsync();
     }
 

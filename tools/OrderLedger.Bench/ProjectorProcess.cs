@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace OrderLedger.Bench;
 
 /// <summary>The standalone projector (src/OrderLedger.Projector) as a child process, so its memory is measured alone.</summary>
-public sealed class ProjectorProcess : IDisposable
+public sealed class ProjectorProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -12,7 +12,12 @@ public sealed class ProjectorProcess : IDisposable
     /// <summary>The projector's process id, for its CPU time in <c>/proc</c>.</summary>
     public int ProcessId => _process.Id;
 
-    public static ProjectorProcess Start(string connectionString, IReadOnlyCollection<string>? only = null)
+    /// <param name="reactors">
+    /// Whether it runs the reactors too, as in production. Not where a benchmark compares the projections' checkpoints
+    /// with the head of the log: the reactors append (the surveys, hand-offs and timeouts the dataset's history has due,
+    /// alerts, assignments), so the head moves on after the build reached it (<c>Reactors:Run=false</c>).
+    /// </param>
+    public static ProjectorProcess Start(string connectionString, IReadOnlyCollection<string>? only = null, bool reactors = true)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrderLedger.Projector.dll");
         if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
@@ -35,6 +40,12 @@ public sealed class ProjectorProcess : IDisposable
         {
             start.Environment["Projections__Only"] = string.Join(',', only);
         }
+
+        if (!reactors)
+        {
+            start.Environment["Reactors__Run"] = "false";
+        }
+
         // The console logger writes to standard output; with the default level at Warning that is warnings and the timings.
         return new ProjectorProcess(StartForwarding(start, "projector"));
     }
@@ -71,14 +82,33 @@ public sealed class ProjectorProcess : IDisposable
         return double.NaN;
     }
 
-    public void Dispose()
+    /// <summary>Kills the projector and waits until it has exited: nothing of it runs on into the next benchmark.</summary>
+    public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        await StopAsync(_process, "projector");
+        _process.Dispose();
+    }
+
+    /// <summary>
+    /// Kills a child process (and its children) and waits until it has exited: a process still running would go on
+    /// appending (its reactors) or taking CPU from the next benchmark. A kill that does not end it within a minute fails
+    /// the run rather than leaving it behind.
+    /// </summary>
+    internal static async Task StopAsync(Process process, string name)
+    {
+        if (!process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
+            process.Kill(entireProcessTree: true);
         }
 
-        _process.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException($"The {name} (pid {process.Id}) did not exit within a minute of being killed.");
+        }
     }
 }
