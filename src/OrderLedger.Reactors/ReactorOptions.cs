@@ -21,13 +21,14 @@ public sealed class ReactorOptions
 
     /// <summary>
     /// A timer fires at its due time, but no sooner than this after the fact that armed it was recorded (the store's
-    /// timestamp of the event, not its business time): at max(due time, recorded + grace). Live facts arm timers due
-    /// later than this (the bot hand-off's 120 s, a payment window, days), so it holds back only timers that were due
-    /// when their fact came in: imported history (a connector backfilling yesterday's chat, a shop replaying its
-    /// orders) or a timer due at once (repeat contact, auto-refund, unreservable line). Their sender is still sending
-    /// the facts that come next — the hand-off, the reply — and a timer fired in between would take their place and
-    /// refuse them (<c>occurred-at.before-last-event</c>, or a hand-off already done). Two minutes, the bot hand-off's
-    /// default delay, leaves an import that long to send a stream's next fact. The fired command is still dated at the
+    /// timestamp of the event, not its business time), and never held longer than its own delay: at
+    /// max(due, recorded + min(grace, due − the fact's business time)). A live fact is recorded when it happens, so its
+    /// timers fire at their due time, a timer due at once (repeat contact, auto-refund, unreservable line) at once.
+    /// Imported history (a connector backfilling yesterday's chat, a shop replaying its orders) arms timers that were
+    /// due long before they were recorded; its sender is still sending the facts that come next — the hand-off, the
+    /// reply — and a timer fired in between would take their place and refuse them (<c>occurred-at.before-last-event</c>,
+    /// or a hand-off already done). Such a timer waits as long after the recording as it would have waited after the
+    /// fact, up to this grace: two minutes, the bot hand-off's default delay. The fired command is still dated at the
     /// due time. <see cref="TimeSpan.Zero"/>: no grace, and the recorded time is not consulted (a host whose clock is
     /// simulated, as in tests, is then not held by the database's wall clock).
     /// </summary>

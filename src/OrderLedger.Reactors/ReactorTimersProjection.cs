@@ -56,7 +56,7 @@ public sealed class ReactorTimersProjection : IProjection
     public string Name => ProjectionName;
 
     // 3: work orders' first-plan deadlines. 4: proactive cases (paid not shipped, no tracking scan, unreservable line).
-    // 5: recorded_at, when the arming fact was recorded (the dispatcher's grace for imported history).
+    // 5: recorded_at and armed_at, when the arming fact was recorded and dated (the dispatcher's grace for imported history).
     public int Version => 5;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
@@ -81,8 +81,10 @@ public sealed class ReactorTimersProjection : IProjection
             due_at   timestamptz NOT NULL,
             -- the due time to the tick (UTC ticks) where a decider compares with its own: due_at keeps microseconds
             due_ticks bigint,
-            -- when the fact that armed it was recorded (the store's timestamp): the dispatcher's grace counts from it
+            -- when the fact that armed it was recorded (the store's timestamp) and its business time: the dispatcher's
+            -- grace counts from the recording, and is never longer than the timer's own delay (due_at - armed_at)
             recorded_at timestamptz NOT NULL,
+            armed_at    timestamptz NOT NULL,
             PRIMARY KEY (kind, subject));
         CREATE INDEX ON {schema}.reactor_timers (due_at);
         CREATE TABLE {schema}.reactor_shipments (
@@ -119,15 +121,18 @@ public sealed class ReactorTimersProjection : IProjection
         NoScanHours,
     }
 
-    /// <param name="RecordedAt">When the fact that armed it was recorded (the store's timestamp, not its business time): the dispatcher's grace counts from it.</param>
-    private sealed record Timer(DateTimeOffset RecordedAt, string Key, string? StoreId, string? OrderId, DateTimeOffset At, Delay Delay = Delay.None);
+    /// <param name="Armed">The fact that armed it: the dispatcher's grace counts from its recording.</param>
+    private sealed record Timer(Arming Armed, string Key, string? StoreId, string? OrderId, DateTimeOffset At, Delay Delay = Delay.None);
+
+    /// <summary>When the fact that arms a timer was recorded (the store's timestamp) and its business time.</summary>
+    private readonly record struct Arming(DateTimeOffset RecordedAt, DateTimeOffset OccurredAt);
 
     /// <summary>A store's policies as this batch set them; null = not set in this batch (the stored value stays).</summary>
     private sealed record Policies(int? NpsDelayDays, int? BotHandOffSeconds, int? ShipWithinHours = null, int? NoScanHours = null);
 
     /// <summary>A proactive-case timer of a parcel: re-armed at every movement, each arm a timer of its own (its dispatch record apart).</summary>
-    private static Timer NoScanTimer(DateTimeOffset recordedAt, string shipmentId, string? store, DateTimeOffset movedAt) =>
-        new(recordedAt, $"{shipmentId}/{movedAt.UtcTicks}", store, null, movedAt, Delay.NoScanHours);
+    private static Timer NoScanTimer(Arming armed, string shipmentId, string? store, DateTimeOffset movedAt) =>
+        new(armed, $"{shipmentId}/{movedAt.UtcTicks}", store, null, movedAt, Delay.NoScanHours);
 
     public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -136,22 +141,22 @@ public sealed class ReactorTimersProjection : IProjection
         var shipments = new Dictionary<(string OrderId, string ShipmentId), bool>();
         var policies = new Dictionary<string, Policies>(StringComparer.Ordinal);
         var botMode = new Dictionary<string, (bool InBotMode, string? StoreId)>(StringComparer.Ordinal);
-        var botClocks = new Dictionary<string, (string Key, DateTimeOffset At, DateTimeOffset RecordedAt)>(StringComparer.Ordinal); // started in this batch, not dropped since
-        var started = new List<(ConversationStarted Start, string? StoreId, Position Position, DateTimeOffset RecordedAt)>();
+        var botClocks = new Dictionary<string, (string Key, DateTimeOffset At, Arming Armed)>(StringComparer.Ordinal); // started in this batch, not dropped since
+        var started = new List<(ConversationStarted Start, string? StoreId, Position Position, Arming Armed)>();
         var open = new Dictionary<string, bool>(StringComparer.Ordinal);
         var settled = new HashSet<string>(StringComparer.Ordinal); // escalated or resolved within this batch
         foreach (var e in batch)
         {
             var store = e.Metadata?.StoreId;
-            var recorded = e.Record.Created;
+            var armed = new Arming(e.Record.Created, e.Metadata?.OccurredAt ?? e.Record.Created);
             switch (e.Event)
             {
                 case OrderPlaced p:
-                    timers[(TimerKinds.PaymentTimeout, p.OrderId)] = new Timer(recorded, p.OrderId, p.StoreId, p.OrderId, p.PaymentDueAt);
+                    timers[(TimerKinds.PaymentTimeout, p.OrderId)] = new Timer(armed, p.OrderId, p.StoreId, p.OrderId, p.PaymentDueAt);
                     break;
                 case OrderPaymentConfirmed p:
                     timers[(TimerKinds.PaymentTimeout, p.OrderId)] = null;
-                    timers[(TimerKinds.PaidNotShipped, p.OrderId)] = new Timer(recorded, p.OrderId, store, p.OrderId, p.OccurredAt, Delay.ShipWithinHours);
+                    timers[(TimerKinds.PaidNotShipped, p.OrderId)] = new Timer(armed, p.OrderId, store, p.OrderId, p.OccurredAt, Delay.ShipWithinHours);
                     break;
                 case OrderCancelled c:
                     timers[(TimerKinds.PaymentTimeout, c.OrderId)] = null;
@@ -161,13 +166,13 @@ public sealed class ReactorTimersProjection : IProjection
                     timers[(TimerKinds.PaidNotShipped, h.OrderId)] = null;
                     break;
                 case OrderRejected { Reason: RejectionReason.OutOfStock } r:
-                    timers[(TimerKinds.UnreservableLine, r.OrderId)] = new Timer(recorded, r.OrderId, store ?? r.StoreId, r.OrderId, r.OccurredAt);
+                    timers[(TimerKinds.UnreservableLine, r.OrderId)] = new Timer(armed, r.OrderId, store ?? r.StoreId, r.OrderId, r.OccurredAt);
                     break;
                 case ConversationStarted c:
                     // A case the system opened is no contact of the customer's: never a repeat contact, nor the earlier one.
                     if (c.OrderId is not null && c.ProactiveReason is null)
                     {
-                        started.Add((c, store ?? c.StoreId, e.Record.Position, recorded));
+                        started.Add((c, store ?? c.StoreId, e.Record.Position, armed));
                     }
 
                     if (c.Mode == ConversationMode.Bot)
@@ -177,7 +182,7 @@ public sealed class ReactorTimersProjection : IProjection
 
                     break;
                 case CustomerMessageReceived m:
-                    botClocks.TryAdd(m.ConversationId, (ReactorCommandIds.BotHandOffKey(m.ConversationId, m.MessageId), m.OccurredAt, recorded));
+                    botClocks.TryAdd(m.ConversationId, (ReactorCommandIds.BotHandOffKey(m.ConversationId, m.MessageId), m.OccurredAt, armed));
                     break;
                 case ConversationHandedOff h:
                     botMode[h.ConversationId] = (false, store);
@@ -188,7 +193,7 @@ public sealed class ReactorTimersProjection : IProjection
                     break;
                 case ConversationResolved r:
                     StopBotClock(r.ConversationId);
-                    timers[(TimerKinds.NpsSurvey, r.ConversationId)] = new Timer(recorded, r.ConversationId, store, null, r.OccurredAt, Delay.NpsDays);
+                    timers[(TimerKinds.NpsSurvey, r.ConversationId)] = new Timer(armed, r.ConversationId, store, null, r.OccurredAt, Delay.NpsDays);
                     timers[(TimerKinds.EscalationDeadline, r.ConversationId)] = null;
                     timers[(TimerKinds.RepeatContact, r.ConversationId)] = null;
                     open[r.ConversationId] = false;
@@ -204,7 +209,7 @@ public sealed class ReactorTimersProjection : IProjection
                     break;
                 case ConversationEscalated x:
                     timers[(TimerKinds.EscalationDeadline, x.ConversationId)] = new Timer(
-                        recorded, ReactorCommandIds.EscalationKey(x.ConversationId, x.OccurredAt),
+                        armed, ReactorCommandIds.EscalationKey(x.ConversationId, x.OccurredAt),
                         store, null, Later(x.OccurredAt, TimeSpan.FromHours(ConversationDecider.EscalationResolutionHours)));
                     timers[(TimerKinds.RepeatContact, x.ConversationId)] = null;
                     settled.Add(x.ConversationId);
@@ -214,7 +219,7 @@ public sealed class ReactorTimersProjection : IProjection
                     break;
                 // Only the auto-refund window's approvals: a refused parcel's refund by rule is paid by its own workflow.
                 case RefundApproved { ByRule: true, ApprovedBy: RefundDecider.AutoApprover } a:
-                    timers[(TimerKinds.AutoRefund, a.RefundId)] = new Timer(recorded, a.RefundId, store, a.OrderId, a.OccurredAt);
+                    timers[(TimerKinds.AutoRefund, a.RefundId)] = new Timer(armed, a.RefundId, store, a.OrderId, a.OccurredAt);
                     break;
                 case RefundPaid p:
                     timers[(TimerKinds.AutoRefund, p.RefundId)] = null;
@@ -227,10 +232,10 @@ public sealed class ReactorTimersProjection : IProjection
                     break;
                 case ShipmentHandedToCarrier h:
                     shipments[(h.OrderId, h.ShipmentId)] = true;
-                    timers[(TimerKinds.NoTrackingScan, h.ShipmentId)] = NoScanTimer(recorded, h.ShipmentId, store, h.OccurredAt);
+                    timers[(TimerKinds.NoTrackingScan, h.ShipmentId)] = NoScanTimer(armed, h.ShipmentId, store, h.OccurredAt);
                     break;
                 case ShipmentTrackingScanned t:
-                    timers[(TimerKinds.NoTrackingScan, t.ShipmentId)] = NoScanTimer(recorded, t.ShipmentId, store, t.OccurredAt);
+                    timers[(TimerKinds.NoTrackingScan, t.ShipmentId)] = NoScanTimer(armed, t.ShipmentId, store, t.OccurredAt);
                     break;
                 case ShipmentDelivered or ShipmentReturnedToSender:
                     timers[(TimerKinds.NoTrackingScan, ((ShipmentEvent)e.Event).ShipmentId)] = null;
@@ -239,7 +244,7 @@ public sealed class ReactorTimersProjection : IProjection
                     shipments[(i.OrderId, i.ShipmentId)] = true;
                     break;
                 case WorkOrderOpened o:
-                    timers[(TimerKinds.WorkOrderPlan, o.TicketId)] = new Timer(recorded, o.TicketId, store ?? o.StoreId, null, o.PlanDueAt);
+                    timers[(TimerKinds.WorkOrderPlan, o.TicketId)] = new Timer(armed, o.TicketId, store ?? o.StoreId, null, o.PlanDueAt);
                     break;
                 case WorkOrderPlanSubmitted or WorkOrderEscalated or WorkOrderResolved or WorkOrderClosed:
                     timers[(TimerKinds.WorkOrderPlan, ((TicketEvent)e.Event).TicketId)] = null;
@@ -364,14 +369,14 @@ public sealed class ReactorTimersProjection : IProjection
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
-                INSERT INTO {schema}.reactor_timers AS t (kind, subject, key, store_id, order_id, due_at, due_ticks, recorded_at)
+                INSERT INTO {schema}.reactor_timers AS t (kind, subject, key, store_id, order_id, due_at, due_ticks, recorded_at, armed_at)
                 SELECT b.kind, b.subject, b.key, b.store_id, b.order_id,
                        -- .NET reads no moment past 9999: a due time beyond it would stop the dispatcher.
                        LEAST(b.at + d.delay, timestamptz '9999-12-31 23:59:59Z'),
                        -- whole hours are exact in ticks, so the proactive cases' deciders compare to the tick as well
                        CASE WHEN b.delay = @NpsDays THEN NULL ELSE LEAST(b.ticks + d.hours * {TimeSpan.TicksPerHour}, {DateTimeOffset.MaxValue.UtcTicks}) END,
-                       b.recorded_at
-                FROM unnest(@Kinds, @Subjects, @Keys, @Stores, @Orders, @Ats, @Ticks, @Delays, @Recorded) AS b(kind, subject, key, store_id, order_id, at, ticks, delay, recorded_at)
+                       b.recorded_at, b.armed_at
+                FROM unnest(@Kinds, @Subjects, @Keys, @Stores, @Orders, @Ats, @Ticks, @Delays, @Recorded, @Armed) AS b(kind, subject, key, store_id, order_id, at, ticks, delay, recorded_at, armed_at)
                 LEFT JOIN {schema}.reactor_store_policies p ON p.store_id = b.store_id
                 CROSS JOIN LATERAL (SELECT
                     CASE b.delay WHEN @ShipWithinHours THEN coalesce(p.ship_within_hours, {ProactiveCasePolicy.Default.ShipWithinHours})
@@ -382,7 +387,7 @@ public sealed class ReactorTimersProjection : IProjection
                     h.hours AS hours) d
                 ON CONFLICT (kind, subject) DO UPDATE SET
                     key = excluded.key, store_id = excluded.store_id, order_id = excluded.order_id, due_at = excluded.due_at, due_ticks = excluded.due_ticks,
-                    recorded_at = excluded.recorded_at
+                    recorded_at = excluded.recorded_at, armed_at = excluded.armed_at
                 """,
                 new
                 {
@@ -394,7 +399,8 @@ public sealed class ReactorTimersProjection : IProjection
                     Ats = set.Select(s => s.Timer.At.UtcDateTime).ToArray(),
                     Ticks = set.Select(s => s.Timer.At.UtcTicks).ToArray(),
                     Delays = set.Select(s => (int)s.Timer.Delay).ToArray(),
-                    Recorded = set.Select(s => s.Timer.RecordedAt.UtcDateTime).ToArray(),
+                    Recorded = set.Select(s => s.Timer.Armed.RecordedAt.UtcDateTime).ToArray(),
+                    Armed = set.Select(s => s.Timer.Armed.OccurredAt.UtcDateTime).ToArray(),
                     NpsDays = (int)Delay.NpsDays,
                     ShipWithinHours = (int)Delay.ShipWithinHours,
                     NoScanHours = (int)Delay.NoScanHours,
@@ -407,12 +413,12 @@ public sealed class ReactorTimersProjection : IProjection
             // Only conversations still in bot mode; a clock already running keeps its due time (the first unanswered message).
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
-                INSERT INTO {schema}.reactor_timers (kind, subject, key, store_id, order_id, due_at, recorded_at)
+                INSERT INTO {schema}.reactor_timers (kind, subject, key, store_id, order_id, due_at, recorded_at, armed_at)
                 SELECT @Kind, b.id, b.key, m.store_id, NULL,
                        -- as above: a message dated at the end of 9999 (a raw append) must not stop the dispatcher
                        LEAST(b.at + make_interval(secs => coalesce(p.bot_hand_off_seconds, {StoreState.DefaultBotHandOffSeconds})),
                              timestamptz '9999-12-31 23:59:59Z'),
-                       b.recorded_at
+                       b.recorded_at, b.at
                 FROM unnest(@Ids, @Keys, @Ats, @Recorded) AS b(id, key, at, recorded_at)
                 JOIN {schema}.reactor_bot_conversations m ON m.conversation_id = b.id
                 LEFT JOIN {schema}.reactor_store_policies p ON p.store_id = m.store_id
@@ -424,7 +430,7 @@ public sealed class ReactorTimersProjection : IProjection
                     Ids = botClocks.Keys.ToArray(),
                     Keys = botClocks.Values.Select(c => c.Key).ToArray(),
                     Ats = botClocks.Values.Select(c => c.At.UtcDateTime).ToArray(),
-                    Recorded = botClocks.Values.Select(c => c.RecordedAt.UtcDateTime).ToArray(),
+                    Recorded = botClocks.Values.Select(c => c.Armed.RecordedAt.UtcDateTime).ToArray(),
                 },
                 context.Transaction, cancellationToken: cancellationToken));
         }
@@ -435,9 +441,9 @@ public sealed class ReactorTimersProjection : IProjection
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
-                INSERT INTO {schema}.reactor_timers (kind, subject, key, store_id, order_id, due_at, recorded_at)
-                SELECT @Kind, n.conversation_id, n.conversation_id, n.store_id, n.order_id, n.started_at, b.recorded_at
-                FROM unnest(@Ids, @Recorded) AS b(id, recorded_at)
+                INSERT INTO {schema}.reactor_timers (kind, subject, key, store_id, order_id, due_at, recorded_at, armed_at)
+                SELECT @Kind, n.conversation_id, n.conversation_id, n.store_id, n.order_id, n.started_at, b.recorded_at, b.armed_at
+                FROM unnest(@Ids, @Recorded, @Armed) AS b(id, recorded_at, armed_at)
                 JOIN {schema}.reactor_open_conversations n ON n.conversation_id = b.id
                 WHERE n.open
                   AND EXISTS (SELECT 1 FROM {schema}.reactor_open_conversations o
@@ -449,7 +455,8 @@ public sealed class ReactorTimersProjection : IProjection
                 {
                     Kind = TimerKinds.RepeatContact,
                     Ids = unescalated.Select(s => s.Start.ConversationId).ToArray(),
-                    Recorded = unescalated.Select(s => s.RecordedAt.UtcDateTime).ToArray(),
+                    Recorded = unescalated.Select(s => s.Armed.RecordedAt.UtcDateTime).ToArray(),
+                    Armed = unescalated.Select(s => s.Armed.OccurredAt.UtcDateTime).ToArray(),
                 },
                 context.Transaction, cancellationToken: cancellationToken));
         }

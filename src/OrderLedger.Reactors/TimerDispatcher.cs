@@ -19,8 +19,9 @@ namespace OrderLedger.Reactors;
 
 /// <summary>
 /// Fires due timers: every <see cref="ReactorOptions.PollInterval"/> it reads the timers due by now
-/// (<see cref="TimeProvider"/>) from <c>rm.reactor_timers</c> whose arming fact was recorded at least
-/// <see cref="ReactorOptions.RecordedGrace"/> ago (imported history is not raced by its own timers), skips those
+/// (<see cref="TimeProvider"/>) from <c>rm.reactor_timers</c> that have waited their delay, up to
+/// <see cref="ReactorOptions.RecordedGrace"/>, since their arming fact was recorded (imported history is not raced by
+/// its own timers), skips those
 /// already recorded in <c>reactors.dispatched</c> (outside the projection schemas, so a rebuild of the timers never
 /// fires anything twice), sends each one's command through <see cref="CommandService"/> with a deterministic command
 /// id, and records the outcome. A refusal (the order
@@ -71,7 +72,7 @@ public sealed partial class TimerDispatcher(
                     SELECT t.kind, t.subject, t.key, t.store_id AS storeid, t.order_id AS orderid, t.due_at AS dueat, t.due_ticks AS dueticks
                     FROM {options.ViewSchema}.reactor_timers t
                     WHERE t.due_at <= @Now
-                      AND (NOT @Graced OR t.recorded_at <= @RecordedBy)
+                      AND (NOT @Graced OR t.recorded_at + LEAST(t.due_at - t.armed_at, @Grace) <= @Now)
                       AND NOT EXISTS (SELECT 1 FROM reactors.dispatched d WHERE d.kind = t.kind AND d.key = t.key)
                     ORDER BY t.due_at
                     LIMIT @Limit
@@ -80,7 +81,7 @@ public sealed partial class TimerDispatcher(
                     {
                         Now = now.UtcDateTime,
                         Graced = options.RecordedGrace > TimeSpan.Zero,
-                        RecordedBy = (now - options.RecordedGrace).UtcDateTime,
+                        Grace = options.RecordedGrace,
                         Limit = options.BatchSize,
                     },
                     cancellationToken: cancellationToken)))

@@ -1,5 +1,6 @@
 using OrderLedger.Domain;
 using OrderLedger.Domain.Conversations;
+using OrderLedger.Domain.Orders;
 using OrderLedger.Testing;
 using Xunit;
 using static OrderLedger.Reactors.Tests.ReactorHost;
@@ -73,5 +74,27 @@ public sealed class ImportedHistoryTimerTests(TestDatabase database) : IClassFix
 
         var reply = await host.Commands.ExecuteAsync(new SendBotReply(id, "b-1", "Here are our return rules…", yesterday.AddSeconds(30)), Ctx(yesterday.AddSeconds(30)));
         Assert.Equal(BusinessTime.BeforeLastEventRule, reply.Error?.Rule);
+    }
+
+    [Fact]
+    public async Task A_live_fact_s_timer_due_at_once_is_not_held_by_the_grace()
+    {
+        var clock = new ManualClock(WallClockNow());
+        await using var host = await StartAsync(database, clock, recordedGrace: Grace);
+        var (store, _, sku) = await host.StoreWithStockAsync();
+
+        // Given an order rejected now for a line that cannot be reserved: its case is due at once, and the fact is live.
+        var now = WallClockNow();
+        var tooMany = Order(store, sku, quantity: 11) with { PaymentDueAt = now.AddMinutes(30), OccurredAt = now };
+        Assert.Equal("order.out-of-stock", (await host.Commands.ExecuteAsync(tooMany, Ctx(now))).Error?.Rule);
+        await host.WaitForTimerAsync(TimerKinds.UnreservableLine, tooMany.OrderId);
+
+        // When a few seconds pass (a grace counted from the recording alone would hold it for two minutes)
+        clock.Set(now.AddSeconds(20));
+
+        // Then the case opens, dated at the rejection.
+        var caseStream = $"conversation-{ProactiveCases.ConversationId(ProactiveReason.UnreservableLine, tooMany.OrderId)}";
+        await host.EventuallyHasAsync(caseStream, "conversation-started");
+        Assert.Equal(now, ((ConversationStarted)(await host.EventsAsync(caseStream)).Single().Event).OccurredAt);
     }
 }
