@@ -103,7 +103,7 @@ public static class CustomerQueryEndpoints
             return ApiProblems.NotFound($"Customer '{customerId}' of store '{storeId}'");
         }
 
-        var standing = (await standings.OfAsync(storeId, customerId, clock.GetUtcNow(), evenWithoutRule: true, ct))!;
+        var standing = await standings.ForProfileAsync(storeId, customerId, clock.GetUtcNow(), ct);
         return Results.Ok(new CustomerProfile(
             storeId, customerId, facts?.Name, facts?.Phone, facts?.Address, facts?.Orders ?? 0, facts?.FirstOrderAt, facts?.LastOrderAt,
             facts?.Totals ?? [], talks.Count, talks.Count(c => c.Status == "open"), BuyerStanding.Of(standing)));
