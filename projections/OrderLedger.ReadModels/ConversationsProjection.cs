@@ -197,6 +197,9 @@ public sealed class ConversationsProjection : IProjection
         Col.Texts<ConversationSummary>("tags", c => c.Tags));
 }
 
+/// <summary>A tag and how many of a customer's conversations carry it.</summary>
+public sealed record TagCount(string Tag, int Conversations);
+
 /// <summary>Reads <c>rm.conversations</c>.</summary>
 public sealed class ConversationQueries(NpgsqlDataSource dataSource, string viewSchema = ProjectionOptions.DefaultViewSchema)
     : ViewQueries(dataSource, viewSchema)
@@ -267,6 +270,25 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
             """,
             new { customerId, storeIds = storeIds is null ? [] : ReadModelQuery.Array(storeIds) },
             r => r.Text(0),
+            cancellationToken);
+
+    /// <summary>
+    /// The tags of the customer's conversations in the given stores (null: every store), as their latest classification
+    /// gives them: each with the number of conversations that carry it, most frequent first (then by tag, code point order), the first
+    /// <paramref name="limit"/>.
+    /// </summary>
+    public Task<List<TagCount>> TagsForCustomerAsync(
+        IReadOnlyCollection<string>? storeIds, string customerId, int limit = 10, CancellationToken cancellationToken = default) =>
+        ReadModelQuery.ListAsync(
+            DataSource,
+            $"""
+            SELECT t.tag, count(DISTINCT c.conversation_id)::int AS conversations
+            FROM {Views}.conversations c CROSS JOIN LATERAL jsonb_array_elements_text(c.tags) AS t(tag)
+            WHERE c.customer_id = @customerId AND {(storeIds is null ? "TRUE" : "c.store_id = ANY(@storeIds)")}
+            GROUP BY t.tag ORDER BY conversations DESC, t.tag COLLATE "C" LIMIT @limit
+            """,
+            new { customerId, storeIds = storeIds is null ? [] : ReadModelQuery.Array(storeIds), limit = ReadModelQuery.Clamp(limit) },
+            r => new TagCount(r.Text(0), r.Int(1)),
             cancellationToken);
 
     /// <summary>A customer's conversations in the given stores, newest first.</summary>

@@ -22,6 +22,9 @@ public class ApiHost : IAsyncLifetime
     /// <summary>The host's services: its endpoints (for the deny matrix) and the event store (to look at the log around a request).</summary>
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The database as its owner, for a test that must hold the read models back (a lock) as no API call can.</summary>
+    public string OwnerConnectionString => _database.ConnectionString;
+
     /// <summary>A client without a token.</summary>
     public HttpClient Anonymous => _factory!.CreateClient();
 

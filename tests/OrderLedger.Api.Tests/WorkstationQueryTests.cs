@@ -154,6 +154,41 @@ public sealed class WorkstationQueryTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task The_profile_lists_the_tags_of_the_buyer_s_conversations_latest_classifications_in_the_token_s_stores_most_frequent_first()
+    {
+        var shop = await Scenario.StoreWithStockAsync(host.Client);
+        var other = await Scenario.StoreWithStockAsync(host.Client);
+        var buyer = "cust-tags-" + shop.StoreId;
+        var agent = host.As(Roles.Agent, shop.StoreId, other.StoreId);
+        async Task ClassifiedAsync(Scenario store, string customerId, params string[] tags)
+        {
+            var id = "cv-" + Guid.NewGuid().ToString("N")[..10];
+            await store.OkAsync($"/api/conversations/{id}", new { storeId = store.StoreId, customerId, channel = "chat" }, agent);
+            await store.OkAsync($"/api/conversations/{id}/classification", new { category = "Logistics", isComplaint = false, tags = new[] { "stale" } }, agent);
+            await store.OkAsync($"/api/conversations/{id}/classification", new { category = "Logistics", isComplaint = true, tags }, agent);
+        }
+
+        await ClassifiedAsync(shop, buyer, "logistics", "late");
+        await ClassifiedAsync(shop, buyer, "logistics");
+        await ClassifiedAsync(other, buyer, "logistics", "damaged");
+        await ClassifiedAsync(shop, buyer);
+        await ClassifiedAsync(shop, "cust-someone-else-" + shop.StoreId, "late", "noise");
+
+        static string[] Tags(JsonElement profile) =>
+            [.. profile.GetProperty("tags").EnumerateArray().Select(t => $"{t.GetProperty("tag").GetString()} ×{t.GetProperty("conversations").GetInt32()}")];
+
+        var both = await Eventually.Json(
+            agent, $"/api/stores/{shop.StoreId}/customers/{buyer}/profile",
+            p => p.GetProperty("conversations").GetInt32() == 3 && Tags(p).Contains("logistics ×3"),
+            TimeSpan.FromSeconds(30),
+            "the buyer's classifications in the profile");
+        var oneStore = await host.As(Roles.Agent, shop.StoreId).GetFromJsonAsync<JsonElement>($"/api/stores/{shop.StoreId}/customers/{buyer}/profile");
+
+        Assert.Equal(["logistics ×3", "damaged ×1", "late ×1"], Tags(both));
+        Assert.Equal(["logistics ×2", "late ×1"], Tags(oneStore));
+    }
+
+    [Fact]
     public async Task An_agent_reads_a_conversation_s_whole_transcript_of_its_store_only_and_a_403_names_the_roles_that_may()
     {
         var shop = await Scenario.StoreWithStockAsync(host.Client);

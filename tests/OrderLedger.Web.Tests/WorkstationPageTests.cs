@@ -163,11 +163,14 @@ public sealed class WorkstationPageTests(WebHost host, ITestOutputHelper output)
         await Expect(page.Locator("#conversation-facts dd[data-fact='conv.category']")).ToHaveTextAsync("Logistics", new() { Timeout = 10_000 });
         await Expect(page.Locator("#conversation-facts dd[data-fact='conv.complaint']")).ToHaveTextAsync("yes");
         await Expect(page.Locator("#conversation-facts dd[data-fact='conv.tags']")).ToHaveTextAsync("late, SF Express");
+        // The buyer's profile gathers the tags of their conversations, with how many carry each (ties in code point order).
+        await Expect(page.Locator("#profile dd[data-fact='buyer.tags']")).ToHaveTextAsync("SF Express ×1 · late ×1", new() { Timeout = 10_000 });
         await Accessibility.AssertNoViolationsAsync(page);
         await Screenshots.SaveAsync(page, "workstation-classification");
 
         await page.GetByLabel("Language").SelectOptionAsync("zh");
         await Expect(page.Locator("#conversation-facts dd[data-fact='conv.category']")).ToHaveTextAsync("物流", new() { Timeout = 10_000 });
+        await Expect(page.Locator("#profile dt").Filter(new() { HasText = "标签（会话数）" })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -28,6 +28,8 @@ public static class ReaderExtensions
 
     public static decimal Money(this NpgsqlDataReader reader, int ordinal) => reader.GetDecimal(ordinal);
 
+    public static decimal? MoneyN(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
+
     public static bool Bool(this NpgsqlDataReader reader, int ordinal) => reader.GetBoolean(ordinal);
 
     public static bool? BoolN(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetBoolean(ordinal);

@@ -50,6 +50,8 @@ public static class Col
 
     public static IColumn<TRow> Money<TRow>(string name, Func<TRow, decimal> value) => new Column<TRow, decimal>(name, NpgsqlDbType.Numeric, value);
 
+    public static IColumn<TRow> MoneyN<TRow>(string name, Func<TRow, decimal?> value) => new Column<TRow, decimal?>(name, NpgsqlDbType.Numeric, value);
+
     public static IColumn<TRow> Bool<TRow>(string name, Func<TRow, bool> value) => new Column<TRow, bool>(name, NpgsqlDbType.Boolean, value);
 
     public static IColumn<TRow> BoolN<TRow>(string name, Func<TRow, bool?> value) => new Column<TRow, bool?>(name, NpgsqlDbType.Boolean, value);

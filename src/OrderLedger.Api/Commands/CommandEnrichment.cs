@@ -10,7 +10,8 @@ namespace OrderLedger.Api.Commands;
 /// contact about one order is escalated at once), unless the body lists them; starting one about no order looks up the
 /// customer's open conversations about no order of the last seven days (the same problem, by the same rule). Every
 /// start also looks up the customer's standing for its priority: the store's VIP rule and the customer's member level
-/// (the store's stream) and, when the rule has an amount, the customer's net paid amount of the 12 months before the
+/// (the <c>store_policies</c> read model, or the store's stream while the read model has not applied its newest event:
+/// a rule set just before the start applies to it) and, when the rule has an amount, the customer's net paid amount of the 12 months before the
 /// start (the <c>orders</c> read model).
 /// </summary>
 public sealed class CommandEnrichment(ConversationQueries conversations, CustomerStandings standings) : ICommandEnrichment
@@ -53,7 +54,7 @@ public sealed class CommandEnrichment(ConversationQueries conversations, Custome
             return start;
         }
 
-        return await standings.OfAsync(start.StoreId, start.CustomerId, start.OccurredAt, evenWithoutRule: false, cancellationToken) is { } standing
+        return await standings.ForPriorityAsync(start.StoreId, start.CustomerId, start.OccurredAt, cancellationToken) is { } standing
             ? start with { Standing = standing }
             : start;
     }

@@ -26,7 +26,7 @@ public static class CustomerQueryEndpoints
             .Produces<List<CustomerHit>>().ProducesValidationProblem();
         var customers = api.MapGroup("/stores/{storeId}/customers/{customerId}").WithTags("Customers");
         customers.MapGet("/profile", ProfileAsync)
-            .WithSummary("The buyer as the store knows them: latest name, phone and address shipped to, orders, paid and refunded per currency, conversations.")
+            .WithSummary("The buyer as the store knows them: latest name, phone and address shipped to, orders, paid and refunded per currency, conversations, tier, the tags their conversations carry.")
             .Produces<CustomerProfile>().ProducesProblem(404);
         customers.MapGet("/timeline", async (
                 string storeId, string customerId, ClaimsPrincipal user, CustomerTimelineQueries timeline, CancellationToken ct, string? cursor = null, int pageSize = 50) =>
@@ -75,8 +75,7 @@ public static class CustomerQueryEndpoints
             return badLimit;
         }
 
-        // A token of every store searches every store; any other token its own stores only.
-        IReadOnlyCollection<string>? stores = user.Stores().Contains(AccessTokens.AllStores) ? null : user.Stores();
+        var stores = TokenStores(user);
         var text = q.Trim();
         var terms = CustomerSearchTerms.Of(text, await shipments.OrdersTrackedAsAsync(stores, text, ct));
         var hits = await orders.SearchCustomersAsync(stores, terms, limit, ct);
@@ -103,11 +102,20 @@ public static class CustomerQueryEndpoints
             return ApiProblems.NotFound($"Customer '{customerId}' of store '{storeId}'");
         }
 
-        var standing = (await standings.OfAsync(storeId, customerId, clock.GetUtcNow(), evenWithoutRule: true, ct))!;
+        var standing = await standings.ForProfileAsync(storeId, customerId, clock.GetUtcNow(), ct);
+        // The buyer's usual problems across every store the token covers (a customer id names the buyer in each of them).
+        var tags = await conversations.TagsForCustomerAsync(TokenStores(user), customerId, ProfileTags, ct);
         return Results.Ok(new CustomerProfile(
             storeId, customerId, facts?.Name, facts?.Phone, facts?.Address, facts?.Orders ?? 0, facts?.FirstOrderAt, facts?.LastOrderAt,
-            facts?.Totals ?? [], talks.Count, talks.Count(c => c.Status == "open"), BuyerStanding.Of(standing)));
+            facts?.Totals ?? [], talks.Count, talks.Count(c => c.Status == "open"), BuyerStanding.Of(standing), tags));
     }
+
+    /// <summary>A token of every store covers every store (null); any other token its own stores only.</summary>
+    private static IReadOnlyCollection<string>? TokenStores(ClaimsPrincipal user) =>
+        user.Stores().Contains(AccessTokens.AllStores) ? null : user.Stores();
+
+    /// <summary>The most tags a profile lists: the buyer's usual problems at a glance, not every word ever tagged.</summary>
+    public const int ProfileTags = 10;
 
     /// <summary>The fewest digits a phone lookup takes, so a stray digit does not list half the store.</summary>
     public const int MinPhoneDigits = CustomerSearchTerms.MinPhoneDigits;
@@ -141,8 +149,13 @@ public static class CustomerQueryEndpoints
 
 /// <summary>
 /// A buyer as one store knows them: whom and where their latest order ships to, how many orders, paid and refunded per
-/// currency, their conversations (open ones too), and their standing under the store's VIP rule now.
+/// currency, their conversations (open ones too), their standing under the store's VIP rule now, and the tags their
+/// conversations are classified with.
 /// </summary>
+/// <param name="Tags">
+/// The tags of the latest classification of the buyer's conversations in every store the token covers (unlike
+/// <see cref="Conversations"/>, which counts this store's), each with how many conversations carry it, most frequent first, at most <see cref="CustomerQueryEndpoints.ProfileTags"/>.
+/// </param>
 public sealed record CustomerProfile(
     string StoreId,
     string CustomerId,
@@ -155,7 +168,8 @@ public sealed record CustomerProfile(
     IReadOnlyList<CurrencyTotals> Totals,
     int Conversations,
     int OpenConversations,
-    BuyerStanding Standing);
+    BuyerStanding Standing,
+    IReadOnlyList<TagCount> Tags);
 
 /// <summary>
 /// The buyer's tier now (the one a conversation started now would get): VIP when the store's rule qualifies them by

@@ -19,6 +19,7 @@ public static class ReadModelServices
         AddQueries(services, (dataSource, views) => new RefundQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new ConversationQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new RosterQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new StorePolicyQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));

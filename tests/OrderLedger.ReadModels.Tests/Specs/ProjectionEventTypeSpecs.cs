@@ -3,6 +3,7 @@ using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Orders;
 using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
+using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
@@ -20,7 +21,7 @@ public sealed class ProjectionEventTypeSpecs
 {
     private static readonly IReadOnlyList<(string TypeName, object Event)> Samples = EventSamples.Of(DomainEventTypes.CreateRegistry());
 
-    public static TheoryData<string> Folds => ["orders", "shipments", "refunds", "conversations"];
+    public static TheoryData<string> Folds => ["orders", "shipments", "refunds", "conversations", "store_policies"];
 
     private static (IProjection Projection, Type Creates, Func<object?, DecodedEvent, object?> Evolve) Fold(string name) => name switch
     {
@@ -28,6 +29,7 @@ public sealed class ProjectionEventTypeSpecs
         "shipments" => (new ShipmentsProjection(), typeof(ShipmentCreated), (row, e) => ShipmentsProjection.Evolve((ShipmentSummary?)row, e)),
         "refunds" => (new RefundsProjection(), typeof(RefundRequested), (row, e) => RefundsProjection.Evolve((RefundSummary?)row, e)),
         "conversations" => (new ConversationsProjection(), typeof(ConversationStarted), (row, e) => ConversationsProjection.Evolve((ConversationSummary?)row, e)),
+        "store_policies" => (new StorePoliciesProjection(), typeof(StoreRegistered), (row, e) => StorePoliciesProjection.EvolvePolicy((StorePolicyRow?)row, e)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -273,6 +273,7 @@ function renderProfile(profile) {
     ['buyer.orders', String(profile.orders)], ['buyer.paid', totals((x) => x.paid)], ['buyer.refunded', totals((x) => x.refunded)],
     ['buyer.conversations', `${profile.conversations} (${profile.openConversations})`], ['buyer.since', time(profile.firstOrderAt)],
     ['buyer.tier', tierText(profile.standing)],
+    ['buyer.tags', (profile.tags ?? []).map((x) => `${x.tag} ×${x.conversations}`).join(' · ') || dash],
   ];
   document.getElementById('profile').replaceChildren(...rows.flatMap(([key, value]) => [el('dt', {}, t(key)), el('dd', { 'data-fact': key }, value)]));
 }
