@@ -100,15 +100,21 @@ public sealed class MetricQueries(
         var workOrderFigures = withWorkOrders ? workOrders!.Add(batch, storeId, timeZone, window, now) : null;
         var replyRate = Service.AddStoreReplyRate(batch, storeId, window, now);
         var nps = Service.AddNps(batch, storeId, null, window, now);
-        var firstContact = Service.AddFirstContactResolution(batch, storeId, null, window, now);
         var refunds = Commerce.AddRefundTimes(batch, storeId, window, now);
         var reviews = Service.AddGoodReviewRate(batch, storeId, null, window, now);
         var classification = Service.AddClassification(batch, storeId, window, now);
-        return current => new MetricFigures(
-            replyRate(), nps(), firstContact(), refunds(), CommerceMetricsQueries.DisputeRateOf(counts()), reviews(), OrderFlowOf(counts(), current))
+        return current =>
         {
-            WorkOrders = workOrderFigures?.Invoke(),
-            Classification = classification(),
+            // Every first resolution is in exactly one category (or unclassified), so the store's first-contact
+            // resolution is the sum of the per-category counts: one scan of the last 7 days' resolutions instead of two.
+            var byCategory = classification();
+            return new MetricFigures(
+                replyRate(), nps(), ServiceMetricsQueries.SumOf(byCategory.FirstContactResolutionByCategory.Select(c => c.Figures)), refunds(),
+                CommerceMetricsQueries.DisputeRateOf(counts()), reviews(), OrderFlowOf(counts(), current))
+            {
+                WorkOrders = workOrderFigures?.Invoke(),
+                Classification = byCategory,
+            };
         };
     }
 

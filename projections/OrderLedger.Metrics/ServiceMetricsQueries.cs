@@ -362,6 +362,18 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         WHERE first_resolved_at IS NOT NULL AND {where}{(group is null ? "" : $" GROUP BY {group}")}
         """;
 
+    /// <summary>First-contact resolution over the union of disjoint sets of resolutions (e.g. the categories of one store).</summary>
+    internal static FirstContactResolution SumOf(IEnumerable<FirstContactResolution> parts)
+    {
+        long resolved = 0, final = 0, finalFirst = 0, soFar = 0;
+        foreach (var p in parts)
+        {
+            (resolved, final, finalFirst, soFar) = (resolved + p.Resolved, final + p.Final, finalFirst + p.FinalFirstContact, soFar + p.FirstContactSoFar);
+        }
+
+        return new FirstContactResolution(resolved, final, finalFirst, MetricSql.Ratio(finalFirst, final), soFar, MetricSql.Ratio(soFar, resolved));
+    }
+
     private static FirstContactResolution FirstContactOf(NpgsqlDataReader r, int first)
     {
         long resolved = r.LongOrZero(first), final = r.LongOrZero(first + 1), finalFirst = r.LongOrZero(first + 2), soFar = r.LongOrZero(first + 3);
