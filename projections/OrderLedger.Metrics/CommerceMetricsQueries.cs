@@ -2,6 +2,7 @@ using Npgsql;
 using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
+using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.Metrics;
 
@@ -14,7 +15,10 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
 {
     private readonly MetricSql _sql = new(dataSource, viewSchema);
 
-    public async Task<RefundTimes> GetRefundTimesAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<RefundTimes> GetRefundTimesAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _sql.RunAsync(batch => AddRefundTimes(batch, storeId, window, now), cancellationToken);
+
+    internal Func<RefundTimes> AddRefundTimes(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
         var sql = $"""
             WITH r AS (
@@ -26,13 +30,17 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
             FROM r
             GROUP BY kind
             """;
-        var rows = (await _sql.ListAsync(sql, storeId, null, window, now, r =>
+        var kinds = MetricSql.Add(batch, sql, storeId, null, window, now, r =>
         {
             long completed = r.LongOrZero(1), auto = r.LongOrZero(4);
             return (Kind: r.Text(0), Times: new RefundKindTimes(completed, r.DoubleN(2), r.DoubleN(3), auto, MetricSql.Ratio(auto, completed)));
-        }, cancellationToken)).ToDictionary(x => x.Kind, x => x.Times, StringComparer.Ordinal);
-        var none = new RefundKindTimes(0, null, null, 0, null);
-        return new RefundTimes(rows.GetValueOrDefault("refund_only") ?? none, rows.GetValueOrDefault("return_and_refund") ?? none);
+        });
+        return () =>
+        {
+            var rows = kinds().ToDictionary(x => x.Kind, x => x.Times, StringComparer.Ordinal);
+            var none = new RefundKindTimes(0, null, null, 0, null);
+            return new RefundTimes(rows.GetValueOrDefault("refund_only") ?? none, rows.GetValueOrDefault("return_and_refund") ?? none);
+        };
     }
 
     public async Task<DisputeRate> GetDisputeRateAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -49,7 +57,10 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
     /// at fault) in one statement: the hourly buckets wholly inside the window, plus the facts of its edge hours counted
     /// live from the fact rows (each over an index on the fact's time).
     /// </summary>
-    internal async Task<IReadOnlyDictionary<string, long>> CountsAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken)
+    internal Task<IReadOnlyDictionary<string, long>> CountsAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _sql.RunAsync(batch => AddCounts(batch, storeId, window, now), cancellationToken);
+
+    internal Func<IReadOnlyDictionary<string, long>> AddCounts(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
         var store = MetricSql.Is(storeId, "store_id", "store");
         string Live(string fact, string table, string dayColumn, string timeColumn, string condition = "TRUE") =>
@@ -66,7 +77,7 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
             ) c
             GROUP BY fact
             """;
-        return (await _sql.ListAsync(sql, storeId, null, window, now, r => (Fact: r.Text(0), Count: r.LongOrZero(1)), cancellationToken))
-            .ToDictionary(x => x.Fact, x => x.Count, StringComparer.Ordinal);
+        var rows = MetricSql.Add(batch, sql, storeId, null, window, now, r => (Fact: r.Text(0), Count: r.LongOrZero(1)));
+        return () => rows().ToDictionary(x => x.Fact, x => x.Count, StringComparer.Ordinal);
     }
 }

@@ -42,6 +42,20 @@ public sealed class ServiceMetricsProjection : IProjection
         public const string OutsideHours = "outside_hours";
         public const string Resolved = "fcr_resolved";
         public const string Broken = "fcr_broken";
+
+        // The counts that follow a conversation's classification now (they move when it is reclassified): by the start
+        // (conversations started, complaints among them) and by the first resolution (bot-started ones, those resolved
+        // without a hand-off before, and per category the resolutions and those no longer first-contact).
+        public const string Started = "conv_started";
+        public const string Complaint = "conv_complaint";
+        public const string BotResolved = "bot_resolved";
+        public const string ResolvedByBot = "bot_resolved_by_bot";
+        public const string CategoryResolvedPrefix = "fcr_resolved:";
+        public const string CategoryBrokenPrefix = "fcr_broken:";
+
+        public static string CategoryResolved(string category) => CategoryResolvedPrefix + category;
+
+        public static string CategoryBroken(string category) => CategoryBrokenPrefix + category;
     }
 
     private static readonly StoreCalendars Calendars = new(StoresTable);
@@ -57,8 +71,11 @@ public sealed class ServiceMetricsProjection : IProjection
     /// 5: each inquiry's and conversation's priority (<c>conversation-priority-set</c>), for the figures per priority.
     /// 6: each conversation's start day, bot start, first hand-off and classification (<c>conversation-classified</c>), for
     /// the complaint rate, the bot resolution rate and first-contact resolution per category.
+    /// 7: hourly counts of the classification figures (<see cref="Facts.Started"/>, <see cref="Facts.Complaint"/>, bot
+    /// resolutions, first-contact resolution per category), moved from the old bucket to the new when a conversation's
+    /// classification or first-contact status changes.
     /// </summary>
-    public int Version => 6;
+    public int Version => 7;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
         .. StoreCalendars.Events,
@@ -101,6 +118,7 @@ public sealed class ServiceMetricsProjection : IProjection
             complaint_at       timestamptz
         );
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, started_day) INCLUDE (started_at, is_complaint);
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, started_at) INCLUDE (started_day, is_complaint);
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, complaint_at) WHERE complaint_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_day) INCLUDE (first_resolved_at, broken_at) WHERE first_resolved_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) INCLUDE (first_resolved_day, broken_at) WHERE first_resolved_at IS NOT NULL;
@@ -160,6 +178,7 @@ public sealed class ServiceMetricsProjection : IProjection
 
         // 2. Fold the batch in memory, in log order.
         var fold = new Fold(calendars, conversations, open, Hourly.NewBatch());
+        fold.RememberCounted(conversations.Values);
         foreach (var e in batch)
         {
             fold.Apply(e);
@@ -174,6 +193,7 @@ public sealed class ServiceMetricsProjection : IProjection
             new Dictionary<string, object> { ["customers"] = pairs.Select(p => p.CustomerId).ToArray(), ["orders"] = pairs.Select(p => p.Item2).ToArray() },
             cancellationToken);
         fold.SettleFirstContact(sameOrder);
+        fold.CountClassification();
 
         // 3. Write back: one multi-row upsert per table.
         await calendars.SaveAsync(context, cancellationToken);
@@ -202,6 +222,69 @@ public sealed class ServiceMetricsProjection : IProjection
         public List<InquiryFacts> ChangedInquiries => [.. changedInquiries.Values];
 
         public List<RatingFacts> NewRatings { get; } = [];
+
+        /// <summary>What each stored conversation the batch may change counted in the classification buckets as it was loaded.</summary>
+        private readonly Dictionary<string, List<(string Fact, DateOnly Day, DateTimeOffset At)>> countedBefore = new(StringComparer.Ordinal);
+
+        public void RememberCounted(IEnumerable<ConversationFacts> stored)
+        {
+            foreach (var c in stored)
+            {
+                countedBefore.TryAdd(c.ConversationId, [.. ClassificationFacts(c)]);
+            }
+        }
+
+        /// <summary>
+        /// The classification buckets of every changed conversation: what it counts in now added, what it counted in when
+        /// loaded taken away, so a reclassified conversation (or one whose first-contact status broke) moves from the old
+        /// bucket to the new, exactly, whatever the batch boundaries.
+        /// </summary>
+        public void CountClassification()
+        {
+            foreach (var c in changedConversations.Values)
+            {
+                foreach (var (fact, day, at) in countedBefore.GetValueOrDefault(c.ConversationId) ?? [])
+                {
+                    counts.Add(c.StoreId, fact, day, at, -1);
+                }
+
+                foreach (var (fact, day, at) in ClassificationFacts(c))
+                {
+                    counts.Add(c.StoreId, fact, day, at);
+                }
+            }
+        }
+
+        /// <summary>The classification buckets a conversation counts in as it stands (docs/metrics.md, "Classification").</summary>
+        private static IEnumerable<(string Fact, DateOnly Day, DateTimeOffset At)> ClassificationFacts(ConversationFacts c)
+        {
+            yield return (Facts.Started, c.StartedDay, c.StartedAt);
+            if (c.IsComplaint)
+            {
+                yield return (Facts.Complaint, c.StartedDay, c.StartedAt);
+            }
+
+            if (c.FirstResolvedAt is not { } resolved || c.FirstResolvedDay is not { } day)
+            {
+                yield break;
+            }
+
+            var category = c.Category ?? ServiceMetricsQueries.Unclassified;
+            yield return (Facts.CategoryResolved(category), day, resolved);
+            if (c.BrokenAt is not null)
+            {
+                yield return (Facts.CategoryBroken(category), day, resolved);
+            }
+
+            if (c.BotStarted)
+            {
+                yield return (Facts.BotResolved, day, resolved);
+                if (c.FirstHandedOffAt is null || c.FirstHandedOffAt > resolved)
+                {
+                    yield return (Facts.ResolvedByBot, day, resolved);
+                }
+            }
+        }
 
         public void Apply(DecodedEvent e)
         {
@@ -363,6 +446,8 @@ public sealed class ServiceMetricsProjection : IProjection
             {
                 all[c.ConversationId] = conversations.GetValueOrDefault(c.ConversationId) ?? c;
             }
+
+            RememberCounted(stored.Where(c => !conversations.ContainsKey(c.ConversationId)));
 
             foreach (var c in changedConversations.Values)
             {

@@ -3,6 +3,7 @@ using OrderLedger.Domain.Conversations;
 using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
+using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.Metrics;
 
@@ -29,7 +30,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     public async Task<ReplyRate> GetReplyRateAsync(
         string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         agentId is null
-            ? await StoreReplyRateAsync(storeId, window, now, cancellationToken)
+            ? await _sql.RunAsync(batch => AddStoreReplyRate(batch, storeId, window, now), cancellationToken)
             : (await ReplyRatesAsync("NULL::text", storeId, agentId, window, now, cancellationToken)).SingleOrDefault().Figures ?? EmptyReplyRate;
 
     /// <summary>
@@ -39,7 +40,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// overdue, pending), over partial indexes of unanswered ones and of ones answered after <c>now</c>; and the
     /// inquiries outside service hours, from the hourly counts plus the edge hours live.
     /// </summary>
-    private async Task<ReplyRate> StoreReplyRateAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken)
+    internal Func<ReplyRate> AddStoreReplyRate(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
         var inquiries = $"{_sql.View(ServiceMetricsProjection.InquiriesTable)}";
         var store = MetricSql.Is(storeId, "store_id", "store");
@@ -79,12 +80,13 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                   FROM u) u,
                  (SELECT sum(n)::bigint AS outside FROM outside) o
             """;
-        return (await _sql.ListAsync(sql, storeId, null, window, now, r =>
+        var rows = MetricSql.Add(batch, sql, storeId, null, window, now, r =>
         {
             long inTime = r.LongOrZero(0), late = r.LongOrZero(1), overdue = r.LongOrZero(2);
             var p = r.IsDBNull(7) ? null : r.GetFieldValue<double[]>(7);
             return new ReplyRate(inTime, late, overdue, r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5), MetricSql.Ratio(inTime, inTime + late + overdue), r.DoubleN(6), p?[0], p?[1]);
-        }, cancellationToken)).Single();
+        });
+        return () => rows().Single();
     }
 
     public Task<ReplyRate> GetReplyRateAsync(
@@ -217,7 +219,10 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// answers come from the hourly counts plus the edge hours live; surveys sent are counted live (whether one is
     /// answered depends on "now").
     /// </summary>
-    public async Task<Nps> GetNpsAsync(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<Nps> GetNpsAsync(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _sql.RunAsync(batch => AddNps(batch, storeId, agentId, window, now), cancellationToken);
+
+    internal Func<Nps> AddNps(QueryBatch batch, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now)
     {
         var conversations = $"{_sql.View(ServiceMetricsProjection.ConversationsTable)}";
         var answers = agentId is null
@@ -246,9 +251,9 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                   WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "survey_agent_id", "agent")}
                     AND survey_sent_at IS NOT NULL AND {window.Where("survey_day", "survey_sent_at")}) s
             """;
-        var rows = await _sql.ListAsync(sql, storeId, agentId, window, now,
-            r => Nps.Of(r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4)), cancellationToken);
-        return rows.Single();
+        var rows = MetricSql.Add(batch, sql, storeId, agentId, window, now,
+            r => Nps.Of(r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4)));
+        return () => rows().Single();
     }
 
     /// <summary>
@@ -312,8 +317,11 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// (or all stores) the resolutions whose 7 days have passed come from the hourly counts (their figures no longer
     /// change); the rest — the last 7 days and the window's edge hours — are counted live.
     /// </summary>
-    public async Task<FirstContactResolution> GetFirstContactResolutionAsync(
-        string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<FirstContactResolution> GetFirstContactResolutionAsync(
+        string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _sql.RunAsync(batch => AddFirstContactResolution(batch, storeId, agentId, window, now), cancellationToken);
+
+    internal Func<FirstContactResolution> AddFirstContactResolution(QueryBatch batch, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now)
     {
         var store = MetricSql.Is(storeId, "store_id", "store");
         string Live(string where) => FirstContactCountsSql($"{store} AND {MetricSql.Is(agentId, "resolved_agent_id", "agent")} AND {where}", group: null);
@@ -336,8 +344,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                 ) f
                 """
             : Live(window.Where("first_resolved_day", "first_resolved_at"));
-        var rows = await _sql.ListAsync(sql, storeId, agentId, window, now, r => FirstContactOf(r, 0), cancellationToken);
-        return rows.Single();
+        var rows = MetricSql.Add(batch, sql, storeId, agentId, window, now, r => FirstContactOf(r, 0));
+        return () => rows().Single();
     }
 
     /// <summary>
@@ -353,6 +361,18 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         FROM {_sql.View(ServiceMetricsProjection.ConversationsTable)}
         WHERE first_resolved_at IS NOT NULL AND {where}{(group is null ? "" : $" GROUP BY {group}")}
         """;
+
+    /// <summary>First-contact resolution over the union of disjoint sets of resolutions (e.g. the categories of one store).</summary>
+    internal static FirstContactResolution SumOf(IEnumerable<FirstContactResolution> parts)
+    {
+        long resolved = 0, final = 0, finalFirst = 0, soFar = 0;
+        foreach (var p in parts)
+        {
+            (resolved, final, finalFirst, soFar) = (resolved + p.Resolved, final + p.Final, finalFirst + p.FinalFirstContact, soFar + p.FirstContactSoFar);
+        }
+
+        return new FirstContactResolution(resolved, final, finalFirst, MetricSql.Ratio(finalFirst, final), soFar, MetricSql.Ratio(soFar, resolved));
+    }
 
     private static FirstContactResolution FirstContactOf(NpgsqlDataReader r, int first)
     {
@@ -371,25 +391,69 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// conversations first resolved in the window, and first-contact resolution split by category (every category and
     /// <see cref="Unclassified"/>, listed with or without resolutions).
     /// </summary>
-    public async Task<ClassificationFigures> GetClassificationAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<ClassificationFigures> GetClassificationAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _sql.RunAsync(batch => AddClassification(batch, storeId, window, now), cancellationToken);
+
+    internal Func<ClassificationFigures> AddClassification(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
         var store = MetricSql.Is(storeId, "store_id", "store");
         var conversations = _sql.View(ServiceMetricsProjection.ConversationsTable);
+        var hourly = _sql.View(ServiceMetricsProjection.HourlyTable);
+        const string resolvedPrefix = ServiceMetricsProjection.Facts.CategoryResolvedPrefix, brokenPrefix = ServiceMetricsProjection.Facts.CategoryBrokenPrefix;
+        string Live(string fact, string condition, string dayColumn, string timeColumn) =>
+            $"SELECT '{fact}', count(*) FROM {conversations} WHERE {store} AND {condition} AND {window.WhereOutsideBuckets(dayColumn, timeColumn)}";
+        const string byBot = "(first_handed_off_at IS NULL OR first_handed_off_at > first_resolved_at)";
         var sql = $"""
-            SELECT count(*), count(*) FILTER (WHERE is_complaint), 0::bigint, 0::bigint
-            FROM {conversations} WHERE {store} AND {window.Where("started_day", "started_at")}
-            UNION ALL
-            SELECT 0, 0, count(*) FILTER (WHERE first_handed_off_at IS NULL OR first_handed_off_at > first_resolved_at), count(*)
-            FROM {conversations} WHERE {store} AND bot_started AND first_resolved_at IS NOT NULL AND {window.Where("first_resolved_day", "first_resolved_at")}
+            SELECT fact, sum(n)::bigint FROM (
+                SELECT fact, n FROM {hourly}
+                WHERE {store} AND {window.WhereBuckets()}
+                  AND fact IN ('{ServiceMetricsProjection.Facts.Started}', '{ServiceMetricsProjection.Facts.Complaint}',
+                               '{ServiceMetricsProjection.Facts.BotResolved}', '{ServiceMetricsProjection.Facts.ResolvedByBot}')
+                UNION ALL {Live(ServiceMetricsProjection.Facts.Started, "TRUE", "started_day", "started_at")}
+                UNION ALL {Live(ServiceMetricsProjection.Facts.Complaint, "is_complaint", "started_day", "started_at")}
+                UNION ALL {Live(ServiceMetricsProjection.Facts.BotResolved, "bot_started AND first_resolved_at IS NOT NULL", "first_resolved_day", "first_resolved_at")}
+                UNION ALL {Live(ServiceMetricsProjection.Facts.ResolvedByBot, $"bot_started AND first_resolved_at IS NOT NULL AND {byBot}", "first_resolved_day", "first_resolved_at")}
+            ) c
+            GROUP BY fact
             """;
-        var counts = await _sql.ListAsync(sql, storeId, null, window, now, r => (r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3)), cancellationToken);
-        var (started, complaints) = (counts.Sum(c => c.Item1), counts.Sum(c => c.Item2));
-        var (botResolved, botStarted) = (counts.Sum(c => c.Item3), counts.Sum(c => c.Item4));
+        var countRows = MetricSql.Add(batch, sql, storeId, null, window, now, r => (Fact: r.Text(0), Count: r.LongOrZero(1)));
 
-        var byCategory = (await _sql.ListAsync(
-                FirstContactCountsSql($"{store} AND {window.Where("first_resolved_day", "first_resolved_at")}", $"coalesce(category, '{Unclassified}')"),
-                storeId, null, window, now, r => (Category: r.Text(0), Figures: FirstContactOf(r, 1)), cancellationToken))
-            .ToDictionary(c => c.Category, c => c.Figures, StringComparer.Ordinal);
+        // First-contact resolution per category as the store's figure is counted: the final hours from the buckets, the
+        // last 7 days and the edge hours live.
+        string LiveByCategory(string where) => FirstContactCountsSql($"{store} AND {where}", $"coalesce(category, '{Unclassified}')");
+        var byCategorySql = $"""
+            SELECT category, sum(resolved)::bigint, sum(final)::bigint, sum(final_first)::bigint, sum(first_so_far)::bigint FROM (
+                SELECT category, sum(n) FILTER (WHERE resolved) AS resolved, sum(n) FILTER (WHERE resolved) AS final,
+                       coalesce(sum(n) FILTER (WHERE resolved), 0) - coalesce(sum(n) FILTER (WHERE NOT resolved), 0) AS final_first,
+                       coalesce(sum(n) FILTER (WHERE resolved), 0) - coalesce(sum(n) FILTER (WHERE NOT resolved), 0) AS first_so_far
+                FROM (SELECT starts_with(fact, '{resolvedPrefix}') AS resolved,
+                             substr(fact, CASE WHEN starts_with(fact, '{resolvedPrefix}') THEN {resolvedPrefix.Length + 1} ELSE {brokenPrefix.Length + 1} END) AS category, n
+                      FROM {hourly}
+                      WHERE {store} AND {window.WhereBuckets()} AND hour < @finalHour
+                        AND (starts_with(fact, '{resolvedPrefix}') OR starts_with(fact, '{brokenPrefix}'))) b
+                GROUP BY category
+                UNION ALL
+                {LiveByCategory($"{window.Where("first_resolved_day", "first_resolved_at")} AND first_resolved_at >= @finalHour")}
+                UNION ALL
+                {LiveByCategory($"{window.WhereOutsideBuckets("first_resolved_day", "first_resolved_at")} AND first_resolved_at < @finalHour")}
+            ) f
+            GROUP BY category
+            """;
+        var categoryRows = MetricSql.Add(batch, byCategorySql, storeId, null, window, now, r => (Category: r.Text(0), Figures: FirstContactOf(r, 1)));
+        return () =>
+        {
+            var counts = countRows().ToDictionary(c => c.Fact, c => c.Count, StringComparer.Ordinal);
+            return ClassificationOf(
+                counts.GetValueOrDefault(ServiceMetricsProjection.Facts.Started), counts.GetValueOrDefault(ServiceMetricsProjection.Facts.Complaint),
+                counts.GetValueOrDefault(ServiceMetricsProjection.Facts.BotResolved), counts.GetValueOrDefault(ServiceMetricsProjection.Facts.ResolvedByBot),
+                categoryRows());
+        };
+    }
+
+    private static ClassificationFigures ClassificationOf(
+        long started, long complaints, long botStarted, long botResolved, IReadOnlyList<(string Category, FirstContactResolution Figures)> categories)
+    {
+        var byCategory = categories.ToDictionary(c => c.Category, c => c.Figures, StringComparer.Ordinal);
         var none = new FirstContactResolution(0, 0, 0, null, 0, null);
         return new ClassificationFigures(
             new ComplaintRate(complaints, started, MetricSql.Ratio(complaints, started)),
@@ -404,8 +468,11 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// Per agent: the agent assigned to the conversation when it was rated (counted over the rating rows). For a whole
     /// store (or all stores): the hourly counts plus the edge hours live.
     /// </summary>
-    public async Task<GoodReviewRate> GetGoodReviewRateAsync(
-        string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<GoodReviewRate> GetGoodReviewRateAsync(
+        string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _sql.RunAsync(batch => AddGoodReviewRate(batch, storeId, agentId, window, now), cancellationToken);
+
+    internal Func<GoodReviewRate> AddGoodReviewRate(QueryBatch batch, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now)
     {
         var ratings = $"{_sql.View(ServiceMetricsProjection.RatingsTable)}";
         var sql = agentId is null
@@ -429,22 +496,32 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                 FROM {ratings}
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "agent_id", "agent")} AND {window.Where("local_day", "rated_at")}
                 """;
-        var rows = await _sql.ListAsync(sql, storeId, agentId, window, now, r => new GoodReviewRate(r.LongOrZero(0), r.LongOrZero(1), MetricSql.Ratio(r.LongOrZero(0), r.LongOrZero(1))), cancellationToken);
-        return rows.Single();
+        var rows = MetricSql.Add(batch, sql, storeId, agentId, window, now, r => new GoodReviewRate(r.LongOrZero(0), r.LongOrZero(1), MetricSql.Ratio(r.LongOrZero(0), r.LongOrZero(1))));
+        return () => rows().Single();
     }
 
     // ---- Stores -------------------------------------------------------------------------------------------------------
 
     /// <summary>The store's time zone as registered, or null for a store the read model does not know.</summary>
     /// <summary>The store's time zone in force at <paramref name="now"/> (its policies apply by business time); null for a store never seen.</summary>
-    public async Task<string?> GetTimeZoneAsync(string storeId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        (await _sql.ListAsync(
+    public Task<string?> GetTimeZoneAsync(string storeId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _sql.RunAsync(batch => AddTimeZone(batch, storeId, now), cancellationToken);
+
+    internal Func<string?> AddTimeZone(QueryBatch batch, string storeId, DateTimeOffset now)
+    {
+        var rows = MetricSql.Add(
+            batch,
             $"""
             SELECT time_zone FROM {_sql.View(ServiceMetricsProjection.StoresTable)}
             WHERE store_id = @store AND (opens IS NULL OR effective_at <= @now)
             ORDER BY opens IS NOT NULL DESC, effective_at DESC, seq DESC LIMIT 1
             """,
-            storeId, null, MetricWindow.Rolling30Days, now, r => r.Text(0), cancellationToken)).SingleOrDefault();
+            storeId, null, MetricWindow.Rolling30Days, now, r => r.Text(0));
+        return () => rows().SingleOrDefault();
+    }
+
+    /// <summary>The database the figures are read from (a caller batching several figures runs its batch there).</summary>
+    internal NpgsqlDataSource DataSource => _sql.DataSource;
 
     /// <summary>The registered stores by id; none while the read model is not built yet (its views appear with the first build).</summary>
     public async Task<IReadOnlyList<string>> ListStoresAsync(CancellationToken cancellationToken = default)

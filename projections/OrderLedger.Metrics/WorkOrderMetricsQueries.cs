@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Projections.Sql;
+using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.Metrics;
 
@@ -16,6 +17,25 @@ public sealed class WorkOrderMetricsQueries(NpgsqlDataSource dataSource, string 
 
     /// <summary>The figures of one store over <paramref name="window"/>; null while the read model is not built in this database.</summary>
     public async Task<WorkOrderFigures?> GetAsync(string storeId, string timeZone, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var batch = new QueryBatch();
+            var figures = Add(batch, storeId, timeZone, window, now);
+            await batch.ExecuteAsync(dataSource, cancellationToken);
+            return figures();
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The view the figures read (a batch adds <see cref="Add"/> only once it exists).</summary>
+    public string View => _table;
+
+    /// <summary><see cref="GetAsync"/> as a statement of <paramref name="batch"/>, for a caller that knows <see cref="View"/> exists.</summary>
+    public Func<WorkOrderFigures> Add(QueryBatch batch, string storeId, string timeZone, MetricWindow window, DateTimeOffset now)
     {
         var sql = $"""
             WITH opened AS (
@@ -34,26 +54,23 @@ public sealed class WorkOrderMetricsQueries(NpgsqlDataSource dataSource, string 
                    (SELECT avg(secs) FROM resolved),
                    (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY secs) FROM resolved)
             """;
-        try
-        {
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.Add(new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = storeId });
-            command.Parameters.Add(new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = timeZone });
-            command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime });
-            command.Parameters.Add(new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var (onTime, late) = (reader.Long(1), reader.Long(2));
-            return new WorkOrderFigures(
-                reader.Long(0), onTime, late, reader.Long(3), reader.Long(4), onTime + late == 0 ? null : (double)onTime / (onTime + late),
-                reader.Long(5), reader.DoubleN(6), reader.DoubleN(7));
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return null;
-        }
+        var rows = batch.Add(
+            sql,
+            [
+                new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = storeId },
+                new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = timeZone },
+                new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime },
+                new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value },
+                new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value },
+            ],
+            reader =>
+            {
+                var (onTime, late) = (reader.Long(1), reader.Long(2));
+                return new WorkOrderFigures(
+                    reader.Long(0), onTime, late, reader.Long(3), reader.Long(4), onTime + late == 0 ? null : (double)onTime / (onTime + late),
+                    reader.Long(5), reader.DoubleN(6), reader.DoubleN(7));
+            });
+        return () => rows().Single();
     }
 
     /// <summary>The window over one time column: its store-local day in <c>@tz</c> for days, the 30 × 24 hours up to now otherwise.</summary>

@@ -248,12 +248,22 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource, string viewSche
     public Task<(long OpenExceptions, long Stuck)?> CountExceptionsAndStuckAsync(
         string? storeId, DateTimeOffset now, TimeSpan stuckAfter, CancellationToken cancellationToken = default) =>
         ReadModelQuery.ScalarIfBuiltAsync(
-            DataSource,
-            $"""
-            SELECT (SELECT count(*) FROM {Views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND open_exceptions <> '[]'::jsonb),
-                   (SELECT count(*) FROM {Views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND status = 'handed_to_carrier' AND last_movement_at < @before)
-            """,
-            new { store = storeId ?? "", before = ReadModelQuery.Utc(now - stuckAfter) },
-            r => (r.GetInt64(0), r.GetInt64(1)),
-            cancellationToken);
+            DataSource, CountExceptionsAndStuckSql(storeId), new { store = storeId ?? "", before = ReadModelQuery.Utc(now - stuckAfter) },
+            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken);
+
+    /// <summary><see cref="CountExceptionsAndStuckAsync"/> as a statement of <paramref name="batch"/> (the caller knows the view exists: <see cref="View"/>).</summary>
+    public Func<(long OpenExceptions, long Stuck)> AddCountExceptionsAndStuck(QueryBatch batch, string? storeId, DateTimeOffset now, TimeSpan stuckAfter)
+    {
+        var rows = batch.Add(
+            CountExceptionsAndStuckSql(storeId), new { store = storeId ?? "", before = ReadModelQuery.Utc(now - stuckAfter) }, r => (r.GetInt64(0), r.GetInt64(1)));
+        return () => rows().Single();
+    }
+
+    /// <summary>The view the counts read.</summary>
+    public string View => $"{Views}.shipments";
+
+    private string CountExceptionsAndStuckSql(string? storeId) => $"""
+        SELECT (SELECT count(*) FROM {Views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND open_exceptions <> '[]'::jsonb),
+               (SELECT count(*) FROM {Views}.shipments WHERE {ReadModelQuery.StoreIs(storeId)} AND status = 'handed_to_carrier' AND last_movement_at < @before)
+        """;
 }

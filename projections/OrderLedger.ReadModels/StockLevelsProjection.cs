@@ -202,14 +202,21 @@ public sealed class StockLevelQueries(NpgsqlDataSource dataSource, string viewSc
 
     /// <summary>How many SKUs are low in some warehouse a store (null: any store) uses; null while the read model is not built in this database.</summary>
     public Task<long?> CountLowStockSkusAsync(string? storeId, CancellationToken cancellationToken = default) =>
-        ReadModelQuery.ScalarIfBuiltAsync(
-            DataSource,
-            $"""
-            SELECT count(DISTINCT s.sku)
-            FROM {Views}.stock_levels s JOIN {Views}.stock_level_warehouses w ON w.warehouse_id = s.warehouse_id
-            WHERE s.low_stock AND {ReadModelQuery.StoreIs(storeId, "w.store_id")}
-            """,
-            new { store = storeId ?? "" },
-            r => r.GetInt64(0),
-            cancellationToken);
+        ReadModelQuery.ScalarIfBuiltAsync(DataSource, CountLowStockSkusSql(storeId), new { store = storeId ?? "" }, r => r.GetInt64(0), cancellationToken);
+
+    /// <summary><see cref="CountLowStockSkusAsync"/> as a statement of <paramref name="batch"/> (the caller knows the views exist: <see cref="Views"/>).</summary>
+    public Func<long> AddCountLowStockSkus(QueryBatch batch, string? storeId)
+    {
+        var rows = batch.Add(CountLowStockSkusSql(storeId), new { store = storeId ?? "" }, r => r.GetInt64(0));
+        return () => rows().Single();
+    }
+
+    /// <summary>The views the count reads.</summary>
+    public IReadOnlyList<string> CountViews => [$"{Views}.stock_levels", $"{Views}.stock_level_warehouses"];
+
+    private string CountLowStockSkusSql(string? storeId) => $"""
+        SELECT count(DISTINCT s.sku)
+        FROM {Views}.stock_levels s JOIN {Views}.stock_level_warehouses w ON w.warehouse_id = s.warehouse_id
+        WHERE s.low_stock AND {ReadModelQuery.StoreIs(storeId, "w.store_id")}
+        """;
 }

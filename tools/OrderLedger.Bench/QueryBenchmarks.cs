@@ -66,6 +66,8 @@ public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<strin
             ("dispute rate", async () => await metrics.Commerce.GetDisputeRateAsync(store, window, now)),
             ("good-review rate", async () => await metrics.Service.GetGoodReviewRateAsync(store, null, window, now)),
             ("order flow (with logistics now)", async () => await metrics.GetOrderFlowAsync(store, window, now)),
+            ("classification", async () => await metrics.Service.GetClassificationAsync(store, window, now)),
+            ("work orders", async () => await metrics.GetWorkOrdersAsync(store, window, now) ?? (object)"not built"),
         };
         var result = new List<(string, double)>();
         foreach (var (name, call) in figures)

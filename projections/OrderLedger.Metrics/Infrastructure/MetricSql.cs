@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using OrderLedger.Projections.Runtime;
+using OrderLedger.ReadModels.Infrastructure;
 
 namespace OrderLedger.Metrics.Infrastructure;
 
@@ -21,29 +22,38 @@ internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
     public static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
     public async Task<List<T>> ListAsync<T>(
-        string sql, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+        string sql, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken) =>
+        [.. await RunAsync(batch => Add(batch, sql, storeId, agentId, window, now, map), cancellationToken)];
+
+    /// <summary>Adds the statement to <paramref name="batch"/> with the common parameters; its rows once the batch has run.</summary>
+    public static Func<IReadOnlyList<T>> Add<T>(
+        QueryBatch batch, string sql, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, Func<NpgsqlDataReader, T> map) =>
+        batch.Add(sql, Parameters(storeId, agentId, window, now), map);
+
+    /// <summary>Runs what <paramref name="add"/> puts in a batch of its own (one round trip) and returns its result.</summary>
+    public async Task<T> RunAsync<T>(Func<QueryBatch, Func<T>> add, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = (object?)storeId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = (object?)agentId ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz)
+        var batch = new QueryBatch();
+        var result = add(batch);
+        await batch.ExecuteAsync(dataSource, cancellationToken);
+        return result();
+    }
+
+    public NpgsqlDataSource DataSource => dataSource;
+
+    private static IEnumerable<NpgsqlParameter> Parameters(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now) =>
+    [
+        new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = (object?)storeId ?? DBNull.Value },
+        new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = (object?)agentId ?? DBNull.Value },
+        new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime },
+        new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value },
+        new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value },
+        new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime },
+        new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz)
         {
             Value = HourlyCounts.HourOf(now.AddDays(-MetricWindow.RollingDays)).AddHours(1).UtcDateTime,
-        });
+        },
         // Resolutions before this hour (and their whole hour bucket) are more than 7 days old: final.
-        command.Parameters.Add(new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-ServiceMetricsQueries.RepeatContactDays)).UtcDateTime });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
-    }
+        new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-ServiceMetricsQueries.RepeatContactDays)).UtcDateTime },
+    ];
 }

@@ -19,9 +19,9 @@ internal static class ReadModelQuery
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var property in parameters?.GetType().GetProperties() ?? [])
+        foreach (var parameter in ParametersOf(parameters))
         {
-            command.Parameters.Add(new NpgsqlParameter(property.Name, property.GetValue(parameters) ?? DBNull.Value));
+            command.Parameters.Add(parameter);
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -33,6 +33,10 @@ internal static class ReadModelQuery
 
         return rows;
     }
+
+    /// <summary>The properties of an anonymous object as parameters of the same names (null as SQL NULL).</summary>
+    public static IEnumerable<NpgsqlParameter> ParametersOf(object? parameters) =>
+        (parameters?.GetType().GetProperties() ?? []).Select(p => new NpgsqlParameter(p.Name, p.GetValue(parameters) ?? DBNull.Value));
 
     public static async Task<T?> SingleOrDefaultAsync<T>(
         NpgsqlDataSource dataSource, string sql, object? parameters, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)

@@ -58,6 +58,7 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
                     Same(oracle.FirstContactResolution(store, null, window, now), await queries.Service.GetFirstContactResolutionAsync(store, null, window, now), $"FCR, {at}");
                     Same(oracle.GoodReviewRate(store, null, window, now), await queries.Service.GetGoodReviewRateAsync(store, null, window, now), $"good reviews, {at}");
                     Same(oracle.DisputeRate(store, window, now), await queries.Commerce.GetDisputeRateAsync(store, window, now), $"dispute rate, {at}");
+                    Same(oracle.Classification(store, window, now), await queries.Service.GetClassificationAsync(store, window, now), $"classification, {at}");
                     var flow = await queries.GetOrderFlowAsync(store, window, now);
                     Same(oracle.OrderFlow(store, window, now), flow with { LogisticsExceptionsOpen = null, StuckParcels = null, LowStockSkus = null }, $"order flow, {at}");
                 }
@@ -71,6 +72,8 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
                 var at = $"dashboard of {store} at {now:O}";
                 Same(oracle.ReplyRate(store, null, w, now), month.ReplyRate, at);
                 Same(oracle.FirstContactResolution(store, null, w, now), month.FirstContactResolution, at);
+                Same(oracle.Classification(store, w, now), month.Classification, at);
+                Same(oracle.Classification(store, MetricWindow.Day(dashboard.Today), now), dashboard.TodayFigures.Classification, at);
                 Same(oracle.OrderFlow(store, w, now), month.OrderFlow with { LogisticsExceptionsOpen = null, StuckParcels = null, LowStockSkus = null }, at);
                 Same(oracle.OrderFlow(store, MetricWindow.Day(dashboard.Today), now), dashboard.TodayFigures.OrderFlow with { LogisticsExceptionsOpen = null, StuckParcels = null, LowStockSkus = null }, at);
             }
@@ -94,6 +97,16 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
                              nps_day, date_trunc('hour', nps_answered_at, 'UTC') FROM rm.metric_conversations WHERE nps_answered_at IS NOT NULL AND survey_sent_at IS NOT NULL
             UNION ALL SELECT store_id, 'fcr_resolved', first_resolved_day, date_trunc('hour', first_resolved_at, 'UTC') FROM rm.metric_conversations WHERE first_resolved_at IS NOT NULL
             UNION ALL SELECT store_id, 'fcr_broken', first_resolved_day, date_trunc('hour', first_resolved_at, 'UTC') FROM rm.metric_conversations WHERE broken_at IS NOT NULL
+            UNION ALL SELECT store_id, 'conv_started', started_day, date_trunc('hour', started_at, 'UTC') FROM rm.metric_conversations
+            UNION ALL SELECT store_id, 'conv_complaint', started_day, date_trunc('hour', started_at, 'UTC') FROM rm.metric_conversations WHERE is_complaint
+            UNION ALL SELECT store_id, 'bot_resolved', first_resolved_day, date_trunc('hour', first_resolved_at, 'UTC') FROM rm.metric_conversations
+                      WHERE bot_started AND first_resolved_at IS NOT NULL
+            UNION ALL SELECT store_id, 'bot_resolved_by_bot', first_resolved_day, date_trunc('hour', first_resolved_at, 'UTC') FROM rm.metric_conversations
+                      WHERE bot_started AND first_resolved_at IS NOT NULL AND (first_handed_off_at IS NULL OR first_handed_off_at > first_resolved_at)
+            UNION ALL SELECT store_id, 'fcr_resolved:' || coalesce(category, 'unclassified'), first_resolved_day, date_trunc('hour', first_resolved_at, 'UTC')
+                      FROM rm.metric_conversations WHERE first_resolved_at IS NOT NULL
+            UNION ALL SELECT store_id, 'fcr_broken:' || coalesce(category, 'unclassified'), first_resolved_day, date_trunc('hour', first_resolved_at, 'UTC')
+                      FROM rm.metric_conversations WHERE first_resolved_at IS NOT NULL AND broken_at IS NOT NULL
             """;
         var sql = $"""
             WITH expected AS (SELECT store_id, fact, day, hour, count(*) AS n FROM ({Facts}) f GROUP BY 1, 2, 3, 4),
@@ -109,6 +122,15 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
         await reader.ReadAsync();
         Assert.True(reader.GetInt64(0) > 1000, $"only {reader.GetInt64(0)} buckets: the dataset is too small to mean anything");
         Assert.Equal(0L, reader.GetInt64(1));
+        Assert.True(await ScalarAsync("SELECT count(*) FROM rm.metric_conversations WHERE category IS NOT NULL") > 500, "too few classified conversations to mean anything");
+        Assert.True(await ScalarAsync("SELECT count(*) FROM rm.metric_service_hourly WHERE n <= 0") == 0, "a bucket that emptied must be deleted");
         Assert.True(reader.GetInt64(2) >= 10, $"only {reader.GetInt64(2)} kinds of fact were counted: the dataset must exercise them");
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -4,6 +4,7 @@ using OrderLedger.Domain.Refunds;
 using OrderLedger.Domain.Shipments;
 using OrderLedger.Domain.Stores;
 using OrderLedger.EventStore.Serialization;
+using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Metrics.Tests.CrossCheck;
 
@@ -29,7 +30,8 @@ public sealed class Oracle
     private sealed record Conversation(
         string Id, string StoreId, string CustomerId, string? OrderId, DateTimeOffset Started,
         DateTimeOffset? FirstResolved, string? ResolvedAgent, DateTimeOffset? Reopened,
-        DateTimeOffset? SurveySent, string? SurveyAgent, DateTimeOffset? Answered, int? Score);
+        DateTimeOffset? SurveySent, string? SurveyAgent, DateTimeOffset? Answered, int? Score,
+        bool BotStarted = false, DateTimeOffset? FirstHandedOff = null, ConversationCategory? Category = null, bool IsComplaint = false);
 
     public Oracle(IReadOnlyList<DecodedEvent> events)
     {
@@ -105,6 +107,8 @@ public sealed class Oracle
         DateTimeOffset? firstResolved = null, reopened = null, surveySent = null, answered = null;
         string? resolvedAgent = null, surveyAgent = null;
         int? score = null;
+        DateTimeOffset? firstHandedOff = null;
+        ConversationClassified? classified = null;
         foreach (var e in stream.Skip(1))
         {
             var t = at(e);
@@ -116,6 +120,10 @@ public sealed class Oracle
                 case ConversationHandedOff:
                     human = true;
                     open ??= (t, assigned);
+                    firstHandedOff ??= t;
+                    break;
+                case ConversationClassified k:
+                    classified = k; // as classified now: the latest one
                     break;
                 case AgentAssigned a:
                     assigned = a.AgentId;
@@ -168,7 +176,8 @@ public sealed class Oracle
 
         conversations.Add(new Conversation(
             started.ConversationId, started.StoreId, started.CustomerId, started.OrderId, at(stream[0]),
-            firstResolved, resolvedAgent, reopened, surveySent, surveyAgent, answered, score));
+            firstResolved, resolvedAgent, reopened, surveySent, surveyAgent, answered, score,
+            started.Mode == ConversationMode.Bot, firstHandedOff, classified?.Category, classified?.IsComplaint ?? false));
     }
 
     // ---- Figures ----------------------------------------------------------------------------------------------------
@@ -225,11 +234,13 @@ public sealed class Oracle
             sent.Count, answered, Ratio(answered, sent.Count));
     }
 
-    public FirstContactResolution FirstContactResolution(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now)
+    public FirstContactResolution FirstContactResolution(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now) =>
+        FirstContactResolutionOf(conversations.Where(c => Store(c.StoreId, storeId) && (agentId is null || c.ResolvedAgent == agentId)), window, now);
+
+    private FirstContactResolution FirstContactResolutionOf(IEnumerable<Conversation> selected, MetricWindow window, DateTimeOffset now)
     {
-        var resolved = conversations
-            .Where(c => c.FirstResolved is not null)
-            .Where(c => c.FirstResolved is { } r && Store(c.StoreId, storeId) && (agentId is null || c.ResolvedAgent == agentId) && In(window, c.StoreId, r, now))
+        var resolved = selected
+            .Where(c => c.FirstResolved is { } r && In(window, c.StoreId, r, now))
             .Select(c =>
             {
                 var end = c.FirstResolved!.Value.AddDays(7);
@@ -241,6 +252,21 @@ public sealed class Oracle
             .ToList();
         long final = resolved.Count(r => r.Final), finalFirst = resolved.Count(r => r.Final && r.FirstContact), soFar = resolved.Count(r => r.FirstContact);
         return new FirstContactResolution(resolved.Count, final, finalFirst, Ratio(finalFirst, final), soFar, Ratio(soFar, resolved.Count));
+    }
+
+    /// <summary>docs/metrics.md, "Classification": every conversation as it is classified at the end of the log.</summary>
+    public ClassificationFigures Classification(string? storeId, MetricWindow window, DateTimeOffset now)
+    {
+        var mine = conversations.Where(c => Store(c.StoreId, storeId)).ToList();
+        var started = mine.Where(c => In(window, c.StoreId, c.Started, now)).ToList();
+        long complaints = started.Count(c => c.IsComplaint);
+        var botResolved = mine.Where(c => c.BotStarted && c.FirstResolved is { } r && In(window, c.StoreId, r, now)).ToList();
+        long byBot = botResolved.Count(c => c.FirstHandedOff is null || c.FirstHandedOff > c.FirstResolved);
+        var categories = Enum.GetValues<ConversationCategory>().Select(c => (Category: (ConversationCategory?)c, Name: c.Snake())).Append((null, "unclassified"));
+        return new ClassificationFigures(
+            new ComplaintRate(complaints, started.Count, Ratio(complaints, started.Count)),
+            new BotResolutionRate(byBot, botResolved.Count, Ratio(byBot, botResolved.Count)),
+            [.. categories.Select(k => new CategoryFirstContactResolution(k.Name, FirstContactResolutionOf(mine.Where(c => c.Category == k.Category), window, now)))]);
     }
 
     private ILookup<(string CustomerId, string? OrderId), Conversation> AboutSameOrder =>

@@ -167,6 +167,7 @@ public static class SeededDataset
             {
                 Later(5, 300);
                 Add(new ConversationResolved(id, "bot", t));
+                Classify(id, t, events);
                 return stream;
             }
 
@@ -281,6 +282,29 @@ public static class SeededDataset
             }
         }
 
+        Classify(id, t, events);
         return stream;
+    }
+
+    /// <summary>
+    /// Most conversations get classified after their last event, some of them again later (a complaint withdrawn, a
+    /// category corrected), so the classification buckets must move counts between buckets. Drawn from a generator of
+    /// their own (seeded by the id) so the rest of the dataset is what it was before classifications were added.
+    /// </summary>
+    private static void Classify(string id, DateTimeOffset last, List<(DateTimeOffset At, object Event)> events)
+    {
+        var random = new Random(id.Aggregate(17, (h, c) => unchecked((h * 31) + c)));
+        var categories = Enum.GetValues<ConversationCategory>();
+        var t = last;
+        ConversationCategory? category = null;
+        bool? complaint = null;
+        for (var i = 0; i < 3 && random.NextDouble() < (i == 0 ? 0.75 : 0.35); i++)
+        {
+            t = t.AddSeconds(random.Next(1, i == 0 ? 3600 : 5 * 86400));
+            var next = categories[random.Next(categories.Length)];
+            var isComplaint = random.NextDouble() < 0.3;
+            events.Add((t, new ConversationClassified(id, next, isComplaint, [], category, complaint, category is null ? null : [], t)));
+            (category, complaint) = (next, isComplaint);
+        }
     }
 }
