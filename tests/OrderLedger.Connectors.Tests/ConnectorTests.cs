@@ -68,6 +68,8 @@ public sealed class ConnectorTests(ConnectorHost host, Xunit.Abstractions.ITestO
         await ConnectorHost.EventuallyAsync(async () => await HandledAsync(ConnectorHost.Shop, Channels.WeChatShop, storeOrder) >= 3, "three shop notifications handled");
 
         Assert.Equal(["order-placed", "order-allocated", "order-payment-confirmed"], await host.EventTypesAsync(orderStream));
+        // The order's page reads the orders read model, which follows the log on its own checkpoint.
+        await ConnectorHost.EventuallyAsync(async () => (await host.Client.GetAsync($"/api/orders/wxs-{storeOrder}")).IsSuccessStatusCode, "the order in the orders read model");
         var order = await host.Client.GetFromJsonAsync<JsonElement>($"/api/orders/wxs-{storeOrder}");
         Assert.Equal(20.0m, order.GetProperty("total").GetDecimal());
 
