@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks against the private PostgreSQL (tools/pg.sh), each figure with its baseline from the same run:
-#   tools/bench.sh [--quick] [--json] [--repetitions N] [--only append|bulk|catch-up|lag|dashboard|notary|refunds|connectors|peak]
+#   tools/bench.sh [--quick] [--json] [--repetitions N] [--only append|bulk|catch-up|lag|dashboard|notary|refunds|connectors|peak|rebuild]
 #   tools/bench.sh --only peak [--peak-seconds 600] [--peak-conversations 100000] [--peak-clients 64] [--peak-seed http|batches]
 # EventStoreDB: OrderLedger's client beside the official Node client (@eventstore/db-client, pinned below, installed
 # into .data/), on the server ORDERLEDGER_ESDB names or else the bundled one (tools/esdb.sh, stopped at the end):

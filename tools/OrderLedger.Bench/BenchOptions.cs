@@ -1,6 +1,6 @@
 namespace OrderLedger.Bench;
 
-/// <param name="Only">null: every figure; otherwise one section: append, bulk (batched appends beside Marten), catch-up, lag (after one build of everything), dashboard, notary, refunds (bulk approval), connectors (one connector's notifications/s) or peak (the Double-11 hour through the HTTP API).</param>
+/// <param name="Only">null: every figure; otherwise one section: append, bulk (batched appends beside Marten), catch-up, lag (after one build of everything), dashboard, notary, refunds (bulk approval), connectors (one connector's notifications/s), peak (the Double-11 hour through the HTTP API) or rebuild (one single-stream projection rebuilt beside Marten).</param>
 /// <param name="PeakSeconds">The peak's sustained phase (<c>--peak-seconds</c>; null: 600, 10 with <c>--quick</c>).</param>
 /// <param name="PeakConversations">Conversations waiting in the busy store's queue before it (<c>--peak-conversations</c>; null: 100,000, 2,000 with <c>--quick</c>).</param>
 /// <param name="PeakSeedInBatches"><c>--peak-seed batches</c>: the peak's seed decided and appended in batches instead of sent through the HTTP API (<c>http</c>, the default).</param>
@@ -17,7 +17,7 @@ public sealed record BenchOptions(
     string? Only = null, string? Dataset = null, string? CatchUpSet = null, bool RebuildMetrics = false,
     string? EventStoreDb = null, string? OfficialClient = null, int? PeakSeconds = null, int? PeakConversations = null, int PeakClients = 64, bool PeakSeedInBatches = false)
 {
-    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|bulk|catch-up|lag|dashboard|notary|refunds|connectors|peak]"
+    public const string Usage = "usage: bench [--quick] [--json] [--repetitions N] [--hot-sku-repetitions N] [--only append|bulk|catch-up|lag|dashboard|notary|refunds|connectors|peak|rebuild]"
         + " [--dataset NAME] [--catch-up-set core|all] [--rebuild-metrics] [--peak-seconds N] [--peak-conversations N] [--peak-clients N] [--peak-seed http|batches]"
         + " [--store postgres|eventstoredb] [--connection <admin connection string>]";
 
@@ -62,7 +62,7 @@ public sealed record BenchOptions(
                     hotSkuRepetitions = h;
                     i++;
                     break;
-                case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "bulk" or "catch-up" or "lag" or "dashboard" or "notary" or "refunds" or "connectors" or "peak":
+                case "--only" when i + 1 < args.Length && args[i + 1] is "append" or "bulk" or "catch-up" or "lag" or "dashboard" or "notary" or "refunds" or "connectors" or "peak" or "rebuild":
                     only = args[++i];
                     break;
                 case "--catch-up-set" when i + 1 < args.Length && args[i + 1] is "core" or "all":

@@ -56,6 +56,11 @@ try
         figures.AddRange(await BulkFiguresAsync());
     }
 
+    if (options.EventStoreDb is null && options.Runs("rebuild"))
+    {
+        figures.AddRange(await RebuildBesideMartenFiguresAsync());
+    }
+
     if (options.EventStoreDb is null && options.Runs("notary"))
     {
         figures.AddRange(await NotaryFiguresAsync());
@@ -280,6 +285,62 @@ async Task<List<Figure>> BulkFiguresAsync()
         Compared(3, "≥ 3× Marten quick append and ≥ 80% of raw 100-row INSERT", f => f.RatioTo(martenSingle) >= 3 && f.Ratio >= 0.8),
         Compared(4, "baseline", _ => true),
         Compared(5, "≥ 2× OrderLedger single append", f => f.RatioTo(values[2]) >= 2) with { Peers = [.. peers, ("OrderLedger single append", values[2])] },
+    ];
+}
+
+// One single-stream projection (the parcels) rebuilt from the same log by OrderLedger and by Marten, on one database.
+async Task<List<Figure>> RebuildBesideMartenFiguresAsync()
+{
+    await using var database = await BenchDatabase.CreateAsync(options.ServerConnectionString);
+    var eventsInLog = await new LedgerDataset(options.Quick ? 1_000 : 20_000, options.Quick ? 10_000 : 300_000).WriteUnlessPresentAsync(database.ConnectionString, Log);
+    await using var marten = new MartenRebuildBenchmark(database.ConnectionString);
+    await using (var source = await OrderLedger.EventStore.Postgres.PostgresEventStore.OpenAsync(new() { ConnectionString = database.ConnectionString }))
+    {
+        await marten.CopyLogAsync(source, new OrderLedger.EventStore.Serialization.EventCodec(OrderLedger.Domain.DomainEventTypes.CreateRegistry()));
+    }
+
+    Log($"rebuild beside Marten: the same {marten.EventsCopied:N0} events appended to Marten");
+    string[] only = ["shipments"];
+    await using var catchUp = new CatchUpBenchmark(database.ConnectionString, only);
+    await using var projector = ProjectorProcess.Start(database.ConnectionString, only, reactors: false);
+    await catchUp.WaitUntilCaughtUpAsync(Stopwatch.StartNew(), TimeSpan.FromMinutes(30));
+    var rows = await catchUp.CountReadModelRowsAsync();
+    // Marten's first rebuild, like OrderLedger's first build, is not timed: it establishes the high-water mark and warms up.
+    var (warmUp, _) = await marten.RebuildAsync();
+    Log($"rebuild beside Marten: OrderLedger's first build done, Marten's first rebuild (not timed) {warmUp:F1} s");
+    var ours = new List<double>();
+    var theirs = new List<double>();
+    for (var i = 0; i < options.Repetitions; i++)
+    {
+        // Each repetition in the other order, so that neither always reads the log from a warmer cache.
+        foreach (var isMarten in i % 2 == 0 ? new[] { false, true } : [true, false])
+        {
+            if (isMarten)
+            {
+                var (seconds, documents) = await marten.RebuildAsync();
+                if (documents != rows)
+                {
+                    throw new InvalidOperationException($"Marten's rebuild holds {documents} parcels, OrderLedger's {rows}.");
+                }
+
+                theirs.Add(documents / seconds);
+                Log($"rebuild beside Marten: run {i + 1}: Marten {seconds:F1} s, {documents / seconds:F0} documents/s, {eventsInLog / seconds:F0} events/s");
+            }
+            else
+            {
+                var seconds = await catchUp.RebuildAllAsync(TimeSpan.FromMinutes(30));
+                ours.Add(rows / seconds);
+                Log($"rebuild beside Marten: run {i + 1}: OrderLedger {seconds:F1} s, {rows / seconds:F0} rows/s, {eventsInLog / seconds:F0} events/s");
+            }
+        }
+    }
+
+    var log = $"{eventsInLog:N0}-event log, {rows:N0} parcels";
+    IReadOnlyList<(string, IReadOnlyList<double>)> peers = [("Marten 9.58 rebuild", theirs)];
+    return
+    [
+        new Figure($"rebuild beside Marten: Marten 9.58 single-stream projection rebuild ({log}), documents/s", "rows/s", theirs, "peer", _ => true),
+        new Figure($"rebuild beside Marten: OrderLedger blue/green rebuild of shipments ({log}), rows/s", "rows/s", ours, "≥ Marten", f => f.RatioTo(theirs) >= 1) { Peers = peers },
     ];
 }
 
