@@ -1,4 +1,3 @@
-using JasperFx;
 using JasperFx.Events;
 using Marten;
 
@@ -14,14 +13,7 @@ public sealed class MartenAppendBenchmarks(string connectionString, AppendBenchm
 {
     public sealed record OrderLineAdded(string OrderId, string Sku, int Quantity, decimal UnitPrice);
 
-    private readonly DocumentStore _store = DocumentStore.For(options =>
-    {
-        options.Connection(connectionString);
-        options.DatabaseSchemaName = "marten";
-        options.AutoCreateSchemaObjects = AutoCreate.All;
-        options.Events.StreamIdentity = StreamIdentity.AsString;
-        options.Events.AppendMode = EventAppendMode.Quick;
-    });
+    private readonly DocumentStore _store = MartenStores.For(connectionString, "marten");
 
     /// <summary>Creates Marten's tables and makes one append, so that its code generation on first use is not timed.</summary>
     public async Task PrepareAsync()

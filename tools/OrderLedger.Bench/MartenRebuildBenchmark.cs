@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
@@ -19,15 +18,8 @@ namespace OrderLedger.Bench;
 /// </summary>
 public sealed class MartenRebuildBenchmark(string connectionString) : IAsyncDisposable
 {
-    private readonly DocumentStore _store = DocumentStore.For(options =>
-    {
-        options.Connection(connectionString);
-        options.DatabaseSchemaName = "marten_rebuild";
-        options.AutoCreateSchemaObjects = AutoCreate.All;
-        options.Events.StreamIdentity = StreamIdentity.AsString;
-        options.Events.AppendMode = EventAppendMode.Quick;
-        options.Projections.Add(new ParcelViewProjection(), ProjectionLifecycle.Async);
-    });
+    private readonly DocumentStore _store = MartenStores.For(
+        connectionString, "marten_rebuild", options => options.Projections.Add(new ParcelViewProjection(), ProjectionLifecycle.Async));
 
     public long EventsCopied { get; private set; }
 
