@@ -62,6 +62,31 @@ public sealed class AlertReactorTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task An_urgent_conversation_waiting_over_its_priority_s_target_raises_the_queue_alert_before_the_store_s_target()
+    {
+        var store = Id("s");
+        var clock = new ManualClock(T0);
+        await using var host = await StartAsync(database, clock, new Dictionary<string, string?> { ["Alerts:EvaluateEvery"] = "00:00:00.2" });
+        await host.Do(new RegisterStore(store, "Tea shop", "UTC", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+        await host.Do(new SetSlaTargets(store, new SlaTargets(300, 24, 7), T0.AddDays(-1)), T0.AddDays(-1));
+        await host.Do(new SetPrioritySlaTargets(store, ConversationPriority.Urgent, 60, 120, T0.AddDays(-1)), T0.AddDays(-1));
+        var conversation = Id("cv-");
+        await host.Do(new StartConversation(conversation, store, "c-1", "email", null, false, [], T0), T0);
+        await host.Do(new ReceiveCustomerMessage(conversation, "m-1", "my parcel is lost", T0), T0, Customer);
+        await host.Do(new SetConversationUrgency(conversation, IssueUrgency.ParcelLost, T0), T0);
+
+        clock.Set(T0.AddSeconds(50));                    // within the urgent target of 60 s
+        await Task.Delay(600);
+        Assert.DoesNotContain("alert-raised", await host.TypesAsync($"alerts-{store}"));
+
+        clock.Set(T0.AddSeconds(90));                    // over the urgent 60 s, well within the store's 300 s
+        await host.EventuallyHasAsync($"alerts-{store}", "alert-raised");
+        var raised = (AlertRaised)(await host.EventsAsync($"alerts-{store}")).Single().Event;
+        Assert.Equal(("queue-wait", (double?)1), (raised.Rule, raised.Value));
+        Assert.StartsWith("1 of 1 waiting conversations over their priority's first-reply target", raised.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_work_order_escalated_at_its_plan_deadline_raises_one_alert_and_its_plan_recovers_it()
     {
         var store = Id("s");

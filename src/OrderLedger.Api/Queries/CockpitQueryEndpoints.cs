@@ -59,9 +59,10 @@ public static class CockpitQueryEndpoints
 
         var window = MetricQueryEndpoints.WindowOf(from, to);
         var at = now ?? clock.GetUtcNow();
-        var sla = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: ct)).State.Sla;
+        var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: ct)).State;
+        var sla = store.Sla;
         var figures = await metrics.GetFiguresAsync(storeId, window, at, ct);
-        var queue = await AlertEvaluator.QueueAsync(conversations, storeId, at, sla, ct);
+        var queue = await AlertEvaluator.QueueAsync(conversations, storeId, at, store, ct);
         return Results.Ok(new ScorecardAnswer(storeId, at, window.ToString(), Scorecard.Of(figures, queue, sla, options.TargetsOf(storeId))));
     }
 }

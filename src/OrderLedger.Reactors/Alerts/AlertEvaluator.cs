@@ -6,12 +6,14 @@ using Npgsql;
 using OrderLedger.Application;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Alerts;
+using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stores;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
+using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels;
 
 namespace OrderLedger.Reactors.Alerts;
@@ -115,8 +117,9 @@ public sealed partial class AlertEvaluator(
     private async Task<AlertInputs> InputsAsync(
         string storeId, DateTimeOffset now, IReadOnlyList<(string, bool, string?)> projectionStates, CancellationToken cancellationToken)
     {
-        var sla = (await commands.Handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: cancellationToken)).State.Sla;
-        var queue = await QueueAsync(_conversations, storeId, now, sla, cancellationToken);
+        var store = (await commands.Handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: cancellationToken)).State;
+        var sla = store.Sla;
+        var queue = await QueueAsync(_conversations, storeId, now, store, cancellationToken);
         var parcels = await _shipments.CountExceptionsAndStuckAsync(storeId, now, _metrics.StuckAfter, cancellationToken);
         var lastHour = await _metrics.Service.CountComplaintsAsync(storeId, AlertRules.LastHour, now, cancellationToken);
         var withBaseline = await _metrics.Service.CountComplaintsAsync(storeId, AlertRules.ComplaintBaseline + AlertRules.LastHour, now, cancellationToken);
@@ -132,11 +135,16 @@ public sealed partial class AlertEvaluator(
             await EscalatedWorkOrdersAsync(storeId, cancellationToken));
     }
 
-    /// <summary>The queue now against the store's first-reply target (the cockpit's figure too).</summary>
-    public static async Task<QueueNow> QueueAsync(ConversationQueries conversations, string storeId, DateTimeOffset now, SlaTargets sla, CancellationToken cancellationToken)
+    /// <summary>
+    /// The queue now, each conversation against the store's first-reply target of its priority, as the queue itself shows
+    /// it (VIP one minute unless the store set another; the cockpit's figure too).
+    /// </summary>
+    public static async Task<QueueNow> QueueAsync(ConversationQueries conversations, string storeId, DateTimeOffset now, StoreState store, CancellationToken cancellationToken)
     {
-        var queue = await conversations.GetQueueAsync([storeId], now, TimeSpan.FromSeconds(Math.Max(1, sla.FirstReplySeconds)),
-            limit: OrderLedger.ReadModels.Infrastructure.ReadModelPage.MaxSize, cancellationToken: cancellationToken);
+        static TimeSpan Target(int seconds) => TimeSpan.FromSeconds(Math.Max(1, seconds));
+        var byPriority = Enum.GetValues<ConversationPriority>().ToDictionary(p => p.Snake(), p => Target(store.SlaFor(p).FirstReplySeconds), StringComparer.Ordinal);
+        var queue = await conversations.GetQueueAsync([storeId], now, Target(store.Sla.FirstReplySeconds),
+            limit: OrderLedger.ReadModels.Infrastructure.ReadModelPage.MaxSize, targetByPriority: byPriority, cancellationToken: cancellationToken);
         // The queue is served by priority first, so its longest wait need not be its first row.
         return new QueueNow(queue.Count, queue.Count(q => q.SlaBreached), queue.Count == 0 ? null : queue.Max(q => q.Waiting));
     }

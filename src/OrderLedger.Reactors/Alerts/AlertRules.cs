@@ -48,7 +48,7 @@ public static class AlertRules
                 $"Reply rate in the last hour {Percent(reply.Rate)} ({reply.InTime} of {reply.Counted} inquiries answered within {ServiceMetricsQueries.ReplyTargetSeconds} s), target {Percent(targets.ReplyRate)}",
                 reply.Rate, targets.ReplyRate),
             new("queue-wait", store, inputs.Queue.Breached > 0,
-                $"{inputs.Queue.Breached} of {inputs.Queue.Waiting} waiting conversations over the first-reply target of {inputs.FirstReplySeconds} s"
+                $"{inputs.Queue.Breached} of {inputs.Queue.Waiting} waiting conversations over their priority's first-reply target (normal {inputs.FirstReplySeconds} s)"
                 + (inputs.Queue.OldestWait is { } oldest ? $"; the oldest has waited {Duration(oldest)}" : ""),
                 inputs.Queue.Breached, 0),
             new("stuck-parcels", store, inputs.StuckParcels > targets.StuckParcels,

@@ -267,7 +267,7 @@ const dictionaries = {
     'dash.figure.reply-rate': 'Three-minute reply rate',
     'dash.figure.first-response-p90': 'First response, p90',
     'dash.figure.queue-oldest-wait': 'Longest wait in the queue (now)',
-    'dash.figure.queue-breached': 'Waiting over the first-reply target (now)',
+    'dash.figure.queue-breached': 'Waiting over their priority\'s first-reply target (now)',
     'dash.figure.nps': 'NPS',
     'dash.figure.first-contact-resolution': 'First-contact resolution',
     'dash.figure.good-review-rate': 'Good-review rate',
