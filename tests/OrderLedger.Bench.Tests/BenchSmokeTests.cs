@@ -32,7 +32,8 @@ public sealed class BenchSmokeTests
         var figures = JsonDocument.Parse(output).RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("figure").GetString()!);
         // Catch-up twice: the 6 core read models (the figure), then every projection; the notary's eight; bulk
         // approval's two (the request, per refund); bulk append's six (with group commit); the connector's two (received, handled); the
-        // Double-11 peak's seven (seeding, sustained commands/s, command p50 and p99, lag, dashboard and queue p99).
+        // Double-11 peak's seven (seeding, sustained commands/s, command p50 and p99, lag, dashboard and queue p99); the rebuild
+        // beside Marten's two (Marten's, OrderLedger's).
         Assert.Equal(39, figures.Count);
         Assert.All(figures.Values, f => Assert.True(f.GetProperty("median").GetDouble() > 0, f.ToString()));
         Assert.True(figures["append, single-event (16 writers)"].GetProperty("baselineMedian").GetDouble() > 0);

@@ -506,7 +506,10 @@ public abstract class EventStoreContract : IAsyncLifetime
             Assert.Equal(round + 1, Assert.Single(outcomes, o => !o.Won).Actual);
         }
 
-        Assert.Equal(21, (await ReadStream(stream)).Count);
+        // A replica may serve the read before it has the last append (docs/eventstoredb.md, "Read-your-writes"): wait for
+        // the 21 written, then hold that there are no more.
+        var read = await OrderLedger.Testing.Eventually.Get(() => ReadStream(stream), r => r.Count >= 21, TimeSpan.FromSeconds(10), "the 21 appends readable");
+        Assert.Equal(21, read.Count);
     }
 
     // ---- hostile input: both stores refuse the same stream ids and types, with the same error, and write nothing ----
