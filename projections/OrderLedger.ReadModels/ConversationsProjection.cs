@@ -217,6 +217,15 @@ public sealed class ConversationQueries(NpgsqlDataSource dataSource, string view
             ConversationsProjection.Rows.Read, cancellationToken);
 
     /// <summary>
+    /// The store's first-reply target of each priority, keyed as <see cref="ConversationSummary.Priority"/>, for
+    /// <see cref="GetQueueAsync"/>: what the queue, its alert and the cockpit all hold a wait to. Each target is kept
+    /// between 1 s and <paramref name="maxSeconds"/>.
+    /// </summary>
+    public static Dictionary<string, TimeSpan> FirstReplyTargets(OrderLedger.Domain.Stores.StoreState store, int maxSeconds = int.MaxValue) =>
+        Enum.GetValues<ConversationPriority>().ToDictionary(
+            p => p.Snake(), p => TimeSpan.FromSeconds(Math.Clamp(store.SlaFor(p).FirstReplySeconds, 1, maxSeconds)), StringComparer.Ordinal);
+
+    /// <summary>
     /// The live queue at <paramref name="now"/>: open conversations waiting for a human in the given stores, by priority
     /// (vip, urgent, normal), then longest wait first, each with its wait and SLA state against its priority's target in
     /// <paramref name="targetByPriority"/> (keys as <see cref="ConversationSummary.Priority"/>), else

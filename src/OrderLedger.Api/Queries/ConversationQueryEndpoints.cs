@@ -51,9 +51,7 @@ public static class ConversationQueryEndpoints
                 var store = (await handler.LoadAsync(StoreDecider.Decider, StreamIds.Store(storeId), cancellationToken: ct)).State;
                 // A target beyond the API's range can only come of an older build's policy: hold it to the range.
                 static TimeSpan Held(int seconds) => TimeSpan.FromSeconds(Math.Clamp(seconds, 1, QueryRanges.MaxSlaSeconds));
-                var byPriority = slaSeconds is null
-                    ? Enum.GetValues<ConversationPriority>().ToDictionary(p => p.Snake(), p => Held(store.SlaFor(p).FirstReplySeconds), StringComparer.Ordinal)
-                    : null;
+                var byPriority = slaSeconds is null ? ConversationQueries.FirstReplyTargets(store, QueryRanges.MaxSlaSeconds) : null;
                 return Results.Ok(await conversations.GetQueueAsync(
                     stores, clock.GetUtcNow(), Held(slaSeconds ?? store.Sla.FirstReplySeconds), agentId, atRiskShare, limit, byPriority, ct));
             })

@@ -6,14 +6,12 @@ using Npgsql;
 using OrderLedger.Application;
 using OrderLedger.Domain;
 using OrderLedger.Domain.Alerts;
-using OrderLedger.Domain.Conversations;
 using OrderLedger.Domain.Stores;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Metrics;
 using OrderLedger.Projections.Runtime;
-using OrderLedger.Projections.Sql;
 using OrderLedger.ReadModels;
 
 namespace OrderLedger.Reactors.Alerts;
@@ -141,10 +139,9 @@ public sealed partial class AlertEvaluator(
     /// </summary>
     public static async Task<QueueNow> QueueAsync(ConversationQueries conversations, string storeId, DateTimeOffset now, StoreState store, CancellationToken cancellationToken)
     {
-        static TimeSpan Target(int seconds) => TimeSpan.FromSeconds(Math.Max(1, seconds));
-        var byPriority = Enum.GetValues<ConversationPriority>().ToDictionary(p => p.Snake(), p => Target(store.SlaFor(p).FirstReplySeconds), StringComparer.Ordinal);
-        var queue = await conversations.GetQueueAsync([storeId], now, Target(store.Sla.FirstReplySeconds),
-            limit: OrderLedger.ReadModels.Infrastructure.ReadModelPage.MaxSize, targetByPriority: byPriority, cancellationToken: cancellationToken);
+        var queue = await conversations.GetQueueAsync([storeId], now, TimeSpan.FromSeconds(Math.Max(1, store.Sla.FirstReplySeconds)),
+            limit: OrderLedger.ReadModels.Infrastructure.ReadModelPage.MaxSize, targetByPriority: ConversationQueries.FirstReplyTargets(store),
+            cancellationToken: cancellationToken);
         // The queue is served by priority first, so its longest wait need not be its first row.
         return new QueueNow(queue.Count, queue.Count(q => q.SlaBreached), queue.Count == 0 ? null : queue.Max(q => q.Waiting));
     }
