@@ -52,6 +52,48 @@ public sealed class RuntimeTests
     }
 
     [Fact]
+    public async Task Catching_up_over_events_it_does_not_handle_moves_the_checkpoint_in_one_write_not_one_per_batch()
+    {
+        await using var fresh = await Fresh.CreateAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await fresh.Store.AppendAsync($"notes-{i}", ExpectedRevision.NoStream, [.. Enumerable.Range(0, 100).Select(n => TestEvents.Note($"note {n}"))]);
+        }
+
+        await fresh.Store.AppendAsync("acct-last", ExpectedRevision.NoStream, [TestEvents.Deposit(5)]);
+        await using (var first = await fresh.ProjectorAsync([new LedgerProjection()]))
+        {
+            await first.Admin.CaughtUpAsync();
+        }
+
+        // Count every write of a ledger checkpoint, then rebuild it (version 2) from the start of the log.
+        await Ledger.ScalarAsync<int>(fresh.Db, """
+                CREATE TABLE public.checkpoint_writes (generation int NOT NULL);
+                CREATE FUNCTION public.count_checkpoint_write() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN INSERT INTO public.checkpoint_writes VALUES (NEW.generation); RETURN NEW; END $$;
+                CREATE TRIGGER counted AFTER UPDATE OF checkpoint_commit ON projections.generations FOR EACH ROW
+                WHEN (NEW.name = 'ledger' AND NEW.checkpoint_commit IS DISTINCT FROM OLD.checkpoint_commit)
+                EXECUTE FUNCTION public.count_checkpoint_write();
+                SELECT 1;
+                """);
+        await using var projector = await fresh.ProjectorAsync([new LedgerProjection(version: 2)], o => o.CatchUpBatchSize = 100);
+        var status = await Eventually.Get(() => projector.Admin.CaughtUpAsync(), s => s.Generation == 2, TimeSpan.FromSeconds(60), "the rebuild switched in");
+
+        // Several batches (at most 100 events each), all but the last with nothing for the ledger: the checkpoint is
+        // written with the one that had something (and at most once a second before it), not once per batch.
+        Assert.Equal(await fresh.Store.ReadHeadPositionAsync(), status.Checkpoint);
+        Assert.Equal(4_000, status.EventsSkipped);
+        Assert.Equal(1, status.EventsHandled);
+        Assert.Equal(1, await Ledger.ScalarAsync<long>(fresh.Db, "SELECT count(*) FROM rm.ledger_accounts WHERE stream_id = 'acct-last'"));
+        Assert.InRange(await Ledger.ScalarAsync<long>(fresh.Db, "SELECT count(*) FROM public.checkpoint_writes WHERE generation = 2"), 1, 5);
+
+        // Live, a batch with nothing to apply still moves the checkpoint at once (the status shows no lag).
+        await fresh.Store.AppendAsync("notes-live", ExpectedRevision.NoStream, [TestEvents.Note("live")]);
+        var live = await projector.Admin.CaughtUpAsync(timeout: TimeSpan.FromSeconds(5));
+        Assert.Equal(4_001, live.EventsSkipped);
+    }
+
+    [Fact]
     public async Task Under_the_stop_policy_a_handler_error_faults_that_projection_only_and_names_the_event()
     {
         await using var fresh = await Fresh.CreateAsync();

@@ -25,7 +25,19 @@ internal sealed class GenerationWorker(
     private readonly string _name = projection.Name;
     private readonly int _number = generation.Generation;
     private readonly FailurePolicy _policy = options.PolicyOf(projection.Name);
-    private Position? _checkpoint;
+    private Position? _checkpoint; // as committed
+    private Segment? _deferred; // events past the checkpoint that this projection skips, not yet written (catching up only)
+    private long _lastWrite = Timings.Now;
+
+    /// <summary>
+    /// While catching up, a batch with nothing for this projection moves its checkpoint at most this often: the write is
+    /// a transaction of its own, and a build that handles few of the log's events (stock, refunds, alerts) spent more
+    /// time writing checkpoints than applying. A restart repeats at most this much skipping; live, every batch is written.
+    /// </summary>
+    internal static readonly TimeSpan DeferSkippedCheckpointFor = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far this generation has read: the committed checkpoint, or past it the deferred skipped events.</summary>
+    private Position? Through => _deferred?.Last?.Position ?? _checkpoint;
 
     public GenerationRecord Generation => generation;
 
@@ -57,7 +69,7 @@ internal sealed class GenerationWorker(
                 continue;
             }
 
-            if (!await ProcessAsync(batch.Entries, cancellationToken))
+            if (!await ProcessAsync(batch.Entries, batch.CaughtUp, cancellationToken))
             {
                 return; // faulted
             }
@@ -72,14 +84,19 @@ internal sealed class GenerationWorker(
         }
     }
 
-    /// <summary>Applies the events of a batch after the checkpoint (the shared reader may repeat ones it has); false if the generation faulted.</summary>
-    private async Task<bool> ProcessAsync(IReadOnlyList<LogEntry> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the events of a batch after the checkpoint (the shared reader may repeat ones it has), with the deferred
+    /// skipped events before them; false if the generation faulted.
+    /// </summary>
+    private async Task<bool> ProcessAsync(IReadOnlyList<LogEntry> batch, bool batchCaughtUp, CancellationToken cancellationToken)
     {
-        var segment = new Segment();
+        var through = Through;
+        var segment = Segment.After(_deferred);
+        _deferred = null;
         foreach (var entry in batch)
         {
             var record = entry.Record;
-            if (_checkpoint is { } checkpoint && record.Position <= checkpoint)
+            if (through is { } seen && record.Position <= seen)
             {
                 continue;
             }
@@ -105,7 +122,7 @@ internal sealed class GenerationWorker(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Apply everything before the undecodable event, then park it or fault on it.
-                if (segment.Records.Count > 0 && !await ApplyWithRetryAsync(segment, cancellationToken))
+                if (segment.Last is not null && !await ApplyWithRetryAsync(segment, cancellationToken))
                 {
                     return false;
                 }
@@ -130,7 +147,18 @@ internal sealed class GenerationWorker(
             segment.Add(record, decoded, unknown: false);
         }
 
-        return segment.Records.Count == 0 || await ApplyWithRetryAsync(segment, cancellationToken);
+        if (segment.Last is null)
+        {
+            return true;
+        }
+
+        if (segment.Handled.Count == 0 && !CaughtUp && !batchCaughtUp && Stopwatch.GetElapsedTime(_lastWrite) < DeferSkippedCheckpointFor)
+        {
+            _deferred = segment.Skipped();
+            return true;
+        }
+
+        return await ApplyWithRetryAsync(segment, cancellationToken);
     }
 
     private async Task<bool> ApplyWithRetryAsync(Segment segment, CancellationToken cancellationToken)
@@ -167,7 +195,7 @@ internal sealed class GenerationWorker(
 
                 if (segment.Handled.Count == 0)
                 {
-                    await FaultAsync(ex, segment.Records[^1], cancellationToken);
+                    await FaultAsync(ex, segment.Last!, cancellationToken);
                     return false;
                 }
 
@@ -188,11 +216,11 @@ internal sealed class GenerationWorker(
 
     private async Task ApplyAsync(Segment segment, CancellationToken cancellationToken)
     {
-        var last = segment.Records[^1];
+        var last = segment.Last!;
         await using var connection = await catalog.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var started = Timings.Now;
-        var rate = _rate.Peek(segment.Records.Count);
+        var rate = _rate.Peek(segment.Counts.Seen);
         if (!CaughtUp)
         {
             // Catching up, the commit need not wait for its WAL flush: rows and checkpoint still commit together, and a
@@ -221,21 +249,18 @@ internal sealed class GenerationWorker(
         reader.Timings.Projection(_name, Timings.Step.Apply, committing - applying);
         await transaction.CommitAsync(cancellationToken);
         reader.Timings.Projection(_name, Timings.Step.Commit, Timings.Now - committing);
-        reader.Timings.Projection(_name, Timings.Step.Events, segment.Records.Count);
-        _checkpoint = last.Position;
-        _rate.Add(segment.Records.Count);
+        reader.Timings.Projection(_name, Timings.Step.Events, segment.Counts.Seen);
+        Committed(segment);
     }
 
     /// <summary>The checkpoint did not move: an earlier attempt committed but its acknowledgement was lost, or another instance owns it.</summary>
     private async Task AcknowledgeOrFenceAsync(Npgsql.NpgsqlTransaction transaction, Segment segment, CancellationToken cancellationToken)
     {
         await transaction.RollbackAsync(cancellationToken);
-        var last = segment.Records[^1];
         var stored = await catalog.ReadCheckpointAsync(generation, cancellationToken);
-        if (stored == last.Position)
+        if (stored == segment.Last!.Position)
         {
-            _checkpoint = stored;
-            _rate.Add(segment.Records.Count);
+            Committed(segment);
             return;
         }
 
@@ -257,8 +282,8 @@ internal sealed class GenerationWorker(
             {
                 await using var connection = await catalog.DataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var last = segment.Records[^1];
-                var moved = await catalog.AdvanceCheckpointAsync(connection, transaction, generation, _checkpoint, last, segment.ParkedCounts, _rate.Peek(segment.Records.Count), cancellationToken);
+                var last = segment.Last!;
+                var moved = await catalog.AdvanceCheckpointAsync(connection, transaction, generation, _checkpoint, last, segment.ParkedCounts, _rate.Peek(segment.Counts.Seen), cancellationToken);
                 if (moved == 0)
                 {
                     await AcknowledgeOrFenceAsync(transaction, segment, cancellationToken);
@@ -267,8 +292,7 @@ internal sealed class GenerationWorker(
 
                 await catalog.ParkAsync(connection, transaction, generation, offending, error, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                _checkpoint = last.Position;
-                _rate.Add(segment.Records.Count);
+                Committed(segment);
                 return true;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FencedException && TransientErrors.IsTransient(ex))
@@ -303,6 +327,13 @@ internal sealed class GenerationWorker(
         }
     }
 
+    private void Committed(Segment segment)
+    {
+        _checkpoint = segment.Last!.Position;
+        _rate.Add(segment.Counts.Seen);
+        _lastWrite = Timings.Now;
+    }
+
     private async Task TryRecordAsync(Exception error, RecordedEvent? offending, bool transient, CancellationToken cancellationToken)
     {
         try
@@ -315,26 +346,31 @@ internal sealed class GenerationWorker(
         }
     }
 
-    /// <summary>Consecutive events applied in one transaction, with what was skipped among them.</summary>
-    private sealed class Segment
+    /// <summary>
+    /// Consecutive events applied in one transaction, with what was skipped among them; it may start with skipped events
+    /// carried over from earlier batches (counted, not kept).
+    /// </summary>
+    private sealed class Segment(BatchCounts carried = default, RecordedEvent? carriedLast = null)
     {
         private readonly List<(RecordedEvent Record, DecodedEvent? Decoded, bool Unknown)> _entries = [];
+        private readonly BatchCounts _carried = carried;
+        private readonly RecordedEvent? _carriedLast = carriedLast;
         private long _skipped;
         private long _unknown;
 
-        public List<RecordedEvent> Records { get; } = [];
+        /// <summary>The last event of the segment (where the checkpoint moves to); null if it is empty.</summary>
+        public RecordedEvent? Last => _entries.Count > 0 ? _entries[^1].Record : _carriedLast;
 
         public List<DecodedEvent> Handled { get; } = [];
 
-        public BatchCounts Counts => new(Records.Count, Handled.Count, _skipped, _unknown);
+        public BatchCounts Counts => new(_carried.Seen + _entries.Count, _carried.Handled + Handled.Count, _carried.Skipped + _skipped, _carried.Unknown + _unknown);
 
         /// <summary>The counts when the handled events were parked instead of applied.</summary>
-        public BatchCounts ParkedCounts => new(Records.Count, 0, _skipped + Handled.Count, _unknown);
+        public BatchCounts ParkedCounts => Counts with { Handled = _carried.Handled, Skipped = _carried.Skipped + _skipped + Handled.Count };
 
         public void Add(RecordedEvent record, DecodedEvent? handled, bool unknown)
         {
             _entries.Add((record, handled, unknown));
-            Records.Add(record);
             if (handled is not null)
             {
                 Handled.Add(handled);
@@ -349,10 +385,16 @@ internal sealed class GenerationWorker(
             }
         }
 
-        /// <summary>Sub-segments each ending with one handled event (trailing skipped events form the last one).</summary>
+        /// <summary>A segment of no handled events reduced to its counts and last event, so that deferring it holds no payloads.</summary>
+        public Segment Skipped() => new(Counts, Last);
+
+        /// <summary>A new segment that starts after <paramref name="deferred"/> (carrying its counts), or an empty one.</summary>
+        public static Segment After(Segment? deferred) => deferred is null ? new() : new(deferred.Counts, deferred.Last);
+
+        /// <summary>Sub-segments each ending with one handled event (trailing skipped events form the last one); the first carries what this one carried.</summary>
         public IEnumerable<Segment> SplitPerHandledEvent()
         {
-            var current = new Segment();
+            var current = new Segment(_carried, _carriedLast);
             foreach (var (record, decoded, unknown) in _entries)
             {
                 current.Add(record, decoded, unknown);
@@ -363,7 +405,7 @@ internal sealed class GenerationWorker(
                 }
             }
 
-            if (current.Records.Count > 0)
+            if (current.Last is not null)
             {
                 yield return current;
             }
@@ -378,12 +420,12 @@ internal sealed class FencedException(string message) : Exception(message);
 internal sealed class RateMeter
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
-    private readonly Queue<(long At, int Count)> _samples = new();
+    private readonly Queue<(long At, long Count)> _samples = new();
 
-    public void Add(int count) => _samples.Enqueue((Stopwatch.GetTimestamp(), count));
+    public void Add(long count) => _samples.Enqueue((Stopwatch.GetTimestamp(), count));
 
     /// <summary>The rate including a batch of <paramref name="pending"/> events about to be written now.</summary>
-    public double Peek(int pending)
+    public double Peek(long pending)
     {
         var now = Stopwatch.GetTimestamp();
         while (_samples.Count > 0 && Stopwatch.GetElapsedTime(_samples.Peek().At, now) > Window)
@@ -397,7 +439,7 @@ internal sealed class RateMeter
         }
 
         var span = Stopwatch.GetElapsedTime(_samples.Peek().At, now).TotalSeconds;
-        var total = _samples.Sum(s => (long)s.Count) - _samples.Peek().Count + pending;
+        var total = _samples.Sum(s => s.Count) - _samples.Peek().Count + pending;
         return span <= 0.001 ? 0 : total / span;
     }
 }
