@@ -22,7 +22,7 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
     {
         var sql = $"""
             WITH r AS (
-                SELECT kind, extract(epoch FROM paid_at - requested_at)::float8 AS secs, approved_by_rule
+                SELECT kind, date_part('epoch', paid_at - requested_at) AS secs, approved_by_rule
                 FROM {_sql.View(CommerceMetricsProjection.RefundsTable)}
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND paid_at IS NOT NULL AND {window.Where("paid_day", "paid_at")}
             )

@@ -34,9 +34,13 @@ public sealed record MetricWindow
 
     public static MetricWindow Day(DateOnly day) => new(day, day);
 
-    /// <summary>The SQL condition selecting the window, given the fact's local-day and time columns.</summary>
+    /// <summary>
+    /// The SQL condition selecting the window, given the fact's local-day and time columns. The rolling window starts at
+    /// the parameter <c>@windowStart</c> (<see cref="StartOfRolling"/>), computed once by the caller: <c>@now − interval</c>
+    /// is not a constant to PostgreSQL, so a sequential scan's filter would compute it again for every row.
+    /// </summary>
     internal string Where(string dayColumn, string timeColumn) => IsRolling
-        ? $"{timeColumn} > @now - make_interval(days => {RollingDays}) AND {timeColumn} <= @now"
+        ? $"{timeColumn} > @windowStart AND {timeColumn} <= @now"
         : $"{dayColumn} BETWEEN @fromDay AND @toDay AND {timeColumn} <= @now";
 
     /// <summary>
@@ -45,7 +49,7 @@ public sealed record MetricWindow
     /// ending by <c>now</c>; for days, the hours of those local days ending by <c>now</c>.
     /// </summary>
     internal string WhereBuckets(string dayColumn = "local_day", string hourColumn = "hour") => IsRolling
-        ? $"{hourColumn} > @now - make_interval(days => {RollingDays}) AND {hourColumn} <= @now - interval '1 hour'"
+        ? $"{hourColumn} > @windowStart AND {hourColumn} <= @now - interval '1 hour'"
         : $"{dayColumn} BETWEEN @fromDay AND @toDay AND {hourColumn} <= @now - interval '1 hour'";
 
     /// <summary>
@@ -53,10 +57,15 @@ public sealed record MetricWindow
     /// hour of "now" and, for the rolling window, those in the partial hour at its start. Together the two conditions
     /// select exactly the facts of <see cref="Where"/>, each once. Uses the parameters <c>@nowHour</c> (the UTC hour of
     /// "now") and <c>@firstWholeHour</c> (the first hour starting after <c>now − 30 days</c>).
+    /// <para>The rolling window's two edges are written as two ranges, each an index range of its own (also in a generic
+    /// plan), rather than the window's range filtered by "before the first whole hour or in the last".</para>
     /// </summary>
-    internal string WhereOutsideBuckets(string dayColumn, string timeColumn) => Where(dayColumn, timeColumn) + (IsRolling
-        ? $" AND ({timeColumn} < @firstWholeHour OR {timeColumn} >= @nowHour)"
-        : $" AND {timeColumn} >= @nowHour");
+    internal string WhereOutsideBuckets(string dayColumn, string timeColumn) => IsRolling
+        ? $"(({timeColumn} > @windowStart AND {timeColumn} < @firstWholeHour) OR ({timeColumn} >= @nowHour AND {timeColumn} <= @now))"
+        : $"{Where(dayColumn, timeColumn)} AND {timeColumn} >= @nowHour";
+
+    /// <summary>Where the rolling window starts (exclusive): 30 × 24 hours before <paramref name="now"/>.</summary>
+    public static DateTimeOffset StartOfRolling(DateTimeOffset now) => now.AddDays(-RollingDays);
 
     public override string ToString() => IsRolling
         ? "rolling 30 days"

@@ -74,8 +74,9 @@ public sealed class ServiceMetricsProjection : IProjection
     /// 7: hourly counts of the classification figures (<see cref="Facts.Started"/>, <see cref="Facts.Complaint"/>, bot
     /// resolutions, first-contact resolution per category), moved from the old bucket to the new when a conversation's
     /// classification or first-contact status changes.
+    /// 8: each inquiry's wait in seconds as a stored generated column, covered by the answered inquiries' index.
     /// </summary>
-    public int Version => 7;
+    public int Version => 8;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
         .. StoreCalendars.Events,
@@ -137,12 +138,15 @@ public sealed class ServiceMetricsProjection : IProjection
             withdrawn_at       timestamptz,
             closed_at          timestamptz,
             priority           text NOT NULL,
+            -- The wait for the first reply in seconds, kept by PostgreSQL from the two times (never written): the reply
+            -- rate's exact mean and percentiles read it from an index instead of computing it for every row.
+            wait_seconds       double precision GENERATED ALWAYS AS (date_part('epoch', first_reply_at - started_at)) STORED,
             PRIMARY KEY (conversation_id, seq)
         );
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day) INCLUDE (started_at, in_service_hours, first_reply_at, withdrawn_at);
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, in_service_hours, first_reply_at, withdrawn_at);
         CREATE INDEX ON {schema}.{InquiriesTable} (agent_id, local_day);
-        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, first_reply_at) WHERE in_service_hours AND first_reply_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, first_reply_at, wait_seconds) WHERE in_service_hours AND first_reply_at IS NOT NULL;
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, first_reply_at) WHERE in_service_hours AND first_reply_at IS NOT NULL;
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) WHERE in_service_hours AND first_reply_at IS NULL;
         CREATE TABLE {schema}.{RatingsTable} (

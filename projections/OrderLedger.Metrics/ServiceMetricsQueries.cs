@@ -47,8 +47,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         var inWindow = window.Where("local_day", "started_at");
         var sql = $"""
             WITH answered AS (
-                SELECT extract(epoch FROM first_reply_at - started_at)::float8 AS wait,
-                       first_reply_at <= started_at + make_interval(secs => {ReplyTargetSeconds}) AS in_time
+                SELECT wait_seconds AS wait, first_reply_at - started_at <= interval '{ReplyTargetSeconds} seconds' AS in_time
                 FROM {inquiries}
                 WHERE {store} AND in_service_hours AND first_reply_at IS NOT NULL AND first_reply_at <= @now AND {inWindow}
             ), unanswered AS (
@@ -179,7 +178,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "agent_id", "agent")}
                   AND started_at <= @now AND {windowCondition ?? window.Where("local_day", "started_at")}
             ), o AS (
-                SELECT g, extract(epoch FROM reply_at - started_at)::float8 AS wait,
+                SELECT g, date_part('epoch', reply_at - started_at) AS wait,
                        CASE
                            WHEN NOT in_service_hours THEN 'outside_hours'
                            WHEN reply_at IS NOT NULL THEN
@@ -355,8 +354,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// </summary>
     private string FirstContactCountsSql(string where, string? group) => $"""
         SELECT {(group is null ? "" : $"{group}, ")}count(*) AS resolved,
-               count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now) AS final,
-               count(*) FILTER (WHERE first_resolved_at + make_interval(days => {RepeatContactDays}) <= @now AND (broken_at IS NULL OR broken_at > @now)) AS final_first,
+               count(*) FILTER (WHERE first_resolved_at <= @repeatWindowStart) AS final,
+               count(*) FILTER (WHERE first_resolved_at <= @repeatWindowStart AND (broken_at IS NULL OR broken_at > @now)) AS final_first,
                count(*) FILTER (WHERE broken_at IS NULL OR broken_at > @now) AS first_so_far
         FROM {_sql.View(ServiceMetricsProjection.ConversationsTable)}
         WHERE first_resolved_at IS NOT NULL AND {where}{(group is null ? "" : $" GROUP BY {group}")}

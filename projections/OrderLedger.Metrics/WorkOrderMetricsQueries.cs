@@ -42,7 +42,7 @@ public sealed class WorkOrderMetricsQueries(NpgsqlDataSource dataSource, string 
                 SELECT first_answer_at <= plan_due_at AND first_answer_at <= @now AS on_time, plan_due_at < @now AS due, escalated_at <= @now AS escalated
                 FROM {_table} WHERE store_id = @store AND {Where("opened_at", window)}
             ), resolved AS (
-                SELECT extract(epoch FROM resolved_at - opened_at)::float8 AS secs
+                SELECT date_part('epoch', resolved_at - opened_at) AS secs
                 FROM {_table} WHERE store_id = @store AND resolved_at IS NOT NULL AND {Where("resolved_at", window)}
             )
             SELECT (SELECT count(*) FROM opened),
@@ -60,6 +60,7 @@ public sealed class WorkOrderMetricsQueries(NpgsqlDataSource dataSource, string 
                 new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = storeId },
                 new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = timeZone },
                 new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime },
+                new NpgsqlParameter("windowStart", NpgsqlDbType.TimestampTz) { Value = MetricWindow.StartOfRolling(now).UtcDateTime },
                 new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value },
                 new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value },
             ],
@@ -75,6 +76,6 @@ public sealed class WorkOrderMetricsQueries(NpgsqlDataSource dataSource, string 
 
     /// <summary>The window over one time column: its store-local day in <c>@tz</c> for days, the 30 × 24 hours up to now otherwise.</summary>
     private static string Where(string timeColumn, MetricWindow window) => window.IsRolling
-        ? $"{timeColumn} > @now - make_interval(days => {MetricWindow.RollingDays}) AND {timeColumn} <= @now"
+        ? $"{timeColumn} > @windowStart AND {timeColumn} <= @now"
         : $"({timeColumn} AT TIME ZONE @tz)::date BETWEEN @fromDay AND @toDay AND {timeColumn} <= @now";
 }

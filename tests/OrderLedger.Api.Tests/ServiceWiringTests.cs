@@ -9,6 +9,7 @@ using Npgsql;
 using OrderLedger.Application.CommandHandling;
 using OrderLedger.EventStore;
 using OrderLedger.Metrics;
+using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.Reactors;
 using OrderLedger.ReadModels;
@@ -18,7 +19,8 @@ using Xunit;
 namespace OrderLedger.Api.Tests;
 
 /// <summary>
-/// How the host wires its parts: one connection pool per database for every component, options bound from
+/// How the host wires its parts: one connection pool per database for every component (and one more for the metric
+/// figures, which prepares nothing), options bound from
 /// configuration, and every query on the configured view schema (here not the default <c>rm</c>).
 /// </summary>
 public sealed class ServiceWiringTests(ServiceWiringTests.ConfiguredHost host) : IClassFixture<ServiceWiringTests.ConfiguredHost>
@@ -36,7 +38,7 @@ public sealed class ServiceWiringTests(ServiceWiringTests.ConfiguredHost host) :
     });
 
     [Fact]
-    public void Every_component_of_the_host_shares_one_data_source_per_connection_string()
+    public void Every_component_of_the_host_shares_one_data_source_per_connection_string_and_the_metric_figures_one_that_prepares_nothing()
     {
         var services = host.Services;
         var connectionString = services.GetRequiredService<ProjectionOptions>().ConnectionString;
@@ -57,11 +59,19 @@ public sealed class ServiceWiringTests(ServiceWiringTests.ConfiguredHost host) :
 
         var found = DataSourcesHeldBy(components);
 
-        Assert.Same(services.GetRequiredKeyedService<NpgsqlDataSource>(connectionString), Assert.Single(found.Keys.Distinct(ReferenceEqualityComparer.Instance)));
-        var holders = found.Values.SelectMany(types => types).ToHashSet(StringComparer.Ordinal);
+        var shared = services.GetRequiredKeyedService<NpgsqlDataSource>(connectionString);
+        var metrics = services.GetRequiredKeyedService<NpgsqlDataSource>(MetricPool.ConnectionString(connectionString));
+        Assert.NotSame(shared, metrics);
+        Assert.Equal(2, found.Count);
         Assert.Superset(
-            new HashSet<string>(StringComparer.Ordinal) { "PostgresEventStore", "ProjectionCatalog", "TimerDispatcher", "ViewQueries", "MetricSql" },
-            holders);
+            new HashSet<string>(StringComparer.Ordinal) { "PostgresEventStore", "ProjectionCatalog", "TimerDispatcher", "ViewQueries" },
+            found[shared].ToHashSet(StringComparer.Ordinal));
+        Assert.DoesNotContain("MetricSql", found[shared]);
+        Assert.Contains("MetricSql", found[metrics]);
+
+        // The metric figures' plans depend on the store and the window: their pool prepares nothing, the shared one does.
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(metrics.ConnectionString).MaxAutoPrepare);
+        Assert.True(new NpgsqlConnectionStringBuilder(shared.ConnectionString).MaxAutoPrepare > 0);
     }
 
     [Fact]

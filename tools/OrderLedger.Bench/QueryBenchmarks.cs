@@ -1,5 +1,7 @@
 using Npgsql;
+using OrderLedger.EventStore.Postgres;
 using OrderLedger.Metrics;
+using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.ReadModels;
 
 namespace OrderLedger.Bench;
@@ -7,10 +9,14 @@ namespace OrderLedger.Bench;
 /// <summary>p99 of the agent's timeline (first page and a deep page) and of the 30-day dashboard of one store.</summary>
 public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<string> customers, IReadOnlyList<string> stores)
 {
+    /// <summary>A pool as the API builds it: the read models' (prepared statements), or the metric figures' own.</summary>
+    private NpgsqlDataSource DataSource(bool metrics = false) =>
+        PostgresEventStore.CreateDataSource(metrics ? MetricPool.ConnectionString(connectionString) : connectionString);
+
     /// <summary>First pages of random customers; and for the regulars, every page from the tenth on (20 entries a page).</summary>
     public async Task<(double FirstPageP99, double DeepPageP99, int DeepestPage)> TimelineAsync(int queries, IReadOnlyList<string> regulars)
     {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var dataSource = DataSource();
         var timeline = new CustomerTimelineQueries(dataSource);
         var random = new Random(7);
         var first = new Latencies();
@@ -40,7 +46,7 @@ public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<strin
 
     public async Task<Latencies> DashboardLatenciesAsync(int queries, DateTimeOffset now)
     {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var dataSource = DataSource(metrics: true);
         var metrics = new MetricQueries(dataSource);
         var latencies = new Latencies();
         for (var i = 0; i < queries; i++)
@@ -54,7 +60,7 @@ public sealed class QueryBenchmarks(string connectionString, IReadOnlyList<strin
     /// <summary>Median milliseconds of each figure the dashboard asks for, rolling 30 days of one store: what dominates.</summary>
     public async Task<IReadOnlyList<(string Figure, double MedianMs)>> DashboardBreakdownAsync(string store, int calls, DateTimeOffset now)
     {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var dataSource = DataSource(metrics: true);
         var metrics = new MetricQueries(dataSource);
         var window = MetricWindow.Rolling30Days;
         var figures = new (string, Func<Task<object>>)[]

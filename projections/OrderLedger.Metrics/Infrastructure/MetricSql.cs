@@ -46,12 +46,14 @@ internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
         new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = (object?)storeId ?? DBNull.Value },
         new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = (object?)agentId ?? DBNull.Value },
         new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime },
+        new NpgsqlParameter("windowStart", NpgsqlDbType.TimestampTz) { Value = MetricWindow.StartOfRolling(now).UtcDateTime },
+        new NpgsqlParameter("repeatWindowStart", NpgsqlDbType.TimestampTz) { Value = now.AddDays(-ServiceMetricsQueries.RepeatContactDays).UtcDateTime },
         new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value },
         new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value },
         new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime },
         new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz)
         {
-            Value = HourlyCounts.HourOf(now.AddDays(-MetricWindow.RollingDays)).AddHours(1).UtcDateTime,
+            Value = HourlyCounts.HourOf(MetricWindow.StartOfRolling(now)).AddHours(1).UtcDateTime,
         },
         // Resolutions before this hour (and their whole hour bucket) are more than 7 days old: final.
         new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-ServiceMetricsQueries.RepeatContactDays)).UtcDateTime },

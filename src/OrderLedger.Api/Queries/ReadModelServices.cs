@@ -1,6 +1,7 @@
 using Npgsql;
 using OrderLedger.Api.Security;
 using OrderLedger.Metrics;
+using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections.Runtime;
 using OrderLedger.ReadModels;
 
@@ -20,12 +21,12 @@ public static class ReadModelServices
         AddQueries(services, (dataSource, views) => new ConversationQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new RosterQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new StorePolicyQueries(dataSource, views));
-        AddQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
-        AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
-        AddQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));
-        AddQueries(services, (dataSource, views) => new AgentHandledQueries(dataSource, views));
+        AddMetricQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
+        AddMetricQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
+        AddMetricQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));
+        AddMetricQueries(services, (dataSource, views) => new AgentHandledQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new WorkOrderQueries(dataSource, views));
-        AddQueries(services, (dataSource, views) => new WorkOrderMetricsQueries(dataSource, views));
+        AddMetricQueries(services, (dataSource, views) => new WorkOrderMetricsQueries(dataSource, views));
         services.AddSingleton(sp => new MetricQueries(
             sp.GetRequiredService<ServiceMetricsQueries>(), sp.GetRequiredService<CommerceMetricsQueries>(),
             sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>(), workOrders: sp.GetRequiredService<WorkOrderMetricsQueries>()));
@@ -38,6 +39,15 @@ public static class ReadModelServices
         {
             var projections = sp.GetRequiredService<ProjectionOptions>();
             return create(sp.GetRequiredKeyedService<NpgsqlDataSource>(projections.ConnectionString), projections.ViewSchema);
+        });
+
+    /// <summary>A metric figure's queries, over <see cref="MetricPool"/> (their plans depend on store and window).</summary>
+    private static void AddMetricQueries<TQueries>(IServiceCollection services, Func<NpgsqlDataSource, string, TQueries> create)
+        where TQueries : class =>
+        services.AddSingleton(sp =>
+        {
+            var projections = sp.GetRequiredService<ProjectionOptions>();
+            return create(sp.GetRequiredKeyedService<NpgsqlDataSource>(MetricPool.ConnectionString(projections.ConnectionString)), projections.ViewSchema);
         });
 
     public static void MapQueryEndpoints(this IEndpointRouteBuilder app)

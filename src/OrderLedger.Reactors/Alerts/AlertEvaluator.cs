@@ -23,6 +23,7 @@ namespace OrderLedger.Reactors.Alerts;
 /// <see cref="CommandService"/>. The decider keeps one alert per episode, so two hosts evaluating at once, or a read
 /// model that lags behind the stream, raise nothing twice.
 /// </summary>
+/// <param name="metricsDataSource">The figures' pool (<see cref="OrderLedger.Metrics.Infrastructure.MetricPool"/>).</param>
 public sealed partial class AlertEvaluator(
     CommandService commands,
     AlertOptions options,
@@ -30,9 +31,10 @@ public sealed partial class AlertEvaluator(
     IProjectionAdmin projections,
     TimeProvider time,
     ILogger<AlertEvaluator> logger,
-    NpgsqlDataSource dataSource) : PollingService(time)
+    NpgsqlDataSource dataSource,
+    NpgsqlDataSource metricsDataSource) : PollingService(time)
 {
-    private readonly MetricQueries _metrics = new(dataSource, reactorOptions.ViewSchema);
+    private readonly MetricQueries _metrics = new(metricsDataSource, reactorOptions.ViewSchema);
     private readonly ConversationQueries _conversations = new(dataSource, reactorOptions.ViewSchema);
     private readonly AlertQueries _alerts = new(dataSource, reactorOptions.ViewSchema);
     private readonly ShipmentQueries _shipments = new(dataSource, reactorOptions.ViewSchema);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OrderLedger.Application;
+using OrderLedger.Metrics.Infrastructure;
 using OrderLedger.Projections;
 using OrderLedger.Projections.Runtime;
 
@@ -37,7 +38,8 @@ public static class AlertServiceCollectionExtensions
             return new AlertEvaluator(
                 sp.GetRequiredService<CommandService>(), sp.GetRequiredService<AlertOptions>(), reactors, sp.GetRequiredService<IProjectionAdmin>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AlertEvaluator>>(),
-                sp.GetRequiredKeyedService<NpgsqlDataSource>(reactors.ConnectionString));
+                sp.GetRequiredKeyedService<NpgsqlDataSource>(reactors.ConnectionString),
+                sp.GetRequiredKeyedService<NpgsqlDataSource>(MetricPool.ConnectionString(reactors.ConnectionString)));
         });
         services.TryAddSingleton(sp =>
         {
