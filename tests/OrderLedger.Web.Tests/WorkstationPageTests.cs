@@ -233,7 +233,10 @@ public sealed class WorkstationPageTests(WebHost host, ITestOutputHelper output)
         output.WriteLine($"history: {string.Join(", ", steps.Select(s => $"{s.GetProperty("revision")} {s.GetProperty("type")}"))}");
         var lastAt = last.GetProperty("occurredAt").GetDateTimeOffset().UtcDateTime;
         var justAfter = new DateTime(lastAt.Ticks - (lastAt.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc).AddSeconds(1);
-        await page.GetByLabel("As of").FillAsync(justAfter.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        // The field's normalized value omits ":00" seconds, and Playwright refuses a value the field would rewrite
+        // ("Malformed value"): the test failed whenever the second after the last event began a new minute.
+        var asOf = justAfter.ToString(justAfter.Second == 0 ? "yyyy-MM-ddTHH:mm" : "yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        await page.GetByLabel("As of").FillAsync(asOf);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         var lastRevision = last.GetProperty("revision").GetUInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Expect(page.Locator("#as-of")).ToContainTextAsync($"after revision {lastRevision} ({last.GetProperty("type").GetString()})");
