@@ -14,6 +14,23 @@ namespace OrderLedger.Reactors.Tests;
 /// </summary>
 public sealed class AlertReactorTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
+    /// <summary>The alerts evaluated every 200 ms on <paramref name="clock"/>, with a new UTC store registered the day before <c>T0</c>.</summary>
+    private async Task<(ReactorHost Host, string Store)> StartWithStoreAsync(ManualClock clock, string name)
+    {
+        var store = Id("s");
+        var host = await StartAsync(database, clock, new Dictionary<string, string?> { ["Alerts:EvaluateEvery"] = "00:00:00.2" });
+        try
+        {
+            await host.Do(new RegisterStore(store, name, "UTC", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+            return (host, store);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task A_wait_over_the_stores_target_raises_one_alert_the_reply_recovers_it_and_the_webhook_gets_each_once()
     {
@@ -64,10 +81,9 @@ public sealed class AlertReactorTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task An_urgent_conversation_waiting_over_its_priority_s_target_raises_the_queue_alert_before_the_store_s_target()
     {
-        var store = Id("s");
         var clock = new ManualClock(T0);
-        await using var host = await StartAsync(database, clock, new Dictionary<string, string?> { ["Alerts:EvaluateEvery"] = "00:00:00.2" });
-        await host.Do(new RegisterStore(store, "Tea shop", "UTC", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+        var (host, store) = await StartWithStoreAsync(clock, "Tea shop");
+        await using var _ = host;
         await host.Do(new SetSlaTargets(store, new SlaTargets(300, 24, 7), T0.AddDays(-1)), T0.AddDays(-1));
         await host.Do(new SetPrioritySlaTargets(store, ConversationPriority.Urgent, 60, 120, T0.AddDays(-1)), T0.AddDays(-1));
         var conversation = Id("cv-");
@@ -89,10 +105,9 @@ public sealed class AlertReactorTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task A_work_order_escalated_at_its_plan_deadline_raises_one_alert_and_its_plan_recovers_it()
     {
-        var store = Id("s");
         var clock = new ManualClock(T0);
-        await using var host = await StartAsync(database, clock, new Dictionary<string, string?> { ["Alerts:EvaluateEvery"] = "00:00:00.2" });
-        await host.Do(new RegisterStore(store, "Jade shop", "UTC", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+        var (host, store) = await StartWithStoreAsync(clock, "Jade shop");
+        await using var _ = host;
         await host.Do(new SetDepartment(store, "logistics", "lee", "wang", T0.AddDays(-1)), T0.AddDays(-1));
         var (conversation, ticket) = (Id("cv-"), Id("t-"));
         await host.Do(new StartConversation(conversation, store, "c-1", "email", null, false, [], T0), T0);
@@ -124,10 +139,9 @@ public sealed class AlertReactorTests(TestDatabase database) : IClassFixture<Tes
     [Fact]
     public async Task Three_conversations_classified_as_complaints_within_the_hour_raise_a_complaint_spike_and_reclassifying_one_recovers_it()
     {
-        var store = Id("s");
         var clock = new ManualClock(T0);
-        await using var host = await StartAsync(database, clock, new Dictionary<string, string?> { ["Alerts:EvaluateEvery"] = "00:00:00.2" });
-        await host.Do(new RegisterStore(store, "Tea shop", "UTC", "CNY", T0.AddDays(-1)), T0.AddDays(-1));
+        var (host, store) = await StartWithStoreAsync(clock, "Tea shop");
+        await using var _ = host;
         var conversations = new[] { Id("cv-"), Id("cv-"), Id("cv-") };
         foreach (var conversation in conversations)
         {

@@ -91,7 +91,7 @@ internal sealed class GenerationWorker(
     private async Task<bool> ProcessAsync(IReadOnlyList<LogEntry> batch, bool batchCaughtUp, CancellationToken cancellationToken)
     {
         var through = Through;
-        var segment = Segment.After(_deferred);
+        var segment = _deferred ?? new Segment(); // a deferred segment holds only counts and its last event: go on from it
         _deferred = null;
         foreach (var entry in batch)
         {
@@ -388,8 +388,6 @@ internal sealed class GenerationWorker(
         /// <summary>A segment of no handled events reduced to its counts and last event, so that deferring it holds no payloads.</summary>
         public Segment Skipped() => new(Counts, Last);
 
-        /// <summary>A new segment that starts after <paramref name="deferred"/> (carrying its counts), or an empty one.</summary>
-        public static Segment After(Segment? deferred) => deferred is null ? new() : new(deferred.Counts, deferred.Last);
 
         /// <summary>Sub-segments each ending with one handled event (trailing skipped events form the last one); the first carries what this one carried.</summary>
         public IEnumerable<Segment> SplitPerHandledEvent()

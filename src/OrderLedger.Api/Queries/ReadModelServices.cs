@@ -21,33 +21,26 @@ public static class ReadModelServices
         AddQueries(services, (dataSource, views) => new ConversationQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new RosterQueries(dataSource, views));
         AddQueries(services, (dataSource, views) => new StorePolicyQueries(dataSource, views));
-        AddMetricQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views));
-        AddMetricQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views));
-        AddMetricQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views));
-        AddMetricQueries(services, (dataSource, views) => new AgentHandledQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new ServiceMetricsQueries(dataSource, views), metricPool: true);
+        AddQueries(services, (dataSource, views) => new CommerceMetricsQueries(dataSource, views), metricPool: true);
+        AddQueries(services, (dataSource, views) => new SharerSalesQueries(dataSource, views), metricPool: true);
+        AddQueries(services, (dataSource, views) => new AgentHandledQueries(dataSource, views), metricPool: true);
         AddQueries(services, (dataSource, views) => new WorkOrderQueries(dataSource, views));
-        AddMetricQueries(services, (dataSource, views) => new WorkOrderMetricsQueries(dataSource, views));
+        AddQueries(services, (dataSource, views) => new WorkOrderMetricsQueries(dataSource, views), metricPool: true);
         services.AddSingleton(sp => new MetricQueries(
             sp.GetRequiredService<ServiceMetricsQueries>(), sp.GetRequiredService<CommerceMetricsQueries>(),
             sp.GetRequiredService<ShipmentQueries>(), sp.GetRequiredService<StockLevelQueries>(), workOrders: sp.GetRequiredService<WorkOrderMetricsQueries>()));
         return services;
     }
 
-    private static void AddQueries<TQueries>(IServiceCollection services, Func<NpgsqlDataSource, string, TQueries> create)
+    /// <param name="metricPool">A metric figure's queries: over <see cref="MetricPool"/> (their plans depend on store and window).</param>
+    private static void AddQueries<TQueries>(IServiceCollection services, Func<NpgsqlDataSource, string, TQueries> create, bool metricPool = false)
         where TQueries : class =>
         services.AddSingleton(sp =>
         {
             var projections = sp.GetRequiredService<ProjectionOptions>();
-            return create(sp.GetRequiredKeyedService<NpgsqlDataSource>(projections.ConnectionString), projections.ViewSchema);
-        });
-
-    /// <summary>A metric figure's queries, over <see cref="MetricPool"/> (their plans depend on store and window).</summary>
-    private static void AddMetricQueries<TQueries>(IServiceCollection services, Func<NpgsqlDataSource, string, TQueries> create)
-        where TQueries : class =>
-        services.AddSingleton(sp =>
-        {
-            var projections = sp.GetRequiredService<ProjectionOptions>();
-            return create(sp.GetRequiredKeyedService<NpgsqlDataSource>(MetricPool.ConnectionString(projections.ConnectionString)), projections.ViewSchema);
+            var pool = metricPool ? MetricPool.ConnectionString(projections.ConnectionString) : projections.ConnectionString;
+            return create(sp.GetRequiredKeyedService<NpgsqlDataSource>(pool), projections.ViewSchema);
         });
 
     public static void MapQueryEndpoints(this IEndpointRouteBuilder app)
