@@ -20,7 +20,7 @@ namespace OrderLedger.Api.Tests;
 
 /// <summary>
 /// How the host wires its parts: one connection pool per database for every component (and one more for the metric
-/// figures, which prepares nothing), options bound from
+/// figures, whose every execution is planned for its parameters), options bound from
 /// configuration, and every query on the configured view schema (here not the default <c>rm</c>).
 /// </summary>
 public sealed class ServiceWiringTests(ServiceWiringTests.ConfiguredHost host) : IClassFixture<ServiceWiringTests.ConfiguredHost>
@@ -38,7 +38,7 @@ public sealed class ServiceWiringTests(ServiceWiringTests.ConfiguredHost host) :
     });
 
     [Fact]
-    public void Every_component_of_the_host_shares_one_data_source_per_connection_string_and_the_metric_figures_one_that_prepares_nothing()
+    public async Task Every_component_of_the_host_shares_one_data_source_per_connection_string_and_the_metric_figures_one_that_plans_each_execution()
     {
         var services = host.Services;
         var connectionString = services.GetRequiredService<ProjectionOptions>().ConnectionString;
@@ -69,9 +69,18 @@ public sealed class ServiceWiringTests(ServiceWiringTests.ConfiguredHost host) :
         Assert.DoesNotContain("MetricSql", found[shared]);
         Assert.Contains("MetricSql", found[metrics]);
 
-        // The metric figures' plans depend on the store and the window: their pool prepares nothing, the shared one does.
-        Assert.Equal(0, new NpgsqlConnectionStringBuilder(metrics.ConnectionString).MaxAutoPrepare);
+        // The metric figures' plans depend on the store and the window: their sessions never use a generic plan, the
+        // shared pool's (whose few statements have one best plan) may.
+        Assert.Equal("force_custom_plan", await PlanCacheModeAsync(metrics));
+        Assert.Equal("auto", await PlanCacheModeAsync(shared));
+        Assert.True(new NpgsqlConnectionStringBuilder(metrics.ConnectionString).MaxAutoPrepare > 0);
         Assert.True(new NpgsqlConnectionStringBuilder(shared.ConnectionString).MaxAutoPrepare > 0);
+    }
+
+    private static async Task<string?> PlanCacheModeAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SHOW plan_cache_mode");
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     [Fact]
