@@ -34,7 +34,7 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
         {
             long completed = r.LongOrZero(1), auto = r.LongOrZero(4);
             return (Kind: r.Text(0), Times: new RefundKindTimes(completed, r.DoubleN(2), r.DoubleN(3), auto, MetricSql.Ratio(auto, completed)));
-        });
+        }, QueryBatch.Plan.Generic);
         return () =>
         {
             var rows = kinds().ToDictionary(x => x.Kind, x => x.Times, StringComparer.Ordinal);

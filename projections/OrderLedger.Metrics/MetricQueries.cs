@@ -81,14 +81,15 @@ public sealed class MetricQueries(
         var built = existing();
         var today = new StoreCalendar(storeId, timeZone, StoreCalendar.DefaultOpens, StoreCalendar.DefaultCloses).LocalDay(now);
 
-        // Two batches on two connections at once, of about equal work for a busy store: the 30 days' inquiry figures (the
-        // reply rate sorts every answered wait) in one; today's figures, the 30 days' counts and classification and the
-        // state now in the other. PostgreSQL runs one statement on one core, and a dashboard is asked for by one person.
+        // Two batches on two connections at once, of about equal work for a busy store: both windows' inquiry, survey,
+        // rating, refund and work-order figures (the 30 days' reply rate sorts every answered wait) in one; both windows'
+        // counts and classification and the state now in the other. PostgreSQL runs one statement on one core, and a
+        // dashboard is asked for by one person.
         var (inquiries, rest) = (new QueryBatch(), new QueryBatch());
         var parcels = built.Contains(shipments.View) ? shipments.AddCountExceptionsAndStuck(rest, storeId, now, StuckAfter) : null;
         var lowStock = stock.CountViews.All(built.Contains) ? stock.AddCountLowStockSkus(rest, storeId) : null;
         var withWorkOrders = workOrders is not null && built.Contains(workOrders.View);
-        var todayFigures = AddFigures(rest, rest, storeId, MetricWindow.Day(today), now, timeZone, withWorkOrders);
+        var todayFigures = AddFigures(inquiries, rest, storeId, MetricWindow.Day(today), now, timeZone, withWorkOrders);
         var rolling = AddFigures(inquiries, rest, storeId, MetricWindow.Rolling30Days, now, timeZone, withWorkOrders);
         await Task.WhenAll(inquiries.ExecuteAsync(Service.DataSource, cancellationToken), rest.ExecuteAsync(Service.DataSource, cancellationToken));
 

@@ -39,6 +39,10 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// covering index of answered in-hours inquiries; those in service hours not answered by <c>now</c> (withdrawn,
     /// overdue, pending), over partial indexes of unanswered ones and of ones answered after <c>now</c>; and the
     /// inquiries outside service hours, from the hourly counts plus the edge hours live.
+    /// <para>"In time" compares the stored wait (seconds as a double, from the two timestamps' microseconds) with the
+    /// target, a whole number of seconds: the same answer as comparing the interval, without computing it for each row.</para>
+    /// <para>Days are read over the (store, local day) indexes, one generic plan for every store; the 30 days are planned
+    /// for each execution (for a busy store, a scan of the table beats the index).</para>
     /// </summary>
     internal Func<ReplyRate> AddStoreReplyRate(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
@@ -47,7 +51,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         var inWindow = window.Where("local_day", "started_at");
         var sql = $"""
             WITH answered AS (
-                SELECT wait_seconds AS wait, first_reply_at - started_at <= interval '{ReplyTargetSeconds} seconds' AS in_time
+                SELECT wait_seconds AS wait, wait_seconds <= {ReplyTargetSeconds} AS in_time
                 FROM {inquiries}
                 WHERE {store} AND in_service_hours AND first_reply_at IS NOT NULL AND first_reply_at <= @now AND {inWindow}
             ), unanswered AS (
@@ -84,7 +88,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             long inTime = r.LongOrZero(0), late = r.LongOrZero(1), overdue = r.LongOrZero(2);
             var p = r.IsDBNull(7) ? null : r.GetFieldValue<double[]>(7);
             return new ReplyRate(inTime, late, overdue, r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5), MetricSql.Ratio(inTime, inTime + late + overdue), r.DoubleN(6), p?[0], p?[1]);
-        });
+        }, window.IsRolling ? QueryBatch.Plan.Session : QueryBatch.Plan.Generic);
         return () => rows().Single();
     }
 
@@ -214,6 +218,13 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     // ---- NPS -------------------------------------------------------------------------------------------------------
 
     /// <summary>
+    /// A store's NPS and review figures read whole hours from the buckets and the rest over indexes on the facts' times, so
+    /// one generic plan serves every store and window (docs/benchmarks.md, "Generic plans where planning costs more").
+    /// Per agent they read fact rows of the whole window, planned for each execution.
+    /// </summary>
+    private static QueryBatch.Plan StorePlan(string? agentId) => agentId is null ? QueryBatch.Plan.Generic : QueryBatch.Plan.Session;
+
+    /// <summary>
     /// Per agent: the agent assigned to the conversation when its survey went out. For a whole store (or all stores) the
     /// answers come from the hourly counts plus the edge hours live; surveys sent are counted live (whether one is
     /// answered depends on "now").
@@ -251,7 +262,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                     AND survey_sent_at IS NOT NULL AND {window.Where("survey_day", "survey_sent_at")}) s
             """;
         var rows = MetricSql.Add(batch, sql, storeId, agentId, window, now,
-            r => Nps.Of(r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4)));
+            r => Nps.Of(r.LongOrZero(0), r.LongOrZero(1), r.LongOrZero(2), r.LongOrZero(3), r.LongOrZero(4)), StorePlan(agentId));
         return () => rows().Single();
     }
 
@@ -415,7 +426,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             ) c
             GROUP BY fact
             """;
-        var countRows = MetricSql.Add(batch, sql, storeId, null, window, now, r => (Fact: r.Text(0), Count: r.LongOrZero(1)));
+        var countRows = MetricSql.Add(batch, sql, storeId, null, window, now, r => (Fact: r.Text(0), Count: r.LongOrZero(1)), QueryBatch.Plan.Generic);
 
         // First-contact resolution per category as the store's figure is counted: the final hours from the buckets, the
         // last 7 days and the edge hours live.
@@ -495,7 +506,9 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                 FROM {ratings}
                 WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {MetricSql.Is(agentId, "agent_id", "agent")} AND {window.Where("local_day", "rated_at")}
                 """;
-        var rows = MetricSql.Add(batch, sql, storeId, agentId, window, now, r => new GoodReviewRate(r.LongOrZero(0), r.LongOrZero(1), MetricSql.Ratio(r.LongOrZero(0), r.LongOrZero(1))));
+        var rows = MetricSql.Add(
+            batch, sql, storeId, agentId, window, now, r => new GoodReviewRate(r.LongOrZero(0), r.LongOrZero(1), MetricSql.Ratio(r.LongOrZero(0), r.LongOrZero(1))),
+            StorePlan(agentId));
         return () => rows().Single();
     }
 
@@ -515,7 +528,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             WHERE store_id = @store AND (opens IS NULL OR effective_at <= @now)
             ORDER BY opens IS NOT NULL DESC, effective_at DESC, seq DESC LIMIT 1
             """,
-            storeId, null, MetricWindow.Rolling30Days, now, r => r.Text(0));
+            storeId, null, MetricWindow.Rolling30Days, now, r => r.Text(0), QueryBatch.Plan.Generic);
         return () => rows().SingleOrDefault();
     }
 

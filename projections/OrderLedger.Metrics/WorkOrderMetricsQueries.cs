@@ -70,7 +70,8 @@ public sealed class WorkOrderMetricsQueries(NpgsqlDataSource dataSource, string 
                 return new WorkOrderFigures(
                     reader.Long(0), onTime, late, reader.Long(3), reader.Long(4), onTime + late == 0 ? null : (double)onTime / (onTime + late),
                     reader.Long(5), reader.DoubleN(6), reader.DoubleN(7));
-            });
+            },
+            QueryBatch.Plan.Generic);
         return () => rows().Single();
     }
 

@@ -255,7 +255,8 @@ public sealed class ShipmentQueries(NpgsqlDataSource dataSource, string viewSche
     public Func<(long OpenExceptions, long Stuck)> AddCountExceptionsAndStuck(QueryBatch batch, string? storeId, DateTimeOffset now, TimeSpan stuckAfter)
     {
         var rows = batch.Add(
-            CountExceptionsAndStuckSql(storeId), new { store = storeId ?? "", before = ReadModelQuery.Utc(now - stuckAfter) }, r => (r.GetInt64(0), r.GetInt64(1)));
+            CountExceptionsAndStuckSql(storeId), new { store = storeId ?? "", before = ReadModelQuery.Utc(now - stuckAfter) }, r => (r.GetInt64(0), r.GetInt64(1)),
+            QueryBatch.Plan.Generic);
         return () => rows().Single();
     }
 

@@ -207,7 +207,7 @@ public sealed class StockLevelQueries(NpgsqlDataSource dataSource, string viewSc
     /// <summary><see cref="CountLowStockSkusAsync"/> as a statement of <paramref name="batch"/> (the caller knows the views exist: <see cref="Views"/>).</summary>
     public Func<long> AddCountLowStockSkus(QueryBatch batch, string? storeId)
     {
-        var rows = batch.Add(CountLowStockSkusSql(storeId), new { store = storeId ?? "" }, r => r.GetInt64(0));
+        var rows = batch.Add(CountLowStockSkusSql(storeId), new { store = storeId ?? "" }, r => r.GetInt64(0), QueryBatch.Plan.Generic);
         return () => rows().Single();
     }
 

@@ -44,9 +44,10 @@ public static class DashboardOnly
         var dashboards = new List<double>();
         for (var i = 0; i < options.Repetitions; i++)
         {
-            var latencies = await queriesBenchmark.DashboardLatenciesAsync(queries, Now);
+            var (latencies, byStore) = await queriesBenchmark.DashboardLatenciesAsync(queries, Now);
             dashboards.Add(latencies.Percentile(99));
-            Console.Error.WriteLine($"  queries: dashboard p50 {latencies.Percentile(50):F2} ms, p99 {dashboards[^1]:F2} ms, max {latencies.Percentile(100):F2} ms ({queries} calls)");
+            var stores = string.Join("; ", byStore.Select(s => $"{s.Key} p50 {s.Value.Percentile(50):F1}, p90 {s.Value.Percentile(90):F1}, max {s.Value.Percentile(100):F1}"));
+            Console.Error.WriteLine($"  queries: dashboard p50 {latencies.Percentile(50):F2} ms, p99 {dashboards[^1]:F2} ms, max {latencies.Percentile(100):F2} ms ({queries} calls; {stores})");
         }
 
         foreach (var (figure, median) in await queriesBenchmark.DashboardBreakdownAsync(LedgerDataset.StoreIds[0], Math.Max(5, queries / 10), Now))

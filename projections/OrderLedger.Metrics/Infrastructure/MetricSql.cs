@@ -27,8 +27,9 @@ internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
 
     /// <summary>Adds the statement to <paramref name="batch"/> with the common parameters; its rows once the batch has run.</summary>
     public static Func<IReadOnlyList<T>> Add<T>(
-        QueryBatch batch, string sql, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, Func<NpgsqlDataReader, T> map) =>
-        batch.Add(sql, Parameters(storeId, agentId, window, now), map);
+        QueryBatch batch, string sql, string? storeId, string? agentId, MetricWindow window, DateTimeOffset now, Func<NpgsqlDataReader, T> map,
+        QueryBatch.Plan plan = QueryBatch.Plan.Session) =>
+        batch.Add(sql, Parameters(storeId, agentId, window, now), map, plan);
 
     /// <summary>Runs what <paramref name="add"/> puts in a batch of its own (one round trip) and returns its result.</summary>
     public async Task<T> RunAsync<T>(Func<QueryBatch, Func<T>> add, CancellationToken cancellationToken)
