@@ -41,8 +41,8 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// inquiries outside service hours, from the hourly counts plus the edge hours live.
     /// <para>"In time" compares the stored wait (seconds as a double, from the two timestamps' microseconds) with the
     /// target, a whole number of seconds: the same answer as comparing the interval, without computing it for each row.</para>
-    /// <para>Days are read over the (store, local day) indexes, one generic plan for every store; the 30 days are planned
-    /// for each execution (for a busy store, a scan of the table beats the index).</para>
+    /// <para>One day is read over the (store, local day) index, one generic plan for every store; longer windows are planned
+    /// for each execution (over a busy store's 30 days, a scan of the table beats the index).</para>
     /// </summary>
     internal Func<ReplyRate> AddStoreReplyRate(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
@@ -88,7 +88,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             long inTime = r.LongOrZero(0), late = r.LongOrZero(1), overdue = r.LongOrZero(2);
             var p = r.IsDBNull(7) ? null : r.GetFieldValue<double[]>(7);
             return new ReplyRate(inTime, late, overdue, r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5), MetricSql.Ratio(inTime, inTime + late + overdue), r.DoubleN(6), p?[0], p?[1]);
-        }, window.IsRolling ? QueryBatch.Plan.Session : QueryBatch.Plan.Generic);
+        }, !window.IsRolling && window.From == window.To ? QueryBatch.Plan.Generic : QueryBatch.Plan.Session);
         return () => rows().Single();
     }
 

@@ -40,7 +40,7 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
     }
 
     [Fact]
-    public async Task A_reply_exactly_180_seconds_after_the_start_is_in_time_and_one_a_millisecond_later_is_late()
+    public async Task A_reply_exactly_180_seconds_after_the_start_is_in_time_and_one_a_second_or_a_millisecond_later_is_late()
     {
         await using var l = await MetricsLedger.OpenAsync(db);
         var exactly = l.Conversation("CV-180");
