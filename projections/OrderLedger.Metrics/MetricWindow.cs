@@ -27,6 +27,9 @@ public sealed record MetricWindow
 
     public bool IsRolling => From is null;
 
+    /// <summary>One store-local day (<see cref="Day"/>, or <see cref="Days"/> from a day to the same day).</summary>
+    public bool IsOneDay => From is not null && From == To;
+
     public static MetricWindow Rolling30Days { get; } = new(null, null);
 
     public static MetricWindow Days(DateOnly from, DateOnly to) =>

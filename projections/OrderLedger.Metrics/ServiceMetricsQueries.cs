@@ -88,7 +88,7 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             long inTime = r.LongOrZero(0), late = r.LongOrZero(1), overdue = r.LongOrZero(2);
             var p = r.IsDBNull(7) ? null : r.GetFieldValue<double[]>(7);
             return new ReplyRate(inTime, late, overdue, r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5), MetricSql.Ratio(inTime, inTime + late + overdue), r.DoubleN(6), p?[0], p?[1]);
-        }, !window.IsRolling && window.From == window.To ? QueryBatch.Plan.Generic : QueryBatch.Plan.Session);
+        }, window.IsOneDay ? QueryBatch.Plan.Generic : QueryBatch.Plan.Session);
         return () => rows().Single();
     }
 

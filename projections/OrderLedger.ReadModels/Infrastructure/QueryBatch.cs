@@ -92,7 +92,7 @@ public sealed class QueryBatch
             }
 
             session.ForEach(p => batch.BatchCommands.Add(p.Command));
-            List<(NpgsqlBatchCommand Command, Action<NpgsqlDataReader> Read, Plan Plan)> ordered = [.. generic, .. session];
+            var ordered = generic.Concat(session).ToList();
 
             // The SET and RESET return no result set, so the reader's result sets are those of the statements in order.
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
