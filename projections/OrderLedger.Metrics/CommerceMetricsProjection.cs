@@ -61,6 +61,9 @@ public sealed class CommerceMetricsProjection : IProjection
 
     public IReadOnlyList<string> Tables { get; } = [StoresTable, OrdersTable, ShipmentsTable, RefundsTable, DisputesTable, HourlyTable];
 
+    /// <summary>The counts, rewritten by every batch that adds to them: compacted before a build goes live.</summary>
+    public IReadOnlyList<string> CompactedTables { get; } = [HourlyTable];
+
     public string CreateTablesSql(string schema) => Calendars.CreateTableSql(schema) + $"""
 
         CREATE TABLE {schema}.{OrdersTable} (

@@ -67,6 +67,20 @@ public sealed record MetricWindow
         ? $"(({timeColumn} > @windowStart AND {timeColumn} < @firstWholeHour) OR ({timeColumn} >= @nowHour AND {timeColumn} <= @now))"
         : $"{Where(dayColumn, timeColumn)} AND {timeColumn} >= @nowHour";
 
+    /// <summary>
+    /// The SQL condition on a store-local day column that every fact of the window satisfies: for days, those days; for
+    /// the rolling window, the UTC dates of its start and of "now" widened by a day each way (<c>@rollingFirstDay</c>,
+    /// <c>@rollingLastDay</c>), as a local day is never more than a day from the UTC date. A range for an index on the
+    /// local day, not the window itself.
+    /// </summary>
+    internal string WhereLocalDays(string dayColumn) => IsRolling
+        ? $"{dayColumn} BETWEEN @rollingFirstDay AND @rollingLastDay"
+        : $"{dayColumn} BETWEEN @fromDay AND @toDay";
+
+    /// <summary>The first and last local day <see cref="WhereLocalDays"/> admits for the rolling window at <paramref name="now"/>.</summary>
+    public static (DateOnly First, DateOnly Last) LocalDaysOfRolling(DateTimeOffset now) =>
+        (DateOnly.FromDateTime(StartOfRolling(now).UtcDateTime).AddDays(-1), DateOnly.FromDateTime(now.UtcDateTime).AddDays(1));
+
     /// <summary>Where the rolling window starts (exclusive): 30 × 24 hours before <paramref name="now"/>.</summary>
     public static DateTimeOffset StartOfRolling(DateTimeOffset now) => now.AddDays(-RollingDays);
 

@@ -21,6 +21,9 @@ namespace OrderLedger.Metrics;
 /// <item><c>metric_service_hourly</c>: per store, local day and UTC hour, how many inquiries started outside service hours,
 /// ratings (and satisfied ones) were given, NPS answers were promoters / passives / detractors, conversations were first
 /// resolved and of those how many stopped being first-contact (the counts of the rows above, maintained with them).</item>
+/// <item><c>metric_reply_waits</c>: per store, local day and wait bucket, the answered in-hours inquiries' waits (count,
+/// in time, exact sum, first and last start, last reply), for the reply rate's exact mean and percentiles
+/// (<see cref="ReplyWaitHistogram"/>).</item>
 /// </list>
 /// </summary>
 public sealed class ServiceMetricsProjection : IProjection
@@ -30,6 +33,7 @@ public sealed class ServiceMetricsProjection : IProjection
     public const string InquiriesTable = "metric_inquiries";
     public const string RatingsTable = "metric_ratings";
     public const string HourlyTable = "metric_service_hourly";
+    public const string ReplyWaitsTable = "metric_reply_waits";
 
     /// <summary>The facts counted in <see cref="HourlyTable"/>.</summary>
     public static class Facts
@@ -60,6 +64,7 @@ public sealed class ServiceMetricsProjection : IProjection
 
     private static readonly StoreCalendars Calendars = new(StoresTable);
     private static readonly HourlyCounts Hourly = new(HourlyTable);
+    private static readonly ReplyWaitHistogram ReplyWaits = new(ReplyWaitsTable, InquiriesTable);
 
     public string Name => "metric_service";
 
@@ -75,8 +80,11 @@ public sealed class ServiceMetricsProjection : IProjection
     /// resolutions, first-contact resolution per category), moved from the old bucket to the new when a conversation's
     /// classification or first-contact status changes.
     /// 8: each inquiry's wait in seconds as a stored generated column, covered by the answered inquiries' index.
+    /// 9: the answered inquiries' waits as a histogram per store, local day and wait bucket (<see cref="ReplyWaitsTable"/>,
+    /// each inquiry's <c>wait_bucket</c>); the category in the first resolutions' covering indexes, and an index of the
+    /// broken ones (first-contact resolution per category reads the last 7 days from the buckets, less the breaks by now).
     /// </summary>
-    public int Version => 8;
+    public int Version => 9;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
         .. StoreCalendars.Events,
@@ -84,7 +92,10 @@ public sealed class ServiceMetricsProjection : IProjection
         typeof(ConversationResolved), typeof(ConversationReopened), typeof(SatisfactionRated), typeof(NpsSurveySent), typeof(NpsAnswered),
         typeof(ConversationClassified)]);
 
-    public IReadOnlyList<string> Tables { get; } = [StoresTable, ConversationsTable, InquiriesTable, RatingsTable, HourlyTable];
+    public IReadOnlyList<string> Tables { get; } = [StoresTable, ConversationsTable, InquiriesTable, RatingsTable, HourlyTable, ReplyWaitsTable];
+
+    /// <summary>The counts, rewritten by every batch that adds to them: compacted before a build goes live.</summary>
+    public IReadOnlyList<string> CompactedTables { get; } = [HourlyTable, ReplyWaitsTable];
 
     public string CreateTablesSql(string schema) => Calendars.CreateTableSql(schema) + $"""
 
@@ -121,8 +132,9 @@ public sealed class ServiceMetricsProjection : IProjection
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, started_day) INCLUDE (started_at, is_complaint);
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, started_at) INCLUDE (started_day, is_complaint);
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, complaint_at) WHERE complaint_at IS NOT NULL;
-        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_day) INCLUDE (first_resolved_at, broken_at) WHERE first_resolved_at IS NOT NULL;
-        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) INCLUDE (first_resolved_day, broken_at) WHERE first_resolved_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_day) INCLUDE (first_resolved_at, broken_at, category) WHERE first_resolved_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) INCLUDE (first_resolved_day, broken_at, category) WHERE first_resolved_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{ConversationsTable} (store_id, first_resolved_at) INCLUDE (first_resolved_day, broken_at, category) WHERE broken_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (customer_id, order_id, started_at) WHERE order_id IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, survey_sent_at) WHERE survey_sent_at IS NOT NULL;
         CREATE INDEX ON {schema}.{ConversationsTable} (store_id, nps_answered_at) WHERE nps_answered_at IS NOT NULL;
@@ -140,13 +152,16 @@ public sealed class ServiceMetricsProjection : IProjection
             priority           text NOT NULL,
             -- The wait for the first reply in seconds, kept by PostgreSQL from the two times (never written): the reply
             -- rate's exact mean and percentiles read it from an index instead of computing it for every row.
-            wait_seconds       double precision GENERATED ALWAYS AS (date_part('epoch', first_reply_at - started_at)) STORED,
+            wait_seconds       double precision GENERATED ALWAYS AS ({WaitSecondsSql}) STORED,
+            -- Its bucket in the wait histogram, from the same expression (a generated column cannot read another).
+            wait_bucket        integer GENERATED ALWAYS AS ({ReplyWaitHistogram.BucketOf(WaitSecondsSql)}) STORED,
             PRIMARY KEY (conversation_id, seq)
         );
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day) INCLUDE (started_at, in_service_hours, first_reply_at, withdrawn_at);
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, in_service_hours, first_reply_at, withdrawn_at);
         CREATE INDEX ON {schema}.{InquiriesTable} (agent_id, local_day);
-        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, first_reply_at, wait_seconds) WHERE in_service_hours AND first_reply_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, local_day, started_at) INCLUDE (first_reply_at, wait_seconds, wait_bucket) WHERE in_service_hours AND first_reply_at IS NOT NULL;
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, wait_bucket, local_day) INCLUDE (started_at, first_reply_at, wait_seconds) WHERE in_service_hours AND first_reply_at IS NOT NULL;
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, first_reply_at) WHERE in_service_hours AND first_reply_at IS NOT NULL;
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) WHERE in_service_hours AND first_reply_at IS NULL;
         CREATE TABLE {schema}.{RatingsTable} (
@@ -161,7 +176,9 @@ public sealed class ServiceMetricsProjection : IProjection
         );
         CREATE INDEX ON {schema}.{RatingsTable} (store_id, local_day);
         CREATE INDEX ON {schema}.{RatingsTable} (store_id, rated_at);
-        """ + Hourly.CreateTableSql(schema);
+        """ + Hourly.CreateTableSql(schema) + ReplyWaits.CreateTableSql(schema);
+
+    private const string WaitSecondsSql = "date_part('epoch', first_reply_at - started_at)";
 
     public async Task ApplyAsync(IReadOnlyList<DecodedEvent> batch, ProjectionContext context, CancellationToken cancellationToken)
     {
@@ -203,6 +220,7 @@ public sealed class ServiceMetricsProjection : IProjection
         await calendars.SaveAsync(context, cancellationToken);
         await Conversations.UpsertAsync(context, fold.ChangedConversations, cancellationToken);
         await Inquiries.UpsertAsync(context, fold.ChangedInquiries, cancellationToken);
+        await ReplyWaits.AddAnsweredAsync(context, fold.Answered, cancellationToken);
         await Ratings.UpsertAsync(context, fold.NewRatings, cancellationToken);
         await fold.Counts.SaveAsync(context, cancellationToken);
     }
@@ -226,6 +244,9 @@ public sealed class ServiceMetricsProjection : IProjection
         public List<InquiryFacts> ChangedInquiries => [.. changedInquiries.Values];
 
         public List<RatingFacts> NewRatings { get; } = [];
+
+        /// <summary>The in-hours inquiries this batch answered (each is answered once: only an open inquiry takes a reply).</summary>
+        public List<(string ConversationId, int Seq)> Answered { get; } = [];
 
         /// <summary>What each stored conversation the batch may change counted in the classification buckets as it was loaded.</summary>
         private readonly Dictionary<string, List<(string Fact, DateOnly Day, DateTimeOffset At)>> countedBefore = new(StringComparer.Ordinal);
@@ -362,6 +383,11 @@ public sealed class ServiceMetricsProjection : IProjection
                 case AgentReplied r when inquiry is not null:
                     inquiry.FirstReplyAt = at;
                     inquiry.AgentId = r.AgentId;
+                    if (inquiry.InServiceHours)
+                    {
+                        Answered.Add((inquiry.ConversationId, inquiry.Seq));
+                    }
+
                     Close(inquiry);
                     break;
                 case ConversationResolved:

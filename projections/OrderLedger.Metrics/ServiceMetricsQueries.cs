@@ -34,27 +34,26 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             : (await ReplyRatesAsync("NULL::text", storeId, agentId, window, now, cancellationToken)).SingleOrDefault().Figures ?? EmptyReplyRate;
 
     /// <summary>
-    /// The reply rate of a store (or all stores) in three narrow parts instead of one pass over every inquiry: the
-    /// inquiries answered by <c>now</c> (in time, late, and the waits for the exact mean and percentiles), over a partial
-    /// covering index of answered in-hours inquiries; those in service hours not answered by <c>now</c> (withdrawn,
-    /// overdue, pending), over partial indexes of unanswered ones and of ones answered after <c>now</c>; and the
-    /// inquiries outside service hours, from the hourly counts plus the edge hours live.
-    /// <para>"In time" compares the stored wait (seconds as a double, from the two timestamps' microseconds) with the
-    /// target, a whole number of seconds: the same answer as comparing the interval, without computing it for each row.</para>
-    /// <para>One day is read over the (store, local day) index, one generic plan for every store; longer windows are planned
-    /// for each execution (over a busy store's 30 days, a scan of the table beats the index).</para>
+    /// The reply rate of a store (or all stores) in three narrow parts instead of one pass over every inquiry, in two
+    /// statements: the inquiries answered by <c>now</c> (in time, late, and the exact mean and percentiles of their
+    /// waits), from the wait histogram (<see cref="AnsweredWaitsSql"/>); then those in service hours not answered by
+    /// <c>now</c> (withdrawn, overdue, pending), over partial indexes of unanswered ones and of ones answered after
+    /// <c>now</c>, with the inquiries outside service hours, from the hourly counts plus the edge hours live.
+    /// <para>The histogram's statement has one generic plan for every store and window (it reads by store and local day
+    /// only). The second is planned for each execution over several days: a generic plan, not knowing how few
+    /// replies come after <c>now</c>, reads the busy store's whole month by its start instead.</para>
     /// </summary>
     internal Func<ReplyRate> AddStoreReplyRate(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
         var inquiries = $"{_sql.View(ServiceMetricsProjection.InquiriesTable)}";
         var store = MetricSql.Is(storeId, "store_id", "store");
         var inWindow = window.Where("local_day", "started_at");
+        var answered = MetricSql.Add(
+            batch, $"WITH {AnsweredWaitsSql(storeId, window)} SELECT in_time, late, mean, p FROM answered", storeId, null, window, now,
+            r => (InTime: r.LongOrZero(0), Late: r.LongOrZero(1), Mean: r.DoubleN(2), P: r.IsDBNull(3) ? null : r.GetFieldValue<double[]>(3)),
+            QueryBatch.Plan.Generic);
         var sql = $"""
-            WITH answered AS (
-                SELECT wait_seconds AS wait, wait_seconds <= {ReplyTargetSeconds} AS in_time
-                FROM {inquiries}
-                WHERE {store} AND in_service_hours AND first_reply_at IS NOT NULL AND first_reply_at <= @now AND {inWindow}
-            ), unanswered AS (
+            WITH unanswered AS (
                 SELECT started_at, CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
                 FROM {inquiries} WHERE {store} AND in_service_hours AND first_reply_at IS NULL AND {inWindow}
                 UNION ALL
@@ -74,22 +73,88 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                 UNION ALL
                 SELECT count(*) FROM {inquiries} WHERE {store} AND NOT in_service_hours AND {window.WhereOutsideBuckets("local_day", "started_at")}
             )
-            SELECT a.in_time, a.late, u.overdue, u.pending, u.withdrawn, o.outside, a.mean, a.p
-            FROM (SELECT count(*) FILTER (WHERE in_time) AS in_time, count(*) FILTER (WHERE NOT in_time) AS late, avg(wait) AS mean,
-                         percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY wait) AS p
-                  FROM answered) a,
-                 (SELECT count(*) FILTER (WHERE outcome = 'overdue') AS overdue, count(*) FILTER (WHERE outcome = 'pending') AS pending,
+            SELECT u.overdue, u.pending, u.withdrawn, o.outside
+            FROM (SELECT count(*) FILTER (WHERE outcome = 'overdue') AS overdue, count(*) FILTER (WHERE outcome = 'pending') AS pending,
                          count(*) FILTER (WHERE outcome = 'withdrawn') AS withdrawn
                   FROM u) u,
                  (SELECT sum(n)::bigint AS outside FROM outside) o
             """;
-        var rows = MetricSql.Add(batch, sql, storeId, null, window, now, r =>
+        var unanswered = MetricSql.Add(
+            batch, sql, storeId, null, window, now, r => (Overdue: r.LongOrZero(0), Pending: r.LongOrZero(1), Withdrawn: r.LongOrZero(2), Outside: r.LongOrZero(3)),
+            window.IsOneDay ? QueryBatch.Plan.Generic : QueryBatch.Plan.Session);
+        return () =>
         {
-            long inTime = r.LongOrZero(0), late = r.LongOrZero(1), overdue = r.LongOrZero(2);
-            var p = r.IsDBNull(7) ? null : r.GetFieldValue<double[]>(7);
-            return new ReplyRate(inTime, late, overdue, r.LongOrZero(3), r.LongOrZero(4), r.LongOrZero(5), MetricSql.Ratio(inTime, inTime + late + overdue), r.DoubleN(6), p?[0], p?[1]);
-        }, window.IsOneDay ? QueryBatch.Plan.Generic : QueryBatch.Plan.Session);
-        return () => rows().Single();
+            var (a, u) = (answered().Single(), unanswered().Single());
+            return new ReplyRate(
+                a.InTime, a.Late, u.Overdue, u.Pending, u.Withdrawn, u.Outside, MetricSql.Ratio(a.InTime, a.InTime + a.Late + u.Overdue), a.Mean, a.P?[0], a.P?[1]);
+        };
+    }
+
+    /// <summary>
+    /// The CTEs ending in <c>answered</c>, one row of the inquiries in service hours in the window answered by <c>now</c>:
+    /// <c>in_time</c>, <c>late</c>, the exact <c>mean</c> wait and <c>p</c>, its p50 and p90 as <c>percentile_cont</c>
+    /// gives them (null without answered inquiries), read from the wait histogram (<see cref="ReplyWaitHistogram"/>):
+    /// <list type="number">
+    /// <item>the local days the window may touch, each whole (every wait of the day in the window and answered by
+    /// <c>now</c>, told by its first and last start and last reply) or not;</item>
+    /// <item>the histogram of the window: the buckets of the whole days, plus the rows of the other days that are in the
+    /// window and answered by <c>now</c>;</item>
+    /// <item>for each rank the percentiles need (<c>floor</c> and <c>ceil</c> of p × (n − 1)), the bucket holding it from
+    /// the running counts, and the value at that rank among that bucket's rows in the window;</item>
+    /// <item>the percentile as <c>percentile_cont</c> interpolates it: lo + (p × (n − 1) − floor) × (hi − lo).</item>
+    /// </list>
+    /// For a busy store's 30 days that reads about a thousand bucket rows, the edge days' rows and a few buckets' rows
+    /// instead of every answered inquiry of the month, and sorts no more than one bucket.
+    /// </summary>
+    private string AnsweredWaitsSql(string? storeId, MetricWindow window)
+    {
+        var inquiries = _sql.View(ServiceMetricsProjection.InquiriesTable);
+        var waits = _sql.View(ServiceMetricsProjection.ReplyWaitsTable);
+        var answeredInWindow =
+            $"{MetricSql.Is(storeId, "i.store_id", "store")} AND i.in_service_hours AND i.first_reply_at IS NOT NULL AND i.first_reply_at <= @now " +
+            $"AND {window.Where("i.local_day", "i.started_at")}";
+        var (whole, touches) = window.IsRolling
+            ? ("min(first_started_at) > @windowStart AND max(last_started_at) <= @now AND max(last_reply_at) <= @now",
+               "max(last_started_at) > @windowStart AND min(first_started_at) <= @now")
+            : ("max(last_started_at) <= @now AND max(last_reply_at) <= @now", "min(first_started_at) <= @now");
+        const string percentiles = "ARRAY[0.5, 0.9]::float8[]";
+        return $"""
+            wait_days AS (
+                SELECT store_id, local_day, {whole} AS whole
+                FROM {waits} WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereLocalDays("local_day")}
+                GROUP BY store_id, local_day HAVING {touches}
+            ), wait_histogram AS (
+                SELECT wait_bucket, sum(n)::bigint AS n, sum(in_time)::bigint AS in_time, sum(wait_sum) AS wait_sum FROM (
+                    SELECT w.wait_bucket, w.n, w.in_time, w.wait_sum
+                    FROM {waits} w JOIN wait_days d ON d.store_id = w.store_id AND d.local_day = w.local_day AND d.whole
+                    UNION ALL
+                    SELECT i.wait_bucket, 1, (i.wait_seconds <= {ReplyTargetSeconds})::int, i.wait_seconds::numeric
+                    FROM {inquiries} i JOIN wait_days d ON d.store_id = i.store_id AND d.local_day = i.local_day AND NOT d.whole
+                    WHERE {answeredInWindow}
+                ) b
+                GROUP BY wait_bucket
+            ), wait_totals AS (
+                SELECT sum(n)::bigint AS n, sum(in_time)::bigint AS in_time, sum(wait_sum) AS wait_sum FROM wait_histogram
+            ), wait_running AS (
+                SELECT wait_bucket, n, (sum(n) OVER (ORDER BY wait_bucket) - n)::bigint AS before FROM wait_histogram
+            ), wait_ranks AS (
+                SELECT DISTINCT r.k FROM wait_totals t, unnest({percentiles}) AS p(p),
+                    LATERAL (VALUES (floor(p.p * (t.n - 1))::bigint), (ceil(p.p * (t.n - 1))::bigint)) AS r(k)
+                WHERE t.n > 0
+            ), wait_at_rank AS (
+                SELECT r.k, (SELECT i.wait_seconds FROM {inquiries} i
+                             WHERE i.wait_bucket = c.wait_bucket AND {window.WhereLocalDays("i.local_day")} AND {answeredInWindow}
+                             ORDER BY i.wait_seconds OFFSET r.k - c.before LIMIT 1) AS wait
+                FROM wait_ranks r JOIN wait_running c ON r.k >= c.before AND r.k < c.before + c.n
+            ), answered AS (
+                SELECT t.in_time, t.n - t.in_time AS late, CASE WHEN t.n > 0 THEN (t.wait_sum / t.n)::float8 END AS mean,
+                       (SELECT array_agg(lo.wait + (p.p * (t.n - 1) - floor(p.p * (t.n - 1))) * (hi.wait - lo.wait) ORDER BY p.p)
+                        FROM unnest({percentiles}) AS p(p)
+                        JOIN wait_at_rank lo ON lo.k = floor(p.p * (t.n - 1))
+                        JOIN wait_at_rank hi ON hi.k = ceil(p.p * (t.n - 1))) AS p
+                FROM wait_totals t
+            )
+            """;
     }
 
     public Task<ReplyRate> GetReplyRateAsync(
@@ -428,28 +493,40 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             """;
         var countRows = MetricSql.Add(batch, sql, storeId, null, window, now, r => (Fact: r.Text(0), Count: r.LongOrZero(1)), QueryBatch.Plan.Generic);
 
-        // First-contact resolution per category as the store's figure is counted: the final hours from the buckets, the
-        // last 7 days and the edge hours live.
+        // First-contact resolution per category as the store's figure is counted, with the hours of the last 7 days from
+        // the buckets too: the final hours' resolutions and breaks from the buckets; the whole hours after the one 7 days
+        // ago (not final: none counts as final yet, and a break counts only once it happened by "now") their resolutions
+        // from the buckets, less the breaks by "now" read live (few: a partial index holds the broken ones only); the hour
+        // 7 days ago, which holds final and not yet final resolutions, and the edge hours live.
         string LiveByCategory(string where) => FirstContactCountsSql($"{store} AND {where}", $"coalesce(category, '{Unclassified}')");
         var byCategorySql = $"""
             SELECT category, sum(resolved)::bigint, sum(final)::bigint, sum(final_first)::bigint, sum(first_so_far)::bigint FROM (
-                SELECT category, sum(n) FILTER (WHERE resolved) AS resolved, sum(n) FILTER (WHERE resolved) AS final,
-                       coalesce(sum(n) FILTER (WHERE resolved), 0) - coalesce(sum(n) FILTER (WHERE NOT resolved), 0) AS final_first,
-                       coalesce(sum(n) FILTER (WHERE resolved), 0) - coalesce(sum(n) FILTER (WHERE NOT resolved), 0) AS first_so_far
-                FROM (SELECT starts_with(fact, '{resolvedPrefix}') AS resolved,
+                SELECT category, sum(n) FILTER (WHERE resolved) AS resolved, sum(n) FILTER (WHERE resolved AND final) AS final,
+                       coalesce(sum(n) FILTER (WHERE resolved AND final), 0) - coalesce(sum(n) FILTER (WHERE NOT resolved AND final), 0) AS final_first,
+                       coalesce(sum(n) FILTER (WHERE resolved), 0) - coalesce(sum(n) FILTER (WHERE NOT resolved AND final), 0) AS first_so_far
+                FROM (SELECT starts_with(fact, '{resolvedPrefix}') AS resolved, hour < @finalHour AS final,
                              substr(fact, CASE WHEN starts_with(fact, '{resolvedPrefix}') THEN {resolvedPrefix.Length + 1} ELSE {brokenPrefix.Length + 1} END) AS category, n
                       FROM {hourly}
-                      WHERE {store} AND {window.WhereBuckets()} AND hour < @finalHour
+                      WHERE {store} AND {window.WhereBuckets()} AND (hour < @finalHour OR hour >= @finalHourEnd)
                         AND (starts_with(fact, '{resolvedPrefix}') OR starts_with(fact, '{brokenPrefix}'))) b
                 GROUP BY category
                 UNION ALL
-                {LiveByCategory($"{window.Where("first_resolved_day", "first_resolved_at")} AND first_resolved_at >= @finalHour")}
+                SELECT coalesce(category, '{Unclassified}'), 0, 0, 0, -count(*)
+                FROM {conversations}
+                WHERE {store} AND broken_at IS NOT NULL AND broken_at <= @now AND first_resolved_at IS NOT NULL
+                  AND {window.Where("first_resolved_day", "first_resolved_at")} AND first_resolved_at >= @finalHourEnd AND first_resolved_at < @nowHour
+                GROUP BY 1
+                UNION ALL
+                {LiveByCategory($"{window.Where("first_resolved_day", "first_resolved_at")} AND first_resolved_at >= @finalHour AND first_resolved_at < @finalHourEnd")}
+                UNION ALL
+                {LiveByCategory($"{window.WhereOutsideBuckets("first_resolved_day", "first_resolved_at")} AND first_resolved_at >= @finalHourEnd")}
                 UNION ALL
                 {LiveByCategory($"{window.WhereOutsideBuckets("first_resolved_day", "first_resolved_at")} AND first_resolved_at < @finalHour")}
             ) f
             GROUP BY category
             """;
-        var categoryRows = MetricSql.Add(batch, byCategorySql, storeId, null, window, now, r => (Category: r.Text(0), Figures: FirstContactOf(r, 1)));
+        var categoryRows = MetricSql.Add(
+            batch, byCategorySql, storeId, null, window, now, r => (Category: r.Text(0), Figures: FirstContactOf(r, 1)), QueryBatch.Plan.Generic);
         return () =>
         {
             var counts = countRows().ToDictionary(c => c.Fact, c => c.Count, StringComparer.Ordinal);

@@ -25,6 +25,14 @@ public interface IProjection
     /// </summary>
     IReadOnlyList<string> Tables { get; }
 
+    /// <summary>
+    /// Of <see cref="Tables"/>, the small ones a build updates over and over (counters, histograms): a build leaves them
+    /// many times their size in dead row versions (a bucket is rewritten by every batch that adds to it), and every scan
+    /// of them pays for each page. The runtime rewrites them compactly (<c>VACUUM FULL</c>) before the build goes live,
+    /// which holds the build for as long as the rewrite takes: list none that grow with the log.
+    /// </summary>
+    IReadOnlyList<string> CompactedTables => [];
+
     /// <summary>DDL creating the tables (and indexes) inside <paramref name="schema"/>.</summary>
     string CreateTablesSql(string schema);
 

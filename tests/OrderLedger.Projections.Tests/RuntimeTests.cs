@@ -204,6 +204,46 @@ public sealed class RuntimeTests
         Assert.Equal(1, untouched.LagEvents);
     }
 
+    [Fact]
+    public async Task A_rebuild_goes_live_with_its_tables_vacuumed_and_analyzed_and_its_churned_counters_rewritten()
+    {
+        await using var fresh = await Fresh.CreateAsync();
+        await TestEvents.AppendAsync(fresh.Store, total: 3_000, perAppend: 300, streams: 10);
+        await using (var v1 = await InProcessProjector.StartAsync(fresh.ConnectionString, [new LedgerProjection(version: 1)]))
+        {
+            await v1.Admin.CaughtUpAsync();
+        }
+
+        // A rebuild (the first build serves as it goes, so there is no switch to prepare for).
+        await using var v2 = await InProcessProjector.StartAsync(fresh.ConnectionString, [new LedgerProjection(version: 2)]);
+        await Eventually.Get(() => v2.Admin.StatusAsync(), s => s.Version == 2 && s.State == ProjectionState.Live, TimeSpan.FromSeconds(60), "version 2 live");
+
+        const string Sql = """
+            SELECT s.relname, s.last_vacuum IS NOT NULL, s.last_analyze IS NOT NULL, c.relfilenode <> c.oid
+            FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+            WHERE s.schemaname = 'proj_ledger_g2' ORDER BY s.relname
+            """;
+        var tables = await Eventually.Get(
+            async () =>
+            {
+                await using var command = fresh.Db.CreateCommand(Sql);
+                await using var reader = await command.ExecuteReaderAsync();
+                var rows = new List<(string, bool, bool, bool)>();
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3)));
+                }
+
+                return rows;
+            },
+            rows => rows.Count == 2 && rows.All(r => r.Item3),
+            TimeSpan.FromSeconds(10),
+            "statistics of both tables");
+
+        // (table, vacuumed, analyzed, rewritten): VACUUM FULL gives a table a new file and is not a plain vacuum.
+        Assert.Equal([("ledger_accounts", false, true, true), ("ledger_entries", true, true, false)], tables);
+    }
+
     internal static async Task<Position> PositionOfAsync(NpgsqlDataSource db, string stream, long revision)
     {
         await using var command = db.CreateCommand("SELECT tx_id, seq FROM eventstore.events WHERE stream_id = $1 AND stream_revision = $2");

@@ -51,6 +51,8 @@ internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
         new NpgsqlParameter("repeatWindowStart", NpgsqlDbType.TimestampTz) { Value = now.AddDays(-ServiceMetricsQueries.RepeatContactDays).UtcDateTime },
         new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value },
         new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value },
+        new NpgsqlParameter("rollingFirstDay", NpgsqlDbType.Date) { Value = MetricWindow.LocalDaysOfRolling(now).First },
+        new NpgsqlParameter("rollingLastDay", NpgsqlDbType.Date) { Value = MetricWindow.LocalDaysOfRolling(now).Last },
         new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime },
         new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz)
         {
@@ -58,5 +60,6 @@ internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
         },
         // Resolutions before this hour (and their whole hour bucket) are more than 7 days old: final.
         new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-ServiceMetricsQueries.RepeatContactDays)).UtcDateTime },
+        new NpgsqlParameter("finalHourEnd", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-ServiceMetricsQueries.RepeatContactDays)).AddHours(1).UtcDateTime },
     ];
 }

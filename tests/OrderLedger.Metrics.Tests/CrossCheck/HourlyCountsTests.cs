@@ -30,6 +30,7 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
         {
             var queries = await l.ProjectAsync(batchSize: batchSize, events: events);
             await TheCountsSumToTheFactRowsAsync();
+            await TheWaitHistogramSumsToTheAnsweredInquiriesAsync();
             await SameFiguresAsync(queries, oracle, batchSize);
         }
     }
@@ -54,6 +55,7 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
                 foreach (var store in stores)
                 {
                     var at = $"store {store ?? "(all)"}, {window}, now {now:O}, batches of {batchSize}";
+                    Same(oracle.ReplyRate(store, null, window, now), await queries.Service.GetReplyRateAsync(store, null, window, now), $"reply rate, {at}");
                     Same(oracle.Nps(store, null, window, now), await queries.Service.GetNpsAsync(store, null, window, now), $"NPS, {at}");
                     Same(oracle.FirstContactResolution(store, null, window, now), await queries.Service.GetFirstContactResolutionAsync(store, null, window, now), $"FCR, {at}");
                     Same(oracle.GoodReviewRate(store, null, window, now), await queries.Service.GetGoodReviewRateAsync(store, null, window, now), $"good reviews, {at}");
@@ -126,6 +128,43 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
         Assert.True(await ScalarAsync("SELECT count(*) FROM rm.metric_service_hourly WHERE n <= 0") == 0, "a bucket that emptied must be deleted");
         Assert.True(reader.GetInt64(2) >= 10, $"only {reader.GetInt64(2)} kinds of fact were counted: the dataset must exercise them");
     }
+
+    /// <summary>
+    /// Each bucket of <c>metric_reply_waits</c> holds exactly the answered in-hours inquiries of its store, local day and
+    /// wait bucket: their count, those in time, the sum of their waits, their first and last start and last reply.
+    /// </summary>
+    private async Task TheWaitHistogramSumsToTheAnsweredInquiriesAsync()
+    {
+        const string Sql = """
+            WITH expected AS (
+                SELECT store_id, local_day, width_bucket(wait_seconds, @thresholds::float8[]) AS wait_bucket,
+                       count(*) AS n, count(*) FILTER (WHERE wait_seconds <= 180) AS in_time, sum(wait_seconds::numeric) AS wait_sum,
+                       min(started_at) AS first_started_at, max(started_at) AS last_started_at, max(first_reply_at) AS last_reply_at
+                FROM rm.metric_inquiries WHERE in_service_hours AND first_reply_at IS NOT NULL
+                GROUP BY 1, 2, 3
+            ), actual AS (
+                SELECT store_id, local_day, wait_bucket, n, in_time, wait_sum, first_started_at, last_started_at, last_reply_at FROM rm.metric_reply_waits
+            )
+            SELECT (SELECT count(*) FROM expected), (SELECT count(DISTINCT wait_bucket) FROM expected),
+                   (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM actual) d) + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT SELECT * FROM expected) d),
+                   (SELECT count(*) FROM rm.metric_inquiries WHERE wait_bucket IS DISTINCT FROM width_bucket(wait_seconds, @thresholds::float8[]))
+            """;
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.AddWithValue("thresholds", ReplyWaitThresholds);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.True(reader.GetInt64(0) > 500 && reader.GetInt64(1) > 10, $"only {reader.GetInt64(0)} buckets of {reader.GetInt64(1)} waits: too few to mean anything");
+        Assert.Equal(0L, reader.GetInt64(2));
+        Assert.Equal(0L, reader.GetInt64(3));
+    }
+
+    /// <summary>The projection's bucket thresholds, written out: a change to them must be a deliberate one here too.</summary>
+    private static readonly double[] ReplyWaitThresholds =
+    [
+        .. Enumerable.Range(0, 61).Select(i => i * 10.0), .. Enumerable.Range(11, 20).Select(i => i * 60.0), .. Enumerable.Range(4, 9).Select(i => i * 600.0),
+        .. Enumerable.Range(3, 22).Select(i => i * 3600.0), .. Enumerable.Range(2, 29).Select(i => i * 86400.0),
+    ];
 
     private async Task<long> ScalarAsync(string sql)
     {

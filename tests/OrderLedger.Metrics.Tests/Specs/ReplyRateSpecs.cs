@@ -503,6 +503,45 @@ public sealed class ReplyRateSpecs(TestDatabase db) : IClassFixture<TestDatabase
         Assert.Equal([Monday.AddDays(-30), Monday.AddDays(-29), Monday], daily.Where(d => d.Figures.InTime > 0).Select(d => d.Day));
     }
 
+    [Fact]
+    public async Task The_mean_and_percentiles_are_exact_across_wait_buckets_whole_past_days_the_window_s_edge_day_and_today()
+    {
+        await using var l = await MetricsLedger.OpenAsync(db);
+        // Waits either side of the histogram's 10 s and 600 s bucket bounds, on days read from the histogram (-5, -3),
+        // the edge day the rolling window starts in (-30, after its 12:00 start) and today, read row by row.
+        foreach (var (id, days, reply) in new[]
+                 {
+                     ("edge", -30, "13:00:03.25"), ("w9.5", -5, "13:00:09.5"), ("w10", -5, "14:00:10"), ("w10.5", -3, "13:00:10.5"),
+                     ("w600.25", -3, "13:10:00.25"), ("w45.5", 0, "09:00:45.5"), ("before-window", -30, "11:00:01"),
+                 })
+        {
+            var cv = l.Conversation(id);
+            var start = reply[..3] + "00:00";
+            await cv.OpenedWith("agent-1", After(days, start));
+            await cv.Customer(After(days, start));
+            await cv.Agent("agent-1", After(days, reply));
+        }
+
+        var answeredAfterNow = l.Conversation("after-now");
+        await answeredAfterNow.OpenedWith("agent-1", At("11:59:00"));
+        await answeredAfterNow.Customer(At("11:59:00"));
+        await answeredAfterNow.Agent("agent-1", At("12:01:00"));
+        var queries = await l.ProjectAsync();
+
+        var rolling = await queries.Service.GetReplyRateAsync("S1", null, MetricWindow.Rolling30Days, At("12:00:00"));
+        var sixDays = await queries.Service.GetReplyRateAsync("S1", null, MetricWindow.Days(Monday.AddDays(-5), Monday), At("12:00:00"));
+
+        // 3.25, 9.5, 10, 10.5, 45.5, 600.25: p50 at rank 2.5, p90 at rank 4.5 (percentile_cont)
+        Assert.Equal((5L, 1L, 1L), (rolling.InTime, rolling.Late, rolling.Pending));
+        Assert.Equal(679.0 / 6, rolling.FirstResponseMeanSeconds!.Value, 9);
+        Assert.Equal(10.25, rolling.FirstResponseP50Seconds);
+        Assert.Equal(322.875, rolling.FirstResponseP90Seconds);
+        // 9.5, 10, 10.5, 45.5, 600.25: p50 at rank 2, p90 at rank 3.6
+        Assert.Equal((4L, 1L, 1L), (sixDays.InTime, sixDays.Late, sixDays.Pending));
+        Assert.Equal(10.5, sixDays.FirstResponseP50Seconds);
+        Assert.Equal(45.5 + 0.6 * (600.25 - 45.5), sixDays.FirstResponseP90Seconds!.Value, 9);
+    }
+
     /// <summary>One conversation per start time, each a customer message nobody answers.</summary>
     private static async Task UnansweredInquiriesAsync(MetricsLedger l, params string[] starts)
     {

@@ -20,6 +20,9 @@ public sealed class LedgerProjection(string name = "ledger", int version = 1) : 
 
     public IReadOnlyList<string> Tables => [AccountsTable, EntriesTable];
 
+    /// <summary>The balances, rewritten by every batch: compacted before a build goes live.</summary>
+    public IReadOnlyList<string> CompactedTables => [AccountsTable];
+
     public string AccountsTable => $"{name}_accounts";
 
     public string EntriesTable => $"{name}_entries";
