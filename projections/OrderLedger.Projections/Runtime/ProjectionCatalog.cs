@@ -257,21 +257,21 @@ internal sealed partial class ProjectionCatalog(NpgsqlDataSource dataSource, Pro
         return true;
     }
 
+    /// <summary>Below this size (the table's own pages, 16 MB) a build's table is always vacuumed and analyzed before the switch.</summary>
+    internal const long SmallTableBytes = 16L << 20;
+
     /// <summary>
     /// A build's tables were filled after they were created, and autovacuum gets to them in its own time (a minute or
     /// more): the planner may know little of their rows and few pages may be marked all-visible, so the first queries
     /// after the switch would be planned for the tables as they were early in the build and their index-only scans would
     /// visit the heap (the dashboard measured 6× slower after a rebuild of the metric projections). So before the switch,
     /// outside its transaction (VACUUM cannot run in one), while the old generation still serves and this build's worker
-    /// waits: the projection's <see cref="IProjection.CompactedTables"/> are rewritten, the others vacuumed and analyzed —
-    /// except a big table (over <see cref="SmallTableBytes"/>) that autovacuum already kept up with during the build (less
-    /// than a tenth of its rows written since its last vacuum, or changed since its last analysis): analyzing the
-    /// timeline alone takes a second, and a rebuild of the core read models measured 12 % slower doing it. Small tables
-    /// are always done, as the statistics PostgreSQL keeps of their writes may lag by the last second's.
+    /// waits: the projection's <see cref="IProjection.CompactedTables"/> are rewritten, the others vacuumed and analyzed.
+    /// A big table (over <see cref="SmallTableBytes"/>) is not vacuumed again if less than a tenth of its rows were written
+    /// since autovacuum last did it during the build, nor analyzed again if less than a tenth changed since its last
+    /// analysis: analyzing the timeline alone takes about a second. Small tables are always done, as the statistics
+    /// PostgreSQL keeps of their writes may lag by the last second's.
     /// </summary>
-    /// <summary>Below this size (the table's own pages, 16 MB) a build's table is always vacuumed and analyzed before the switch.</summary>
-    internal const long SmallTableBytes = 16L << 20;
-
     private static async Task PrepareForReadersAsync(NpgsqlConnection connection, IProjection projection, string schema, CancellationToken cancellationToken)
     {
         var compacted = projection.Tables.Where(projection.CompactedTables.Contains).ToList();
