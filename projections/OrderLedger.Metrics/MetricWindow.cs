@@ -78,7 +78,7 @@ public sealed record MetricWindow
         : $"{dayColumn} BETWEEN @fromDay AND @toDay";
 
     /// <summary>The first and last local day <see cref="WhereLocalDays"/> admits for the rolling window at <paramref name="now"/>.</summary>
-    public static (DateOnly First, DateOnly Last) LocalDaysOfRolling(DateTimeOffset now) =>
+    internal static (DateOnly First, DateOnly Last) LocalDaysOfRolling(DateTimeOffset now) =>
         (DateOnly.FromDateTime(StartOfRolling(now).UtcDateTime).AddDays(-1), DateOnly.FromDateTime(now.UtcDateTime).AddDays(1));
 
     /// <summary>Where the rolling window starts (exclusive): 30 × 24 hours before <paramref name="now"/>.</summary>

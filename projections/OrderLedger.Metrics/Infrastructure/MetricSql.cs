@@ -42,24 +42,28 @@ internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
 
     public NpgsqlDataSource DataSource => dataSource;
 
-    private static IEnumerable<NpgsqlParameter> Parameters(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now) =>
-    [
-        new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = (object?)storeId ?? DBNull.Value },
-        new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = (object?)agentId ?? DBNull.Value },
-        new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime },
-        new NpgsqlParameter("windowStart", NpgsqlDbType.TimestampTz) { Value = MetricWindow.StartOfRolling(now).UtcDateTime },
-        new NpgsqlParameter("repeatWindowStart", NpgsqlDbType.TimestampTz) { Value = now.AddDays(-ServiceMetricsQueries.RepeatContactDays).UtcDateTime },
-        new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value },
-        new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value },
-        new NpgsqlParameter("rollingFirstDay", NpgsqlDbType.Date) { Value = MetricWindow.LocalDaysOfRolling(now).First },
-        new NpgsqlParameter("rollingLastDay", NpgsqlDbType.Date) { Value = MetricWindow.LocalDaysOfRolling(now).Last },
-        new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime },
-        new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz)
-        {
-            Value = HourlyCounts.HourOf(MetricWindow.StartOfRolling(now)).AddHours(1).UtcDateTime,
-        },
+    private static IEnumerable<NpgsqlParameter> Parameters(string? storeId, string? agentId, MetricWindow window, DateTimeOffset now)
+    {
+        var windowStart = MetricWindow.StartOfRolling(now);
+        var repeatWindowStart = now.AddDays(-ServiceMetricsQueries.RepeatContactDays);
+        var (rollingFirstDay, rollingLastDay) = MetricWindow.LocalDaysOfRolling(now);
         // Resolutions before this hour (and their whole hour bucket) are more than 7 days old: final.
-        new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-ServiceMetricsQueries.RepeatContactDays)).UtcDateTime },
-        new NpgsqlParameter("finalHourEnd", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now.AddDays(-ServiceMetricsQueries.RepeatContactDays)).AddHours(1).UtcDateTime },
-    ];
+        var finalHour = HourlyCounts.HourOf(repeatWindowStart);
+        return
+        [
+            new NpgsqlParameter("store", NpgsqlDbType.Text) { Value = (object?)storeId ?? DBNull.Value },
+            new NpgsqlParameter("agent", NpgsqlDbType.Text) { Value = (object?)agentId ?? DBNull.Value },
+            new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime },
+            new NpgsqlParameter("windowStart", NpgsqlDbType.TimestampTz) { Value = windowStart.UtcDateTime },
+            new NpgsqlParameter("repeatWindowStart", NpgsqlDbType.TimestampTz) { Value = repeatWindowStart.UtcDateTime },
+            new NpgsqlParameter("fromDay", NpgsqlDbType.Date) { Value = window.From is { } from ? from : DBNull.Value },
+            new NpgsqlParameter("toDay", NpgsqlDbType.Date) { Value = window.To is { } to ? to : DBNull.Value },
+            new NpgsqlParameter("rollingFirstDay", NpgsqlDbType.Date) { Value = rollingFirstDay },
+            new NpgsqlParameter("rollingLastDay", NpgsqlDbType.Date) { Value = rollingLastDay },
+            new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime },
+            new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(windowStart).AddHours(1).UtcDateTime },
+            new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = finalHour.UtcDateTime },
+            new NpgsqlParameter("finalHourEnd", NpgsqlDbType.TimestampTz) { Value = finalHour.AddHours(1).UtcDateTime },
+        ];
+    }
 }
