@@ -127,11 +127,11 @@ public sealed class CommerceMetricsProjection : IProjection
         var orderIds = Ids(batch, e => e is OrderEvent o ? o.OrderId : null);
         var shipmentIds = Ids(batch, e => e is ShipmentEvent s ? s.ShipmentId : null);
         var refundIds = Ids(batch, e => e is RefundEvent r ? r.RefundId : null);
-        var orders = orderIds.Length == 0 ? [] : (await Orders.LoadAsync(context, "order_id = ANY(@ids)", Param(orderIds), cancellationToken))
+        var orders = orderIds.Length == 0 ? [] : (await Orders.LoadByIdsAsync(context, orderIds, cancellationToken))
             .ToDictionary(o => o.OrderId, StringComparer.Ordinal);
-        var shipments = shipmentIds.Length == 0 ? [] : (await Shipments.LoadAsync(context, "shipment_id = ANY(@ids)", Param(shipmentIds), cancellationToken))
+        var shipments = shipmentIds.Length == 0 ? [] : (await Shipments.LoadByIdsAsync(context, shipmentIds, cancellationToken))
             .ToDictionary(s => s.ShipmentId, StringComparer.Ordinal);
-        var refunds = refundIds.Length == 0 ? [] : (await Refunds.LoadAsync(context, "refund_id = ANY(@ids)", Param(refundIds), cancellationToken))
+        var refunds = refundIds.Length == 0 ? [] : (await Refunds.LoadByIdsAsync(context, refundIds, cancellationToken))
             .ToDictionary(r => r.RefundId, StringComparer.Ordinal);
         var storeIds = batch.Select(e => e.Event is IStoreScoped scoped ? scoped.StoreId : null)
             .OfType<string>()
@@ -226,8 +226,6 @@ public sealed class CommerceMetricsProjection : IProjection
 
     private static string[] Ids(IReadOnlyList<DecodedEvent> batch, Func<object, string?> id) =>
         batch.Select(e => id(e.Event)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
-
-    private static Dictionary<string, object> Param(string[] ids) => new() { ["ids"] = ids };
 
     internal sealed class OrderFacts
     {

@@ -73,7 +73,7 @@ public sealed class SharerSalesProjection : IProjection
                 _ => null,
             })
             .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
-        var orders = orderIds.Length == 0 ? [] : (await Orders.LoadAsync(context, "order_id = ANY(@ids)", new Dictionary<string, object> { ["ids"] = orderIds }, cancellationToken))
+        var orders = orderIds.Length == 0 ? [] : (await Orders.LoadByIdsAsync(context, orderIds, cancellationToken))
             .ToDictionary(o => o.OrderId, StringComparer.Ordinal);
         var storeIds = batch.Select(e => e.Event is IStoreScoped scoped ? scoped.StoreId : null).OfType<string>().Concat(orders.Values.Select(o => o.StoreId));
         var calendars = await Calendars.LoadAsync(context, storeIds, cancellationToken);

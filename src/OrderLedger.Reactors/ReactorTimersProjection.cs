@@ -359,7 +359,13 @@ public sealed class ReactorTimersProjection : IProjection
         if (dropped.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM {schema}.reactor_timers t USING unnest(@Kinds, @Subjects) AS d(kind, subject) WHERE t.kind = d.kind AND t.subject = d.subject",
+                // One primary-key probe per dropped timer (most were never armed): as a join, a build planned it as a hash
+                // join over a scan of the whole table, which grows through the build (docs/projections.md, "lookups").
+                $"""
+                DELETE FROM {schema}.reactor_timers WHERE ctid = ANY(ARRAY(
+                    SELECT t.ctid FROM unnest(@Kinds, @Subjects) AS d(kind, subject)
+                    CROSS JOIN LATERAL (SELECT ctid FROM {schema}.reactor_timers r WHERE r.kind = d.kind AND r.subject = d.subject LIMIT 1) t))
+                """,
                 new { Kinds = dropped.Select(d => d.Kind).ToArray(), Subjects = dropped.Select(d => d.Subject).ToArray() },
                 context.Transaction, cancellationToken: cancellationToken));
         }

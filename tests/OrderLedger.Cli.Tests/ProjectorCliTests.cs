@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using OrderLedger.EventStore.Postgres;
 using OrderLedger.Testing;
 using Xunit;
@@ -66,5 +68,34 @@ public sealed class ProjectorCliTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal(2, run.ExitCode);
         Assert.Single(run.Error.Trim().Split('\n'));
         Assert.StartsWith("OrderLedger.Projector", run.Error, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Changes the process's current directory, so it runs alone (no other test class beside it).</summary>
+[CollectionDefinition(nameof(ProjectorHostTests), DisableParallelization = true)]
+[Collection(nameof(ProjectorHostTests))]
+public sealed class ProjectorHostTests
+{
+    [Fact]
+    public void Run_reads_the_settings_beside_the_executable_from_any_directory_and_watches_only_that_folder()
+    {
+        var started = Environment.CurrentDirectory;
+        var elsewhere = Directory.CreateTempSubdirectory("projector-cwd-");
+        try
+        {
+            Environment.CurrentDirectory = elsewhere.FullName;
+            var builder = ProjectorCli.CreateHostBuilder(["--Projections:Only=orders"]);
+
+            var beside = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+            Assert.Equal(beside, Path.TrimEndingDirectorySeparator(builder.Environment.ContentRootPath));
+            var settings = Assert.Single(builder.Configuration.Sources.OfType<JsonConfigurationSource>(), s => s.Path == "appsettings.json");
+            Assert.Equal(beside, Path.TrimEndingDirectorySeparator(((PhysicalFileProvider)settings.FileProvider!).Root));
+            Assert.Equal("orders", builder.Configuration["Projections:Only"]);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = started;
+            elsewhere.Delete(recursive: true);
+        }
     }
 }

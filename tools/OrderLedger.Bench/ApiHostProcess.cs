@@ -107,7 +107,7 @@ public sealed class ApiHostProcess : IAsyncDisposable
         // A benchmark sends thousands of commands a minute: the default per-minute limit would refuse them.
         start.Environment["Limits__CommandsPerMinute"] = "1000000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = "0";
+        ProjectorProcess.SetGarbageCollector(start);
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

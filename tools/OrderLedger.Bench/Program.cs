@@ -115,19 +115,23 @@ try
                 var eventsPerSecond = new List<double>();
                 var rowsPerSecond = new List<double>();
                 var first = Stopwatch.StartNew();
-                var seconds = await catchUp.WaitUntilCaughtUpAsync(first, TimeSpan.FromMinutes(30));
+                var (seconds, shares) = await WithCpuAsync(
+                    database.ConnectionString, projector, () => catchUp.WaitUntilCaughtUpAsync(first, TimeSpan.FromMinutes(30)));
                 var rows = await catchUp.CountReadModelRowsAsync();
                 Log($"catch-up, {count} {label}: first build: {seconds:F1} s, {eventsInLog / seconds:F0} events/s, {rows:N0} rows, {rows / seconds:F0} rows/s");
+                Log($"  CPU, cores: {shares}");
                 eventsPerSecond.Add(eventsInLog / seconds);
                 rowsPerSecond.Add(rows / seconds);
                 for (var i = 1; i < (options.LagOnly ? 1 : options.Repetitions); i++)
                 {
-                    seconds = await catchUp.RebuildAllAsync(TimeSpan.FromMinutes(30));
+                    (seconds, shares) = await WithCpuAsync(database.ConnectionString, projector, () => catchUp.RebuildAllAsync(TimeSpan.FromMinutes(30)));
                     Log($"catch-up, {count} {label}: blue/green rebuild of all: {seconds:F1} s, {eventsInLog / seconds:F0} events/s, {rows / seconds:F0} rows/s");
+                    Log($"  CPU, cores: {shares}");
                     eventsPerSecond.Add(eventsInLog / seconds);
                     rowsPerSecond.Add(rows / seconds);
                 }
 
+                Log($"catch-up, {count} {label}: projector peak RSS so far {projector.PeakRssMegabytes():F0} MB");
                 var copy = new List<double>();
                 for (var i = 0; i < (options.LagOnly ? 1 : options.Repetitions); i++)
                 {
@@ -560,3 +564,11 @@ async Task<List<Figure>> EventStoreDbFiguresAsync(EventStoreDbBenchmark bench)
 }
 
 static void Log(string line) => Console.Error.WriteLine($"  {line}");
+
+// Where a build's CPU went: the projector against the PostgreSQL backends serving it, on a machine whose cores both share.
+static async Task<(double Seconds, CpuShares Cpu)> WithCpuAsync(string connectionString, ProjectorProcess projector, Func<Task<double>> build)
+{
+    await using var cpu = new CpuSampler(connectionString, new Dictionary<string, int> { ["projector"] = projector.ProcessId });
+    var seconds = await build();
+    return (seconds, await cpu.StopAsync());
+}

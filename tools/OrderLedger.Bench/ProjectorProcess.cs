@@ -33,7 +33,7 @@ public sealed class ProjectorProcess : IAsyncDisposable
         };
         start.Environment["ConnectionStrings__Postgres"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = "0";
+        SetGarbageCollector(start);
         // Where the catch-up time goes (reader wait, decode, per projection: checkpoint, handler SQL, commit), every 10 s.
         start.Environment["Logging__LogLevel__OrderLedger.Projections.Timings"] = "Information";
         if (only is not null)
@@ -48,6 +48,17 @@ public sealed class ProjectorProcess : IAsyncDisposable
 
         // The console logger writes to standard output; with the default level at Warning that is warnings and the timings.
         return new ProjectorProcess(StartForwarding(start, "projector"));
+    }
+
+    /// <summary>
+    /// The collector the hosts are deployed with (tools/run.sh, docs/projections.md "Memory and the GC"): workstation,
+    /// with a gen0 budget of 64 MB unless the bench's own environment names another (<c>DOTNET_GCgen0size=0</c>: the
+    /// runtime's default, to compare).
+    /// </summary>
+    internal static void SetGarbageCollector(ProcessStartInfo start)
+    {
+        start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x4000000";
     }
 
     /// <summary>Starts a child process whose every output line goes to the benchmark's standard error, after <paramref name="prefix"/>.</summary>

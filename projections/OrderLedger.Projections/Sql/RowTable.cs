@@ -110,10 +110,15 @@ public sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataRea
             return rows;
         }
 
+        // One index probe per key, whatever the planner believes of the table. As a join of the keys with the table, a
+        // build's lookups were planned from statistics taken when the table was a fraction of its size, as a hash join
+        // over a scan of the whole table: each batch read every row the build had written so far (docs/projections.md,
+        // "lookups"). LIMIT 1 (the key is the primary key) keeps the lateral subquery from being flattened into that join.
         var keyNames = columns.Take(keyCount).Select(c => c.Name).ToArray();
-        var join = string.Join(" AND ", keyNames.Select((n, i) => $"t.{n} = k.k{i}"));
-        var sql = $"SELECT {string.Join(", ", columns.Select(c => "t." + c.Name))} FROM {context.Schema}.{Name} t " +
-                  $"JOIN unnest({string.Join(", ", keyNames.Select((_, i) => $"@k{i}"))}) AS k({string.Join(", ", keyNames.Select((_, i) => $"k{i}"))}) ON {join}";
+        var match = string.Join(" AND ", keyNames.Select((n, i) => $"r.{n} = k.k{i}"));
+        var sql = $"SELECT {string.Join(", ", columns.Select(c => "t." + c.Name))} " +
+                  $"FROM unnest({string.Join(", ", keyNames.Select((_, i) => $"@k{i}"))}) AS k({string.Join(", ", keyNames.Select((_, i) => $"k{i}"))}) " +
+                  $"CROSS JOIN LATERAL (SELECT {SelectList} FROM {context.Schema}.{Name} r WHERE {match} LIMIT 1) t";
         await using var command = new NpgsqlCommand(sql, context.Connection, context.Transaction);
         for (var i = 0; i < keyCount; i++)
         {
@@ -126,6 +131,12 @@ public sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataRea
 
         return await ReadAllAsync(command, rows, cancellationToken);
     }
+
+    /// <summary>The rows of a one-column key, by their ids: <see cref="LoadAsync(ProjectionContext, IReadOnlyCollection{string[]}, CancellationToken)"/>.</summary>
+    public Task<List<TRow>> LoadByIdsAsync(ProjectionContext context, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        keyCount == 1
+            ? LoadAsync(context, ids.Select(id => new[] { id }).ToList(), cancellationToken)
+            : throw new InvalidOperationException($"{Name} has a key of {keyCount} columns.");
 
     /// <summary>Rows matching <paramref name="where"/> (a condition on the table, parameters named in it).</summary>
     public async Task<List<TRow>> LoadAsync(

@@ -76,6 +76,12 @@ public sealed class EventCodec(EventTypeRegistry registry)
             return null;
         }
 
+        return EventMetadataReader.TryRead(metadata.Span, out var read) ? read : DeserializeMetadata(metadata);
+    }
+
+    /// <summary>The serializer's reading, which <see cref="EventMetadataReader"/> matches on the shape it accepts.</summary>
+    internal static EventMetadata? DeserializeMetadata(ReadOnlyMemory<byte> metadata)
+    {
         try
         {
             return JsonSerializer.Deserialize(metadata.Span, MetadataJsonContext.Default.EventMetadata);
