@@ -9,6 +9,7 @@ using OrderLedger.Domain.WorkOrders;
 using OrderLedger.EventStore;
 using OrderLedger.EventStore.Serialization;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Reactors;
 
@@ -359,12 +360,10 @@ public sealed class ReactorTimersProjection : IProjection
         if (dropped.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                // One primary-key probe per dropped timer (most were never armed): as a join, a build planned it as a hash
-                // join over a scan of the whole table, which grows through the build (docs/projections.md, "lookups").
+                // Most dropped timers were never armed: the rows to delete are found by key, one probe each.
                 $"""
                 DELETE FROM {schema}.reactor_timers WHERE ctid = ANY(ARRAY(
-                    SELECT t.ctid FROM unnest(@Kinds, @Subjects) AS d(kind, subject)
-                    CROSS JOIN LATERAL (SELECT ctid FROM {schema}.reactor_timers r WHERE r.kind = d.kind AND r.subject = d.subject LIMIT 1) t))
+                    SELECT t.ctid FROM {KeyProbe.From($"{schema}.reactor_timers", [("kind", "Kinds"), ("subject", "Subjects")], "ctid", "t")}))
                 """,
                 new { Kinds = dropped.Select(d => d.Kind).ToArray(), Subjects = dropped.Select(d => d.Subject).ToArray() },
                 context.Transaction, cancellationToken: cancellationToken));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using OrderLedger.Projections;
+using OrderLedger.Projections.Sql;
 
 namespace OrderLedger.Metrics.Infrastructure;
 
@@ -68,9 +69,7 @@ internal sealed class ReplyWaitHistogram(string table, string inquiriesTable)
             INSERT INTO {context.Schema}.{table} AS t (store_id, local_day, wait_bucket, n, in_time, wait_sum, first_started_at, last_started_at, last_reply_at)
             SELECT i.store_id, i.local_day, i.wait_bucket, count(*), count(*) FILTER (WHERE i.wait_seconds <= {ServiceMetricsQueries.ReplyTargetSeconds}),
                    sum(i.wait_seconds::numeric), min(i.started_at), max(i.started_at), max(i.first_reply_at)
-            FROM unnest(@conversations, @seqs) AS k(conversation_id, seq)
-            CROSS JOIN LATERAL (
-                SELECT * FROM {context.Schema}.{inquiriesTable} r WHERE r.conversation_id = k.conversation_id AND r.seq = k.seq LIMIT 1) i
+            FROM {KeyProbe.From($"{context.Schema}.{inquiriesTable}", [("conversation_id", "conversations"), ("seq", "seqs")], "*", "i")}
             WHERE i.in_service_hours AND i.first_reply_at IS NOT NULL
             GROUP BY i.store_id, i.local_day, i.wait_bucket
             ON CONFLICT (store_id, local_day, wait_bucket) DO UPDATE SET

@@ -110,15 +110,8 @@ public sealed class RowTable<TRow>(string name, int keyCount, Func<NpgsqlDataRea
             return rows;
         }
 
-        // One index probe per key, whatever the planner believes of the table. As a join of the keys with the table, a
-        // build's lookups were planned from statistics taken when the table was a fraction of its size, as a hash join
-        // over a scan of the whole table: each batch read every row the build had written so far (docs/projections.md,
-        // "lookups"). LIMIT 1 (the key is the primary key) keeps the lateral subquery from being flattened into that join.
-        var keyNames = columns.Take(keyCount).Select(c => c.Name).ToArray();
-        var match = string.Join(" AND ", keyNames.Select((n, i) => $"r.{n} = k.k{i}"));
-        var sql = $"SELECT {string.Join(", ", columns.Select(c => "t." + c.Name))} " +
-                  $"FROM unnest({string.Join(", ", keyNames.Select((_, i) => $"@k{i}"))}) AS k({string.Join(", ", keyNames.Select((_, i) => $"k{i}"))}) " +
-                  $"CROSS JOIN LATERAL (SELECT {SelectList} FROM {context.Schema}.{Name} r WHERE {match} LIMIT 1) t";
+        var probe = KeyProbe.From($"{context.Schema}.{Name}", [.. columns.Take(keyCount).Select((c, i) => (c.Name, $"k{i}"))], SelectList, "t");
+        var sql = $"SELECT {string.Join(", ", columns.Select(c => "t." + c.Name))} FROM {probe}";
         await using var command = new NpgsqlCommand(sql, context.Connection, context.Transaction);
         for (var i = 0; i < keyCount; i++)
         {

@@ -98,6 +98,8 @@ public sealed class MetadataReaderTests
         const string Rest = "\",\"causationId\":\"c\",\"commandId\":\"c\",\"actor\":{\"kind\":\"Bot\",\"id\":\"b\"},\"occurredAt\":\"2026-11-01T10:00:00+00:00\"}";
         byte[] bytes = [.. "{\"correlationId\":\"c"u8, 0xC3, 0x28, .. Encoding.UTF8.GetBytes(Rest)];
         Assert.False(EventMetadataReader.TryRead(bytes, out _));
+        Assert.Null(EventCodec.DeserializeMetadata(bytes));
+        Assert.Null(EventCodec.DecodeMetadata(bytes)); // metadata of another shape: the event still replays, without it
     }
 
     private static void AssertSame(EventMetadata? expected, EventMetadata? actual)
