@@ -54,8 +54,9 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
 
     /// <summary>
     /// The commerce counts of a window (orders placed, paid, cancelled; parcels shipped, delivered; disputes judged merchant
-    /// at fault) in one statement: the hourly buckets wholly inside the window, plus the facts of its edge hours counted
-    /// live from the fact rows (each over an index on the fact's time).
+    /// at fault) in one statement: the hourly buckets inside the window through the hour of "now", plus the facts of the
+    /// rolling window's partial first hour and less those after "now" in its hour, both counted live from the fact rows
+    /// (each over an index on the fact's time; <see cref="MetricWindow.LiveEdges"/>).
     /// </summary>
     internal Task<IReadOnlyDictionary<string, long>> CountsAsync(string? storeId, MetricWindow window, DateTimeOffset now, CancellationToken cancellationToken) =>
         _sql.RunAsync(batch => AddCounts(batch, storeId, window, now), cancellationToken);
@@ -63,11 +64,11 @@ public sealed class CommerceMetricsQueries(NpgsqlDataSource dataSource, string v
     internal Func<IReadOnlyDictionary<string, long>> AddCounts(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
         var store = MetricSql.Is(storeId, "store_id", "store");
-        string Live(string fact, string table, string dayColumn, string timeColumn, string condition = "TRUE") =>
-            $"SELECT '{fact}', count(*) FROM {_sql.View(table)} WHERE {store} AND {timeColumn} IS NOT NULL AND {condition} AND {window.WhereOutsideBuckets(dayColumn, timeColumn)}";
+        string Live(string fact, string table, string dayColumn, string timeColumn, string condition = "TRUE") => window.LiveEdges(
+            _sql.View(table), $"{store} AND {timeColumn} IS NOT NULL AND {condition}", dayColumn, timeColumn, sign => $"'{fact}', {sign} * count(*)");
         var sql = $"""
             SELECT fact, sum(n)::bigint FROM (
-                SELECT fact, n FROM {_sql.View(CommerceMetricsProjection.HourlyTable)} WHERE {store} AND {window.WhereBuckets()}
+                SELECT fact, n FROM {_sql.View(CommerceMetricsProjection.HourlyTable)} WHERE {store} AND {window.WhereBucketsThroughNow()}
                 UNION ALL {Live(CommerceMetricsProjection.Facts.Placed, CommerceMetricsProjection.OrdersTable, "placed_day", "placed_at")}
                 UNION ALL {Live(CommerceMetricsProjection.Facts.Paid, CommerceMetricsProjection.OrdersTable, "paid_day", "paid_at")}
                 UNION ALL {Live(CommerceMetricsProjection.Facts.Cancelled, CommerceMetricsProjection.OrdersTable, "cancelled_day", "cancelled_at")}

@@ -68,6 +68,43 @@ public sealed record MetricWindow
         : $"{Where(dayColumn, timeColumn)} AND {timeColumn} >= @nowHour";
 
     /// <summary>
+    /// The buckets of <see cref="WhereBuckets"/> and, if "now" lies in the window, the bucket of its hour: a count that
+    /// covers the hour of "now" whole, so that the facts of that hour after "now" (<see cref="WhereAfterNowInBuckets"/>,
+    /// normally none) are taken off it instead of those before it being counted live. At a peak the hour of "now" holds
+    /// the most facts of all; the facts after "now" are those of a "now" in the past, or dated ahead of the clock.
+    /// </summary>
+    internal string WhereBucketsThroughNow(string dayColumn = "local_day", string hourColumn = "hour") => IsRolling
+        ? $"{hourColumn} > @windowStart AND {hourColumn} <= @now"
+        : $"{dayColumn} BETWEEN @fromDay AND @toDay AND {hourColumn} <= @now";
+
+    /// <summary>
+    /// The facts of the window in no bucket of <see cref="WhereBucketsThroughNow"/>, to be added live: those of the
+    /// partial hour at the rolling window's start; none for days (a bucket is a local day's part of an hour, so a day
+    /// whose midnight falls inside a UTC hour still has buckets of its own).
+    /// </summary>
+    internal string WhereStartEdge(string timeColumn) => IsRolling
+        ? $"{timeColumn} > @windowStart AND {timeColumn} < @firstWholeHour"
+        : "FALSE";
+
+    /// <summary>
+    /// The facts counted in the bucket of the hour of "now" that happened after "now": not in the window, so subtracted
+    /// from <see cref="WhereBucketsThroughNow"/>'s sum. With <see cref="WhereStartEdge"/> added, the result is exactly the
+    /// facts of <see cref="Where"/>, each once. Uses <c>@nextHour</c>, the end of the hour of "now".
+    /// </summary>
+    internal string WhereAfterNowInBuckets(string dayColumn, string timeColumn) => IsRolling
+        ? $"{timeColumn} > @now AND {timeColumn} < @nextHour"
+        : $"{dayColumn} BETWEEN @fromDay AND @toDay AND {timeColumn} > @now AND {timeColumn} < @nextHour";
+
+    /// <summary>
+    /// What a count from <see cref="WhereBucketsThroughNow"/>'s buckets needs from the fact rows <paramref name="where"/>
+    /// selects in <paramref name="from"/>: the start edge's rows with <c>select(1)</c>, then the rows after "now" in its
+    /// hour with <c>select(-1)</c> (e.g. <c>sign => $"'placed', {sign} * count(*)"</c>), as one <c>UNION ALL</c>.
+    /// </summary>
+    internal string LiveEdges(string from, string where, string dayColumn, string timeColumn, Func<int, string> select) =>
+        $"SELECT {select(1)} FROM {from} WHERE {where} AND {WhereStartEdge(timeColumn)} " +
+        $"UNION ALL SELECT {select(-1)} FROM {from} WHERE {where} AND {WhereAfterNowInBuckets(dayColumn, timeColumn)}";
+
+    /// <summary>
     /// The SQL condition on a store-local day column that every fact of the window satisfies: for days, those days; for
     /// the rolling window, the UTC dates of its start and of "now" widened by a day each way (<c>@rollingFirstDay</c>,
     /// <c>@rollingLastDay</c>), as a local day is never more than a day from the UTC date. A range for an index on the

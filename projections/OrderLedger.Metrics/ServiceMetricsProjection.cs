@@ -44,6 +44,9 @@ public sealed class ServiceMetricsProjection : IProjection
         public const string Passive = "nps_passive";
         public const string Detractor = "nps_detractor";
         public const string OutsideHours = "outside_hours";
+
+        /// <summary>Inquiries in service hours without a reply yet, by their start: one more at the start, one less at the first reply.</summary>
+        public const string Unreplied = "inquiry_unreplied";
         public const string Resolved = "fcr_resolved";
         public const string Broken = "fcr_broken";
 
@@ -83,8 +86,11 @@ public sealed class ServiceMetricsProjection : IProjection
     /// 9: the answered inquiries' waits as a histogram per store, local day and wait bucket (<see cref="ReplyWaitsTable"/>,
     /// each inquiry's <c>wait_bucket</c>); the category in the first resolutions' covering indexes, and an index of the
     /// broken ones (first-contact resolution per category reads the last 7 days from the buckets, less the breaks by now).
+    /// 10: hourly counts of the inquiries in service hours not replied to (<see cref="Facts.Unreplied"/>) and an index of
+    /// the withdrawn ones among them: the reply rate's unanswered inquiries are counted from the buckets, reading only the
+    /// last 180 s, the withdrawn and those replied to after "now".
     /// </summary>
-    public int Version => 9;
+    public int Version => 10;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf([
         .. StoreCalendars.Events,
@@ -164,6 +170,7 @@ public sealed class ServiceMetricsProjection : IProjection
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, wait_bucket, local_day) INCLUDE (started_at, first_reply_at, wait_seconds) WHERE in_service_hours AND first_reply_at IS NOT NULL;
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, first_reply_at) WHERE in_service_hours AND first_reply_at IS NOT NULL;
         CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) WHERE in_service_hours AND first_reply_at IS NULL;
+        CREATE INDEX ON {schema}.{InquiriesTable} (store_id, started_at) INCLUDE (local_day, withdrawn_at) WHERE in_service_hours AND first_reply_at IS NULL AND withdrawn_at IS NOT NULL;
         CREATE TABLE {schema}.{RatingsTable} (
             conversation_id    text NOT NULL,
             seq                integer NOT NULL,
@@ -386,6 +393,7 @@ public sealed class ServiceMetricsProjection : IProjection
                     if (inquiry.InServiceHours)
                     {
                         Answered.Add((inquiry.ConversationId, inquiry.Seq));
+                        counts.Add(c.StoreId, Facts.Unreplied, inquiry.LocalDay, inquiry.StartedAt, -1);
                     }
 
                     Close(inquiry);
@@ -533,10 +541,7 @@ public sealed class ServiceMetricsProjection : IProjection
             };
             openInquiries[c.ConversationId] = inquiry;
             Touch(inquiry);
-            if (!inquiry.InServiceHours)
-            {
-                counts.Add(c.StoreId, Facts.OutsideHours, inquiry.LocalDay, at);
-            }
+            counts.Add(c.StoreId, inquiry.InServiceHours ? Facts.Unreplied : Facts.OutsideHours, inquiry.LocalDay, at);
         }
 
         private void Close(InquiryFacts inquiry)

@@ -37,11 +37,17 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
     /// The reply rate of a store (or all stores) in three narrow parts instead of one pass over every inquiry, in two
     /// statements: the inquiries answered by <c>now</c> (in time, late, and the exact mean and percentiles of their
     /// waits), from the wait histogram (<see cref="AnsweredWaitsSql"/>); then those in service hours not answered by
-    /// <c>now</c> (withdrawn, overdue, pending), over partial indexes of unanswered ones and of ones answered after
-    /// <c>now</c>, with the inquiries outside service hours, from the hourly counts plus the edge hours live.
+    /// <c>now</c> (withdrawn, overdue, pending) and those outside service hours. Of the ones not answered, only those
+    /// whose outcome needs their row are read: the ones not replied to that started in the last 180 s (pending, or
+    /// withdrawn in time) or were withdrawn, and the ones replied to after <c>now</c>, over partial indexes; every other
+    /// one not replied to is overdue, and how many there are comes from the hourly counts of those not replied to
+    /// (<see cref="ServiceMetricsProjection.Facts.Unreplied"/>), so a queue of 100,000 waiting customers is not read
+    /// row by row on every call. Both hourly counts are read through the hour of <c>now</c>
+    /// (<see cref="MetricWindow.LiveEdges"/>).
     /// <para>The histogram's statement has one generic plan for every store and window (it reads by store and local day
-    /// only). The second is planned for each execution over several days: a generic plan, not knowing how few
-    /// replies come after <c>now</c>, reads the busy store's whole month by its start instead.</para>
+    /// only). The second is planned for each execution: a generic plan, not knowing how few replies come after
+    /// <c>now</c>, reads every answered inquiry of the window by its start instead (on a busy day, tens of thousands of
+    /// rows a call even for today alone).</para>
     /// </summary>
     internal Func<ReplyRate> AddStoreReplyRate(QueryBatch batch, string? storeId, MetricWindow window, DateTimeOffset now)
     {
@@ -52,12 +58,18 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             batch, $"WITH {AnsweredWaitsSql(storeId, window)} SELECT in_time, late, mean, p FROM answered", storeId, null, window, now,
             r => (InTime: r.LongOrZero(0), Late: r.LongOrZero(1), Mean: r.DoubleN(2), P: r.IsDBNull(3) ? null : r.GetFieldValue<double[]>(3)),
             QueryBatch.Plan.Generic);
+        var notReplied = $"{store} AND in_service_hours AND first_reply_at IS NULL";
+        var withdrawnByNow = "CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at";
+        var lastTargetStart = $"@now - make_interval(secs => {ReplyTargetSeconds})";
         var sql = $"""
             WITH unanswered AS (
-                SELECT started_at, CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
-                FROM {inquiries} WHERE {store} AND in_service_hours AND first_reply_at IS NULL AND {inWindow}
+                SELECT started_at, {withdrawnByNow}, true AS not_replied
+                FROM {inquiries} WHERE {notReplied} AND {inWindow} AND started_at >= {lastTargetStart}
                 UNION ALL
-                SELECT started_at, CASE WHEN withdrawn_at <= @now THEN withdrawn_at END AS withdrawn_at
+                SELECT started_at, {withdrawnByNow}, true
+                FROM {inquiries} WHERE {notReplied} AND withdrawn_at IS NOT NULL AND {inWindow} AND started_at < {lastTargetStart}
+                UNION ALL
+                SELECT started_at, {withdrawnByNow}, false
                 FROM {inquiries} WHERE {store} AND in_service_hours AND first_reply_at IS NOT NULL AND first_reply_at > @now AND {inWindow}
             ), u AS (
                 SELECT CASE
@@ -65,23 +77,30 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
                                CASE WHEN withdrawn_at <= started_at + make_interval(secs => {ReplyTargetSeconds}) THEN 'withdrawn' ELSE 'overdue' END
                            WHEN @now > started_at + make_interval(secs => {ReplyTargetSeconds}) THEN 'overdue'
                            ELSE 'pending'
-                       END AS outcome
+                       END AS outcome,
+                       not_replied
                 FROM unanswered
+            ), not_replied AS (
+                SELECT n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
+                WHERE {store} AND fact = '{ServiceMetricsProjection.Facts.Unreplied}' AND {window.WhereBucketsThroughNow()}
+                UNION ALL
+                {window.LiveEdges(inquiries, notReplied, "local_day", "started_at", sign => $"{sign} * count(*)")}
             ), outside AS (
                 SELECT n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
-                WHERE {store} AND fact = '{ServiceMetricsProjection.Facts.OutsideHours}' AND {window.WhereBuckets()}
+                WHERE {store} AND fact = '{ServiceMetricsProjection.Facts.OutsideHours}' AND {window.WhereBucketsThroughNow()}
                 UNION ALL
-                SELECT count(*) FROM {inquiries} WHERE {store} AND NOT in_service_hours AND {window.WhereOutsideBuckets("local_day", "started_at")}
+                {window.LiveEdges(inquiries, $"{store} AND NOT in_service_hours", "local_day", "started_at", sign => $"{sign} * count(*)")}
             )
-            SELECT u.overdue, u.pending, u.withdrawn, o.outside
+            SELECT u.overdue + n.not_replied - u.not_replied_read, u.pending, u.withdrawn, o.outside
             FROM (SELECT count(*) FILTER (WHERE outcome = 'overdue') AS overdue, count(*) FILTER (WHERE outcome = 'pending') AS pending,
-                         count(*) FILTER (WHERE outcome = 'withdrawn') AS withdrawn
+                         count(*) FILTER (WHERE outcome = 'withdrawn') AS withdrawn, count(*) FILTER (WHERE not_replied) AS not_replied_read
                   FROM u) u,
+                 (SELECT coalesce(sum(n), 0)::bigint AS not_replied FROM not_replied) n,
                  (SELECT sum(n)::bigint AS outside FROM outside) o
             """;
         var unanswered = MetricSql.Add(
             batch, sql, storeId, null, window, now, r => (Overdue: r.LongOrZero(0), Pending: r.LongOrZero(1), Withdrawn: r.LongOrZero(2), Outside: r.LongOrZero(3)),
-            window.IsOneDay ? QueryBatch.Plan.Generic : QueryBatch.Plan.Session);
+            QueryBatch.Plan.Session);
         return () =>
         {
             var (a, u) = (answered().Single(), unanswered().Single());
@@ -303,12 +322,11 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         var answers = agentId is null
             ? $"""
                 SELECT fact, n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
-                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
+                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereBucketsThroughNow()}
                   AND fact IN ('{ServiceMetricsProjection.Facts.Promoter}', '{ServiceMetricsProjection.Facts.Passive}', '{ServiceMetricsProjection.Facts.Detractor}')
                 UNION ALL
-                SELECT {ScoreClass}, 1 FROM {conversations}
-                WHERE {MetricSql.Is(storeId, "store_id", "store")} AND nps_answered_at IS NOT NULL AND survey_sent_at IS NOT NULL
-                  AND {window.WhereOutsideBuckets("nps_day", "nps_answered_at")}
+                {window.LiveEdges(conversations, $"{MetricSql.Is(storeId, "store_id", "store")} AND nps_answered_at IS NOT NULL AND survey_sent_at IS NOT NULL",
+                    "nps_day", "nps_answered_at", sign => $"{ScoreClass}, {sign}")}
                 """
             : $"""
                 SELECT {ScoreClass} AS fact, 1 AS n FROM {conversations}
@@ -476,12 +494,12 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
         var hourly = _sql.View(ServiceMetricsProjection.HourlyTable);
         const string resolvedPrefix = ServiceMetricsProjection.Facts.CategoryResolvedPrefix, brokenPrefix = ServiceMetricsProjection.Facts.CategoryBrokenPrefix;
         string Live(string fact, string condition, string dayColumn, string timeColumn) =>
-            $"SELECT '{fact}', count(*) FROM {conversations} WHERE {store} AND {condition} AND {window.WhereOutsideBuckets(dayColumn, timeColumn)}";
+            window.LiveEdges(conversations, $"{store} AND {condition}", dayColumn, timeColumn, sign => $"'{fact}', {sign} * count(*)");
         const string byBot = "(first_handed_off_at IS NULL OR first_handed_off_at > first_resolved_at)";
         var sql = $"""
             SELECT fact, sum(n)::bigint FROM (
                 SELECT fact, n FROM {hourly}
-                WHERE {store} AND {window.WhereBuckets()}
+                WHERE {store} AND {window.WhereBucketsThroughNow()}
                   AND fact IN ('{ServiceMetricsProjection.Facts.Started}', '{ServiceMetricsProjection.Facts.Complaint}',
                                '{ServiceMetricsProjection.Facts.BotResolved}', '{ServiceMetricsProjection.Facts.ResolvedByBot}')
                 UNION ALL {Live(ServiceMetricsProjection.Facts.Started, "TRUE", "started_day", "started_at")}
@@ -566,14 +584,13 @@ public sealed class ServiceMetricsQueries(NpgsqlDataSource dataSource, string vi
             ? $"""
                 WITH a AS (
                     SELECT fact, n FROM {_sql.View(ServiceMetricsProjection.HourlyTable)}
-                    WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereBuckets()}
+                    WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereBucketsThroughNow()}
                       AND fact IN ('{ServiceMetricsProjection.Facts.Rating}', '{ServiceMetricsProjection.Facts.SatisfiedRating}')
                     UNION ALL
-                    SELECT '{ServiceMetricsProjection.Facts.Rating}', count(*) FROM {ratings}
-                    WHERE {MetricSql.Is(storeId, "store_id", "store")} AND {window.WhereOutsideBuckets("local_day", "rated_at")}
+                    {window.LiveEdges(ratings, MetricSql.Is(storeId, "store_id", "store"), "local_day", "rated_at", sign => $"'{ServiceMetricsProjection.Facts.Rating}', {sign} * count(*)")}
                     UNION ALL
-                    SELECT '{ServiceMetricsProjection.Facts.SatisfiedRating}', count(*) FROM {ratings}
-                    WHERE {MetricSql.Is(storeId, "store_id", "store")} AND rating = 'satisfied' AND {window.WhereOutsideBuckets("local_day", "rated_at")}
+                    {window.LiveEdges(ratings, $"{MetricSql.Is(storeId, "store_id", "store")} AND rating = 'satisfied'", "local_day", "rated_at",
+                        sign => $"'{ServiceMetricsProjection.Facts.SatisfiedRating}', {sign} * count(*)")}
                 )
                 SELECT (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.SatisfiedRating}')::bigint,
                        (SELECT sum(n) FROM a WHERE fact = '{ServiceMetricsProjection.Facts.Rating}')::bigint

@@ -47,7 +47,11 @@ public sealed class RosterProjection : IProjection
 {
     public string Name => "roster";
 
-    public int Version => 1;
+    /// <summary>
+    /// 2: an index of the open conversations whose escalation has no team yet, and the agents' loads read by index probes
+    /// per agent (the assignment reactor's polls read every open, and every ever assigned, conversation of the store).
+    /// </summary>
+    public int Version => 2;
 
     public IReadOnlySet<string> EventTypes { get; } = DomainEventTypes.NamesOf(
         typeof(ShiftStarted), typeof(ShiftEnded), typeof(AgentCapacitySet), typeof(AgentRankSet), typeof(BuyerBindingSet), typeof(BuyerBound),
@@ -79,7 +83,9 @@ public sealed class RosterProjection : IProjection
             team_supervisor    text,
             team_escalated_at  timestamptz);
         CREATE INDEX ON {schema}.roster_conversations (queued_at, conversation_id) WHERE open AND human AND assigned_agent IS NULL;
-        CREATE INDEX ON {schema}.roster_conversations (store_id, assigned_agent);
+        CREATE INDEX ON {schema}.roster_conversations (escalated_at, conversation_id) WHERE open AND escalated_at IS NOT NULL AND team_escalated_at IS DISTINCT FROM escalated_at;
+        CREATE INDEX ON {schema}.roster_conversations (store_id, assigned_agent, assigned_at);
+        CREATE INDEX ON {schema}.roster_conversations (store_id, assigned_agent) WHERE open;
         CREATE INDEX ON {schema}.roster_conversations (store_id, customer_id);
         CREATE TABLE {schema}.roster_buyers (
             store_id        text NOT NULL,
@@ -252,9 +258,21 @@ public sealed class RosterQueries(NpgsqlDataSource dataSource, string viewSchema
             r => new AgentLoad(r.Text(0), r.Int(1), r.TimeN(2)), cancellationToken))
         .ToDictionary(l => l.AgentId, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The store's agents found one index probe at a time (the next agent after the last), then each one's open count and
+    /// last assignment by a probe of its own: the store's every conversation ever assigned is not read on each poll.
+    /// </summary>
     private string LoadsSql => $"""
-        SELECT assigned_agent AS agent, (count(*) FILTER (WHERE open))::int AS open, max(assigned_at) AS last_assigned_at
-        FROM {Views}.roster_conversations WHERE store_id = @storeId AND assigned_agent IS NOT NULL GROUP BY assigned_agent
+        WITH RECURSIVE agents AS (
+            SELECT (SELECT min(assigned_agent) FROM {Views}.roster_conversations WHERE store_id = @storeId AND assigned_agent IS NOT NULL) AS agent
+            UNION ALL
+            SELECT (SELECT min(c.assigned_agent) FROM {Views}.roster_conversations c WHERE c.store_id = @storeId AND c.assigned_agent > a.agent)
+            FROM agents a WHERE a.agent IS NOT NULL
+        )
+        SELECT a.agent,
+               (SELECT count(*) FROM {Views}.roster_conversations c WHERE c.store_id = @storeId AND c.assigned_agent = a.agent AND c.open)::int AS open,
+               (SELECT max(c.assigned_at) FROM {Views}.roster_conversations c WHERE c.store_id = @storeId AND c.assigned_agent = a.agent) AS last_assigned_at
+        FROM agents a WHERE a.agent IS NOT NULL
         """;
 
     /// <summary>Open human conversations nobody has, longest queued first.</summary>

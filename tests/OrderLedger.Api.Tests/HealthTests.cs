@@ -137,6 +137,20 @@ public sealed class ReadinessTests
     }
 
     [Theory]
+    [InlineData(2, false)]
+    [InlineData(1, true)]
+    public void A_host_whose_code_reads_a_newer_version_than_the_one_serving_is_not_ready_until_the_switch(int hostVersion, bool ready)
+    {
+        // Given version 1 serving while this host's code is at hostVersion (a rebuild of version 2 under way).
+        var serving = Status(ProjectionState.Rebuilding, 0, 0);
+
+        var assessed = Readiness.Assess([serving], Options, new Dictionary<string, int> { ["orders"] = hostVersion }).Single();
+
+        Assert.Equal(ready, assessed.Ready);
+        Assert.Equal(ready ? null : "version 1 serves, this host reads version 2: ready once its rebuild switches", assessed.Reason);
+    }
+
+    [Theory]
     [InlineData("-1", null)]
     [InlineData("10000001", null)]
     [InlineData(null, "-5")]

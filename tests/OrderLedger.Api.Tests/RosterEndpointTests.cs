@@ -42,7 +42,17 @@ public sealed class RosterEndpointTests(ApiHost host) : IClassFixture<ApiHost>
         var handled = await Eventually.Json(supervisor, $"/api/stores/{shop.StoreId}/metrics/handled-by-agent", h => h.GetArrayLength() == 1,
             because: "the resolution should count as handled by the agent");
         Assert.Equal(("agent-user", 1), (handled[0].GetProperty("agentId").GetString(), handled[0].GetProperty("handled").GetInt32()));
-        await Eventually.Json(supervisor, Roster(shop), r => r[0].GetProperty("openConversations").GetInt32() == 0, because: "the resolution frees the agent");
+        var freed = await Eventually.Json(supervisor, Roster(shop), r => r[0].GetProperty("openConversations").GetInt32() == 0, because: "the resolution frees the agent");
+        var firstAssignedAt = freed[0].GetProperty("lastAssignedAt").GetDateTimeOffset();
+
+        // A second conversation later: the roster's last assignment is the newer one.
+        await Task.Delay(TimeSpan.FromMilliseconds(20));
+        var secondId = "cv-" + Guid.NewGuid().ToString("N")[..10];
+        await shop.OkAsync($"/api/conversations/{secondId}", new { storeId = shop.StoreId, customerId = "cust-10", channel = "email", botEnabled = false });
+        await shop.OkAsync($"/api/conversations/{secondId}/messages", new { text = "And the necklace?" });
+        await Eventually.Json(supervisor, Roster(shop),
+            r => r[0].GetProperty("openConversations").GetInt32() == 1 && r[0].GetProperty("lastAssignedAt").GetDateTimeOffset() > firstAssignedAt,
+            because: "the roster should show the agent's latest assignment");
     }
 
     [Fact]

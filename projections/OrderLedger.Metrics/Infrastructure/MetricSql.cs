@@ -61,6 +61,7 @@ internal sealed class MetricSql(NpgsqlDataSource dataSource, string viewSchema)
             new NpgsqlParameter("rollingFirstDay", NpgsqlDbType.Date) { Value = rollingFirstDay },
             new NpgsqlParameter("rollingLastDay", NpgsqlDbType.Date) { Value = rollingLastDay },
             new NpgsqlParameter("nowHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).UtcDateTime },
+            new NpgsqlParameter("nextHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(now).AddHours(1).UtcDateTime },
             new NpgsqlParameter("firstWholeHour", NpgsqlDbType.TimestampTz) { Value = HourlyCounts.HourOf(windowStart).AddHours(1).UtcDateTime },
             new NpgsqlParameter("finalHour", NpgsqlDbType.TimestampTz) { Value = finalHour.UtcDateTime },
             new NpgsqlParameter("finalHourEnd", NpgsqlDbType.TimestampTz) { Value = finalHour.AddHours(1).UtcDateTime },

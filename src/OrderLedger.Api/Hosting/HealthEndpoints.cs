@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using OrderLedger.EventStore;
 using OrderLedger.Hosting;
+using OrderLedger.Projections;
 using OrderLedger.Projections.Runtime;
 
 namespace OrderLedger.Api.Hosting;
@@ -24,6 +25,7 @@ public static class HealthEndpoints
         app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
         // Which event store this host runs on (EventStore:Provider), so a probe or a person sees it at a glance.
         var storeName = EventStoreConfiguration.Provider(app.ServiceProvider.GetRequiredService<IConfiguration>());
+        var versions = app.ServiceProvider.GetServices<IProjection>().ToDictionary(p => p.Name, p => p.Version, StringComparer.Ordinal);
         app.MapGet("/health/ready", async (HttpContext http, IEventStore store, IProjectionAdmin projections, HealthOptions options, CancellationToken cancellationToken) =>
         {
             var user = http.User;
@@ -33,7 +35,7 @@ public static class HealthEndpoints
                 timeout.CancelAfter(CheckTimeout);
                 var head = await store.ReadHeadPositionAsync(timeout.Token);
                 var statuses = await projections.GetStatusAsync(timeout.Token);
-                var assessed = Readiness.Assess(statuses, options);
+                var assessed = Readiness.Assess(statuses, options, versions);
                 var ready = assessed.All(p => p.Ready);
                 var status = ready ? "ready" : "not-ready";
                 return Answer(ready, IsSignedIn(user)

@@ -38,20 +38,26 @@ public sealed class HealthOptions
 public sealed record ProjectionReadiness(string Name, ProjectionState State, long? LagEvents, double? LagSeconds, bool Ready, string? Reason);
 
 /// <summary>
-/// The readiness rule: ready when no projection is faulted and every one is built and within the allowed lag (a
-/// projection no process has built yet, while the log holds events, is not).
+/// The readiness rule: ready when no projection is faulted and every one is built, of the version this host's code reads,
+/// and within the allowed lag (a projection no process has built yet, while the log holds events, is not). A host whose
+/// code has a newer version of a projection than the one serving (its blue/green rebuild is under way) is not ready
+/// until the switch: its queries may read tables or counts the old build does not have.
 /// </summary>
 public static class Readiness
 {
-    public static IReadOnlyList<ProjectionReadiness> Assess(IEnumerable<ProjectionStatus> statuses, HealthOptions options) =>
-        statuses.Select(s => Assess(s, options)).ToList();
+    /// <param name="versions">This host's version of each projection by name (null: not checked).</param>
+    public static IReadOnlyList<ProjectionReadiness> Assess(
+        IEnumerable<ProjectionStatus> statuses, HealthOptions options, IReadOnlyDictionary<string, int>? versions = null) =>
+        statuses.Select(s => Assess(s, options, versions?.GetValueOrDefault(s.Name))).ToList();
 
-    private static ProjectionReadiness Assess(ProjectionStatus status, HealthOptions options)
+    private static ProjectionReadiness Assess(ProjectionStatus status, HealthOptions options, int? version)
     {
         var reason = status switch
         {
             { State: ProjectionState.Faulted } => "faulted",
             { LagEvents: null, LagSeconds: null, Head: not null } => "not built yet",
+            { Generation: > 0 } when version > status.Version =>
+                $"version {status.Version} serves, this host reads version {version}: ready once its rebuild switches",
             { LagEvents: { } events } when events > options.MaxReadyLagEvents => $"{events} events behind, more than {options.MaxReadyLagEvents}",
             { LagEvents: null, LagSeconds: { } seconds } when seconds > options.MaxReadyLagSeconds => string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s behind, more than {options.MaxReadyLagSeconds:0}"),
             _ => null,

@@ -93,6 +93,7 @@ public sealed class HourlyCountsTests(TestDatabase db) : IClassFixture<TestDatab
             UNION ALL SELECT store_id, 'delivered', delivered_day, date_trunc('hour', delivered_at, 'UTC') FROM rm.metric_shipments WHERE delivered_at IS NOT NULL
             UNION ALL SELECT store_id, 'dispute_at_fault', judged_day, date_trunc('hour', judged_at, 'UTC') FROM rm.metric_disputes WHERE merchant_at_fault
             UNION ALL SELECT store_id, 'outside_hours', local_day, date_trunc('hour', started_at, 'UTC') FROM rm.metric_inquiries WHERE NOT in_service_hours
+            UNION ALL SELECT store_id, 'inquiry_unreplied', local_day, date_trunc('hour', started_at, 'UTC') FROM rm.metric_inquiries WHERE in_service_hours AND first_reply_at IS NULL
             UNION ALL SELECT store_id, 'rating', local_day, date_trunc('hour', rated_at, 'UTC') FROM rm.metric_ratings
             UNION ALL SELECT store_id, 'rating_satisfied', local_day, date_trunc('hour', rated_at, 'UTC') FROM rm.metric_ratings WHERE rating = 'satisfied'
             UNION ALL SELECT store_id, CASE WHEN nps_score >= 9 THEN 'nps_promoter' WHEN nps_score >= 7 THEN 'nps_passive' ELSE 'nps_detractor' END,
