@@ -78,18 +78,10 @@ public sealed record MetricWindow
         : $"{dayColumn} BETWEEN @fromDay AND @toDay AND {hourColumn} <= @now";
 
     /// <summary>
-    /// The facts of the window in no bucket of <see cref="WhereBucketsThroughNow"/>, to be added live: those of the
-    /// partial hour at the rolling window's start; none for days (a bucket is a local day's part of an hour, so a day
-    /// whose midnight falls inside a UTC hour still has buckets of its own).
-    /// </summary>
-    internal string WhereStartEdge(string timeColumn) => IsRolling
-        ? $"{timeColumn} > @windowStart AND {timeColumn} < @firstWholeHour"
-        : "FALSE";
-
-    /// <summary>
     /// The facts counted in the bucket of the hour of "now" that happened after "now": not in the window, so subtracted
-    /// from <see cref="WhereBucketsThroughNow"/>'s sum. With <see cref="WhereStartEdge"/> added, the result is exactly the
-    /// facts of <see cref="Where"/>, each once. Uses <c>@nextHour</c>, the end of the hour of "now".
+    /// from <see cref="WhereBucketsThroughNow"/>'s sum. With the rolling window's partial first hour added
+    /// (<see cref="LiveEdges"/>), the result is exactly the facts of <see cref="Where"/>, each once. Uses
+    /// <c>@nextHour</c>, the end of the hour of "now".
     /// </summary>
     internal string WhereAfterNowInBuckets(string dayColumn, string timeColumn) => IsRolling
         ? $"{timeColumn} > @now AND {timeColumn} < @nextHour"
@@ -97,12 +89,18 @@ public sealed record MetricWindow
 
     /// <summary>
     /// What a count from <see cref="WhereBucketsThroughNow"/>'s buckets needs from the fact rows <paramref name="where"/>
-    /// selects in <paramref name="from"/>: the start edge's rows with <c>select(1)</c>, then the rows after "now" in its
-    /// hour with <c>select(-1)</c> (e.g. <c>sign => $"'placed', {sign} * count(*)"</c>), as one <c>UNION ALL</c>.
+    /// selects in <paramref name="from"/>: the rows after "now" in its hour with <c>select(-1)</c> (e.g.
+    /// <c>sign => $"'placed', {sign} * count(*)"</c>) and, for the rolling window, the rows of its partial first hour (in
+    /// no bucket) with <c>select(1)</c>, as one <c>UNION ALL</c>. A day has no partial hour: a bucket is a local day's part
+    /// of an hour, so a day whose midnight falls inside a UTC hour still has buckets of its own.
     /// </summary>
-    internal string LiveEdges(string from, string where, string dayColumn, string timeColumn, Func<int, string> select) =>
-        $"SELECT {select(1)} FROM {from} WHERE {where} AND {WhereStartEdge(timeColumn)} " +
-        $"UNION ALL SELECT {select(-1)} FROM {from} WHERE {where} AND {WhereAfterNowInBuckets(dayColumn, timeColumn)}";
+    internal string LiveEdges(string from, string where, string dayColumn, string timeColumn, Func<int, string> select)
+    {
+        var afterNow = $"SELECT {select(-1)} FROM {from} WHERE {where} AND {WhereAfterNowInBuckets(dayColumn, timeColumn)}";
+        return IsRolling
+            ? $"SELECT {select(1)} FROM {from} WHERE {where} AND {timeColumn} > @windowStart AND {timeColumn} < @firstWholeHour UNION ALL {afterNow}"
+            : afterNow;
+    }
 
     /// <summary>
     /// The SQL condition on a store-local day column that every fact of the window satisfies: for days, those days; for

@@ -46,7 +46,6 @@ public sealed class RosterEndpointTests(ApiHost host) : IClassFixture<ApiHost>
         var firstAssignedAt = freed[0].GetProperty("lastAssignedAt").GetDateTimeOffset();
 
         // A second conversation later: the roster's last assignment is the newer one.
-        await Task.Delay(TimeSpan.FromMilliseconds(20));
         var secondId = "cv-" + Guid.NewGuid().ToString("N")[..10];
         await shop.OkAsync($"/api/conversations/{secondId}", new { storeId = shop.StoreId, customerId = "cust-10", channel = "email", botEnabled = false });
         await shop.OkAsync($"/api/conversations/{secondId}/messages", new { text = "And the necklace?" });

@@ -1,6 +1,7 @@
 using System.Text;
 using OrderLedger.Audit;
 using OrderLedger.EventStore.Serialization;
+using OrderLedger.Testing;
 using Xunit;
 
 namespace OrderLedger.EventStore.Tests.Contract;
@@ -61,23 +62,11 @@ public abstract class EventStoreContract : IAsyncLifetime
         await Store.ReadAllAsync(after, EventFilter.StreamPrefix(Prefix), long.MaxValue).ToListAsync();
 
     /// <summary>
-    /// This test's events in <c>$all</c> once at least <paramref name="count"/> are there (or after 10 s): a read from a
+    /// This test's events in <c>$all</c> once at least <paramref name="count"/> are there (within 10 s): a read from a
     /// cluster with a random node preference may reach a follower a moment behind the leader.
     /// </summary>
-    protected async Task<List<RecordedEvent>> ReadMineFromAllAtLeast(int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var mine = await ReadMineFromAll();
-            if (mine.Count >= count || DateTime.UtcNow > deadline)
-            {
-                return mine;
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    protected Task<List<RecordedEvent>> ReadMineFromAllAtLeast(int count) =>
+        Eventually.Get(() => ReadMineFromAll(), mine => mine.Count >= count, TimeSpan.FromSeconds(10), $"{count} of this test's events in $all");
 
     // ---- append and expected revision ----
 
